@@ -1,0 +1,267 @@
+"""Story state: pydantic models that are the save format, the resume format and the export manifest.
+
+Two kinds of history live in a `Story`:
+
+* **Content** (title, identity prompt, style, settings, frames) is versioned as a whole: every change pushes
+  the previous content onto an undo stack, so undo/redo works across the whole story.
+* **Renders** are not content. Each frame has a stable id and an append-only list of rendered versions, each
+  with the exact context it was rendered with. A frame's current image is the newest render whose context
+  matches the frame as it is now, so undoing a text change brings its earlier image back without a re-render.
+
+Older files load through `migrate` (keyed by `schema_version`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.styles import DEFAULT_STYLE, compose_identity
+from generator.errors import InvalidStoryError
+from generator.settings import GenerationSettings
+
+SCHEMA_VERSION = 1
+MAX_FRAMES = 12  # planning and editing never go beyond this many frames
+MAX_HISTORY = 200  # undo steps kept; older ones are dropped first
+STORYBOARD_MODEL = "storyboard"  # the "model" name of storyboard cards (no image model configured)
+
+# Settings that do not change the pixels of a frame, so changing them makes nothing stale.
+_NON_PIXEL_SETTINGS = {"batch_size"}
+
+
+def new_id(length: int = 8) -> str:
+    """A short random hex id (frames and stories)."""
+    return secrets.token_hex(length // 2)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Frame(BaseModel):
+    """One picture of the story: what the image model sees (`prompt`) and what the reader sees (`caption`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id, description="stable across edits, moves and undo")
+    prompt: str = Field(min_length=1, max_length=600, description="English action and setting, no character")
+    caption: str = Field("", max_length=1000, description="text for the reader, any language")
+    locked: bool = False
+    seed: Optional[int] = Field(None, ge=0, description="re-roll seed; None = the story seed")
+
+
+class RenderContext(BaseModel):
+    """Everything one rendered image depended on: enough to reproduce it exactly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    identity_prompt: str  # as sent to the generator, style phrase included
+    frame_prompts: list[str]  # the whole story at render time: 1Prompt1Story consolidates all frames
+    frame_index: int
+    seed: int
+    settings: GenerationSettings
+    model: str
+
+
+class FrameRender(BaseModel):
+    """One rendered version of a frame."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    image: str = Field(description="path relative to the story folder")
+    context: RenderContext
+    created_at: str = Field(default_factory=utc_now)
+
+
+class StoryContent(BaseModel):
+    """The undoable part of a story."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field("Untitled story", max_length=120)
+    identity_prompt: str = Field("", max_length=600, description="the main character, once, concretely")
+    style: str = Field(DEFAULT_STYLE, max_length=200)
+    settings: GenerationSettings = Field(default_factory=GenerationSettings)
+    frames: list[Frame] = Field(default_factory=list, max_length=MAX_FRAMES)
+
+
+class Revision(BaseModel):
+    """A content snapshot on the undo or redo stack, with what the change after it did."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    content: StoryContent
+
+
+class Story(StoryContent):
+    """A whole story: current content, its undo/redo history, and every frame's renders."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: str = Field(default_factory=lambda: new_id(12))
+    idea: str = Field("", description="what the person asked for, kept for the record")
+    renders: dict[str, list[FrameRender]] = Field(default_factory=dict, description="frame id -> versions")
+    undo_stack: list[Revision] = Field(default_factory=list)
+    redo_stack: list[Revision] = Field(default_factory=list)
+
+    # --- convenience views -------------------------------------------------------------------------
+    @property
+    def seed(self) -> int:
+        return self.settings.seed
+
+    @property
+    def negative_prompt(self) -> str:
+        return self.settings.negative_prompt
+
+    @property
+    def frame_prompts(self) -> list[str]:
+        return [frame.prompt for frame in self.frames]
+
+    def render_identity(self) -> str:
+        """The identity prompt as sent to the generator (style phrase appended)."""
+        return compose_identity(self.identity_prompt, self.style)
+
+    def frame_seed(self, index: int) -> int:
+        frame = self.frames[index]
+        return self.settings.seed if frame.seed is None else frame.seed
+
+    def content(self) -> StoryContent:
+        return StoryContent.model_validate(self.model_dump(include=set(StoryContent.model_fields)))
+
+    def check_index(self, index: int) -> None:
+        """Raise InvalidStoryError with a 1-based message when `index` is not a frame of this story."""
+        if not 0 <= index < len(self.frames):
+            raise InvalidStoryError(
+                f"There is no frame {index + 1}: this story has {len(self.frames)} frame(s)."
+            )
+
+    # --- versioning --------------------------------------------------------------------------------
+    def changed(self, label: str, **updates: Any) -> Story:
+        """A new Story with `updates` applied to the content and the old content pushed on the undo stack.
+
+        Args:
+            label: what the change did, in words ("frame 3 text", "swap 1 and 3").
+            updates: new values for StoryContent fields (`frames` as a list of Frame).
+        """
+        unknown = set(updates) - set(StoryContent.model_fields)
+        if unknown:
+            raise ValueError(f"not story content: {sorted(unknown)}")
+        new_content = self.content().model_copy(update=updates, deep=True)
+        # Validate through the model so the limits (max frames, lengths) hold after every change.
+        new_content = StoryContent.model_validate(new_content.model_dump())
+        undo = [*self.undo_stack, Revision(label=label, content=self.content())][-MAX_HISTORY:]
+        return self.model_copy(update={**dict(new_content), "undo_stack": undo, "redo_stack": []}, deep=True)
+
+    def undone(self) -> Optional[Story]:
+        """The story one change back, or None when there is nothing to undo."""
+        if not self.undo_stack:
+            return None
+        last = self.undo_stack[-1]
+        redo = [*self.redo_stack, Revision(label=last.label, content=self.content())]
+        return self.model_copy(
+            update={**dict(last.content), "undo_stack": self.undo_stack[:-1], "redo_stack": redo}, deep=True
+        )
+
+    def redone(self) -> Optional[Story]:
+        """The story one change forward again, or None when there is nothing to redo."""
+        if not self.redo_stack:
+            return None
+        nxt = self.redo_stack[-1]
+        undo = [*self.undo_stack, Revision(label=nxt.label, content=self.content())]
+        return self.model_copy(
+            update={**dict(nxt.content), "undo_stack": undo, "redo_stack": self.redo_stack[:-1]}, deep=True
+        )
+
+    # --- renders -----------------------------------------------------------------------------------
+    def render_context(self, index: int, model: str) -> RenderContext:
+        """The context frame `index` would be rendered with now."""
+        return RenderContext(
+            identity_prompt=self.render_identity(),
+            frame_prompts=self.frame_prompts,
+            frame_index=index,
+            seed=self.frame_seed(index),
+            settings=self.settings,
+            model=model,
+        )
+
+    def render_matches(self, index: int, context: RenderContext, model: Optional[str] = None) -> bool:
+        """Whether a render with `context` still shows frame `index` as it is now.
+
+        Only the frame's own inputs count (identity, its prompt, its seed, the pixel settings, the model when
+        given): the product re-renders a frame when *its* text changes, not when a neighbour's does.
+        """
+        frame = self.frames[index]
+        own_prompt = context.frame_prompts[context.frame_index] if context.frame_prompts else ""
+        return (
+            context.identity_prompt == self.render_identity()
+            and own_prompt == frame.prompt
+            and context.seed == self.frame_seed(index)
+            and context.settings.model_dump(exclude=_NON_PIXEL_SETTINGS)
+            == self.settings.model_dump(exclude=_NON_PIXEL_SETTINGS)
+            and (model is None or context.model == model)
+        )
+
+    def current_render(self, index: int, model: Optional[str] = None) -> Optional[FrameRender]:
+        """The newest render of frame `index` that matches it now (for `model` when given), or None."""
+        for render in reversed(self.renders.get(self.frames[index].id, [])):
+            if self.render_matches(index, render.context, model):
+                return render
+        return None
+
+    def latest_render(self, index: int) -> Optional[FrameRender]:
+        """The newest render of frame `index` whatever it was rendered from (shown while a new one is due)."""
+        versions = self.renders.get(self.frames[index].id, [])
+        return versions[-1] if versions else None
+
+    def needs_render(self, index: int, model: str) -> bool:
+        return self.current_render(index, model) is None
+
+    def with_render(self, frame_id: str, render: FrameRender) -> Story:
+        """A new Story with `render` appended to the frame's versions (not an undoable change)."""
+        renders = {key: list(value) for key, value in self.renders.items()}
+        renders.setdefault(frame_id, []).append(render)
+        return self.model_copy(update={"renders": renders})
+
+    # --- JSON --------------------------------------------------------------------------------------
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> Story:
+        """Load a story file of any known schema version."""
+        import json
+
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InvalidStoryError(f"The story file is not valid JSON ({error.msg}, line {error.lineno}).")
+        if not isinstance(data, dict):
+            raise InvalidStoryError("The story file must hold a JSON object.")
+        return cls.model_validate(migrate(data))
+
+
+def migrate(data: dict) -> dict:
+    """Bring a story dict of an older schema to the current one.
+
+    Version 0 is the reference 1Prompt1Story format (`id_prompt`, `frame_prompt_list`), which is how the
+    benchmark files and generator manifests describe a story; it becomes a story with no renders.
+    """
+    version = data.get("schema_version", 0)
+    if version > SCHEMA_VERSION:
+        raise InvalidStoryError(
+            f"This story file was written by a newer Storyloom (schema {version}); update Storyloom to open it."
+        )
+    if version == 0:
+        frames = data.get("frame_prompt_list") or data.get("frame_prompts") or []
+        identity = data.get("id_prompt") or data.get("identity_prompt") or ""
+        data = {
+            "schema_version": 1,
+            "title": data.get("title", "Imported story"),
+            "identity_prompt": identity,
+            "style": "none",
+            "frames": [{"prompt": prompt, "caption": prompt} for prompt in frames],
+        }
+    return data
