@@ -1,0 +1,290 @@
+"""The language-model seam: messages in; text, a text stream, or JSON validated by a pydantic model out.
+
+`ChatModel` holds the shared logic (JSON parsing, validation, a bounded retry that shows the model its error,
+a deterministic fallback). Backends implement one method, `_chat`, like a plugin model in simonw/llm:
+
+* `LlamaChatModel`: llama-cpp-python on a GGUF file, loaded once, lazily, behind one lock (a llama.cpp context
+  is not thread-safe).
+* `FakeLLM`: queued replies for tests, recording every call.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Generic, Iterator, Optional, TypeVar, Union
+
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import StoryError
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, str]
+T = TypeVar("T", bound=BaseModel)
+
+# JSON string characters without raw control characters: llama-cpp-python's converter allows any byte but
+# `"` and `\` (so a newline can appear raw inside a string and strict JSON parsing fails). Escapes are limited
+# to those that cannot decode to a control character either.
+STRICT_CHAR_RULE = r'char ::= [^"\\\x00-\x1F\x7F] | "\\" ["\\/]'
+
+
+class LLMError(StoryError):
+    """The language model could not answer (not loaded, crashed, or no usable output)."""
+
+
+class LLMOutputError(LLMError):
+    """The model's structured reply was still invalid after the retries."""
+
+
+@dataclass
+class Usage:
+    """Token counts and wall time of the last call (for the benchmark and the logs)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.completion_tokens / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class Structured(Generic[T]):
+    """The result of `ChatModel.complete_json`: the value and how it was obtained."""
+
+    value: T
+    attempts: int
+    used_fallback: bool
+    errors: list[str] = field(default_factory=list)
+
+
+def strict_json_grammar(schema: dict) -> str:
+    """GBNF for `schema` (llama-cpp-python's converter) with the string rule tightened (`STRICT_CHAR_RULE`).
+
+    Args:
+        schema: a JSON schema (pydantic's `model_json_schema()`); `maxLength`, `maxItems` and enums are kept.
+    """
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    grammar = json_schema_to_gbnf(json.dumps(schema))
+    tightened, count = re.subn(r"(?m)^char ::= .*$", lambda _: STRICT_CHAR_RULE, grammar)
+    if count == 0:  # no string of bounded length in the schema: strings use the inline `string` rule
+        tightened = re.sub(r'(?m)^string ::= .*$', lambda _: r'string ::= "\"" char* "\"" space', grammar)
+        tightened += "\n" + STRICT_CHAR_RULE + "\n"
+    return tightened
+
+
+def parse_json_reply(text: str, model: type[T]) -> T:
+    """Strictly parse and validate one JSON reply; raises ValueError with a short reason."""
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end < start:
+        raise ValueError("the reply holds no JSON object")
+    try:
+        data = json.loads(text[start : end + 1], strict=True)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"invalid JSON: {error.msg}") from error
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the object"
+        raise ValueError(f"{where}: {first['msg']}") from error
+
+
+class ChatModel:
+    """Base of every language model: implement `_chat` (and `_stream` for real streaming)."""
+
+    name = "chat-model"
+
+    def __init__(self) -> None:
+        self.last_usage = Usage()
+
+    def _chat(self, messages: list[Message], *, schema: Optional[dict], max_tokens: int, temperature: float) -> str:
+        raise NotImplementedError
+
+    def _stream(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
+        yield self._chat(messages, schema=None, max_tokens=max_tokens, temperature=temperature)
+
+    def complete(self, messages: list[Message], *, max_tokens: int = 256, temperature: float = 0.7) -> str:
+        """A prose reply."""
+        return self._chat(messages, schema=None, max_tokens=max_tokens, temperature=temperature).strip()
+
+    def stream(self, messages: list[Message], *, max_tokens: int = 256, temperature: float = 0.7) -> Iterator[str]:
+        """A prose reply as it is generated, piece by piece."""
+        yield from self._stream(messages, max_tokens=max_tokens, temperature=temperature)
+
+    def complete_json(
+        self,
+        messages: list[Message],
+        model: type[T],
+        *,
+        fallback: Optional[Callable[[], T]] = None,
+        retries: int = 1,
+        max_tokens: int = 512,
+        temperature: float = 0.2,
+    ) -> Structured[T]:
+        """A reply constrained to `model`'s JSON schema, validated, retried, else the fallback.
+
+        Args:
+            messages: the conversation, system message first.
+            model: the pydantic model the reply must validate against.
+            fallback: builds a value deterministically when every attempt fails; without it LLMOutputError.
+            retries: further attempts after the first; each shows the model its previous error.
+        """
+        schema = model.model_json_schema()
+        conversation = list(messages)
+        errors: list[str] = []
+        for attempt in range(1, retries + 2):
+            try:
+                text = self._chat(conversation, schema=schema, max_tokens=max_tokens, temperature=temperature)
+            except LLMError as error:
+                errors.append(str(error))
+                log.warning("%s: %s", self.name, error)
+                break
+            try:
+                return Structured(parse_json_reply(text, model), attempts=attempt, used_fallback=False, errors=errors)
+            except ValueError as error:
+                errors.append(str(error))
+                log.info("%s: structured reply rejected (%s), attempt %d", self.name, error, attempt)
+                conversation = [
+                    *messages,
+                    {"role": "assistant", "content": text[:2000]},
+                    {"role": "user", "content": f"That reply was not valid ({error}). Answer again with JSON only."},
+                ]
+        if fallback is None:
+            raise LLMOutputError(f"The language model gave no usable answer ({'; '.join(errors)}).")
+        return Structured(fallback(), attempts=len(errors), used_fallback=True, errors=errors)
+
+
+Reply = Union[str, Callable[[list[Message], Optional[dict]], str]]
+
+
+class FakeLLM(ChatModel):
+    """A scripted model: replies are popped from a queue; each may be a string or f(messages, schema) -> str."""
+
+    name = "fake"
+
+    def __init__(self, replies: Optional[list[Reply]] = None, *, default: Optional[Reply] = None) -> None:
+        super().__init__()
+        self.replies: deque[Reply] = deque(replies or [])
+        self.default = default
+        self.calls: list[tuple[list[Message], Optional[dict]]] = []
+
+    def enqueue(self, *replies: Reply) -> FakeLLM:
+        self.replies.extend(replies)
+        return self
+
+    def _chat(self, messages, *, schema, max_tokens, temperature) -> str:
+        self.calls.append((list(messages), schema))
+        if self.replies:
+            reply = self.replies.popleft()
+        elif self.default is not None:
+            reply = self.default
+        else:
+            raise LLMError("FakeLLM: no reply queued")
+        text = reply(messages, schema) if callable(reply) else reply
+        self.last_usage = Usage(sum(len(m["content"]) for m in messages) // 4, len(text) // 4, 0.0)
+        return text
+
+
+class LlamaChatModel(ChatModel):
+    """A GGUF chat model through llama-cpp-python, loaded on first use.
+
+    Structured output uses the grammar that `response_format={"type": "json_object", "schema": ...}` would
+    build, with the string rule tightened (`strict_json_grammar`); it is passed as `grammar=` because
+    llama-cpp-python offers no other way to change that rule (and ignores the OpenAI `json_schema` envelope).
+    """
+
+    def __init__(self, path: Path, *, n_ctx: int = 4096, n_threads: int = 0, n_gpu_layers: int = 0, seed: int = 7):
+        super().__init__()
+        self.path = Path(path)
+        self.name = self.path.name
+        self.n_ctx, self.n_threads, self.n_gpu_layers, self.seed = n_ctx, n_threads, n_gpu_layers, seed
+        self._llama = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        # Called with the lock held.
+        if self._llama is None:
+            try:
+                from llama_cpp import Llama
+            except ImportError as error:
+                raise LLMError("llama-cpp-python is not installed; run `make setup`.") from error
+            log.info("loading %s (n_ctx=%d)", self.path, self.n_ctx)
+            try:
+                self._llama = Llama(
+                    model_path=str(self.path),
+                    n_ctx=self.n_ctx,
+                    n_threads=self.n_threads or None,
+                    n_gpu_layers=self.n_gpu_layers,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError) as error:
+                raise LLMError(f"Could not load the language model {self.path}: {error}. Is it a valid GGUF?")
+        return self._llama
+
+    def _chat(self, messages, *, schema, max_tokens, temperature) -> str:
+        from llama_cpp import LlamaGrammar
+
+        grammar = LlamaGrammar.from_string(strict_json_grammar(schema), verbose=False) if schema else None
+        with self._lock:
+            llama = self._load()
+            started = time.perf_counter()
+            try:
+                result = llama.create_chat_completion(
+                    messages=messages, grammar=grammar, max_tokens=max_tokens, temperature=temperature,
+                    seed=self.seed,
+                )
+            except ValueError as error:  # e.g. prompt longer than the context
+                raise LLMError(f"The language model failed: {error}") from error
+            usage = result.get("usage") or {}
+            self.last_usage = Usage(
+                usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0), time.perf_counter() - started
+            )
+        return result["choices"][0]["message"]["content"] or ""
+
+    def _stream(self, messages, *, max_tokens, temperature) -> Iterator[str]:
+        with self._lock:
+            llama = self._load()
+            started, pieces = time.perf_counter(), 0
+            for chunk in llama.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=temperature, seed=self.seed, stream=True
+            ):
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    pieces += 1
+                    yield piece
+            self.last_usage = Usage(0, pieces, time.perf_counter() - started)
+
+
+_default_lock = threading.Lock()
+_default: Optional[LlamaChatModel] = None
+
+
+def default_llm(config=None) -> LlamaChatModel:
+    """The process-wide model from the settings (`STORY_LLM_GGUF`, else the embedded SmolLM2-135M).
+
+    Creating it loads nothing; the weights load on the first call. Every session shares this one model.
+    """
+    global _default
+    from agent.config import AgentConfig, resolve_gguf
+
+    with _default_lock:
+        if _default is None:
+            config = config or AgentConfig.from_env()
+            _default = LlamaChatModel(
+                resolve_gguf(config.llm_gguf),
+                n_ctx=config.llm_context,
+                n_threads=config.llm_threads,
+                n_gpu_layers=config.llm_gpu_layers,
+            )
+        return _default
