@@ -1,0 +1,231 @@
+"""StoryGenerator: 1Prompt1Story rendering on a stock ``StableDiffusionXLPipeline``.
+
+Per frame j (spec §0): consolidate the identity prompt with frame j's circular window, encode it with the
+pipeline's own ``encode_prompt``, apply SVR to each encoder's slice (``generator.svr``), and denoise from
+the frame's seeded noise with IPCA processors on every ``attn2`` layer (``generator.ipca``). Frames are
+batched; each frame draws its noise and dropout masks from its own generators, so a frame rendered alone
+equals the same frame rendered with the whole story. The pipeline and UNet are never modified beyond
+processors installed for the duration of one call.
+"""
+
+import hashlib
+import logging
+import threading
+from contextlib import ExitStack
+from typing import Callable, Mapping, Optional, Sequence
+
+import torch
+
+from generator.errors import InvalidStoryError, OutOfMemoryError, RenderCancelled
+from generator.ipca import IdentityCrossAttnProcessor, IpcaRun, identity_preserving_attention
+from generator.settings import MAX_SEED, GenerationSettings
+from generator.svr import SvrParams, apply_svr_per_encoder
+from generator.tokens import PromptLayout, consolidate, content_token_ids
+from generator.windows import circular_windows
+
+log = logging.getLogger(__name__)
+
+StepCallback = Callable[[list, int, int], None]  # (frame indices of the batch, step done, total steps)
+FrameCallback = Callable[[int, object], None]  # (frame index, image)
+
+
+class _Stop(Exception):
+    """Raised from the step callback to leave the denoising loop at once (no wasted VAE decode)."""
+
+
+def dropout_seed(seed: int) -> int:
+    """An IPCA-dropout stream independent of the noise stream drawn from the same frame seed."""
+    return int.from_bytes(hashlib.sha256(f"ipca-dropout:{seed}".encode()).digest()[:8], "little")
+
+
+def plan_layouts(tokenizer, identity_prompt: str, frame_prompts: Sequence[str], window_length: int):
+    """The consolidated prompt of each frame: ``(layout, windows)`` with the frame first in its window."""
+    identity_tokens = len(content_token_ids(tokenizer, identity_prompt))
+    frame_tokens = [len(content_token_ids(tokenizer, prompt)) for prompt in frame_prompts]
+    windows = circular_windows(identity_tokens, frame_tokens, window_length)
+    layouts = [consolidate(tokenizer, identity_prompt, [frame_prompts[k] for k in window]) for window in windows]
+    return layouts, windows
+
+
+def _validate(identity_prompt, frame_prompts, frames, seeds):
+    if not isinstance(identity_prompt, str) or not identity_prompt.strip():
+        raise InvalidStoryError("The identity prompt is empty: describe the main character.")
+    if not frame_prompts:
+        raise InvalidStoryError("The story has no frames: add at least one frame prompt.")
+    for index, prompt in enumerate(frame_prompts):
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise InvalidStoryError(f"Frame {index + 1} has an empty prompt.")
+    for index in frames:
+        if not 0 <= index < len(frame_prompts):
+            raise InvalidStoryError(f"There is no frame {index + 1}; the story has {len(frame_prompts)} frame(s).")
+    for index, seed in seeds.items():
+        if not 0 <= seed <= MAX_SEED:
+            raise InvalidStoryError(f"Seed {seed} for frame {index + 1} is outside 0..{MAX_SEED}.")
+
+
+class StoryGenerator:
+    """Loads a pipeline once and renders whole stories or single frames with 1Prompt1Story."""
+
+    def __init__(self, pipe, model_info):
+        self.pipe = pipe
+        self.model_info = model_info
+        self._lock = threading.Lock()  # one render at a time per pipeline
+        self._fingerprints = None
+
+    @classmethod
+    def load(cls, model: str, *, device: Optional[str] = None, precision: Optional[str] = None):
+        """``model``: "tiny", a local SDXL diffusers folder, or a hub id already in the local cache."""
+        from generator.models import load_pipeline
+
+        return cls(*load_pipeline(model, device=device, precision=precision))
+
+    def fingerprints(self) -> dict:
+        from generator.models import weight_fingerprints
+
+        if self._fingerprints is None:
+            self._fingerprints = weight_fingerprints(self.pipe, self.model_info)
+        return self._fingerprints
+
+    def layouts(self, identity_prompt: str, frame_prompts: Sequence[str], settings: GenerationSettings):
+        return plan_layouts(self.pipe.tokenizer, identity_prompt.strip(), [p.strip() for p in frame_prompts],
+                            settings.window_length)
+
+    def render(
+        self, identity_prompt: str, frame_prompts: Sequence[str], settings: GenerationSettings,
+        frames: Optional[Sequence[int]] = None, *, seeds: Optional[Mapping[int, int]] = None,
+        on_step: Optional[StepCallback] = None, on_frame: Optional[FrameCallback] = None,
+        cancel: Optional[threading.Event] = None, output_type: str = "pil",
+    ) -> dict:
+        """Render ``frames`` (0-based; all when None) of the story; returns ``{frame index: image}``.
+
+        Args:
+            seeds: per-frame seed overrides (a re-rolled frame); others use ``settings.seed``.
+            on_step: called after every denoising step of every batch.
+            on_frame: called with each frame as soon as it is decoded.
+            cancel: when set, the render stops within one step and raises ``RenderCancelled`` holding the
+                frames already finished.
+            output_type: "pil" (default) or "np" (float arrays [H, W, 3] in 0..1, for tests).
+        Raises:
+            InvalidStoryError, PromptTooLongError, OutOfMemoryError, RenderCancelled.
+        """
+        seeds = dict(seeds or {})
+        targets = list(range(len(frame_prompts))) if frames is None else list(frames)
+        _validate(identity_prompt, frame_prompts, targets, seeds)
+        layouts, _ = self.layouts(identity_prompt, frame_prompts, settings)
+        finished: dict = {}
+        with self._lock, torch.inference_mode():
+            try:
+                self._render(identity_prompt.strip(), layouts, settings, targets, seeds, on_step, on_frame,
+                             cancel, output_type, finished)
+            except _Stop:
+                raise RenderCancelled(finished) from None
+            except torch.OutOfMemoryError as error:
+                raise OutOfMemoryError(str(error).splitlines()[0]) from error
+            except RuntimeError as error:
+                if "out of memory" in str(error) or "can't allocate memory" in str(error):
+                    raise OutOfMemoryError(str(error).splitlines()[0]) from error
+                raise
+            finally:
+                if torch.cuda.is_available():
+                    torch.cuda.empty_cache()
+        return finished
+
+    def _render(self, identity, layouts, settings, targets, seeds, on_step, on_frame, cancel, output_type, finished):
+        pipe = self.pipe
+        guidance = settings.guidance or self.model_info.recommended_guidance
+        width = settings.width or self.model_info.default_size[0]
+        height = settings.height or self.model_info.default_size[1]
+        frame_seed = {index: seeds.get(index, settings.seed) for index in targets}
+        run = IpcaRun(identity_columns=1 + layouts[0].identity.stop - 1, guidance=guidance > 1.0,
+                      dropout=settings.ipca_dropout)
+        embed = _EmbeddingCache(pipe, settings, guidance > 1.0)
+        with ExitStack() as stack:
+            if settings.ipca != "off":
+                stack.enter_context(identity_preserving_attention(
+                    pipe.unet, lambda name: IdentityCrossAttnProcessor(run, settings.ipca)))
+            call = _PipelineCall(pipe, settings.steps, guidance, width, height, run, cancel)
+            if settings.ipca == "reference":
+                # The reference's identity-only pre-pass that records every layer's K/V (spec §3.2);
+                # its image is never decoded. The "fast" mode proves it redundant (spec §3.4).
+                run.storing = True
+                call(embed.plain(identity), [settings.seed], [], on_step=None)
+                run.storing = False
+            for start in range(0, len(targets), settings.batch_size):
+                batch = targets[start : start + settings.batch_size]
+                run.generators = [torch.Generator().manual_seed(dropout_seed(frame_seed[i])) for i in batch]
+                rows = [embed.frame(layouts[i], settings) for i in batch]
+                tensors = [torch.cat(parts) for parts in zip(*rows)]
+                step_callback = (lambda step, total, batch=batch: on_step(batch, step, total)) if on_step else None
+                images = call(tensors, [frame_seed[i] for i in batch], batch, step_callback, output_type)
+                for index, image in zip(batch, images):
+                    finished[index] = image
+                    if on_frame:
+                        on_frame(index, image)
+
+
+class _EmbeddingCache:
+    """Stock ``encode_prompt`` once per distinct consolidated text, then SVR per frame."""
+
+    def __init__(self, pipe, settings: GenerationSettings, guidance: bool):
+        self.pipe, self.guidance = pipe, guidance
+        self.negative = settings.negative_prompt.strip() or None
+        self.cache: dict = {}
+        self.dims = (pipe.text_encoder.config.hidden_size, pipe.text_encoder_2.config.hidden_size)
+
+    def plain(self, text: str):
+        """(prompt, negative, pooled, negative pooled) embeddings, each with batch 1."""
+        if text not in self.cache:
+            self.cache[text] = self.pipe.encode_prompt(
+                prompt=text, device=self.pipe._execution_device, num_images_per_prompt=1,
+                do_classifier_free_guidance=self.guidance, negative_prompt=self.negative,
+            )
+        return self.cache[text]
+
+    def frame(self, layout: PromptLayout, settings: GenerationSettings):
+        prompt, negative, pooled, negative_pooled = self.plain(layout.text)
+        params = SvrParams(settings.alpha_weaken, settings.beta_weaken, settings.alpha_enhance,
+                           settings.beta_enhance, settings.eot_scale)
+        reweighted = apply_svr_per_encoder(prompt[0], self.dims, layout, 0, params, settings.svr)[None]
+        return reweighted, negative, pooled, negative_pooled
+
+
+class _PipelineCall:
+    """One stock pipeline call on a batch of frames: seeded latents, step callback, cancel."""
+
+    def __init__(self, pipe, steps, guidance, width, height, run: IpcaRun, cancel):
+        self.pipe, self.steps, self.guidance = pipe, steps, guidance
+        self.width, self.height, self.run, self.cancel = width, height, run, cancel
+
+    def latents(self, seeds):
+        from diffusers.utils.torch_utils import randn_tensor
+
+        pipe = self.pipe
+        shape = (1, pipe.unet.config.in_channels, self.height // pipe.vae_scale_factor,
+                 self.width // pipe.vae_scale_factor)
+        generators = [torch.Generator().manual_seed(seed) for seed in seeds]
+        noise = [randn_tensor(shape, generator=g, device=pipe._execution_device, dtype=pipe.unet.dtype)
+                 for g in generators]
+        return torch.cat(noise), generators  # [B, 4, h/8, w/8]; generators continue into the scheduler
+
+    def __call__(self, tensors, seeds, batch, on_step, output_type="pil"):
+        if self.cancel is not None and self.cancel.is_set():
+            raise _Stop
+        prompt, negative, pooled, negative_pooled = tensors
+        latents, generators = self.latents(seeds)
+        self.run.step = 0
+
+        def step_end(pipe, step, timestep, tensors_in):
+            self.run.step = step + 1
+            if on_step:
+                on_step(step + 1, self.steps)
+            if self.cancel is not None and self.cancel.is_set():
+                raise _Stop
+            return {}
+
+        result = self.pipe(
+            prompt_embeds=prompt, negative_prompt_embeds=negative, pooled_prompt_embeds=pooled,
+            negative_pooled_prompt_embeds=negative_pooled, latents=latents, generator=generators,
+            num_inference_steps=self.steps, guidance_scale=self.guidance, width=self.width, height=self.height,
+            output_type=output_type if batch else "latent", callback_on_step_end=step_end,
+        )
+        return list(result.images)

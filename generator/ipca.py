@@ -1,0 +1,149 @@
+"""Identity-Preserving Cross-Attention (1Prompt1Story §3.2; spec §3) as a diffusers attention processor.
+
+In every cross-attention (``attn2``) layer the conditional half of the batch also attends to the identity
+prompt's own keys/values: the reference runs an identity-only pre-pass, stores each layer's K/V per step,
+and concatenates them to the frame's K/V with everything but SOT and identity columns masked (spec §3.3).
+Because CLIP is causal and SVR leaves SOT/identity rows alone, those stored columns equal the first L+1
+columns of the frame's own K/V, so the same attention is ordinary attention with +ln 2 on the logits of
+those columns (spec §3.4). ``mode="fast"`` does that (no pre-pass, no cache); ``mode="reference"`` does
+the pre-pass and concatenation, kept to prove the two agree.
+
+Optional IPCA dropout keeps each duplicated identity column with probability 1 − p per query position.
+The keep masks come from one ``torch.Generator`` per frame (seeded from the frame's seed, unlike the
+reference's global RNG), drawn in the same order by both modes, so renders stay reproducible.
+"""
+
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+
+LN2 = math.log(2.0)
+
+
+@dataclass
+class IpcaRun:
+    """State shared by all processors of one pipeline call; the engine owns it, the step callback advances it.
+
+    Attributes:
+        identity_columns: SOT plus identity-prompt tokens, i.e. key columns 0..L (L + 1 columns).
+        guidance: whether the UNet batch is [uncond rows; cond rows] (classifier-free guidance on).
+        dropout: probability of dropping a duplicated identity column (reference default 0).
+        generators: one per conditional row, for the dropout masks; required when dropout > 0.
+        storing: reference mode's pre-pass, which records identity-only K/V instead of applying IPCA.
+        step: index of the denoising step in progress (set by the pipeline callback, never by counting).
+    """
+
+    identity_columns: int
+    guidance: bool = True
+    dropout: float = 0.0
+    generators: Sequence[torch.Generator] = ()
+    storing: bool = False
+    step: int = 0
+
+    def keep_masks(self, rows: int, queries: int, device, dtype) -> Optional[torch.Tensor]:
+        """[rows, queries, identity_columns] 0/1 masks of kept identity columns, or None without dropout."""
+        if self.dropout <= 0.0:
+            return None
+        if len(self.generators) != rows:
+            raise ValueError(f"IPCA dropout needs one generator per frame ({rows}), got {len(self.generators)}")
+        masks = [
+            torch.rand((queries, self.identity_columns), generator=generator) >= self.dropout
+            for generator in self.generators
+        ]
+        return torch.stack(masks).to(device=device, dtype=dtype)
+
+
+def _heads(tensor: torch.Tensor, heads: int) -> torch.Tensor:
+    batch, length, inner = tensor.shape
+    return tensor.view(batch, length, heads, inner // heads).transpose(1, 2)  # [B, h, length, d]
+
+
+@dataclass
+class IdentityCrossAttnProcessor:
+    """IPCA for one ``attn2`` layer. ``store`` holds this layer's identity-only K/V per step (reference mode)."""
+
+    run: IpcaRun
+    mode: str = "fast"
+    store: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.mode not in ("fast", "reference"):
+            raise ValueError(f"unknown IPCA mode {self.mode!r}; use 'fast' or 'reference'")
+
+    def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, temb=None, **kwargs):
+        if encoder_hidden_states is None or hidden_states.ndim != 3 or attention_mask is not None:
+            raise ValueError("IdentityCrossAttnProcessor serves SDXL cross-attention layers (attn2) only")
+        residual = hidden_states
+        if attn.norm_cross:
+            encoder_hidden_states = attn.norm_encoder_hidden_states(encoder_hidden_states)
+        query = _heads(attn.to_q(hidden_states), attn.heads)  # [B, h, Nq, d]
+        key = _heads(attn.to_k(encoder_hidden_states), attn.heads)  # [B, h, Nk, d]
+        value = _heads(attn.to_v(encoder_hidden_states), attn.heads)
+        if attn.norm_q is not None:
+            query, key = attn.norm_q(query), attn.norm_k(key)
+
+        cond = slice(query.shape[0] // 2 if self.run.guidance else 0, None)
+        if self.run.storing:
+            self.store[self.run.step] = (key[cond][:1], value[cond][:1])  # [1, h, 77, d] identity-only cond K/V
+            out = F.scaled_dot_product_attention(query, key, value)
+        elif self.mode == "fast":
+            out = self._fast(query, key, value, cond)
+        else:
+            out = self._reference(query, key, value, cond)
+
+        out = out.transpose(1, 2).reshape(out.shape[0], -1, out.shape[1] * out.shape[3])  # [B, Nq, h*d]
+        out = attn.to_out[1](attn.to_out[0](out))
+        if attn.residual_connection:
+            out = out + residual
+        return out / attn.rescale_output_factor
+
+    def _fast(self, query, key, value, cond):
+        batch, _, queries, _ = query.shape
+        columns = self.run.identity_columns
+        keep = self.run.keep_masks(batch - cond.start, queries, query.device, query.dtype)
+        bias = query.new_zeros(batch, 1, 1 if keep is None else queries, key.shape[2])  # [B, 1, Nq|1, Nk]
+        bias[cond, 0, :, :columns] = LN2 if keep is None else torch.log1p(keep)
+        return F.scaled_dot_product_attention(query, key, value, attn_mask=bias)
+
+    def _reference(self, query, key, value, cond):
+        stored_key, stored_value = self.store[self.run.step]  # [1, h, 77, d]
+        rows = query.shape[0] - cond.start
+        queries, columns = query.shape[2], self.run.identity_columns
+        key_plus = torch.cat([key[cond], stored_key.expand(rows, -1, -1, -1)], dim=2)  # [R, h, 154, d]
+        value_plus = torch.cat([value[cond], stored_value.expand(rows, -1, -1, -1)], dim=2)
+        keep = self.run.keep_masks(rows, queries, query.device, query.dtype)
+        mask = query.new_full((rows, 1, queries, key_plus.shape[2]), float("-inf"))  # [R, 1, Nq, 154]
+        mask[..., : key.shape[2]] = 0.0
+        stored = slice(key.shape[2], key.shape[2] + columns)
+        mask[:, 0, :, stored] = 0.0 if keep is None else torch.log(keep)
+        conditional = F.scaled_dot_product_attention(query[cond], key_plus, value_plus, attn_mask=mask)
+        if cond.start == 0:
+            return conditional
+        unconditional = F.scaled_dot_product_attention(query[: cond.start], key[: cond.start], value[: cond.start])
+        return torch.cat([unconditional, conditional])
+
+
+def cross_attention_names(unet) -> list[str]:
+    """Processor names of every cross-attention layer (70 in SDXL's UNet)."""
+    return [name for name in unet.attn_processors if name.endswith("attn2.processor")]
+
+
+@contextmanager
+def identity_preserving_attention(
+    unet, make_processor: Callable[[str], IdentityCrossAttnProcessor]
+) -> Iterator[dict]:
+    """Install a processor on every ``attn2`` layer for the duration of the block; always restore the originals.
+
+    Yields the installed processors by layer name.
+    """
+    original = dict(unet.attn_processors)
+    installed = {name: make_processor(name) for name in cross_attention_names(unet)}
+    unet.set_attn_processor({**original, **installed})
+    try:
+        yield installed
+    finally:
+        unet.set_attn_processor(original)

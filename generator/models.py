@@ -1,0 +1,161 @@
+"""Loading an SDXL-architecture pipeline: the built-in tiny test model, a local diffusers folder, or a hub id
+already in the local cache. Offline only (nothing is ever downloaded), safetensors only, fp16 on CUDA and
+fp32 on CPU by default. The scheduler follows the reference (spec §1.2): Playground v2.5 keeps its EDM
+DPM-Solver scheduler; every other model gets Euler discrete.
+"""
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Optional
+
+import torch
+from pydantic import BaseModel, ConfigDict
+
+from generator.errors import ModelNotFoundError
+
+log = logging.getLogger(__name__)
+
+TINY = "tiny"
+SETTING_HINT = (
+    "Set STORY_IMAGE_MODEL (or --model) to a local SDXL diffusers folder such as "
+    "/models/stable-diffusion-xl-base-1.0, to a hub id already in your local cache such as "
+    "stabilityai/stable-diffusion-xl-base-1.0, or to 'tiny' for the built-in test model."
+)
+GUIDANCE = {"sdxl": 5.0, "playground": 3.0, "tiny": 5.0}  # reference default 5.0; Playground's card suggests 3
+
+
+class ModelInfo(BaseModel):
+    """What was loaded; stored in manifests so a render names its model exactly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    kind: str  # "tiny" | "sdxl" | "playground"
+    source: str  # folder the weights came from, or "built-in"
+    is_test_model: bool = False
+    default_size: tuple[int, int]
+    recommended_guidance: float
+    dtype: str
+    device: str
+    scheduler: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (test model, random weights)" if self.is_test_model else self.name
+
+
+def pick_device(device: Optional[str] = None) -> torch.device:
+    return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+
+
+def pick_dtype(device: torch.device, precision: Optional[str]) -> torch.dtype:
+    choices = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}
+    if precision is None:
+        return torch.float16 if device.type == "cuda" else torch.float32
+    if precision not in choices:
+        raise ModelNotFoundError(f"Unknown precision {precision!r}; use one of {', '.join(choices)}.")
+    return choices[precision]
+
+
+def resolve_model_folder(model: str) -> Path:
+    """A local folder, or the snapshot folder of a hub id in the local HF cache; never downloads."""
+    if not model or not model.strip():
+        raise ModelNotFoundError(f"No image model is configured. {SETTING_HINT}")
+    path = Path(model).expanduser()
+    if path.exists():
+        if not path.is_dir() or not (path / "model_index.json").is_file():
+            raise ModelNotFoundError(
+                f"{model} is not a diffusers model folder (no model_index.json). "
+                f"Single-file checkpoints are not supported. {SETTING_HINT}"
+            )
+        return path
+    if model.count("/") == 1 and not model.startswith((".", "/", "~")):
+        from huggingface_hub import snapshot_download
+
+        try:
+            return Path(snapshot_download(model, local_files_only=True))
+        except Exception as error:  # LocalEntryNotFoundError and friends: not in the cache
+            raise ModelNotFoundError(
+                f"{model} is not in the local Hugging Face cache and nothing is downloaded here. {SETTING_HINT}"
+            ) from error
+    raise ModelNotFoundError(f"No model folder at {model}. {SETTING_HINT}")
+
+
+def _model_kind(folder: Path, name: str) -> str:
+    index = json.loads((folder / "model_index.json").read_text())
+    missing = [part for part in ("unet", "vae", "text_encoder", "text_encoder_2") if part not in index]
+    if missing:
+        raise ModelNotFoundError(f"{name} is not an SDXL-architecture model (missing {', '.join(missing)}).")
+    scheduler = (index.get("scheduler") or [None, ""])[1]
+    return "playground" if "EDM" in scheduler or "playground" in name.lower() else "sdxl"
+
+
+def _has_fp16_variant(folder: Path) -> bool:
+    return any((folder / "unet").glob("*.fp16.safetensors"))
+
+
+def load_pipeline(model: str, device: Optional[str] = None, precision: Optional[str] = None):
+    """Return ``(pipeline, ModelInfo)`` for ``model`` ("tiny", a folder, or a cached hub id)."""
+    from diffusers import EulerDiscreteScheduler, StableDiffusionXLPipeline
+
+    target = pick_device(device)
+    dtype = pick_dtype(target, precision)
+    if model == TINY:
+        from generator.tiny import tiny_components
+
+        pipe = StableDiffusionXLPipeline(**tiny_components()).to(target, dtype)
+        kind, source = "tiny", "built-in"
+    else:
+        folder = resolve_model_folder(model)
+        kind, source = _model_kind(folder, model), str(folder)
+        variant = "fp16" if dtype == torch.float16 and _has_fp16_variant(folder) else None
+        try:
+            pipe = StableDiffusionXLPipeline.from_pretrained(
+                folder, torch_dtype=dtype, use_safetensors=True, local_files_only=True, variant=variant
+            )
+        except Exception as error:
+            raise ModelNotFoundError(
+                f"Could not load the image model at {folder}: {type(error).__name__}: {error}. "
+                "Check that the folder is complete (safetensors weights for unet, vae and both text encoders)."
+            ) from error
+        if kind != "playground":
+            pipe.scheduler = EulerDiscreteScheduler.from_config(pipe.scheduler.config)
+        pipe.to(target)
+    pipe.set_progress_bar_config(disable=True)
+    size = pipe.default_sample_size * pipe.vae_scale_factor
+    info = ModelInfo(
+        name=model, kind=kind, source=source, is_test_model=kind == "tiny", default_size=(size, size),
+        recommended_guidance=GUIDANCE[kind], dtype=str(dtype).removeprefix("torch."), device=str(target),
+        scheduler=type(pipe.scheduler).__name__,
+    )
+    log.info("loaded image model %s (%s, %s on %s)", info.label, kind, info.dtype, target)
+    return pipe, info
+
+
+def weight_fingerprints(pipe, info: ModelInfo) -> dict[str, str]:
+    """sha256 of each weight file (hub-cache blobs are already named by their sha256), or of the tensors
+    of a built-in model. Slow for a real model on first call (reads every file), so called on demand."""
+    if info.source == "built-in":
+        fingerprints = {}
+        for part in ("unet", "vae", "text_encoder", "text_encoder_2"):
+            digest = hashlib.sha256()
+            for key, tensor in sorted(getattr(pipe, part).state_dict().items()):
+                digest.update(key.encode())
+                digest.update(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
+            fingerprints[part] = digest.hexdigest()
+        return fingerprints
+    folder = Path(info.source)
+    fingerprints = {}
+    for file in sorted(folder.glob("*/*.safetensors")):
+        resolved = file.resolve()
+        if resolved.parent.name == "blobs" and len(resolved.name) == 64:
+            fingerprints[str(file.relative_to(folder))] = resolved.name
+            continue
+        digest = hashlib.sha256()
+        with open(resolved, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 24), b""):
+                digest.update(chunk)
+        fingerprints[str(file.relative_to(folder))] = digest.hexdigest()
+    return fingerprints

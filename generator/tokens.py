@@ -1,0 +1,75 @@
+"""CLIP token accounting: the packaged tokenizer, token counts, and the exact layout of a consolidated prompt.
+
+The reference finds a frame's tokens by searching for the first occurrence of its token sequence in the
+consolidated prompt (spec §2.2), which picks the wrong rows when a frame repeats words of the identity
+prompt or of another frame (spec §6 bug 2). Here positions are known by construction: each piece is
+tokenized on its own and offsets are accumulated. That is exact because CLIP's pre-tokenizer never lets a
+token cross whitespace, so tokens("a b") == tokens("a") + tokens("b"); `consolidate` checks it anyway.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+CLIP_MAX_LENGTH = 77  # SDXL's text encoders read exactly 77 positions: SOT, content, EOT, padding
+CLIP_TOKEN_BUDGET = CLIP_MAX_LENGTH - 2  # content tokens that fit between SOT and EOT
+TOKENIZER_DIR = Path(__file__).parent / "assets" / "clip_tokenizer"
+
+
+@lru_cache(maxsize=1)
+def load_clip_tokenizer():
+    """The real CLIP BPE tokenizer (ids identical to SDXL's two tokenizers), from package data; no download."""
+    from transformers import CLIPTokenizer
+
+    return CLIPTokenizer(
+        str(TOKENIZER_DIR / "vocab.json"), str(TOKENIZER_DIR / "merges.txt"), pad_token="<|endoftext|>", model_max_length=CLIP_MAX_LENGTH
+    )
+
+
+def content_token_ids(tokenizer, text: str) -> list[int]:
+    """Token ids of ``text`` without SOT/EOT and without truncation."""
+    return list(tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
+
+
+def count_clip_tokens(text: str, tokenizer=None) -> int:
+    """Number of CLIP content tokens in ``text`` (what counts against CLIP_TOKEN_BUDGET)."""
+    return len(content_token_ids(tokenizer or load_clip_tokenizer(), text))
+
+
+@dataclass(frozen=True)
+class PromptLayout:
+    """A consolidated prompt and where each of its pieces sits among the 77 encoder positions.
+
+    Positions count from 0 = SOT. ``identity`` spans the identity prompt (1..L); ``frames[k]`` spans the
+    k-th frame of the window; ``eot`` is the real EOT plus every padding position (spec §2.2).
+    """
+
+    text: str
+    identity: range
+    frames: tuple[range, ...]
+    eot: range
+
+    @property
+    def content_length(self) -> int:
+        return self.eot.start - 1
+
+
+def consolidate(tokenizer, identity_prompt: str, window_prompts: Sequence[str]) -> PromptLayout:
+    """Join the identity prompt and the window's frame prompts with spaces and lay out their token spans.
+
+    Raises ValueError when the pieces do not fit in the 77-token window (callers check the budget first)
+    or when piecewise tokenization disagrees with tokenizing the whole text.
+    """
+    pieces = [identity_prompt, *window_prompts]
+    piece_ids = [content_token_ids(tokenizer, piece) for piece in pieces]
+    spans, start = [], 1  # position 0 is SOT
+    for ids in piece_ids:
+        spans.append(range(start, start + len(ids)))
+        start += len(ids)
+    if start - 1 > CLIP_TOKEN_BUDGET:
+        raise ValueError(f"consolidated prompt has {start - 1} tokens; at most {CLIP_TOKEN_BUDGET} fit")
+    text = " ".join(pieces)
+    if content_token_ids(tokenizer, text) != [token for ids in piece_ids for token in ids]:
+        raise ValueError(f"tokenizing the pieces separately disagrees with the whole prompt: {text!r}")
+    return PromptLayout(text=text, identity=spans[0], frames=tuple(spans[1:]), eot=range(start, CLIP_MAX_LENGTH))

@@ -1,0 +1,50 @@
+"""Circular sliding windows under CLIP's token budget (1Prompt1Story prompt consolidation, spec §1.4).
+
+Frame j leads its own window ``[P_j, P_{j+1}, ..., P_{j+w-1}]`` (indices mod N) and is the frame expressed;
+the others in the window are suppressed. The reference caps one window length for the whole story by
+counting *words* from the start of the list (spec §6 bug 1); here each window grows while the identity
+prompt plus its frames fit in 75 real CLIP tokens and ``window_length`` allows, so no window is ever
+truncated by the text encoder.
+"""
+
+from typing import Sequence
+
+from generator.errors import InvalidStoryError, PromptTooLongError
+from generator.tokens import CLIP_TOKEN_BUDGET
+
+
+def circular_windows(
+    identity_tokens: int, frame_tokens: Sequence[int], window_length: int, budget: int = CLIP_TOKEN_BUDGET
+) -> list[list[int]]:
+    """Frame indices of each frame's window.
+
+    Args:
+        identity_tokens: content tokens of the identity prompt.
+        frame_tokens: content tokens of each frame prompt, in story order (N entries).
+        window_length: the most frames one window may hold (reference default 10).
+        budget: content tokens available (75 for CLIP).
+
+    Returns:
+        N lists; list j starts with j and continues forward circularly. Every frame leads exactly one window.
+
+    Raises:
+        PromptTooLongError: identity plus one frame alone exceeds the budget.
+    """
+    if window_length < 1:
+        raise InvalidStoryError("window_length must be at least 1")
+    count = len(frame_tokens)
+    for index, tokens in enumerate(frame_tokens):
+        if identity_tokens + tokens > budget:
+            raise PromptTooLongError(index, identity_tokens + tokens, budget)
+    limit = min(window_length, count)
+    windows = []
+    for lead in range(count):
+        window, used = [lead], identity_tokens + frame_tokens[lead]
+        while len(window) < limit:
+            following = (lead + len(window)) % count
+            if used + frame_tokens[following] > budget:
+                break
+            window.append(following)
+            used += frame_tokens[following]
+        windows.append(window)
+    return windows
