@@ -1,0 +1,510 @@
+"""Storyloom's chat app (Chainlit). Each handler turns one UI event into one `StorySession` call and shows the result.
+
+Run with `make run` (http://127.0.0.1:8000, log in with the user and password from `.env`). The story logic lives
+in agent/, the pictures in generator/; the Chainlit-side helpers (history on SQLite, the render queue, the story
+view) in chatapp/. One `ChatState` per chat sits under one user-session key; it holds the chat's StorySession.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+# `chainlit run app.py` puts this folder first on sys.path only while loading the file, then pops it; the lazy
+# imports (agent.session, generator.engine) need it afterwards too, so keep a copy at the end.
+sys.path.append(str(Path(__file__).resolve().parent))
+
+import chainlit as cl  # noqa: E402
+from chainlit.auth import get_current_user
+from chainlit.context import context
+from chainlit.data import get_data_layer
+from chainlit.server import app as http_app
+from fastapi import Depends, HTTPException
+from fastapi.responses import FileResponse
+
+from agent.config import AgentConfig
+from chatapp import view
+from chatapp.models import STORYBOARD_NOTICE, SharedImageModel, check_language_model
+from chatapp.progress import RenderProgress, send_frame
+from chatapp.persistence import STORAGE_ROUTE, check_password, make_data_layer, safe_object_path
+from chatapp.render_queue import RENDER_QUEUE
+from chatapp.worker import ChatWorker
+from generator.errors import StoryError
+
+log = logging.getLogger("storyloom.app")
+
+CONFIG = AgentConfig.from_env()
+STORIES_DIR = CONFIG.data_dir.resolve()
+CHAT_DIR = Path(os.environ.get("STORY_CHAT_DIR") or STORIES_DIR / "_chat").resolve()
+IMAGE_MODEL = SharedImageModel(CONFIG.image_model)
+STARTUP_PROBLEMS: list[str] = []
+STATE_KEY = "storyloom"
+STEP_UPDATE_SECONDS = 1.0  # task-list step counters refresh at most this often (each is a socket message)
+
+
+def _story_session_class():
+    # Imported on first use so that importing app.py (tests, `chainlit run`) loads no model code.
+    from agent.session import StorySession
+
+    return StorySession
+
+
+@dataclass
+class ChatState:
+    """Everything one chat holds: its story session (None until the first idea) and its worker thread."""
+
+    session: Optional[object] = None
+    worker: ChatWorker = field(default_factory=ChatWorker)
+    rendering: bool = False
+
+
+def chat_state() -> ChatState:
+    state = cl.user_session.get(STATE_KEY)
+    if state is None:
+        state = ChatState()
+        cl.user_session.set(STATE_KEY, state)
+    return state
+
+
+# --- persistence, login, HTTP routes ---------------------------------------------------------------
+
+
+@cl.data_layer
+def data_layer():
+    return make_data_layer(CHAT_DIR / "history.sqlite", CHAT_DIR / "files")
+
+
+@cl.password_auth_callback
+def login(username: str, password: str) -> Optional[cl.User]:
+    expected_user = os.environ.get("STORY_USERNAME", "storyloom")
+    if check_password(username, password, expected_user, os.environ.get("STORY_PASSWORD", "")):
+        return cl.User(identifier=username, metadata={"provider": "credentials"})
+    return None
+
+
+def _first(route) -> None:
+    # Chainlit registers a catch-all UI route before app.py is loaded; ours must be matched before it.
+    http_app.router.routes.remove(route)
+    http_app.router.routes.insert(0, route)
+
+
+@http_app.get("/health")
+def health() -> dict:
+    """Liveness plus what a person debugging the app wants to know; never blocks on a render."""
+    return {
+        "status": "ok",
+        "render_queue": len(RENDER_QUEUE._waiting),
+        "image_model": IMAGE_MODEL.name or "storyboard",
+        "problems": STARTUP_PROBLEMS + ([IMAGE_MODEL.problem] if IMAGE_MODEL.problem else []),
+    }
+
+
+_first(http_app.router.routes[-1])
+
+
+@http_app.get(STORAGE_ROUTE + "/{object_key:path}")
+async def stored_file(object_key: str, user=Depends(get_current_user)):
+    """Element files of the chat history (frame images, exports), only to the user who owns them."""
+    if user is None or not object_key.startswith(f"{getattr(user, 'id', '')}/"):
+        raise HTTPException(status_code=404, detail="Not found")
+    try:
+        path = safe_object_path(CHAT_DIR / "files", object_key)
+    except ValueError:
+        raise HTTPException(status_code=404, detail="Not found") from None
+    if not path.is_file():
+        raise HTTPException(status_code=404, detail="Not found")
+    return FileResponse(path)
+
+
+_first(http_app.router.routes[-1])
+
+
+@cl.on_app_startup
+async def startup() -> None:
+    STORIES_DIR.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("STORY_PASSWORD"):
+        log.error("STORY_PASSWORD is not set: nobody can log in. Run `make .env` (it writes one into .env).")
+    # Model checks run in the background so the server answers at once; chats started before they end
+    # simply do not see their notices.
+    asyncio.get_running_loop().run_in_executor(None, _startup_checks)
+
+
+def _startup_checks() -> None:
+    from agent.llm import default_llm
+
+    IMAGE_MODEL.get()
+    if problem := check_language_model(default_llm):
+        STARTUP_PROBLEMS.append(problem)
+        log.error(problem)
+
+
+def notices() -> list[str]:
+    """What every new chat is told once about the models (storyboard mode, broken models)."""
+    found = list(STARTUP_PROBLEMS)
+    if IMAGE_MODEL.problem:
+        found.append(IMAGE_MODEL.problem)
+    elif not IMAGE_MODEL.configured:
+        found.append(STORYBOARD_NOTICE)
+    return found
+
+
+# --- chat lifecycle --------------------------------------------------------------------------------
+
+
+@cl.set_starters
+async def starters(user=None, language=None) -> list[cl.Starter]:
+    return [
+        cl.Starter(label="A fox and a lost lantern", message="A small red fox finds a glowing lantern in the forest and follows its light home.", icon="/public/starter-fox.svg"),
+        cl.Starter(label="A robot learns to paint", message="A rusty little robot in a seaside town teaches itself to paint the sunset.", icon="/public/starter-robot.svg"),
+        cl.Starter(label="Grandma's kite", message="A girl in a yellow raincoat flies her grandmother's old kite on a windy hill.", icon="/public/starter-kite.svg"),
+    ]
+
+
+@cl.on_chat_start
+async def start() -> None:
+    chat_state()
+    await send_settings(None)
+    if found := notices():
+        await cl.Message(content="\n\n".join(found), author="Storyloom").send()
+
+
+@cl.on_chat_resume
+async def resume(thread: dict) -> None:
+    state = chat_state()
+    story_id = story_id_of(thread.get("metadata"))
+    # Chainlit replaces the screen with the stored messages right after this hook returns, so what we show
+    # is sent a moment later, after that replacement.
+    asyncio.get_running_loop().create_task(_show_resumed(state, story_id))
+
+
+async def _show_resumed(state: ChatState, story_id: Optional[str]) -> None:
+    await asyncio.sleep(0.3)
+    if not story_id:
+        await send_settings(None)
+        await cl.Message(content="This chat has no story yet: send an idea to start one.").send()
+        return
+    try:
+        state.session = await state.worker.call(
+            _story_session_class().open, STORIES_DIR / story_id, generator_provider=IMAGE_MODEL.get
+        )
+    except (StoryError, OSError, ValueError) as error:
+        await cl.Message(content=f"This chat's story could not be opened ({error}). Start a new chat to go on.").send()
+        return
+    await send_settings(state.session)
+    await show_story(state, f"Welcome back to **{state.session.story.title}**.")
+
+
+@cl.on_chat_end
+async def end() -> None:
+    # The tab closed or the connection dropped: a running render finishes and is saved (it shows on resume).
+    chat_state().worker.close()
+
+
+@cl.on_stop
+async def stop() -> None:
+    state = chat_state()
+    if state.rendering and state.session is not None:
+        state.session.cancel()
+
+
+# --- messages ---------------------------------------------------------------------------------------
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    files = [element.name for element in (message.elements or [])]
+    if problem := view.check_message(message.content, len(files)):
+        await cl.Message(content=problem).send()
+        return
+    if files:
+        await cl.Message(content=f"I can't read attached files, so I ignored {', '.join(files)} and used your text.").send()
+    state = chat_state()
+    if state.session is None:
+        await start_story(state, message.content.strip())
+    else:
+        await apply(state, state.session.revise, message.content.strip())
+
+
+async def start_story(state: ChatState, idea: str) -> None:
+    values = cl.user_session.get("chat_settings") or {}
+    planning = await cl.Message(content="Planning your story…").send()
+    try:
+        state.session = await state.worker.call(
+            _story_session_class().create, STORIES_DIR, generator_provider=IMAGE_MODEL.get
+        )
+        await remember_story(state.session.story.id)
+        reply = await state.worker.call(
+            state.session.plan, idea, frames=_int(values.get("frames")), style=values.get("style")
+        )
+    except StoryError as error:
+        planning.content = f"I could not plan that story: {error}"
+        await planning.update()
+        return
+    planning.content = reply.text
+    planning.actions = view.story_actions()
+    await planning.update()
+    await send_settings(state.session)
+    await render(state, reply.to_render or None)
+
+
+async def apply(state: ChatState, call, *args, **kwargs) -> None:
+    """Run one session call that returns a Reply, show it, and render what it says needs rendering."""
+    try:
+        reply = await state.worker.call(call, *args, **kwargs)
+    except StoryError as error:
+        await cl.Message(content=str(error)).send()
+        return
+    await cl.Message(content=reply.question or reply.text, actions=view.story_actions()).send()
+    if reply.to_render:
+        await render(state, reply.to_render)
+
+
+async def remember_story(story_id: str) -> None:
+    """Store the story id in the thread's metadata at once, so a chat can be resumed even after a crash."""
+    if layer := get_data_layer():
+        await layer.update_thread(thread_id=context.session.thread_id, metadata={"story_id": story_id})
+    cl.user_session.set("story_id", story_id)
+
+
+def story_id_of(metadata) -> Optional[str]:
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except json.JSONDecodeError:
+            return None
+    return (metadata or {}).get("story_id") if isinstance(metadata, dict) else None
+
+
+def _int(value) -> Optional[int]:
+    return int(value) if value not in (None, "") else None
+
+
+# --- rendering ----------------------------------------------------------------------------------------
+
+
+async def render(state: ChatState, frames: Optional[list[int]]) -> None:
+    """Render ``frames`` (None: every frame that needs it) through the process-wide queue, showing progress."""
+    session = state.session
+    todo = frames if frames is not None else await state.worker.call(session.frames_needing_render)
+    if not todo:
+        await cl.Message(content="Every frame is up to date; nothing to render.").send()
+        return
+    progress = RenderProgress(session, todo, strip=lambda: state.worker.call(session.strip_image))
+    await progress.show()
+    loop = asyncio.get_running_loop()
+    on_event = progress.callback(loop)
+    consumer = loop.create_task(progress.consume())
+    job = None
+    started = time.monotonic()
+    try:
+        job = await RENDER_QUEUE.start(
+            lambda: _render_in_thread(state, frames, on_event), on_position=progress.waiting, executor=state.worker.executor
+        )
+        reply = await asyncio.shield(job)
+    except asyncio.CancelledError:
+        # Stop (or a closed tab): the thread stops within one denoising step; finished frames are saved.
+        if job is not None:
+            session.cancel()
+            await asyncio.wait([job])
+        await _drain(progress, consumer)
+        await progress.finish("Stopped", "stopped")
+        kept = view.frames_phrase(progress.done) if progress.done else "no frame"
+        await cl.Message(
+            content=f"Stopped. {kept.capitalize()} finished and kept; press **Render all** to render the rest.",
+            actions=view.story_actions(),
+        ).send()
+        raise
+    except StoryError as error:
+        await _drain(progress, consumer)
+        await progress.finish("Failed", "not rendered")
+        await cl.Message(content=str(error), actions=view.story_actions()).send()
+        return
+    await _drain(progress, consumer)
+    unfinished = [i for i in todo if i not in progress.done]
+    await progress.finish(f"Done in {time.monotonic() - started:.0f} s" if not unfinished else "Stopped")
+    await cl.Message(content=reply.text, actions=view.story_actions()).send()
+
+
+def _render_in_thread(state: ChatState, frames, on_event):
+    state.rendering = True
+    try:
+        return state.session.render(frames, on_event=on_event)
+    finally:
+        state.rendering = False
+
+
+async def _drain(progress: RenderProgress, consumer: asyncio.Task) -> None:
+    """Let the UI catch up with every event the thread sent, then stop the consumer."""
+    progress.events.put_nowait(None)
+    await asyncio.shield(consumer)
+
+
+async def show_story(state: ChatState, heading: str) -> None:
+    """The story as it is now: every frame with its current image and buttons, the strip, what is left to do."""
+    session = state.session
+    story = session.story
+    await cl.Message(content=heading).send()
+    for index in range(len(story.frames)):
+        image = await state.worker.call(session.frame_image, index)
+        if image is not None:
+            await send_frame(story, index, image)
+    pending = await state.worker.call(session.frames_needing_render)
+    text = f"**{story.title}**: {len(story.frames)} frame(s)."
+    if pending:
+        text += f" {view.frames_phrase(pending).capitalize()} still need rendering; press **Render all**."
+    await cl.Message(content=text, actions=view.story_actions()).send()
+    progress = RenderProgress(session, [], strip=lambda: state.worker.call(session.strip_image))
+    await progress.update_strip()
+
+
+# --- buttons ------------------------------------------------------------------------------------------
+
+
+def in_background(handler):
+    """Run an action's work as the chat's current task: the HTTP call returns at once, Stop can cancel it,
+    and the UI shows the stop button meanwhile."""
+
+    async def callback(action: cl.Action):
+        async def work():
+            await context.emitter.task_start()
+            try:
+                await handler(chat_state(), action)
+            except asyncio.CancelledError:
+                pass
+            except StoryError as error:
+                await cl.Message(content=str(error)).send()
+            finally:
+                await context.emitter.task_end()
+
+        context.session.current_task = asyncio.get_running_loop().create_task(work())
+
+    callback.__name__ = handler.__name__
+    return callback
+
+
+def frame_index(state: ChatState, action: cl.Action) -> Optional[int]:
+    """The current index of the button's frame, or None when the frame is gone."""
+    frame_id = action.payload.get("frame_id")
+    for index, frame in enumerate(state.session.story.frames):
+        if frame.id == frame_id:
+            return index
+    return None
+
+
+async def _need_story(state: ChatState) -> bool:
+    if state.session is None:
+        await cl.Message(content="There is no story yet: send an idea first.").send()
+        return False
+    return True
+
+
+async def _frame_or_say(state: ChatState, action: cl.Action) -> Optional[int]:
+    if not await _need_story(state):
+        return None
+    index = frame_index(state, action)
+    if index is None:
+        await cl.Message(content="That frame is no longer in the story (it was removed or undone).").send()
+    return index
+
+
+@cl.action_callback(view.REROLL)
+@in_background
+async def reroll(state: ChatState, action: cl.Action) -> None:
+    if (index := await _frame_or_say(state, action)) is not None:
+        await apply(state, state.session.reroll, index)
+
+
+@cl.action_callback(view.LOCK)
+@in_background
+async def toggle_lock(state: ChatState, action: cl.Action) -> None:
+    if (index := await _frame_or_say(state, action)) is not None:
+        await apply(state, state.session.set_lock, index, bool(action.payload.get("locked")))
+
+
+@cl.action_callback(view.EDIT)
+@in_background
+async def edit_frame(state: ChatState, action: cl.Action) -> None:
+    if (index := await _frame_or_say(state, action)) is None:
+        return
+    current = state.session.story.frames[index].prompt
+    answer = await cl.AskUserMessage(
+        content=f"Send the new text for frame {index + 1}. Now it is: “{current}”", timeout=600
+    ).send()
+    text = (answer or {}).get("output", "").strip()
+    if problem := view.check_message(text, 0):
+        await cl.Message(content=f"Frame {index + 1} is unchanged. {problem}").send()
+        return
+    await apply(state, state.session.set_frame_text, index, text)
+
+
+@cl.action_callback(view.RENDER_ALL)
+@in_background
+async def render_all(state: ChatState, action: cl.Action) -> None:
+    if await _need_story(state):
+        await render(state, None)
+
+
+@cl.action_callback(view.UNDO)
+@in_background
+async def undo(state: ChatState, action: cl.Action) -> None:
+    if await _need_story(state):
+        await apply(state, state.session.undo)
+
+
+@cl.action_callback(view.REDO)
+@in_background
+async def redo(state: ChatState, action: cl.Action) -> None:
+    if await _need_story(state):
+        await apply(state, state.session.redo)
+
+
+@cl.action_callback(view.EXPORT)
+@in_background
+async def export(state: ChatState, action: cl.Action) -> None:
+    if not await _need_story(state):
+        return
+    out_dir = state.session.story_dir / "exports"
+    paths = await state.worker.call(state.session.export, "all", out_dir)
+    files = [cl.File(path=str(path), name=Path(path).name, display="inline") for path in paths]
+    await cl.Message(content=f"Your story, exported ({len(files)} files):", elements=files).send()
+
+
+# --- settings ------------------------------------------------------------------------------------------
+
+
+def current_settings(session) -> dict:
+    if session is None or not session.story.frames:
+        from generator.settings import GenerationSettings
+        from agent.styles import DEFAULT_STYLE
+
+        return view.settings_values(DEFAULT_STYLE, view.DEFAULT_FRAMES, GenerationSettings())
+    story = session.story
+    return view.settings_values(story.style, len(story.frames), story.settings)
+
+
+async def send_settings(session) -> None:
+    await cl.ChatSettings(view.settings_widgets(current_settings(session))).send()
+
+
+@cl.on_settings_update
+async def settings_update(values: dict) -> None:
+    state = chat_state()
+    try:
+        changes = view.settings_changes(values, current_settings(state.session))
+    except ValueError as error:
+        await cl.Message(content=str(error)).send()
+        return
+    if not changes:
+        return
+    if state.session is None or not state.session.story.frames:
+        await cl.Message(content="Settings saved; they apply to the story you start next.").send()
+        return
+    await apply(state, state.session.update_settings, **changes)
+

@@ -1,0 +1,180 @@
+"""Chat history that survives a restart: Chainlit's SQLAlchemy data layer on a local SQLite file,
+element files (frame images) on local disk, and the local password login that history requires.
+
+Chainlit ships the SQL only for PostgreSQL and no local storage client, so both are here:
+``create_tables`` writes the SQLite schema (idempotent), ``LocalStorageClient`` keeps uploaded
+element bytes under one folder and serves them back at ``/storage/<object key>``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any, Dict, Union
+
+from chainlit.data.storage_clients.base import BaseStorageClient
+
+log = logging.getLogger(__name__)
+
+STORAGE_ROUTE = "/storage"
+
+# Columns follow the keys Chainlit 2.12 writes (StepDict, ElementDict, Feedback); SQLite stores the
+# JSON and list columns as TEXT, which SQLAlchemyDataLayer already expects ("SQLite returns JSON as string").
+SQLITE_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS users (
+        "id" TEXT PRIMARY KEY,
+        "identifier" TEXT NOT NULL UNIQUE,
+        "metadata" TEXT NOT NULL,
+        "createdAt" TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS threads (
+        "id" TEXT PRIMARY KEY,
+        "createdAt" TEXT,
+        "name" TEXT,
+        "userId" TEXT,
+        "userIdentifier" TEXT,
+        "tags" TEXT,
+        "metadata" TEXT,
+        FOREIGN KEY ("userId") REFERENCES users("id") ON DELETE CASCADE
+    )""",
+    """CREATE TABLE IF NOT EXISTS steps (
+        "id" TEXT PRIMARY KEY,
+        "name" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "threadId" TEXT NOT NULL,
+        "parentId" TEXT,
+        "streaming" BOOLEAN NOT NULL,
+        "waitForAnswer" BOOLEAN,
+        "isError" BOOLEAN,
+        "metadata" TEXT,
+        "tags" TEXT,
+        "input" TEXT,
+        "output" TEXT,
+        "createdAt" TEXT,
+        "command" TEXT,
+        "modes" TEXT,
+        "start" TEXT,
+        "end" TEXT,
+        "generation" TEXT,
+        "showInput" TEXT,
+        "language" TEXT,
+        "indent" INT,
+        "defaultOpen" BOOLEAN,
+        "autoCollapse" BOOLEAN,
+        "icon" TEXT,
+        FOREIGN KEY ("threadId") REFERENCES threads("id") ON DELETE CASCADE
+    )""",
+    """CREATE TABLE IF NOT EXISTS elements (
+        "id" TEXT PRIMARY KEY,
+        "threadId" TEXT,
+        "type" TEXT,
+        "url" TEXT,
+        "chainlitKey" TEXT,
+        "name" TEXT NOT NULL,
+        "display" TEXT,
+        "objectKey" TEXT,
+        "size" TEXT,
+        "page" INT,
+        "language" TEXT,
+        "forId" TEXT,
+        "mime" TEXT,
+        "props" TEXT,
+        "autoPlay" BOOLEAN,
+        "playerConfig" TEXT,
+        FOREIGN KEY ("threadId") REFERENCES threads("id") ON DELETE CASCADE
+    )""",
+    """CREATE TABLE IF NOT EXISTS feedbacks (
+        "id" TEXT PRIMARY KEY,
+        "forId" TEXT NOT NULL,
+        "threadId" TEXT NOT NULL,
+        "value" INT NOT NULL,
+        "comment" TEXT,
+        FOREIGN KEY ("threadId") REFERENCES threads("id") ON DELETE CASCADE
+    )""",
+]
+
+
+def create_tables(db_path: Path) -> None:
+    """Create the chat-history tables in the SQLite file ``db_path`` if they are missing.
+
+    Synchronous on purpose: Chainlit builds its data layer from a sync hook, before any request.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(db_path) as connection:
+        for statement in SQLITE_SCHEMA:
+            connection.execute(statement)
+
+
+def make_data_layer(db_path: Path, files_dir: Path):
+    """The SQLAlchemy data layer over ``db_path`` (tables created here) with element files in ``files_dir``."""
+    from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+
+    create_tables(db_path)
+    return SQLAlchemyDataLayer(
+        conninfo=f"sqlite+aiosqlite:///{db_path}",
+        storage_provider=LocalStorageClient(files_dir),
+    )
+
+
+def safe_object_path(root: Path, object_key: str) -> Path:
+    """The file for ``object_key`` under ``root``; raises ValueError for keys that escape ``root``."""
+    root = root.resolve()
+    path = (root / object_key).resolve()
+    if path == root or root not in path.parents:
+        raise ValueError(f"object key outside the storage folder: {object_key!r}")
+    return path
+
+
+class LocalStorageClient(BaseStorageClient):
+    """Element bytes on local disk; read back through the app's ``/storage/<object key>`` route.
+
+    Object keys are ``<user id>/<element id>/<name>`` (set by SQLAlchemyDataLayer), so the route can
+    check that a file belongs to the logged-in user.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    async def upload_file(
+        self,
+        object_key: str,
+        data: Union[bytes, str],
+        mime: str = "application/octet-stream",
+        overwrite: bool = True,
+        content_disposition: str | None = None,
+    ) -> Dict[str, Any]:
+        path = safe_object_path(self.root, object_key)
+        if path.exists() and not overwrite:
+            return {"object_key": object_key, "url": self.url_for(object_key)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        return {"object_key": object_key, "url": self.url_for(object_key)}
+
+    async def delete_file(self, object_key: str) -> bool:
+        try:
+            safe_object_path(self.root, object_key).unlink(missing_ok=True)
+        except ValueError:
+            return False
+        return True
+
+    async def get_read_url(self, object_key: str) -> str:
+        return self.url_for(object_key)
+
+    async def close(self) -> None:
+        return None
+
+    @staticmethod
+    def url_for(object_key: str) -> str:
+        return f"{STORAGE_ROUTE}/{object_key}"
+
+
+def check_password(username: str, password: str, expected_username: str, expected_password: str) -> bool:
+    """Constant-time check of one local login; an empty expected password never matches."""
+    if not expected_password:
+        return False
+    user_ok = hmac.compare_digest(username.encode("utf-8"), expected_username.encode("utf-8"))
+    password_ok = hmac.compare_digest(password.encode("utf-8"), expected_password.encode("utf-8"))
+    return user_ok and password_ok

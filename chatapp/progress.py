@@ -1,0 +1,121 @@
+"""Render progress in the chat: one task per frame in a task list, each frame's image as soon as it is done,
+and the whole story as a strip in the side panel.
+
+`RenderProgress` consumes the session's `RenderEvent`s on the event loop (the render thread only puts them on
+a queue), so every UI update happens in the chat's Chainlit context.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Awaitable, Callable, Optional
+
+import chainlit as cl
+
+from chatapp import view
+
+log = logging.getLogger(__name__)
+
+StripProvider = Callable[[], Awaitable[Optional[object]]]
+
+
+class RenderProgress:
+    """The task list of one render and the messages it sends; ``feed`` it RenderEvents, then ``finish``."""
+
+    def __init__(self, session, frames: list[int], strip: StripProvider, step_interval: float = 1.0):
+        self.session = session  # read, never called: the render thread owns the session meanwhile
+        self.frames = frames
+        self.strip = strip
+        self.step_interval = step_interval
+        self.task_list = cl.TaskList(status=f"Queued: {view.frames_phrase(frames)}")
+        self.tasks = {i: cl.Task(title=self._title(i)) for i in frames}
+        for task in self.tasks.values():
+            self.task_list.tasks.append(task)
+        self.done: list[int] = []
+        self.failed: dict[int, str] = {}
+        self._last_step_update = 0.0
+        self.events: asyncio.Queue = asyncio.Queue()
+
+    @property
+    def story(self):
+        return self.session.story  # the newest Story object (each saved change replaces it)
+
+    def _title(self, index: int, detail: str = "") -> str:
+        frames = self.story.frames
+        return view.task_title(index, frames[index].prompt if index < len(frames) else "", detail)
+
+    def callback(self, loop: asyncio.AbstractEventLoop):
+        """The ``on_event`` for StorySession.render: safe to call from the render thread."""
+        return lambda event: loop.call_soon_threadsafe(self.events.put_nowait, event)
+
+    async def show(self, status: Optional[str] = None) -> None:
+        if status is not None:
+            self.task_list.status = status
+        await self.task_list.send()
+
+    async def waiting(self, jobs_ahead: int) -> None:
+        await self.show(f"Waiting for {jobs_ahead} other render(s) to finish; yours is next after them")
+
+    async def consume(self) -> None:
+        """Apply events until a None sentinel arrives."""
+        while (event := await self.events.get()) is not None:
+            try:
+                await self.apply(event)
+            except Exception:  # a failed UI update must not stop the progress display
+                log.exception("could not show render event %r", event)
+
+    async def apply(self, event) -> None:
+        index = event.frame
+        task = self.tasks.get(index) if index is not None else None
+        if event.kind == "frame_started" and task:
+            task.status = cl.TaskStatus.RUNNING
+            await self.show(f"Rendering frame {index + 1}")
+        elif event.kind == "step" and task:
+            if time.monotonic() - self._last_step_update >= self.step_interval:
+                self._last_step_update = time.monotonic()
+                task.status = cl.TaskStatus.RUNNING
+                task.title = self._title(index, f"step {event.step}/{event.total_steps}")
+                await self.show()
+        elif event.kind == "frame_done" and index is not None:
+            await self.frame_done(index, event.image_path)
+        elif event.kind == "error":
+            if task:
+                task.status = cl.TaskStatus.FAILED
+                self.failed[index] = event.message
+            await self.show()
+
+    async def frame_done(self, index: int, image_path) -> None:
+        if task := self.tasks.get(index):
+            task.status = cl.TaskStatus.DONE
+            task.title = self._title(index)
+        self.done.append(index)
+        await self.show(f"{len(self.done)} of {len(self.frames)} done")
+        if image_path:
+            await send_frame(self.story, index, image_path)
+        await self.update_strip()
+
+    async def update_strip(self) -> None:
+        path = await self.strip()
+        if path:
+            await cl.ElementSidebar.set_title(self.story.title)
+            await cl.ElementSidebar.set_elements([view.strip_image(path)], key=f"strip-{time.time_ns()}")
+
+    async def finish(self, status: str, unfinished: str = "stopped") -> None:
+        """Mark frames that never finished (FAILED with ``unfinished`` in their title) and show ``status``."""
+        for index, task in self.tasks.items():
+            if index not in self.done:
+                task.status = cl.TaskStatus.FAILED
+                task.title = self._title(index, unfinished)
+        await self.show(status)
+
+
+async def send_frame(story, index: int, image_path) -> None:
+    """One frame as a chat message: heading, image, and its buttons."""
+    frame = story.frames[index]
+    await cl.Message(
+        content=view.frame_label(index, frame.caption, frame.locked),
+        elements=[view.frame_image(image_path, index)],
+        actions=view.frame_actions(frame.id, frame.locked),
+    ).send()

@@ -1,0 +1,118 @@
+"""One render at a time across every chat of the process, in arrival order, with each waiter's place shown.
+
+The image model is loaded once and uses the whole machine, so two renders never run together. A render runs
+in a worker thread (the event loop stays free for every other chat and for /health); the queue's turn is
+held until that thread ends, not until the awaiting handler ends, so pressing Stop (which cancels the
+handler) cannot let a second render start while the first is still finishing its step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from concurrent.futures import Executor
+from typing import Awaitable, Callable, Optional, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+PositionCallback = Callable[[int], Awaitable[None]]
+
+
+class RenderQueue:
+    """A FIFO turn-taker for blocking work: ``await queue.run(work, on_position=...)``.
+
+    ``on_position(n)`` is awaited while waiting whenever the number of jobs ahead changes (n >= 1).
+    """
+
+    def __init__(self) -> None:
+        self._tickets = itertools.count()
+        self._waiting: list[int] = []  # tickets in arrival order, the running one first
+        self._changed: Optional[asyncio.Condition] = None
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._waiting)
+
+    def jobs_ahead(self, ticket: int) -> int:
+        return self._waiting.index(ticket)
+
+    def _condition(self) -> asyncio.Condition:
+        # Created on first use so it binds to the server's running loop, not the import-time one.
+        if self._changed is None:
+            self._changed = asyncio.Condition()
+        return self._changed
+
+    async def _acquire(self, on_position: Optional[PositionCallback]) -> int:
+        ticket = next(self._tickets)
+        self._waiting.append(ticket)
+        changed = self._condition()
+        shown = None
+        try:
+            async with changed:
+                while (ahead := self.jobs_ahead(ticket)) > 0:
+                    if on_position is not None and ahead != shown:
+                        shown = ahead
+                        await on_position(ahead)
+                    await changed.wait()
+        except BaseException:
+            # A waiter that is cancelled (Stop while queued, tab closed) leaves the line.
+            self._release(ticket)
+            raise
+        return ticket
+
+    def _release(self, ticket: int) -> None:
+        if ticket in self._waiting:
+            self._waiting.remove(ticket)
+        changed = self._condition()
+
+        async def notify() -> None:
+            async with changed:
+                changed.notify_all()
+
+        asyncio.get_running_loop().create_task(notify())
+
+    async def start(
+        self,
+        work: Callable[[], T],
+        *,
+        on_position: Optional[PositionCallback] = None,
+        executor: Optional[Executor] = None,
+    ) -> "asyncio.Future[T]":
+        """Wait for this job's turn, then start ``work()`` in a worker thread; return the thread's future.
+
+        Cancelling the caller while it waits takes it out of the line. Once started, the thread keeps the
+        turn until it returns; await the future through ``asyncio.shield`` so that cancelling the caller
+        does not hide the thread's end, and ask the work itself to stop (StorySession.cancel).
+        ``executor`` is the chat's own worker thread (None: the loop's default pool).
+        """
+        ticket = await self._acquire(on_position)
+        loop = asyncio.get_running_loop()
+        try:
+            future = loop.run_in_executor(executor, work)
+        except BaseException:
+            self._release(ticket)
+            raise
+
+        def finished(done: asyncio.Future) -> None:
+            self._release(ticket)
+            if not done.cancelled():
+                done.exception()  # marks it retrieved: a caller cancelled meanwhile may never await it
+
+        future.add_done_callback(finished)
+        return future
+
+    async def run(
+        self,
+        work: Callable[[], T],
+        *,
+        on_position: Optional[PositionCallback] = None,
+        executor: Optional[Executor] = None,
+    ) -> T:
+        """``start`` and wait for the result (a cancelled caller stops waiting; the thread runs on)."""
+        future = await self.start(work, on_position=on_position, executor=executor)
+        return await asyncio.shield(future)
+
+
+RENDER_QUEUE = RenderQueue()  # process-wide: every chat shares the one image model

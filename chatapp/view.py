@@ -1,0 +1,169 @@
+"""How a story looks in the chat: frame messages and their buttons, the story buttons, the task list titles and
+the settings panel. Pure functions from story state to Chainlit objects; no story logic, no session calls.
+
+Frame buttons carry the frame's stable id, not its index, so a button on an old message still acts on the
+right frame after frames were added, removed or moved (and says so when its frame is gone).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import chainlit as cl
+from chainlit.input_widget import InputWidget, Select, Slider, TextInput
+
+from agent.events import MAX_IDEA_CHARS
+from agent.styles import DEFAULT_STYLE, STYLE_PRESETS
+from generator.settings import GenerationSettings
+
+MAX_MESSAGE_CHARS = MAX_IDEA_CHARS  # an idea or a revision; longer pastes are refused with a clear message
+DEFAULT_FRAMES = 4
+SIZE_DEFAULT = "model default"
+SIZE_CHOICES = [SIZE_DEFAULT, "512x512", "768x768", "1024x1024", "832x1216", "1216x832"]
+
+# Action names: app.py registers one callback per name.
+REROLL, EDIT, LOCK = "reroll", "edit_frame", "toggle_lock"
+RENDER_ALL, UNDO, REDO, EXPORT = "render_all", "undo", "redo", "export"
+
+
+def check_message(text: str, attachments: int) -> Optional[str]:
+    """Why a chat message cannot be used as an idea or a revision, or None when it can."""
+    stripped = text.strip()
+    if attachments and not stripped:
+        return (
+            "I can't read attached files. Paste your idea or your change as text in the message box, "
+            f"up to {MAX_MESSAGE_CHARS:,} characters."
+        )
+    if not stripped:
+        return "The message is empty. Describe a story idea, or a change such as “make frame 2 at night”."
+    if len(stripped) > MAX_MESSAGE_CHARS:
+        return (
+            f"That message is {len(stripped):,} characters long; I take at most {MAX_MESSAGE_CHARS:,}. "
+            "Send a short idea (a sentence or two about the character and what happens) or one change at a time."
+        )
+    return None
+
+
+def frame_label(index: int, caption: str, locked: bool) -> str:
+    """Markdown heading of one frame (1-based, as every user-facing text)."""
+    lock = " 🔒" if locked else ""
+    text = f" — {caption}" if caption else ""
+    return f"**Frame {index + 1}**{lock}{text}"
+
+
+def frame_actions(frame_id: str, locked: bool) -> list[cl.Action]:
+    payload = {"frame_id": frame_id}
+    lock_label = "Unlock" if locked else "Lock"
+    return [
+        cl.Action(name=REROLL, payload=payload, label="Re-roll", icon="dice-5", tooltip="New seed for this frame"),
+        cl.Action(name=EDIT, payload=payload, label="Edit", icon="pencil", tooltip="Change this frame's text"),
+        cl.Action(
+            name=LOCK,
+            payload={**payload, "locked": not locked},
+            label=lock_label,
+            icon="lock-open" if locked else "lock",
+            tooltip="Locked frames are never re-rendered unless you ask for them",
+        ),
+    ]
+
+
+def story_actions() -> list[cl.Action]:
+    return [
+        cl.Action(name=RENDER_ALL, payload={}, label="Render all", icon="play", tooltip="Render every frame that needs it"),
+        cl.Action(name=UNDO, payload={}, label="Undo", icon="undo-2", tooltip="Undo the last change"),
+        cl.Action(name=REDO, payload={}, label="Redo", icon="redo-2", tooltip="Redo the change you undid"),
+        cl.Action(name=EXPORT, payload={}, label="Export", icon="download", tooltip="ZIP, PDF, GIF, comic page, JSON"),
+    ]
+
+
+def frame_image(path: Path, index: int) -> cl.Image:
+    return cl.Image(path=str(path), name=f"frame-{index + 1}.png", display="inline", size="medium")
+
+
+def strip_image(path: Path) -> cl.Image:
+    return cl.Image(path=str(path), name="story-strip.png", display="side", size="large")
+
+
+def task_title(index: int, prompt: str, detail: str = "") -> str:
+    short = prompt if len(prompt) <= 48 else prompt[:47] + "…"
+    return f"Frame {index + 1}: {short}" + (f" ({detail})" if detail else "")
+
+
+def frames_phrase(indices: list[int]) -> str:
+    """'frame 2' / 'frames 1, 3 and 4' (1-based)."""
+    numbers = [str(i + 1) for i in indices]
+    if len(numbers) == 1:
+        return f"frame {numbers[0]}"
+    return f"frames {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+# --- settings panel ---------------------------------------------------------------------------------
+
+
+def settings_values(style: str, frames: int, settings: GenerationSettings) -> dict[str, Any]:
+    """Widget values showing a story's current settings."""
+    size = f"{settings.width}x{settings.height}" if settings.width and settings.height else SIZE_DEFAULT
+    return {
+        "style": style if style in STYLE_PRESETS else DEFAULT_STYLE,
+        "frames": frames,
+        "seed": str(settings.seed),
+        "steps": settings.steps,
+        "guidance": settings.guidance or 0,
+        "size": size if size in SIZE_CHOICES else SIZE_DEFAULT,
+        "window_length": settings.window_length,
+        "svr": settings.svr,
+        "ipca": settings.ipca,
+        "negative_prompt": settings.negative_prompt,
+    }
+
+
+def settings_widgets(values: dict[str, Any]) -> list[InputWidget]:
+    """The chat settings panel, initialised with ``values`` (see ``settings_values``)."""
+    styles = list(STYLE_PRESETS)
+    return [
+        Select(id="style", label="Style preset", values=styles, initial_value=values["style"]),
+        Slider(id="frames", label="Number of frames", initial=values["frames"], min=1, max=12, step=1),
+        TextInput(id="seed", label="Seed", initial=values["seed"], description="Same seed, same pictures"),
+        Slider(id="steps", label="Steps", initial=values["steps"], min=1, max=100, step=1),
+        Slider(
+            id="guidance", label="Guidance (0 = model default)", initial=values["guidance"], min=0, max=15, step=0.5
+        ),
+        Select(id="size", label="Image size", values=SIZE_CHOICES, initial_value=values["size"]),
+        Slider(
+            id="window_length",
+            label="Window length (frames per consolidated prompt)",
+            initial=values["window_length"],
+            min=1,
+            max=12,
+            step=1,
+        ),
+        Select(id="svr", label="SVR mode", values=["svr", "svr-eot", "off"], initial_value=values["svr"]),
+        Select(id="ipca", label="IPCA mode", values=["fast", "reference", "off"], initial_value=values["ipca"]),
+        TextInput(id="negative_prompt", label="Negative prompt", initial=values["negative_prompt"], multiline=True),
+    ]
+
+
+def settings_changes(new: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The ``StorySession.update_settings`` keyword arguments for the widgets whose value changed.
+
+    Raises ValueError with a friendly message for a value that cannot be used (a seed that is not a number).
+    """
+    changed = {key: value for key, value in new.items() if key in current and value != current[key]}
+    changes: dict[str, Any] = {}
+    for key, value in changed.items():
+        if key == "seed":
+            try:
+                changes["seed"] = int(str(value).strip())
+            except ValueError:
+                raise ValueError(f"The seed must be a whole number, not “{value}”.") from None
+        elif key == "guidance":
+            changes["guidance"] = float(value) if float(value) > 0 else None
+        elif key == "size":
+            width, height = (None, None) if value == SIZE_DEFAULT else (int(v) for v in value.split("x"))
+            changes["width"], changes["height"] = width, height
+        elif key in ("frames", "steps", "window_length"):
+            changes[key] = int(value)
+        else:
+            changes[key] = value
+    return changes
