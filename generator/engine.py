@@ -39,7 +39,7 @@ def dropout_seed(seed: int) -> int:
 
 
 def plan_layouts(tokenizer, identity_prompt: str, frame_prompts: Sequence[str], window_length: int):
-    """The consolidated prompt of each frame: ``(layout, windows)`` with the frame first in its window."""
+    """The consolidated prompt of each frame: ``(layouts, windows)``; frame j is expressed in window j."""
     identity_tokens = len(content_token_ids(tokenizer, identity_prompt))
     frame_tokens = [len(content_token_ids(tokenizer, prompt)) for prompt in frame_prompts]
     windows = circular_windows(identity_tokens, frame_tokens, window_length)
@@ -111,11 +111,11 @@ class StoryGenerator:
         seeds = dict(seeds or {})
         targets = list(range(len(frame_prompts))) if frames is None else list(frames)
         _validate(identity_prompt, frame_prompts, targets, seeds)
-        layouts, _ = self.layouts(identity_prompt, frame_prompts, settings)
+        layouts, windows = self.layouts(identity_prompt, frame_prompts, settings)
         finished: dict = {}
         with self._lock, torch.inference_mode():
             try:
-                self._render(identity_prompt.strip(), layouts, settings, targets, seeds, on_step, on_frame,
+                self._render(identity_prompt.strip(), layouts, windows, settings, targets, seeds, on_step, on_frame,
                              cancel, output_type, finished)
             except _Stop:
                 raise RenderCancelled(finished) from None
@@ -130,7 +130,7 @@ class StoryGenerator:
                     torch.cuda.empty_cache()
         return finished
 
-    def _render(self, identity, layouts, settings, targets, seeds, on_step, on_frame, cancel, output_type, finished):
+    def _render(self, identity, layouts, windows, settings, targets, seeds, on_step, on_frame, cancel, output_type, finished):
         pipe = self.pipe
         guidance = settings.guidance or self.model_info.recommended_guidance
         width = settings.width or self.model_info.default_size[0]
@@ -153,7 +153,7 @@ class StoryGenerator:
             for start in range(0, len(targets), settings.batch_size):
                 batch = targets[start : start + settings.batch_size]
                 run.generators = [torch.Generator().manual_seed(dropout_seed(frame_seed[i])) for i in batch]
-                rows = [embed.frame(layouts[i], settings) for i in batch]
+                rows = [embed.frame(layouts[i], windows[i].index(i), settings) for i in batch]
                 tensors = [torch.cat(parts) for parts in zip(*rows)]
                 step_callback = (lambda step, total, batch=batch: on_step(batch, step, total)) if on_step else None
                 images = call(tensors, [frame_seed[i] for i in batch], batch, step_callback, output_type)
@@ -181,11 +181,11 @@ class _EmbeddingCache:
             )
         return self.cache[text]
 
-    def frame(self, layout: PromptLayout, settings: GenerationSettings):
+    def frame(self, layout: PromptLayout, express: int, settings: GenerationSettings):
         prompt, negative, pooled, negative_pooled = self.plain(layout.text)
         params = SvrParams(settings.alpha_weaken, settings.beta_weaken, settings.alpha_enhance,
                            settings.beta_enhance, settings.eot_scale)
-        reweighted = apply_svr_per_encoder(prompt[0], self.dims, layout, 0, params, settings.svr)[None]
+        reweighted = apply_svr_per_encoder(prompt[0], self.dims, layout, express, params, settings.svr)[None]
         return reweighted, negative, pooled, negative_pooled
 
 

@@ -105,7 +105,9 @@ def load_pipeline(model: str, device: Optional[str] = None, precision: Optional[
     if model == TINY:
         from generator.tiny import tiny_components
 
-        pipe = StableDiffusionXLPipeline(**tiny_components()).to(target, dtype)
+        pipe = StableDiffusionXLPipeline(**tiny_components()).to(target)
+        if dtype != torch.float32:
+            pipe.to(dtype=dtype)
         kind, source = "tiny", "built-in"
     else:
         folder = resolve_model_folder(model)
@@ -113,7 +115,7 @@ def load_pipeline(model: str, device: Optional[str] = None, precision: Optional[
         variant = "fp16" if dtype == torch.float16 and _has_fp16_variant(folder) else None
         try:
             pipe = StableDiffusionXLPipeline.from_pretrained(
-                folder, torch_dtype=dtype, use_safetensors=True, local_files_only=True, variant=variant
+                folder, dtype=dtype, use_safetensors=True, local_files_only=True, variant=variant
             )
         except Exception as error:
             raise ModelNotFoundError(

@@ -1,7 +1,8 @@
 """Circular sliding windows under CLIP's token budget (1Prompt1Story prompt consolidation, spec §1.4).
 
 Frame j leads its own window ``[P_j, P_{j+1}, ..., P_{j+w-1}]`` (indices mod N) and is the frame expressed;
-the others in the window are suppressed. The reference caps one window length for the whole story by
+the others in the window are suppressed. When the whole story fits, every window is the whole story in
+its original order, as in the reference's Case A, so all frames share one consolidated prompt. The reference caps one window length for the whole story by
 counting *words* from the start of the list (spec §6 bug 1); here each window grows while the identity
 prompt plus its frames fit in 75 real CLIP tokens and ``window_length`` allows, so no window is ever
 truncated by the text encoder.
@@ -25,7 +26,8 @@ def circular_windows(
         budget: content tokens available (75 for CLIP).
 
     Returns:
-        N lists; list j starts with j and continues forward circularly. Every frame leads exactly one window.
+        N lists of frame indices in prompt order; frame j is expressed in list j. A partial window starts
+        with j and continues forward circularly; a window holding every frame keeps story order.
 
     Raises:
         PromptTooLongError: identity plus one frame alone exceeds the budget.
@@ -46,5 +48,5 @@ def circular_windows(
                 break
             window.append(following)
             used += frame_tokens[following]
-        windows.append(window)
+        windows.append(sorted(window) if len(window) == count else window)
     return windows

@@ -1,0 +1,138 @@
+"""``python -m generator``: render stories from the command line.
+
+Accepts the reference ``main.py`` flags (``--id_prompt``, ``--frame_prompt_list``, ``--window_length``,
+``--seed``, ``--save_padding``, ``--json_path``, ``--precision``, ``--model_path``) plus Storyloom's own.
+Writes one PNG per frame, the story strip and a ``manifest.json`` that ``--manifest`` re-renders exactly.
+"""
+
+import argparse
+import json
+import logging
+import os
+import random
+import re
+import sys
+from pathlib import Path
+
+from generator.errors import StoryError
+from generator.manifest import ModelRecord, RenderManifest
+from generator.settings import MAX_SEED, GenerationSettings
+from generator.strip import story_strip
+
+log = logging.getLogger("generator")
+DEFAULT_ID_PROMPT = "A photo of a red fox with coat"
+DEFAULT_FRAMES = ["wearing a scarf in a meadow", "playing in the snow", "at the edge of a village with river"]
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
+    parser.add_argument("--id_prompt", default=DEFAULT_ID_PROMPT, help="identity prompt (main character)")
+    parser.add_argument("--frame_prompt_list", nargs="+", default=DEFAULT_FRAMES, help="frame prompts")
+    parser.add_argument("--json_path", help='stories file: {"combinations": [{"id_prompt", "frame_prompt_list"}]}')
+    parser.add_argument("--manifest", help="re-render exactly what a manifest.json describes")
+    parser.add_argument("--model", "--model_path", dest="model", default=os.environ.get("STORY_IMAGE_MODEL"),
+                        help="'tiny', an SDXL diffusers folder, or a cached hub id (default: $STORY_IMAGE_MODEL)")
+    parser.add_argument("--precision", choices=["fp16", "bf16", "fp32"], help="default: fp16 on CUDA, fp32 on CPU")
+    parser.add_argument("--device", help="e.g. cuda, cuda:1, cpu (default: cuda when available)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--random_seed", action="store_true", help="draw a random seed")
+    parser.add_argument("--window_length", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=50)
+    parser.add_argument("--guidance", type=float, help="CFG scale (default: the model's recommended value)")
+    parser.add_argument("--size", help="WIDTHxHEIGHT or one number (default: the model's native size)")
+    parser.add_argument("--negative_prompt", default="")
+    parser.add_argument("--batch_size", type=int, default=2)
+    parser.add_argument("--ipca", choices=["fast", "reference", "off"], default="fast")
+    parser.add_argument("--svr", choices=["svr", "svr-eot", "off"], default="svr")
+    parser.add_argument("--ipca_dropout", type=float, default=0.0)
+    parser.add_argument("--save_padding", default="test", help="name tag of the output folder (reference flag)")
+    parser.add_argument("--out", help="output folder (default: result/<save_padding>_seed<seed>)")
+    return parser.parse_args(argv)
+
+
+def _size(text):
+    if not text:
+        return None, None
+    match = re.fullmatch(r"(\d+)(?:[x×](\d+))?", text.strip())
+    if not match:
+        raise StoryError(f"--size must look like 1024 or 1024x768, not {text!r}")
+    width = int(match.group(1))
+    return width, int(match.group(2) or width)
+
+
+def _settings(args) -> GenerationSettings:
+    from pydantic import ValidationError
+
+    seed = random.randint(0, MAX_SEED) if args.random_seed else args.seed
+    width, height = _size(args.size)
+    try:
+        return GenerationSettings(
+            seed=seed, steps=args.steps, guidance=args.guidance, width=width, height=height,
+            negative_prompt=args.negative_prompt, batch_size=args.batch_size, window_length=args.window_length,
+            svr=args.svr, ipca=args.ipca, ipca_dropout=args.ipca_dropout,
+        )
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise StoryError(f"Invalid setting: {problems}") from None
+
+
+def _jobs(args):
+    """(identity, frames, settings, seeds, output folder) for each story to render."""
+    if args.manifest:
+        manifest = RenderManifest.read(Path(args.manifest))
+        out = Path(args.out) if args.out else Path(args.manifest).parent / "rerender"
+        return [(manifest.identity_prompt, manifest.frame_prompts, manifest.settings, manifest.seeds, out)], manifest
+    settings = _settings(args)
+    base = Path(args.out) if args.out else Path("result") / f"{args.save_padding}_seed{settings.seed}"
+    if not args.json_path:
+        return [(args.id_prompt, args.frame_prompt_list, settings, {}, base)], None
+    try:
+        combinations = json.loads(Path(args.json_path).read_text(encoding="utf-8"))["combinations"]
+    except (OSError, ValueError, KeyError) as error:
+        raise StoryError(f"Cannot read stories from {args.json_path}: {error}") from None
+    return [(c["id_prompt"], c["frame_prompt_list"], settings, {}, base / f"{i:02d}") for i, c in
+            enumerate(combinations)], None
+
+
+def render_job(generator, identity, frames, settings, seeds, out: Path) -> RenderManifest:
+    from generator.engine import plan_layouts
+
+    out.mkdir(parents=True, exist_ok=True)
+    _, windows = plan_layouts(generator.pipe.tokenizer, identity.strip(), [f.strip() for f in frames],
+                              settings.window_length)
+    images = generator.render(identity, frames, settings, seeds=seeds,
+                              on_frame=lambda i, _: log.info("frame %d/%d done", i + 1, len(frames)))
+    names = []
+    for index in range(len(frames)):
+        names.append(f"frame_{index + 1:02d}.png")
+        images[index].save(out / names[-1])
+    story_strip([images[i] for i in range(len(frames))]).save(out / "story.png")
+    info = generator.model_info
+    manifest = RenderManifest(
+        identity_prompt=identity, frame_prompts=list(frames), settings=settings, seeds=seeds, windows=windows,
+        model=ModelRecord(name=info.name, kind=info.kind, is_test_model=info.is_test_model,
+                          scheduler=info.scheduler, dtype=info.dtype, fingerprints=generator.fingerprints()),
+        images=names, strip="story.png",
+    )
+    manifest.write(out / "manifest.json")
+    return manifest
+
+
+def main(argv=None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = parse_args(argv)
+    try:
+        jobs, manifest = _jobs(args)
+        model = args.model or (manifest.model.name if manifest and manifest.model else None)
+        from generator.engine import StoryGenerator
+
+        generator = StoryGenerator.load(model or "", device=args.device, precision=args.precision)
+        if generator.model_info.is_test_model:
+            log.warning("Using the built-in tiny TEST model (random weights): images are noise, not art.")
+        for identity, frames, settings, seeds, out in jobs:
+            render_job(generator, identity, frames, settings, seeds, out)
+            log.info("wrote %s", out)
+    except StoryError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,59 @@
+"""The render manifest: everything needed to re-render a story's images exactly (prompts, seeds, model and
+its weight fingerprints, every method setting, library versions)."""
+
+import json
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.settings import GenerationSettings
+
+MANIFEST_VERSION = 1
+LIBRARIES = ("storyloom", "torch", "diffusers", "transformers", "accelerate")
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+class ModelRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    kind: str
+    is_test_model: bool = False
+    scheduler: str = ""
+    dtype: str = ""
+    fingerprints: dict[str, str] = Field(default_factory=dict)
+
+
+class RenderManifest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    manifest_version: int = MANIFEST_VERSION
+    identity_prompt: str
+    frame_prompts: list[str]
+    settings: GenerationSettings
+    seeds: dict[int, int] = Field(default_factory=dict, description="per-frame seed overrides")
+    model: Optional[ModelRecord] = None
+    windows: list[list[int]] = Field(default_factory=list, description="frame indices of each frame's window")
+    images: list[str] = Field(default_factory=list, description="one file per frame, in order")
+    strip: Optional[str] = None
+    versions: dict[str, str] = Field(default_factory=library_versions)
+    created: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> "RenderManifest":
+        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
