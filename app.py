@@ -32,7 +32,7 @@ from fastapi.responses import FileResponse
 from agent.config import AgentConfig
 from chatapp import view
 from chatapp.models import STORYBOARD_NOTICE, SharedImageModel, check_language_model
-from chatapp.progress import RenderProgress, send_frame
+from chatapp.progress import RenderProgress, send_frame, show_strip
 from chatapp.persistence import STORAGE_ROUTE, check_password, make_data_layer, safe_object_path
 from chatapp.render_queue import RENDER_QUEUE
 from chatapp.worker import ChatWorker
@@ -186,6 +186,14 @@ async def resume(thread: dict) -> None:
 
 async def _show_resumed(state: ChatState, story_id: Optional[str]) -> None:
     await asyncio.sleep(0.3)
+    try:
+        await _reopen(state, story_id)
+    except Exception:
+        log.exception("resuming story %s failed", story_id)
+        await cl.Message(content="Something went wrong while reopening this chat's story; it is still saved on disk.").send()
+
+
+async def _reopen(state: ChatState, story_id: Optional[str]) -> None:
     if not story_id:
         await send_settings(None)
         await cl.Message(content="This chat has no story yet: send an idea to start one.").send()
@@ -360,8 +368,7 @@ async def show_story(state: ChatState, heading: str) -> None:
     if pending:
         text += f" {view.frames_phrase(pending).capitalize()} still need rendering; press **Render all**."
     await cl.Message(content=text, actions=view.story_actions()).send()
-    progress = RenderProgress(session, [], strip=lambda: state.worker.call(session.strip_image))
-    await progress.update_strip()
+    await show_strip(story.title, await state.worker.call(session.strip_image))
 
 
 # --- buttons ------------------------------------------------------------------------------------------

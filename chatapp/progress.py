@@ -97,10 +97,7 @@ class RenderProgress:
         await self.update_strip()
 
     async def update_strip(self) -> None:
-        path = await self.strip()
-        if path:
-            await cl.ElementSidebar.set_title(self.story.title)
-            await cl.ElementSidebar.set_elements([view.strip_image(path)], key=f"strip-{time.time_ns()}")
+        await show_strip(self.story.title, await self.strip())
 
     async def finish(self, status: str, unfinished: str = "stopped") -> None:
         """Mark frames that never finished (FAILED with ``unfinished`` in their title) and show ``status``."""
@@ -119,3 +116,10 @@ async def send_frame(story, index: int, image_path) -> None:
         elements=[view.frame_image(image_path, index)],
         actions=view.frame_actions(frame.id, frame.locked),
     ).send()
+
+
+async def show_strip(title: str, path) -> None:
+    """The whole story as one strip in the side panel (a fresh key each time so the panel always refreshes)."""
+    if path:
+        await cl.ElementSidebar.set_elements([view.strip_image(path)], key=f"strip-{time.time_ns()}")
+        await cl.ElementSidebar.set_title(title)

@@ -30,6 +30,7 @@ class RenderQueue:
         self._tickets = itertools.count()
         self._waiting: list[int] = []  # tickets in arrival order, the running one first
         self._changed: Optional[asyncio.Condition] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
 
     @property
     def busy(self) -> bool:
@@ -39,9 +40,10 @@ class RenderQueue:
         return self._waiting.index(ticket)
 
     def _condition(self) -> asyncio.Condition:
-        # Created on first use so it binds to the server's running loop, not the import-time one.
-        if self._changed is None:
-            self._changed = asyncio.Condition()
+        # Bound to the running loop on first use (not the import-time one); a new loop (tests) gets a new one.
+        loop = asyncio.get_running_loop()
+        if self._changed is None or self._loop is not loop:
+            self._changed, self._loop = asyncio.Condition(), loop
         return self._changed
 
     async def _acquire(self, on_position: Optional[PositionCallback]) -> int:

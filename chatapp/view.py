@@ -93,6 +93,8 @@ def task_title(index: int, prompt: str, detail: str = "") -> str:
 def frames_phrase(indices: list[int]) -> str:
     """'frame 2' / 'frames 1, 3 and 4' (1-based)."""
     numbers = [str(i + 1) for i in indices]
+    if not numbers:
+        return "no frame"
     if len(numbers) == 1:
         return f"frame {numbers[0]}"
     return f"frames {', '.join(numbers[:-1])} and {numbers[-1]}"

@@ -77,7 +77,7 @@ class FakeStorySession:
     # --- planning and revising --------------------------------------------------------------------
     def plan(self, idea: str, *, frames: Optional[int] = None, style: Optional[str] = None) -> Reply:
         self.calls.append(("plan", idea, frames, style))
-        count = frames or 3
+        count = frames or 4
         self.story = self.story.model_copy(
             update={
                 "title": idea[:40],

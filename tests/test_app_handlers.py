@@ -1,0 +1,373 @@
+"""The chat app's handlers in a real Chainlit context (real session, emitter, user session, elements) over the fake
+StorySession, with every event the browser would receive recorded. No server, no browser, no model."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import pytest
+
+import app
+import chainlit.data
+from app_fixtures import FakeStorySession, chainlit_context
+from chatapp.models import SharedImageModel
+from chatapp.render_queue import RENDER_QUEUE
+from generator.errors import OutOfMemoryError
+
+import chainlit as cl
+
+
+@pytest.fixture(autouse=True)
+def isolated_app(tmp_path, monkeypatch):
+    """Stories in a temp folder, the fake session, no data layer, storyboard mode, fast fake renders."""
+    monkeypatch.setattr(app, "STORIES_DIR", tmp_path / "stories")
+    monkeypatch.setattr(app, "IMAGE_MODEL", SharedImageModel(""))
+    monkeypatch.setattr(app, "STARTUP_PROBLEMS", [])
+    monkeypatch.setattr(app, "_story_session_class", lambda: FakeStorySession)
+    monkeypatch.setattr(chainlit.data, "_data_layer", None)
+    monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
+    monkeypatch.setattr(FakeStorySession, "step_seconds", 0.0)
+    (tmp_path / "stories").mkdir()
+    yield tmp_path / "stories"
+
+
+def run(scenario):
+    return asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+async def say(text: str, elements=None) -> None:
+    """What Chainlit does for a message from the browser: build a cl.Message and call on_message."""
+    message = cl.Message(content=text, author="User", type="user_message", elements=elements or [])
+    await app.on_message(message)
+
+
+def state() -> app.ChatState:
+    return app.chat_state()
+
+
+def tasklists(recorder) -> list[dict]:
+    """Every task-list state the browser was sent, in order (Chainlit ships its JSON as a session file)."""
+    from chainlit.context import context
+
+    files = context.session.files
+    return [
+        json.loads(files[e["chainlitKey"]]["path"].read_text())
+        for e in recorder.of("element")
+        if e["type"] == "tasklist"
+    ]
+
+
+def frame_messages(recorder) -> list[dict]:
+    return [d for d in recorder.of("new_message") if d.get("output", "").startswith("**Frame ")]
+
+
+def test_chat_start_sends_settings_and_says_once_there_is_no_image_model():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.start()
+            widgets = recorder.of("chat_settings")[0]
+            assert [w["id"] for w in widgets] == [
+                "style", "frames", "seed", "steps", "guidance", "size", "window_length", "svr", "ipca", "negative_prompt",
+            ]
+            assert "storyboard cards" in recorder.text()
+            assert len(recorder.of("new_message")) == 1
+
+    run(scenario)
+
+
+def test_chat_start_is_silent_when_the_image_model_is_configured(monkeypatch):
+    monkeypatch.setattr(app, "IMAGE_MODEL", SharedImageModel("tiny", loader=lambda name: object()))
+
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.start()
+            assert recorder.of("new_message") == []  # so the starter ideas stay on screen
+
+    run(scenario)
+
+
+def test_idea_shows_the_plan_then_every_frame_with_its_buttons_and_the_strip(isolated_app):
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.start()
+            await say("A small red fox finds a lantern")
+            session = state().session
+            assert session.calls[0] == ("plan", "A small red fox finds a lantern", 4, "storybook")
+            assert session.story_dir.parent == isolated_app
+            plan = recorder.of("update_message")[0]
+            assert plan["output"].startswith("## A small red fox")
+            frames = frame_messages(recorder)
+            assert [m["output"].split(" — ")[0] for m in frames] == [f"**Frame {i}**" for i in (1, 2, 3, 4)]
+            buttons = [a["name"] for a in recorder.of("action") if a["forId"] == frames[0]["id"]]
+            assert buttons == ["reroll", "edit_frame", "toggle_lock"]
+            images = [e for e in recorder.of("element") if e["type"] == "image" and e["display"] == "inline"]
+            assert {e["forId"] for e in images} == {m["id"] for m in frames}
+            final = tasklists(recorder)[-1]
+            assert final["status"].startswith("Done")
+            assert [t["status"] for t in final["tasks"]] == ["done"] * 4
+            assert recorder.of("set_sidebar_elements")[-1]["elements"][0]["name"] == "story-strip.png"
+            assert "Rendered 4 frame(s)." in recorder.texts()
+
+    run(scenario)
+
+
+def test_a_revision_re_renders_only_the_frame_it_changed():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await say("A fox")
+            before = len(frame_messages(recorder))
+            await say("make frame 2 at night")
+            session = state().session
+            assert session.calls[-1] == ("render", [1])
+            new_frames = frame_messages(recorder)[before:]
+            assert [m["output"].split(" — ")[0] for m in new_frames] == ["**Frame 2**"]
+            assert "Changed frame 2." in recorder.texts()
+
+    run(scenario)
+
+
+def test_frame_99_gets_a_question_and_changes_nothing():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await say("A fox")
+            before = state().session.story
+            await say("make frame 99 blue")
+            assert "There is no frame 99" in recorder.texts()[-1]
+            assert state().session.story == before
+            assert state().session.calls[-1][0] == "revise"
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "text, files, expected",
+    [
+        ("", 0, "The message is empty"),
+        ("   \n ", 0, "The message is empty"),
+        ("x" * 20_000, 0, "That message is 20,000 characters long"),
+        ("", 1, "I can't read attached files"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_never_reaches_the_session(text, files, expected):
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            elements = [cl.File(name="notes.txt", content=b"hello", mime="text/plain")] * files
+            await say(text, elements)
+            assert expected in recorder.text()
+            assert state().session is None
+
+    run(scenario)
+
+
+def test_text_with_an_attached_file_is_used_and_the_file_is_said_to_be_ignored():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await say("A fox", [cl.File(name="notes.txt", content=b"hello", mime="text/plain")])
+            assert "ignored notes.txt" in recorder.text()
+            assert state().session.calls[0][0] == "plan"
+
+    run(scenario)
+
+
+def test_stop_cancels_the_render_within_a_step_and_keeps_finished_frames(monkeypatch):
+    monkeypatch.setattr(FakeStorySession, "step_seconds", 0.05)
+
+    async def scenario():
+        async with chainlit_context() as (recorder, context):
+            handler = asyncio.get_running_loop().create_task(say("A fox"))
+            while len(frame_messages(recorder)) < 1:  # frame 1 is done
+                await asyncio.sleep(0.02)
+            # What Chainlit's "stop" socket event does: cancel the running handler, then call on_stop.
+            handler.cancel()
+            await app.stop()
+            await asyncio.gather(handler, return_exceptions=True)
+            session = state().session
+            assert ("cancel",) in session.calls
+            count = len(session.story.frames)
+            done = [i for i in range(count) if session.frame_image(i)]
+            assert 1 <= len(done) < count
+            assert any(t.startswith("Stopped. Frame") and "kept" in t for t in recorder.texts())
+            tasklist = tasklists(recorder)[-1]
+            assert tasklist["status"] == "Stopped"
+            assert not RENDER_QUEUE.busy  # the turn is given back once the thread has stopped
+
+    run(scenario)
+
+
+def test_two_chats_render_one_at_a_time_and_the_second_sees_its_place(monkeypatch):
+    monkeypatch.setattr(FakeStorySession, "step_seconds", 0.02)
+    spans = []
+    original = FakeStorySession.render
+
+    def timed_render(self, *args, **kwargs):
+        import time
+
+        start = time.monotonic()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            spans.append((start, time.monotonic()))
+
+    monkeypatch.setattr(FakeStorySession, "render", timed_render)
+
+    async def chat(name: str, delay: float):
+        async with chainlit_context(thread_id=name) as (recorder, _):
+            await asyncio.sleep(delay)
+            await say("A fox")
+            return recorder, [t["status"] for t in tasklists(recorder)]
+
+    async def scenario():
+        (first, _), (second, second_statuses) = await asyncio.gather(chat("a", 0), chat("b", 0.05))
+        (a_start, a_end), (b_start, b_end) = sorted(spans)
+        assert b_start >= a_end  # never two renders at once
+        assert any(s.startswith("Waiting for 1 other render") for s in second_statuses)
+        assert len(frame_messages(first)) == len(frame_messages(second)) == 4
+
+    run(scenario)
+
+
+def test_out_of_memory_is_reported_and_the_chat_goes_on(monkeypatch):
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            monkeypatch.setattr(FakeStorySession, "fail_with", OutOfMemoryError())
+            await say("A fox")
+            assert any("ran out of memory" in t for t in recorder.texts())
+            tasklist = tasklists(recorder)[-1]
+            assert tasklist["status"] == "Failed"
+            assert not RENDER_QUEUE.busy
+            await app.render(state(), None)
+            assert len(frame_messages(recorder)) == 4
+
+    run(scenario)
+
+
+async def click(name: str, payload: dict, recorder) -> None:
+    """What Chainlit does for a button: call the action callback, here awaiting the work it starts."""
+    from chainlit.context import context
+
+    action = cl.Action(name=name, payload=payload, label=name)
+    await app_callbacks()[name](action)
+    task = context.session.current_task
+    await asyncio.wait_for(task, 10)
+
+
+def app_callbacks():
+    from chainlit.config import config
+
+    return config.code.action_callbacks
+
+
+def test_frame_buttons_reroll_lock_and_edit_call_the_session_for_that_frame():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await say("A fox")
+            session = state().session
+            frame_id = session.story.frames[2].id
+            await click("reroll", {"frame_id": frame_id}, recorder)
+            assert ("reroll", 2) in session.calls and session.calls[-1] == ("render", [2])
+            await click("toggle_lock", {"frame_id": frame_id, "locked": True}, recorder)
+            assert session.calls[-1] == ("set_lock", 2, True)
+            recorder.ask_reply = {"id": str(uuid.uuid4()), "output": "the fox sleeps under a tree", "name": "User",
+                                  "type": "user_message", "createdAt": "2026-01-01T00:00:00Z"}
+            await click("edit_frame", {"frame_id": frame_id}, recorder)
+            assert ("set_frame_text", 2, "the fox sleeps under a tree") in session.calls
+            assert recorder.of("ask")[0]["msg"]["output"].startswith("Send the new text for frame 3")
+            starts, ends = recorder.of("task_start"), recorder.of("task_end")
+            assert len(starts) == len(ends) >= 3  # the stop button shows while a button's work runs
+
+    run(scenario)
+
+
+def test_a_button_of_a_removed_frame_says_so():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await say("A fox")
+            await click("reroll", {"frame_id": "gone"}, recorder)
+            assert "no longer in the story" in recorder.texts()[-1]
+
+    run(scenario)
+
+
+def test_story_buttons_undo_redo_render_all_and_export():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await say("A fox")
+            await say("make frame 1 at dawn")
+            session = state().session
+            await click("undo", {}, recorder)
+            assert session.calls[-1] == ("undo",) and "Undone." in recorder.texts()
+            await click("redo", {}, recorder)
+            assert session.calls[-1] == ("redo",)
+            await click("render_all", {}, recorder)
+            assert "Every frame is up to date; nothing to render." in recorder.texts()
+            await click("export", {}, recorder)
+            files = [e for e in recorder.of("element") if e["type"] == "file"]
+            assert sorted(f["name"] for f in files) == ["story.json", "story.zip"]
+
+    run(scenario)
+
+
+def test_buttons_before_any_story_ask_for_an_idea():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await click("render_all", {}, recorder)
+            assert recorder.texts() == ["There is no story yet: send an idea first."]
+
+    run(scenario)
+
+
+def test_settings_changes_reach_the_session_and_bad_values_are_explained():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.settings_update({"seed": "7"})
+            assert "apply to the story you start next" in recorder.texts()[-1]
+            await say("A fox")
+            values = app.current_settings(state().session)
+            await app.settings_update({**values, "seed": "7", "size": "512x512", "guidance": 0})
+            assert state().session.calls[-1] == ("update_settings", {"seed": 7, "width": 512, "height": 512})
+            assert "affects every frame" in recorder.texts()[-1]
+            await app.settings_update({**app.current_settings(state().session), "seed": "seven"})
+            assert recorder.texts()[-1] == "The seed must be a whole number, not “seven”."
+
+    run(scenario)
+
+
+def test_settings_chosen_before_the_idea_shape_the_plan():
+    async def scenario():
+        async with chainlit_context() as (recorder, context):
+            context.session.chat_settings = {"frames": 3, "style": "comic"}
+            await say("A fox")
+            assert state().session.calls[0] == ("plan", "A fox", 3, "comic")
+
+    run(scenario)
+
+
+def test_resume_reopens_the_story_with_its_images_and_says_what_is_left(isolated_app):
+    saved = FakeStorySession.create(isolated_app)
+    saved.plan("A fox")
+    saved.render([0, 1])  # the server died before frames 3 and 4
+
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.resume({"id": "t", "metadata": json.dumps({"story_id": saved.story.id})})
+            while not recorder.of("set_sidebar_elements"):
+                await asyncio.sleep(0.05)
+            assert recorder.texts()[0] == f"Welcome back to **{saved.story.title}**."
+            assert [m["output"].split(" — ")[0] for m in frame_messages(recorder)] == ["**Frame 1**", "**Frame 2**"]
+            assert "Frames 3 and 4 still need rendering" in recorder.text()
+            assert state().session.story == saved.story
+
+    run(scenario)
+
+
+def test_resume_of_a_missing_story_explains_and_offers_a_new_chat():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.resume({"id": "t", "metadata": {"story_id": "deleted"}})
+            while not recorder.texts():
+                await asyncio.sleep(0.05)
+            assert recorder.texts()[0].startswith("This chat's story could not be opened")
+
+    run(scenario)
