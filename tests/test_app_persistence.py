@@ -1,0 +1,311 @@
+"""Chat history on SQLite with local element files, the login, the HTTP routes, the render queue, the setup
+script, and the pure view functions of the chat app."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+import app
+import chainlit.data
+from app_fixtures import chainlit_context
+from chatapp import view
+from chatapp.models import STORYBOARD_NOTICE, SharedImageModel, check_language_model
+from chatapp.persistence import LocalStorageClient, check_password, create_tables, make_data_layer, safe_object_path
+from chatapp.render_queue import RenderQueue
+from generator.errors import ModelNotFoundError, StoryError
+from generator.settings import GenerationSettings
+from scripts.init_env import fill_secrets
+
+import chainlit as cl
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, 30))
+
+
+# --- SQLite data layer and local storage ------------------------------------------------------------------
+
+
+def test_tables_are_created_by_the_app_and_creating_them_again_is_harmless(tmp_path):
+    db = tmp_path / "chat" / "history.sqlite"
+    create_tables(db)
+    create_tables(db)
+    names = {row[0] for row in sqlite3.connect(db).execute("select name from sqlite_master where type='table'")}
+    assert names == {"users", "threads", "steps", "elements", "feedbacks"}
+
+
+def test_a_chat_with_its_story_id_and_image_survives_a_new_data_layer(tmp_path):
+    """What a restart does: a second data layer over the same files finds the thread, its steps and its image."""
+    db, files = tmp_path / "history.sqlite", tmp_path / "files"
+    image = tmp_path / "frame.png"
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), (200, 10, 10)).save(image)
+
+    async def write():
+        layer = make_data_layer(db, files)
+        user = await layer.create_user(cl.User(identifier="storyloom"))
+        async with chainlit_context(thread_id="t-1", user=user):
+            await layer.update_thread("t-1", name="A fox", user_id=user.id)
+            await layer.update_thread("t-1", metadata={"story_id": "abc123"})
+            message = cl.Message(content="**Frame 1**")
+            await layer.create_step(message.to_dict())
+            element = cl.Image(path=str(image), name="frame-1.png", display="inline", for_id=message.id)
+            element.thread_id = "t-1"
+            await layer.create_element(element)
+        await layer.close()
+        return user
+
+    async def read(user):
+        layer = make_data_layer(db, files)
+        thread = await layer.get_thread("t-1")
+        threads = await layer.list_threads(
+            cl.types.Pagination(first=10), cl.types.ThreadFilter(userId=user.id)
+        )
+        await layer.close()
+        return thread, threads
+
+    user = run(write())
+    thread, threads = run(read(user))
+    assert app.story_id_of(thread["metadata"]) == "abc123"
+    assert thread["name"] == "A fox" and [t["id"] for t in threads.data] == ["t-1"]
+    assert thread["steps"][0]["output"] == "**Frame 1**"
+    (element,) = thread["elements"]
+    assert element["url"] == f"/storage/{user.id}/{element['id']}/frame-1.png"
+    assert (files / user.id / element["id"] / "frame-1.png").read_bytes() == image.read_bytes()
+
+
+def test_storage_keys_cannot_escape_the_storage_folder(tmp_path):
+    assert safe_object_path(tmp_path, "u/e/a.png") == (tmp_path / "u/e/a.png").resolve()
+    for key in ("../secret", "u/../../x", "/etc/passwd", ""):
+        with pytest.raises(ValueError):
+            safe_object_path(tmp_path, key)
+    client = LocalStorageClient(tmp_path)
+    assert run(client.delete_file("../outside")) is False
+    stored = run(client.upload_file("u/e/a.txt", "hi"))
+    assert stored == {"object_key": "u/e/a.txt", "url": "/storage/u/e/a.txt"}
+    assert run(client.get_read_url("u/e/a.txt")) == "/storage/u/e/a.txt"
+
+
+# --- login and HTTP routes -----------------------------------------------------------------------------
+
+
+def test_password_check():
+    assert check_password("storyloom", "pw", "storyloom", "pw")
+    assert not check_password("storyloom", "PW", "storyloom", "pw")
+    assert not check_password("other", "pw", "storyloom", "pw")
+    assert not check_password("storyloom", "", "storyloom", "")  # no password configured: nobody gets in
+
+
+def test_login_callback_reads_the_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("STORY_USERNAME", "ann")
+    monkeypatch.setenv("STORY_PASSWORD", "s3cret")
+    assert app.login("ann", "s3cret").identifier == "ann"
+    assert app.login("ann", "wrong") is None
+    monkeypatch.delenv("STORY_PASSWORD")
+    assert app.login("ann", "") is None
+
+
+@pytest.fixture()
+def http(tmp_path, monkeypatch):
+    """The app's FastAPI server (no lifespan) over a temp history database, with a logged-in user's cookie."""
+    monkeypatch.setenv("CHAINLIT_AUTH_SECRET", "x" * 48)
+    monkeypatch.setattr(app, "CHAT_DIR", tmp_path)
+    layer = make_data_layer(tmp_path / "history.sqlite", tmp_path / "files")
+    monkeypatch.setattr(chainlit.data, "_data_layer", layer)
+    monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
+    user = run(layer.create_user(cl.User(identifier="storyloom")))
+    from chainlit.auth import create_jwt
+
+    client = TestClient(app.http_app)
+    client.cookies.set("access_token", create_jwt(cl.User(identifier="storyloom")))
+    return client, user, tmp_path / "files"
+
+
+def test_health_answers_with_the_app_state(http):
+    client, _, _ = http
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["render_queue"] == 0
+    assert set(body) == {"status", "render_queue", "image_model", "problems"}
+
+
+def test_stored_files_are_served_only_to_their_owner(http):
+    client, user, files = http
+    (files / user.id / "e1").mkdir(parents=True)
+    (files / user.id / "e1" / "frame.png").write_bytes(b"png")
+    (files / "someone-else" / "e2").mkdir(parents=True)
+    (files / "someone-else" / "e2" / "frame.png").write_bytes(b"png")
+    assert client.get(f"/storage/{user.id}/e1/frame.png").content == b"png"
+    assert client.get("/storage/someone-else/e2/frame.png").status_code == 404
+    assert client.get(f"/storage/{user.id}/e1/missing.png").status_code == 404
+    client.cookies.clear()
+    assert client.get(f"/storage/{user.id}/e1/frame.png").status_code == 401
+
+
+# --- models and start-up notices -------------------------------------------------------------------------
+
+
+def test_image_model_loads_once_and_a_broken_one_falls_back_to_storyboard_cards():
+    loads = []
+    good = SharedImageModel("tiny", loader=lambda name: loads.append(name) or "generator")
+    assert good.get() == "generator" and good.get() == "generator" and loads == ["tiny"]
+
+    def missing(name):
+        raise ModelNotFoundError(f"No SDXL model at {name}.")
+
+    broken = SharedImageModel("/nowhere", loader=missing)
+    assert broken.get() is None
+    assert "No SDXL model at /nowhere." in broken.problem and "storyboard cards" in broken.problem
+
+    def corrupt(name):
+        raise OSError("safetensors header is corrupt")
+
+    assert SharedImageModel("/bad", loader=corrupt).get() is None
+    assert SharedImageModel("").get() is None
+
+
+def test_language_model_check_turns_failures_into_advice():
+    class Broken:
+        def complete(self, messages, max_tokens):
+            raise RuntimeError("bad magic")
+
+    def missing():
+        raise StoryError("STORY_LLM_GGUF points at /x.gguf, which is not a file.")
+
+    assert "STORY_LLM_GGUF" in check_language_model(lambda: Broken())
+    assert "not a file" in check_language_model(missing)
+
+    class Fine:
+        def complete(self, messages, max_tokens):
+            return "OK"
+
+    assert check_language_model(lambda: Fine()) is None
+
+
+def test_notices_say_once_what_is_wrong(monkeypatch):
+    monkeypatch.setattr(app, "STARTUP_PROBLEMS", [])
+    monkeypatch.setattr(app, "IMAGE_MODEL", SharedImageModel(""))
+    assert app.notices() == [STORYBOARD_NOTICE]
+    monkeypatch.setattr(app, "IMAGE_MODEL", SharedImageModel("tiny", loader=lambda n: object()))
+    assert app.notices() == []
+    monkeypatch.setattr(app, "STARTUP_PROBLEMS", ["The language model is not usable: bad GGUF"])
+    assert app.notices() == ["The language model is not usable: bad GGUF"]
+
+
+# --- the render queue ---------------------------------------------------------------------------------
+
+
+def test_queue_runs_jobs_one_at_a_time_in_arrival_order_and_reports_places():
+    queue = RenderQueue()
+    running, order, places = [], [], {}
+
+    def job(name):
+        def work():
+            running.append(name)
+            assert len(running) == 1
+            time.sleep(0.05)
+            order.append(name)
+            running.remove(name)
+            return name
+
+        return work
+
+    async def waiter(name, delay):
+        await asyncio.sleep(delay)
+
+        async def place(n):
+            places.setdefault(name, []).append(n)
+
+        return await queue.run(job(name), on_position=place)
+
+    async def scenario():
+        return await asyncio.gather(waiter("a", 0), waiter("b", 0.01), waiter("c", 0.02))
+
+    assert run(scenario()) == ["a", "b", "c"]
+    assert order == ["a", "b", "c"]
+    assert places == {"b": [1], "c": [2, 1]}
+    assert not queue.busy
+
+
+def test_a_cancelled_waiter_leaves_the_line_and_a_cancelled_runner_keeps_the_turn_until_its_thread_ends():
+    queue = RenderQueue()
+    release = threading.Event()
+
+    async def scenario():
+        first = asyncio.ensure_future(queue.run(release.wait))
+        await asyncio.sleep(0.02)
+        second = asyncio.ensure_future(queue.run(lambda: "second"))
+        await asyncio.sleep(0.02)
+        second.cancel()  # Stop while waiting
+        await asyncio.gather(second, return_exceptions=True)
+        assert queue._waiting == [0]
+        first.cancel()  # Stop while running: the thread is still inside release.wait()
+        await asyncio.gather(first, return_exceptions=True)
+        assert queue.busy
+        release.set()
+        third = await queue.run(lambda: "third")
+        assert third == "third" and not queue.busy
+
+    run(scenario())
+
+
+# --- setup script and pure view functions ---------------------------------------------------------------
+
+
+def test_init_env_fills_empty_secrets_and_keeps_existing_ones():
+    text, filled = fill_secrets("STORY_USERNAME=me\nSTORY_PASSWORD=\nCHAINLIT_AUTH_SECRET=\n")
+    assert filled == ["CHAINLIT_AUTH_SECRET", "STORY_PASSWORD"]
+    values = dict(line.split("=", 1) for line in text.splitlines())
+    assert len(values["CHAINLIT_AUTH_SECRET"]) >= 48 and len(values["STORY_PASSWORD"]) >= 12
+    again, filled_again = fill_secrets(text)
+    assert again == text and filled_again == []
+    _, added = fill_secrets("STORY_USERNAME=me\n")
+    assert added == ["CHAINLIT_AUTH_SECRET", "STORY_PASSWORD"]
+
+
+def test_init_env_writes_a_private_env_file_once(tmp_path):
+    from scripts.init_env import main
+
+    example = tmp_path / ".env.example"
+    example.write_text("STORY_PASSWORD=\nCHAINLIT_AUTH_SECRET=\n")
+    env = tmp_path / ".env"
+    assert main(["--env", str(env), "--example", str(example)]) == 0
+    first = env.read_text()
+    assert oct(env.stat().st_mode & 0o777) == "0o600" and "STORY_PASSWORD=\n" not in first
+    assert main(["--env", str(env), "--example", str(example)]) == 0
+    assert env.read_text() == first
+
+
+def test_check_message_limits():
+    assert view.check_message("a fox", 0) is None
+    assert view.check_message("x" * view.MAX_MESSAGE_CHARS, 0) is None
+    assert "4,001 characters" in view.check_message("x" * (view.MAX_MESSAGE_CHARS + 1), 0)
+    assert view.check_message("a fox", 2) is None  # text wins; the files are mentioned by the handler
+
+
+def test_settings_round_trip_and_changes():
+    values = view.settings_values("comic", 5, GenerationSettings(seed=3, width=512, height=512, guidance=6.5))
+    assert values["size"] == "512x512" and values["seed"] == "3" and values["guidance"] == 6.5
+    assert view.settings_changes(values, values) == {}
+    changed = {**values, "size": view.SIZE_DEFAULT, "guidance": 0, "steps": 20.0, "svr": "svr-eot"}
+    assert view.settings_changes(changed, values) == {
+        "width": None, "height": None, "guidance": None, "steps": 20, "svr": "svr-eot",
+    }
+    with pytest.raises(ValueError, match="whole number"):
+        view.settings_changes({**values, "seed": "1.5"}, values)
+    widgets = view.settings_widgets(values)
+    assert {w.id: w.initial for w in widgets}["size"] == "512x512"
+
+
+def test_frames_phrase_and_labels():
+    assert view.frames_phrase([]) == "no frame"
+    assert view.frames_phrase([1]) == "frame 2"
+    assert view.frames_phrase([0, 2, 3]) == "frames 1, 3 and 4"
+    assert view.frame_label(0, "Hello", True) == "**Frame 1** 🔒 — Hello"
+    assert view.task_title(1, "x" * 60, "step 2/4").endswith("… (step 2/4)")
