@@ -1,0 +1,255 @@
+"""Deterministic reading of an idea: its language, main character, events, and one English beat per frame.
+
+This is the planner's floor: with no LLM, or with one too small to follow instructions, a story is still
+built from the idea's own sentences (English), a small glossary (Chinese), emoji names (Unicode), and
+generic story beats when the idea is too short to fill the frames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from agent.glossary import (
+    ANIMALS, CHARACTER_NOUNS, CHINESE_GLOSSARY, COLOURS, ENDING_BEATS, MIDDLE_BEATS, OPENING_BEATS, PEOPLE,
+    PROP_BEATS,
+)
+from agent.prompt_repair import is_english, strip_junk, strip_subject
+
+MAX_IDEA_CHARS = 4000  # longer ideas are refused with a message; documented in the README and chainlit.md
+MIN_FRAMES, MAX_DEFAULT_FRAMES = 4, 6  # frame count when the person does not ask for one
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")
+_STOP_AFTER_ARTICLE = {"who", "that", "which", "and", "with", "in", "on", "at", "from", "to", "is", "was", "of",
+                       "named", "called", "lives", "finds", "has"}
+_FUNCTION_WORDS = {"a", "an", "the", "in", "on", "at", "to", "of", "and", "with", "is", "was", "from", "into"}
+_VERBISH = re.compile(r"^[a-z]+(?:s|ed|ing)$")
+
+
+@dataclass
+class IdeaAnalysis:
+    """What the deterministic reading found; `beats`/`captions` have one entry per requested frame."""
+
+    language: str  # "en", "zh" or "other"
+    english: str  # the idea in English as far as it can be rendered without a model
+    character: str  # main character noun, e.g. "fox"
+    descriptors: str  # adjectives found before it, e.g. "little red"
+    names: tuple[str, ...]  # proper names of the character in the idea
+    colour: str
+    title: str
+    beats: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+
+
+def normalize_idea(idea: str) -> str:
+    """NFC, no control characters, collapsed spaces (newlines kept as sentence breaks)."""
+    idea = unicodedata.normalize("NFC", idea)
+    idea = "".join(ch for ch in idea if ch in "\n" or unicodedata.category(ch)[0] != "C")
+    return "\n".join(" ".join(line.split()) for line in idea.splitlines() if line.strip())
+
+
+def emoji_to_words(text: str) -> str:
+    """Replace each emoji by its Unicode name in words ("🦊" → "fox"); variation selectors and joiners go."""
+    out: list[str] = []
+    previous_was_emoji = False
+    for ch in text:
+        if unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF:
+            name = unicodedata.name(ch, "").lower()
+            name = " ".join(re.sub(r"\b(face|with|symbol|sign|emoji)\b", " ", name).split())
+            if name:
+                out.append((", " if previous_was_emoji else " ") + name + " ")
+                previous_was_emoji = True
+            continue
+        if ch in "\u200d\ufe0f\ufe0e" or 0x1F3FB <= ord(ch) <= 0x1F3FF:
+            continue
+        previous_was_emoji = previous_was_emoji and ch.isspace()
+        out.append(ch)
+    text = re.sub(r"\s+,", ",", " ".join("".join(out).split()))
+    return re.sub(r"\b(\w+)(?: \1\b)+", r"\1", text, flags=re.IGNORECASE)  # "a robot 🤖" → "a robot"
+
+
+def detect_language(text: str) -> str:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return "en"
+    cjk = sum(1 for ch in letters if _CJK.match(ch))
+    if cjk >= len(letters) * 0.3:
+        return "zh"
+    return "en" if all(ch.isascii() for ch in letters) or is_english(text) else "other"
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences with their punctuation (captions keep it; beats strip it)."""
+    parts = [" ".join(p.split()) for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if any(ch.isalnum() for ch in p)]
+
+
+def default_frame_count(idea: str) -> int:
+    """4-6 frames: as many as the idea has sentences, within that range."""
+    return max(MIN_FRAMES, min(MAX_DEFAULT_FRAMES, len(split_sentences(idea))))
+
+
+def _stable_choice(seed_text: str, options: list[str], offset: int = 0) -> str:
+    digest = int(hashlib.sha1(seed_text.encode("utf-8")).hexdigest(), 16)
+    return options[(digest + offset) % len(options)]
+
+
+def find_character(english: str) -> tuple[str, str]:
+    """(noun, descriptors) of the main character: a known character noun, else the first 'a/the X' phrase."""
+    lower = english.lower()
+    best = None
+    for match in re.finditer(r"[a-z]+", lower):
+        word = match.group(0)
+        singular = word[:-1] if word.endswith("s") and word[:-1] in CHARACTER_NOUNS else word
+        if singular in CHARACTER_NOUNS:
+            best = (singular, match.start())
+            break
+    if best:
+        noun, start = best
+        before = re.findall(r"[a-z-]+", lower[max(0, start - 40):start])[-3:]
+        keep = []
+        for word in reversed(before):
+            if word in {"a", "an", "the", "my", "our", "one"} or word in _STOP_AFTER_ARTICLE or word.endswith("ing"):
+                break
+            keep.insert(0, word)
+        return noun, " ".join(keep)
+    match = re.search(r"\b(?:a|an|the)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)", lower)
+    if match:
+        words = []
+        for word in match.group(1).split():
+            if word in _STOP_AFTER_ARTICLE or (words and _VERBISH.match(word)):
+                break
+            words.append(word)
+        if words:
+            return words[-1], " ".join(words[:-1])
+    return "traveler", "curious young"
+
+
+def find_names(idea: str) -> tuple[str, ...]:
+    """Capitalised words that are not sentence-initial ("Mia" in "a cat named Mia")."""
+    names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b", idea)
+    return tuple(dict.fromkeys(n for n in names if n.lower() not in CHARACTER_NOUNS))
+
+
+def chinese_clause_beat(clause: str) -> str:
+    """An English action-and-setting beat from the glossary words of one Chinese clause ('' when none)."""
+    found: dict[str, list[str]] = {}
+    position = 0
+    keys = sorted(CHINESE_GLOSSARY, key=len, reverse=True)
+    while position < len(clause):
+        for key in keys:
+            if clause.startswith(key, position):
+                category, english = CHINESE_GLOSSARY[key]
+                found.setdefault(category, []).append(english)
+                position += len(key)
+                break
+        else:
+            position += 1
+    parts = [found.get("action", [""])[0]] + found.get("object", [])[:2] + found.get("place", [])[:1]
+    parts += found.get("time", [])[:1]
+    beat = " ".join(p for p in parts if p)
+    if beat and "action" not in found:
+        beat = ("standing " + beat) if "object" not in found else "looking at " + beat
+    return beat
+
+
+def chinese_to_english(text: str) -> str:
+    """The glossary words of `text` in English, in order (enough to find the character and colours)."""
+    words, position = [], 0
+    keys = sorted(CHINESE_GLOSSARY, key=len, reverse=True)
+    while position < len(text):
+        key = next((k for k in keys if text.startswith(k, position)), None)
+        if key:
+            words.append(CHINESE_GLOSSARY[key][1])
+            position += len(key)
+        else:
+            position += 1
+    return " ".join(words)
+
+
+def arrange_beats(
+    events: list[str], captions: list[str], count: int, props: list[str], seed_text: str, character: str
+) -> tuple[list[str], list[str]]:
+    """Exactly `count` (beat, caption) pairs: the idea's events in order, padded with generic beats."""
+    if len(events) >= count:
+        # Group consecutive events so that every one of them lands in some frame.
+        bounds = [round(i * len(events) / count) for i in range(count + 1)]
+        beats = [", ".join(events[bounds[i]:bounds[i + 1]]) for i in range(count)]
+        return beats, [" ".join(captions[bounds[i]:bounds[i + 1]]) for i in range(count)]
+    missing = count - len(events)
+    opening = [_stable_choice(seed_text, OPENING_BEATS)] if missing >= 1 else []
+    ending = [_stable_choice(seed_text, ENDING_BEATS)] if missing >= 2 else []
+    middles: list[str] = []
+    prop_beats = [b.format(prop=p) for p, b in zip(props, PROP_BEATS)]
+    pool = prop_beats + [_stable_choice(seed_text, MIDDLE_BEATS, k) for k in range(len(MIDDLE_BEATS))]
+    for beat in pool:
+        if len(middles) >= missing - len(opening) - len(ending):
+            break
+        if beat not in middles and beat not in events:
+            middles.append(beat)
+    generic = lambda beat: f"The {character} is {beat}."  # noqa: E731
+    beats = opening + events + middles + ending
+    captions = [generic(b) for b in opening] + captions + [generic(b) for b in middles + ending]
+    return beats, captions
+
+
+def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
+    """Read `idea` (already normalized) into a character and `frame_count` English beats with captions."""
+    language = detect_language(idea)
+    with_words = emoji_to_words(idea)
+    english = chinese_to_english(with_words) if language == "zh" else with_words
+    character, descriptors = find_character(english)
+    names = find_names(idea) if language == "en" else ()
+    colour = next((c for c in COLOURS if re.search(rf"\b{c}\b", english.lower())), None)
+    if colour is None or colour in descriptors.split():
+        colour = _stable_choice(idea, [c for c in COLOURS if c not in descriptors.split()])
+    sentences = split_sentences(idea if language == "zh" else with_words)
+    if language == "zh":
+        clauses = [c for s in sentences for c in re.split(r"[，,、]", s) if c.strip()]
+        pairs = [(chinese_clause_beat(c), c.strip(" ，,")) for c in clauses]
+        pairs = [(b, c) for b, c in pairs if b]
+        events, captions = [b for b, _ in pairs], [c for _, c in pairs]
+    elif language == "en":
+        events = [strip_subject(strip_junk(s), character, names) for s in sentences if _is_event(s, character)]
+        captions = [s for s in sentences if _is_event(s, character)]
+    else:
+        events, captions = [], []
+    props = _props(english, character, events)
+    beats, captions = arrange_beats(events, captions, frame_count, props, idea, character)
+    title_source = strip_junk(sentences[0]) if sentences else english
+    title = title_source[:40] if language == "zh" else " ".join(title_source.split()[:7]).title()
+    if language != "zh" and (len(title_source.split()) <= 2 or not is_english(title_source)):
+        title = f"The {character.title()}'s Adventure"
+    return IdeaAnalysis(language, english, character, descriptors, names, colour, title or "A Story", beats, captions)
+
+
+def _is_event(sentence: str, character: str) -> bool:
+    """An event has three words or more, in English, and is not a bare list of nouns ("cat, rocket, moon")."""
+    words = re.findall(r"[a-z']+", sentence.lower())
+    list_like = all(len(part.split()) <= 2 for part in sentence.split(",")) and not set(words) & _FUNCTION_WORDS
+    return len(words) >= 3 and is_english(sentence) and not list_like
+
+
+def _props(english: str, character: str, events: list[str]) -> list[str]:
+    """Nouns of a list-like idea ("cat rocket crescent moon") that no event mentions yet."""
+    if events:
+        return []
+    phrases = [" ".join(re.findall(r"[a-z]+", p)) for p in re.split(r"[,;]|\band\b", english.lower())]
+    phrases = [" ".join(w for w in p.split() if w != character) for p in phrases]
+    return list(dict.fromkeys(p for p in phrases if p and len(p.split()) <= 3))[:3]
+
+
+def identity_from_analysis(analysis: IdeaAnalysis) -> str:
+    """A concrete identity prompt: kind, age, clothing, colours (no action, no place)."""
+    noun, colour = analysis.character, analysis.colour
+    desc = analysis.descriptors
+    second = _stable_choice(analysis.english + "2", [c for c in COLOURS if c != colour])
+    head = " ".join(p for p in (desc, noun) if p)
+    if noun in PEOPLE:
+        hair = _stable_choice(analysis.english, ["short brown", "curly black", "long red", "straight blond"])
+        return f"a {head} {PEOPLE[noun]}, {hair} hair, wearing a {colour} jacket and {second} boots"
+    if noun in ANIMALS:
+        return f"a {head} with bright round eyes, wearing a small {colour} scarf and a {second} satchel"
+    return f"a {head} in {colour} and {second} tones, with a friendly expressive face"

@@ -1,0 +1,112 @@
+"""Word lists behind the deterministic planner: character nouns, story beats, and a small Chinese glossary.
+
+The embedded LLM (SmolLM2-135M) is too small to be trusted with structure or translation, so the planner
+can always build a usable plan from these lists alone and let the model only rephrase it.
+"""
+
+ANIMALS = {
+    "fox", "cat", "kitten", "dog", "puppy", "rabbit", "bunny", "bear", "owl", "mouse", "lion", "tiger",
+    "panda", "penguin", "elephant", "monkey", "bird", "duck", "frog", "turtle", "horse", "pig", "wolf",
+    "deer", "squirrel", "hedgehog", "otter", "whale", "dolphin", "fish", "octopus", "giraffe", "zebra",
+    "koala", "raccoon", "badger", "goat", "sheep", "cow", "chicken", "parrot", "butterfly", "bee", "snail",
+    "phoenix", "unicorn", "dragon", "dinosaur", "cheetah", "walrus", "hamster", "crab", "seagull", "lamb",
+}
+
+# Person nouns and the age phrase that makes their identity concrete.
+PEOPLE = {
+    "girl": "about eight years old", "boy": "about eight years old", "child": "about seven years old",
+    "kid": "about seven years old", "woman": "in her thirties", "man": "in his thirties",
+    "grandmother": "in her seventies", "grandfather": "in his seventies", "grandma": "in her seventies",
+    "grandpa": "in his seventies", "princess": "about sixteen years old", "prince": "about sixteen years old",
+    "knight": "in his twenties", "wizard": "very old", "witch": "very old", "astronaut": "in her thirties",
+    "pirate": "in his forties", "sailor": "in his fifties", "detective": "in her forties", "chef": "in his forties",
+    "farmer": "in her fifties", "teacher": "in her forties", "student": "about fifteen years old",
+    "explorer": "in her twenties", "scientist": "in his forties", "king": "in his sixties", "queen": "in her sixties",
+    "keeper": "in his sixties", "baker": "in her fifties", "traveler": "in her twenties", "musician": "in his twenties",
+}
+
+OTHER_CHARACTERS = {"robot", "ghost", "alien", "monster", "snowman", "doll", "teddy", "fairy", "elf", "giant"}
+
+CHARACTER_NOUNS = ANIMALS | set(PEOPLE) | OTHER_CHARACTERS
+
+COLOURS = ["red", "blue", "green", "yellow", "orange", "purple", "white", "black", "brown", "grey", "pink", "golden"]
+
+# Beats used when the idea has fewer events than frames: an opening, middles (some with a slot for an
+# object named in the idea), and endings. All are action + setting, the form 1Prompt1Story frames take.
+OPENING_BEATS = [
+    "waking up in a cozy little home at dawn",
+    "looking out of a round window on a bright morning",
+]
+PROP_BEATS = [
+    "discovering a {prop} in a quiet meadow",
+    "carrying the {prop} along a winding forest path",
+    "holding the {prop} up high on a windy hilltop",
+    "showing the {prop} to new friends in a busy village square",
+    "following the {prop} across a sparkling river",
+    "finding a {prop} hidden in an old wooden chest",
+]
+MIDDLE_BEATS = [
+    "exploring a mysterious forest full of tall trees",
+    "crossing a rushing river on mossy stepping stones",
+    "meeting a friendly traveler on a dusty country road",
+    "climbing a steep rocky mountain path",
+    "sheltering from a fierce storm under a giant tree",
+    "finding a hidden cave glowing with crystals",
+    "sailing a small boat across a calm lake",
+    "dancing at a lantern festival in a busy town square",
+]
+ENDING_BEATS = [
+    "returning home happily at sunset",
+    "resting by a warm campfire under the stars",
+]
+
+# Chinese → English. Longest match wins. Categories: character, colour, place, object, time, action.
+CHINESE_GLOSSARY: dict[str, tuple[str, str]] = {
+    # characters
+    "小猫": ("character", "cat"), "猫": ("character", "cat"), "小狗": ("character", "dog"), "狗": ("character", "dog"),
+    "狐狸": ("character", "fox"), "兔子": ("character", "rabbit"), "熊猫": ("character", "panda"),
+    "熊": ("character", "bear"), "龙": ("character", "dragon"), "小女孩": ("character", "girl"),
+    "女孩": ("character", "girl"), "小男孩": ("character", "boy"), "男孩": ("character", "boy"),
+    "公主": ("character", "princess"), "王子": ("character", "prince"), "机器人": ("character", "robot"),
+    "宇航员": ("character", "astronaut"), "巫师": ("character", "wizard"), "魔法师": ("character", "wizard"),
+    "骑士": ("character", "knight"), "小鸟": ("character", "bird"), "鸟": ("character", "bird"),
+    "老虎": ("character", "tiger"), "狮子": ("character", "lion"), "猴子": ("character", "monkey"),
+    "大象": ("character", "elephant"), "企鹅": ("character", "penguin"), "老鼠": ("character", "mouse"),
+    "奶奶": ("character", "grandmother"), "爷爷": ("character", "grandfather"), "海盗": ("character", "pirate"),
+    # colours
+    "红色": ("colour", "red"), "红": ("colour", "red"), "蓝色": ("colour", "blue"), "蓝": ("colour", "blue"),
+    "绿色": ("colour", "green"), "黄色": ("colour", "yellow"), "白色": ("colour", "white"), "白": ("colour", "white"),
+    "黑色": ("colour", "black"), "紫色": ("colour", "purple"), "粉色": ("colour", "pink"), "金色": ("colour", "golden"),
+    # places (with their preposition)
+    "森林": ("place", "in a deep forest"), "大海": ("place", "on the open sea"), "海边": ("place", "on a sunny beach"),
+    "海": ("place", "by the sea"), "山上": ("place", "on a mountain top"), "山": ("place", "in the mountains"),
+    "城市": ("place", "in a busy city"), "村子": ("place", "in a small village"), "村庄": ("place", "in a small village"),
+    "花园": ("place", "in a blooming garden"), "太空": ("place", "in outer space"), "月球": ("place", "on the moon"),
+    "学校": ("place", "at a village school"), "家": ("place", "at a cozy home"), "河": ("place", "by a river"),
+    "湖": ("place", "by a quiet lake"), "沙漠": ("place", "in a wide desert"), "城堡": ("place", "in an old castle"),
+    "山洞": ("place", "in a dark cave"), "洞穴": ("place", "in a dark cave"), "雪地": ("place", "in a snowy field"),
+    "天空": ("place", "high in the sky"), "公园": ("place", "in a city park"), "图书馆": ("place", "in a library"),
+    "厨房": ("place", "in a warm kitchen"), "市场": ("place", "in a busy market"),
+    # objects
+    "月亮": ("object", "the moon"), "星星": ("object", "shining stars"), "太阳": ("object", "the sun"),
+    "灯笼": ("object", "a glowing lantern"), "钥匙": ("object", "a golden key"), "书": ("object", "an old book"),
+    "花": ("object", "a bright flower"), "宝藏": ("object", "a treasure chest"), "地图": ("object", "an old map"),
+    "气球": ("object", "a red balloon"), "蛋糕": ("object", "a birthday cake"), "伞": ("object", "an umbrella"),
+    "船": ("object", "a small boat"), "火箭": ("object", "a rocket"), "帽子": ("object", "a hat"),
+    "礼物": ("object", "a wrapped gift"), "球": ("object", "a ball"), "风筝": ("object", "a kite"),
+    "蝴蝶": ("object", "a butterfly"), "鱼": ("object", "a fish"), "朋友": ("object", "a new friend"),
+    # times and weather
+    "晚上": ("time", "at night"), "夜晚": ("time", "at night"), "夜里": ("time", "at night"),
+    "早上": ("time", "in the early morning"), "清晨": ("time", "at dawn"), "黄昏": ("time", "at sunset"),
+    "傍晚": ("time", "at sunset"), "下雨": ("time", "in the rain"), "下雪": ("time", "in falling snow"),
+    "冬天": ("time", "in winter"), "夏天": ("time", "in summer"),
+    # actions (gerunds)
+    "找到": ("action", "finding"), "发现": ("action", "discovering"), "寻找": ("action", "searching for"),
+    "回家": ("action", "returning home"), "遇到": ("action", "meeting"), "遇见": ("action", "meeting"),
+    "帮助": ("action", "helping"), "游泳": ("action", "swimming"), "睡觉": ("action", "sleeping"),
+    "唱歌": ("action", "singing"), "跳舞": ("action", "dancing"), "飞": ("action", "flying"),
+    "跑": ("action", "running"), "走": ("action", "walking"), "吃": ("action", "eating"), "玩": ("action", "playing"),
+    "哭": ("action", "crying"), "笑": ("action", "laughing"), "读": ("action", "reading"), "画": ("action", "painting"),
+    "爬": ("action", "climbing"), "看": ("action", "watching"), "打开": ("action", "opening"), "送": ("action", "giving"),
+    "等": ("action", "waiting for"), "做": ("action", "making"),
+}

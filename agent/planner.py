@@ -1,0 +1,273 @@
+"""Planning: an idea (any language, up to MAX_IDEA_CHARS) becomes a `Story` with an identity and N frames.
+
+The deterministic reading of the idea (`agent.events`) always runs first and gives one beat per frame. The
+LLM is then asked for the whole plan with those beats as suggestions, and every field it returns is checked
+and repaired (`agent.prompt_repair`); a field that fails is taken from the deterministic reading instead.
+A large model writes most of the plan; the embedded 135M model mostly rephrases, and the plan stays usable.
+
+Text in the idea is story material: it is fenced in the prompt, and output that echoes our instructions is
+rejected, so "ignore previous instructions" becomes a (strange) story, never a command.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from pydantic import BaseModel, Field, create_model
+
+from agent.events import (
+    MAX_IDEA_CHARS, IdeaAnalysis, analyse_idea, default_frame_count, identity_from_analysis, normalize_idea,
+)
+from agent.glossary import MIDDLE_BEATS
+from agent.llm import ChatModel, LLMError
+from agent.prompt_repair import (
+    ALL_PRONOUNS, CLIP_BUDGET, content_words, fit_frame, fit_tokens, is_english, refine, resolve_pronouns,
+    similarity, strip_junk, strip_subject,
+)
+from agent.prompts import load_template, render_prompt
+from agent.story import MAX_FRAMES, Frame, Story
+from agent.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
+from generator.errors import InvalidStoryError
+from generator.settings import GenerationSettings
+
+log = logging.getLogger(__name__)
+
+IDENTITY_TOKEN_BUDGET = 45  # identity + style phrase; leaves >= 30 CLIP tokens for every frame
+LLM_IDEA_CHARS = 1200  # the LLM sees at most this much of the idea (the beats cover the rest)
+_JUNK = re.compile(r"[{}\[\]<>|]|\bjson\b|\bprompt\b|\bidentity\b|\bframe\b", re.IGNORECASE)
+_SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "with", "by"}
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+class PlannedFrame(BaseModel):
+    """One frame as the LLM writes it. Lengths bound the grammar, so a looping small model still stops."""
+
+    prompt: str = Field(max_length=140)
+    caption: str = Field(max_length=120)
+
+
+class PlanDraft(BaseModel):
+    """The JSON the LLM is asked for (every field required, so the grammar cannot skip one)."""
+
+    title: str = Field(max_length=60)
+    character: str = Field(max_length=24)
+    identity_prompt: str = Field(max_length=160)
+    frames: list[PlannedFrame] = Field(min_length=1, max_length=MAX_FRAMES)
+
+
+def draft_model(count: int) -> type[PlanDraft]:
+    """PlanDraft whose schema demands exactly `count` frames (the grammar then enforces the count)."""
+    return create_model(
+        f"PlanDraft{count}", __base__=PlanDraft,
+        frames=(list[PlannedFrame], Field(min_length=count, max_length=count)),
+    )
+
+
+@dataclass
+class PlanReport:
+    """How a plan was made: which parts came from the LLM and what was repaired (for replies and the bench)."""
+
+    language: str
+    frames_from_llm: int = 0
+    frames_from_beats: int = 0
+    identity_from_llm: bool = False
+    title_from_llm: bool = False
+    llm_attempts: int = 0
+    llm_error: str = ""
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class IdeaError(InvalidStoryError):
+    """The idea cannot be planned (empty or too long)."""
+
+
+def check_idea(idea: str) -> str:
+    """The normalized idea; IdeaError when empty or longer than MAX_IDEA_CHARS."""
+    text = normalize_idea(idea or "")
+    if not any(ch.isalnum() or ord(ch) > 0x2000 for ch in text):
+        raise IdeaError("Write an idea for the story first, for example: 'a fox finds a lantern in the snow'.")
+    if len(text) > MAX_IDEA_CHARS:
+        raise IdeaError(
+            f"The idea is {len(text):,} characters long; at most {MAX_IDEA_CHARS:,} fit. "
+            "Shorten it to the main events, one sentence per picture."
+        )
+    return text
+
+
+def check_frame_count(frames: Optional[int], idea: str) -> int:
+    if frames is None:
+        return default_frame_count(idea)
+    if not 1 <= frames <= MAX_FRAMES:
+        raise InvalidStoryError(f"A story has 1 to {MAX_FRAMES} frames; {frames} was asked for.")
+    return frames
+
+
+def leaks_instructions(text: str) -> bool:
+    """Whether `text` repeats five consecutive words of our system prompt (an echo, not story content)."""
+    words = re.findall(r"[a-z]+", load_template("plan_system").template.lower())
+    grams = {" ".join(words[i:i + 5]) for i in range(len(words) - 4)}
+    mine = re.findall(r"[a-z]+", text.lower())
+    return any(" ".join(mine[i:i + 5]) in grams for i in range(len(mine) - 4))
+
+
+def drop_identity_phrases(frame: str, identity: str) -> str:
+    """Remove comma phrases of a frame that only restate the identity ("wearing a red scarf")."""
+    identity_words = content_words(identity)
+    kept = [p.strip() for p in frame.split(",")
+            if p.strip() and not (content_words(p) and content_words(p) <= identity_words)]
+    return ", ".join(kept)
+
+
+def clean_frame(text: str, character: str, names: tuple[str, ...], identity: str, previous: str) -> str:
+    """An LLM or beat frame reduced to action + setting, with pronouns resolved."""
+    text = strip_junk(text)
+    text = strip_subject(text, character, names, identity)
+    text = resolve_pronouns(text, character, previous)
+    text = drop_identity_phrases(text, identity)
+    text = " ".join(text.split()).strip(" ,")
+    if len(text) > 1 and text[0].isupper() and text[1].islower() and text.split()[0] not in names:
+        text = text[0].lower() + text[1:]  # "Looking out..." → "looking out..." (names keep their capital)
+    return text
+
+
+def frame_problem(text: str, identity: str, earlier: list[str]) -> Optional[str]:
+    """Why a cleaned frame is unusable, or None."""
+    words = text.split()
+    if len(words) < 2:
+        return "too short"
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    if len(words) <= 8 and significant and all(w[:1].isupper() for w in significant):
+        return "a title, not a scene"
+    if not is_english(text):
+        return "not English"
+    if _JUNK.search(text) or leaks_instructions(text):
+        return "junk or instruction echo"
+    if identity.lower() in text.lower() or similarity(text, identity) > 0.6:
+        return "repeats the identity"
+    if any(text.lower() == e.lower() or similarity(text, e) > 0.75 for e in earlier):
+        return "duplicate"
+    if any(w.lower().strip(",.") in ALL_PRONOUNS for w in text.split()):
+        return "unresolved pronoun"
+    return None
+
+
+def _valid_identity(text: str, character: str) -> bool:
+    words = text.split()
+    return (3 <= len(words) <= 40 and is_english(text) and not _JUNK.search(text) and not leaks_instructions(text)
+            and character.split()[-1].lower() in text.lower()
+            and not any(w.lower().strip(",.") in ALL_PRONOUNS for w in words))
+
+
+def _valid_caption(text: str, language: str) -> bool:
+    if not text or _JUNK.search(text) or leaks_instructions(text) or len(text) > 240:
+        return False
+    return bool(_CJK.search(text)) if language == "zh" else language != "en" or is_english(text)
+
+
+def _ask_llm(llm: ChatModel, idea: str, count: int, analysis: IdeaAnalysis, report: PlanReport):
+    beats = "\n".join(f"- {beat}" for beat in analysis.beats)
+    messages = [
+        {"role": "system", "content": render_prompt("plan_system")},
+        {"role": "user", "content": render_prompt("plan_user", idea=idea[:LLM_IDEA_CHARS], frame_count=count,
+                                                  beats=beats)},
+    ]
+    try:
+        result = llm.complete_json(messages, draft_model(count), retries=1, max_tokens=120 + 80 * count)
+    except LLMError as error:
+        report.llm_error = str(error)
+        report.llm_attempts = 2
+        log.info("planning without the LLM: %s", error)
+        return None
+    report.llm_attempts = result.attempts
+    return result.value
+
+
+def plan_story(
+    idea: str,
+    llm: Optional[ChatModel],
+    *,
+    frames: Optional[int] = None,
+    style: Optional[str] = None,
+    settings: Optional[GenerationSettings] = None,
+    count_tokens: Optional[Callable[[str], int]] = None,
+) -> tuple[Story, PlanReport]:
+    """Plan a story.
+
+    Args:
+        idea: the person's words, any language, at most MAX_IDEA_CHARS characters.
+        llm: the language model, or None for the deterministic plan alone.
+        frames: number of frames (1-12); None = 4-6 depending on the idea.
+        style: a preset name from agent.styles (or a free style phrase); None = the default preset.
+        settings: generation settings to keep (seed, steps...); None = defaults with a negative prompt.
+        count_tokens: CLIP token counter; default generator.tokens.count_clip_tokens.
+    """
+    started = time.perf_counter()
+    text = check_idea(idea)
+    count = check_frame_count(frames, text)
+    style = style or DEFAULT_STYLE
+    if count_tokens is None:
+        from generator.tokens import count_clip_tokens as count_tokens
+    analysis = analyse_idea(text, count)
+    report = PlanReport(language=analysis.language)
+    draft = _ask_llm(llm, text, count, analysis, report) if llm is not None else None
+
+    character = analysis.character
+    if draft and analysis.character == "traveler":  # the idea named no known character; trust the model's
+        candidate = strip_junk(draft.character).lower()
+        if is_english(candidate) and 1 <= len(candidate.split()) <= 2 and candidate not in ALL_PRONOUNS:
+            character = candidate.split()[-1]
+    identity = strip_junk(draft.identity_prompt) if draft else ""
+    report.identity_from_llm = _valid_identity(identity, character)
+    if not report.identity_from_llm:
+        analysis.character = character
+        identity = identity_from_analysis(analysis)
+    style_room = IDENTITY_TOKEN_BUDGET - (count_tokens(compose_identity("x", style)) - 1)
+    identity = fit_tokens(identity, max(style_room, 8), count_tokens, keep_words=3)
+    full_identity = compose_identity(identity, style)
+
+    llm_frames = draft.frames[:count] if draft else []
+    prompts: list[str] = []
+    bases: list[str] = []  # the frames before refinement, for the duplicate check
+    captions: list[str] = []
+    for index in range(count):
+        previous = prompts[-1] if prompts else ""
+        chosen, from_llm = None, False
+        if index < len(llm_frames):
+            candidate = clean_frame(llm_frames[index].prompt, character, analysis.names, identity, previous)
+            problem = frame_problem(candidate, identity, bases)
+            if problem is None and draft.title and similarity(candidate, draft.title) > 0.6:
+                problem = "repeats the title"
+            if problem is None:
+                chosen, from_llm, report.frames_from_llm = candidate, True, report.frames_from_llm + 1
+            else:
+                report.notes.append(f"frame {index + 1}: model text rejected ({problem})")
+        if chosen is None:
+            chosen = clean_frame(analysis.beats[index], character, analysis.names, identity, previous)
+            if frame_problem(chosen, identity, bases) is not None:
+                chosen = next(b for b in MIDDLE_BEATS if frame_problem(b, identity, bases) is None)
+            report.frames_from_beats += 1
+        bases.append(chosen)
+        chosen = fit_frame(full_identity, refine(chosen, index, count), count_tokens, CLIP_BUDGET)
+        prompts.append(chosen)
+        # The model's caption only goes with the model's own frame, and must be new.
+        caption = strip_junk(llm_frames[index].caption) if from_llm else ""
+        usable = _valid_caption(caption, analysis.language) and caption not in captions
+        captions.append(caption if usable else analysis.captions[index])
+
+    title = strip_junk(draft.title) if draft else ""
+    report.title_from_llm = bool(title) and _valid_caption(title, analysis.language) and len(title.split()) <= 12
+    story = Story(
+        title=title if report.title_from_llm else analysis.title[:80],
+        identity_prompt=identity,
+        style=style,
+        settings=settings or GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT),
+        frames=[Frame(prompt=p, caption=c[:1000]) for p, c in zip(prompts, captions)],
+        idea=text,
+    )
+    report.seconds = time.perf_counter() - started
+    return story, report
