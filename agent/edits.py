@@ -1,0 +1,203 @@
+"""Typed edit operations on a `Story` and what each one makes stale.
+
+Every operation is a small pydantic model; `apply_edit` returns a new story (one undo step) and the frames
+that must re-render. Frame numbers in these models are 0-based; every message to the person is 1-based.
+Locked frames keep their image through indirect changes (identity, style, settings); an operation that
+names a locked frame explicitly (set its text, re-roll it) is the person asking, so it does re-render.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.story import MAX_FRAMES, Frame, Story
+from agent.styles import STYLE_PRESETS
+from generator.errors import InvalidStoryError
+from generator.settings import MAX_SEED
+
+
+class _Op(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SetText(_Op):
+    kind: Literal["set_text"] = "set_text"
+    frame: int
+    text: str = Field(min_length=1)
+    caption: Optional[str] = None
+
+
+class AddText(_Op):
+    kind: Literal["add_text"] = "add_text"
+    frame: int
+    text: str = Field(min_length=1)
+
+
+class InsertFrame(_Op):
+    kind: Literal["insert"] = "insert"
+    position: int  # 0..len(frames); len(frames) appends
+    text: str = Field(min_length=1)
+    caption: Optional[str] = None
+
+
+class RemoveFrame(_Op):
+    kind: Literal["remove"] = "remove"
+    frame: int
+
+
+class MoveFrame(_Op):
+    kind: Literal["move"] = "move"
+    frame: int
+    to: int
+
+
+class SwapFrames(_Op):
+    kind: Literal["swap"] = "swap"
+    first: int
+    second: int
+
+
+class SetIdentity(_Op):
+    kind: Literal["identity"] = "identity"
+    text: str = Field(min_length=1)
+    append: bool = False  # True: add to the identity ("wearing a green hat")
+
+
+class SetStyle(_Op):
+    kind: Literal["style"] = "style"
+    style: str = Field(min_length=1)
+
+
+class SetLock(_Op):
+    kind: Literal["lock"] = "lock"
+    frame: int
+    locked: bool = True
+
+
+class Reroll(_Op):
+    kind: Literal["reroll"] = "reroll"
+    frame: int
+    seed: Optional[int] = None  # None = a fresh random seed
+
+
+class Undo(_Op):
+    kind: Literal["undo"] = "undo"
+
+
+class Redo(_Op):
+    kind: Literal["redo"] = "redo"
+
+
+class Rename(_Op):
+    kind: Literal["rename"] = "rename"
+    title: str = Field(min_length=1, max_length=120)
+
+
+EditOp = Union[SetText, AddText, InsertFrame, RemoveFrame, MoveFrame, SwapFrames, SetIdentity, SetStyle, SetLock,
+               Reroll, Undo, Redo, Rename]
+
+
+@dataclass
+class EditResult:
+    """A new story, the frames whose content changed, the frames to re-render, and a 1-based summary."""
+
+    story: Story
+    changed: list[int]
+    to_render: list[int]
+    summary: str
+
+
+def _frames(story: Story) -> list[Frame]:
+    return [frame.model_copy() for frame in story.frames]
+
+
+def _to_render(story: Story, model: str, explicit: list[int]) -> list[int]:
+    return [i for i in range(len(story.frames))
+            if story.needs_render(i, model) and (not story.frames[i].locked or i in explicit)]
+
+
+def apply_edit(story: Story, op: EditOp, model: str) -> EditResult:
+    """Apply `op`; raises InvalidStoryError (1-based message) when it names a frame that does not exist.
+
+    Args:
+        story: the current story.
+        op: one edit operation (0-based frame numbers).
+        model: the image model name renders are checked against ("storyboard" without one).
+    """
+    n = len(story.frames)
+    frames = _frames(story)
+    explicit: list[int] = []
+    if isinstance(op, (SetText, AddText, RemoveFrame, SetLock, Reroll)):
+        story.check_index(op.frame)
+    if isinstance(op, SetText):
+        caption = op.caption if op.caption is not None else frames[op.frame].caption
+        frames[op.frame] = frames[op.frame].model_copy(update={"prompt": op.text, "caption": caption})
+        new, changed, explicit = story.changed(f"frame {op.frame + 1} text", frames=frames), [op.frame], [op.frame]
+        summary = f"Frame {op.frame + 1} is now: {op.text}"
+    elif isinstance(op, AddText):
+        text = f"{frames[op.frame].prompt.rstrip(', ')}, {op.text}"
+        frames[op.frame] = frames[op.frame].model_copy(update={"prompt": text})
+        new, changed, explicit = story.changed(f"frame {op.frame + 1} text", frames=frames), [op.frame], [op.frame]
+        summary = f"Frame {op.frame + 1}: added “{op.text}”."
+    elif isinstance(op, InsertFrame):
+        if not 0 <= op.position <= n:
+            raise InvalidStoryError(f"A new frame can go at positions 1 to {n + 1}.")
+        if n >= MAX_FRAMES:
+            raise InvalidStoryError(f"A story has at most {MAX_FRAMES} frames; remove one first.")
+        frames.insert(op.position, Frame(prompt=op.text, caption=op.caption or op.text))
+        new, changed = story.changed(f"insert frame {op.position + 1}", frames=frames), [op.position]
+        summary = f"Added frame {op.position + 1}: {op.text}"
+    elif isinstance(op, RemoveFrame):
+        if n <= 1:
+            raise InvalidStoryError("A story needs at least one frame; this is the last one.")
+        removed = frames.pop(op.frame)
+        new, changed = story.changed(f"remove frame {op.frame + 1}", frames=frames), []
+        summary = f"Removed frame {op.frame + 1} ({removed.prompt})."
+    elif isinstance(op, MoveFrame):
+        story.check_index(op.frame)
+        story.check_index(op.to)
+        frames.insert(op.to, frames.pop(op.frame))
+        new, changed = story.changed(f"move frame {op.frame + 1}", frames=frames), []
+        summary = f"Moved frame {op.frame + 1} to position {op.to + 1}."
+    elif isinstance(op, SwapFrames):
+        story.check_index(op.first)
+        story.check_index(op.second)
+        frames[op.first], frames[op.second] = frames[op.second], frames[op.first]
+        new, changed = story.changed(f"swap {op.first + 1} and {op.second + 1}", frames=frames), []
+        summary = f"Swapped frames {op.first + 1} and {op.second + 1}."
+    elif isinstance(op, SetIdentity):
+        identity = f"{story.identity_prompt.rstrip(', ')}, {op.text}" if op.append else op.text
+        new, changed = story.changed("character", identity_prompt=identity), list(range(n))
+        summary = f"The character is now: {identity}"
+    elif isinstance(op, SetStyle):
+        new, changed = story.changed("style", style=op.style), list(range(n))
+        name = op.style if op.style in STYLE_PRESETS else f"“{op.style}”"
+        summary = f"Style set to {name}."
+    elif isinstance(op, SetLock):
+        frames[op.frame] = frames[op.frame].model_copy(update={"locked": op.locked})
+        new, changed = story.changed(f"{'lock' if op.locked else 'unlock'} frame {op.frame + 1}", frames=frames), []
+        summary = f"Frame {op.frame + 1} {'locked: it keeps its image' if op.locked else 'unlocked'}."
+    elif isinstance(op, Reroll):
+        seed = op.seed if op.seed is not None else random.SystemRandom().randint(0, MAX_SEED)
+        frames[op.frame] = frames[op.frame].model_copy(update={"seed": seed})
+        new, changed, explicit = story.changed(f"re-roll frame {op.frame + 1}", frames=frames), [op.frame], [op.frame]
+        summary = f"Frame {op.frame + 1} gets a new seed ({seed})."
+    elif isinstance(op, (Undo, Redo)):
+        moved = story.undone() if isinstance(op, Undo) else story.redone()
+        word = "undo" if isinstance(op, Undo) else "redo"
+        if moved is None:
+            return EditResult(story, [], [], f"Nothing to {word}.")
+        label = (story.undo_stack if isinstance(op, Undo) else story.redo_stack)[-1].label
+        new, changed = moved, [i for i in range(len(moved.frames))
+                                if i >= n or moved.frames[i] != story.frames[i]]
+        summary = f"{word.capitalize()}: {label}."
+    elif isinstance(op, Rename):
+        new, changed = story.changed("rename", title=op.title), []
+        summary = f"The story is now called “{op.title}”."
+    else:  # pragma: no cover - the union is exhaustive
+        raise TypeError(op)
+    return EditResult(new, changed, _to_render(new, model, explicit), summary)
