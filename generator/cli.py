@@ -30,8 +30,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--frame_prompt_list", nargs="+", default=DEFAULT_FRAMES, help="frame prompts")
     parser.add_argument("--json_path", help='stories file: {"combinations": [{"id_prompt", "frame_prompt_list"}]}')
     parser.add_argument("--manifest", help="re-render exactly what a manifest.json describes")
-    parser.add_argument("--model", "--model_path", dest="model", default=os.environ.get("STORY_IMAGE_MODEL"),
-                        help="'tiny', an SDXL diffusers folder, or a cached hub id (default: $STORY_IMAGE_MODEL)")
+    parser.add_argument(
+        "--model",
+        "--model_path",
+        dest="model",
+        default=os.environ.get("STORY_IMAGE_MODEL"),
+        help="'tiny', an SDXL diffusers folder, or a cached hub id (default: $STORY_IMAGE_MODEL)",
+    )
     parser.add_argument("--precision", choices=["fp16", "bf16", "fp32"], help="default: fp16 on CUDA, fp32 on CPU")
     parser.add_argument("--device", help="e.g. cuda, cuda:1, cpu (default: cuda when available)")
     parser.add_argument("--seed", type=int, default=42)
@@ -67,9 +72,17 @@ def _settings(args) -> GenerationSettings:
     width, height = _size(args.size)
     try:
         return GenerationSettings(
-            seed=seed, steps=args.steps, guidance=args.guidance, width=width, height=height,
-            negative_prompt=args.negative_prompt, batch_size=args.batch_size, window_length=args.window_length,
-            svr=args.svr, ipca=args.ipca, ipca_dropout=args.ipca_dropout,
+            seed=seed,
+            steps=args.steps,
+            guidance=args.guidance,
+            width=width,
+            height=height,
+            negative_prompt=args.negative_prompt,
+            batch_size=args.batch_size,
+            window_length=args.window_length,
+            svr=args.svr,
+            ipca=args.ipca,
+            ipca_dropout=args.ipca_dropout,
         )
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
@@ -90,18 +103,21 @@ def _jobs(args):
         combinations = json.loads(Path(args.json_path).read_text(encoding="utf-8"))["combinations"]
     except (OSError, ValueError, KeyError) as error:
         raise StoryError(f"Cannot read stories from {args.json_path}: {error}") from None
-    return [(c["id_prompt"], c["frame_prompt_list"], settings, {}, base / f"{i:02d}") for i, c in
-            enumerate(combinations)], None
+    return [
+        (c["id_prompt"], c["frame_prompt_list"], settings, {}, base / f"{i:02d}") for i, c in enumerate(combinations)
+    ], None
 
 
 def render_job(generator, identity, frames, settings, seeds, out: Path) -> RenderManifest:
     from generator.engine import plan_layouts
 
     out.mkdir(parents=True, exist_ok=True)
-    _, windows = plan_layouts(generator.pipe.tokenizer, identity.strip(), [f.strip() for f in frames],
-                              settings.window_length)
-    images = generator.render(identity, frames, settings, seeds=seeds,
-                              on_frame=lambda i, _: log.info("frame %d/%d done", i + 1, len(frames)))
+    _, windows = plan_layouts(
+        generator.pipe.tokenizer, identity.strip(), [f.strip() for f in frames], settings.window_length
+    )
+    images = generator.render(
+        identity, frames, settings, seeds=seeds, on_frame=lambda i, _: log.info("frame %d/%d done", i + 1, len(frames))
+    )
     names = []
     for index in range(len(frames)):
         names.append(f"frame_{index + 1:02d}.png")
@@ -109,10 +125,21 @@ def render_job(generator, identity, frames, settings, seeds, out: Path) -> Rende
     story_strip([images[i] for i in range(len(frames))]).save(out / "story.png")
     info = generator.model_info
     manifest = RenderManifest(
-        identity_prompt=identity, frame_prompts=list(frames), settings=settings, seeds=seeds, windows=windows,
-        model=ModelRecord(name=info.name, kind=info.kind, is_test_model=info.is_test_model,
-                          scheduler=info.scheduler, dtype=info.dtype, fingerprints=generator.fingerprints()),
-        images=names, strip="story.png",
+        identity_prompt=identity,
+        frame_prompts=list(frames),
+        settings=settings,
+        seeds=seeds,
+        windows=windows,
+        model=ModelRecord(
+            name=info.name,
+            kind=info.kind,
+            is_test_model=info.is_test_model,
+            scheduler=info.scheduler,
+            dtype=info.dtype,
+            fingerprints=generator.fingerprints(),
+        ),
+        images=names,
+        strip="story.png",
     )
     manifest.write(out / "manifest.json")
     return manifest

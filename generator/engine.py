@@ -11,8 +11,8 @@ processors installed for the duration of one call.
 import hashlib
 import logging
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
-from typing import Callable, Mapping, Optional, Sequence
 
 import torch
 
@@ -73,7 +73,7 @@ class StoryGenerator:
         self._fingerprints = None
 
     @classmethod
-    def load(cls, model: str, *, device: Optional[str] = None, precision: Optional[str] = None):
+    def load(cls, model: str, *, device: str | None = None, precision: str | None = None):
         """``model``: "tiny", a local SDXL diffusers folder, or a hub id already in the local cache."""
         from generator.models import load_pipeline
 
@@ -87,14 +87,22 @@ class StoryGenerator:
         return self._fingerprints
 
     def layouts(self, identity_prompt: str, frame_prompts: Sequence[str], settings: GenerationSettings):
-        return plan_layouts(self.pipe.tokenizer, identity_prompt.strip(), [p.strip() for p in frame_prompts],
-                            settings.window_length)
+        return plan_layouts(
+            self.pipe.tokenizer, identity_prompt.strip(), [p.strip() for p in frame_prompts], settings.window_length
+        )
 
     def render(
-        self, identity_prompt: str, frame_prompts: Sequence[str], settings: GenerationSettings,
-        frames: Optional[Sequence[int]] = None, *, seeds: Optional[Mapping[int, int]] = None,
-        on_step: Optional[StepCallback] = None, on_frame: Optional[FrameCallback] = None,
-        cancel: Optional[threading.Event] = None, output_type: str = "pil",
+        self,
+        identity_prompt: str,
+        frame_prompts: Sequence[str],
+        settings: GenerationSettings,
+        frames: Sequence[int] | None = None,
+        *,
+        seeds: Mapping[int, int] | None = None,
+        on_step: StepCallback | None = None,
+        on_frame: FrameCallback | None = None,
+        cancel: threading.Event | None = None,
+        output_type: str = "pil",
     ) -> dict:
         """Render ``frames`` (0-based; all when None) of the story; returns ``{frame index: image}``.
 
@@ -115,8 +123,19 @@ class StoryGenerator:
         finished: dict = {}
         with self._lock, torch.inference_mode():
             try:
-                self._render(identity_prompt.strip(), layouts, windows, settings, targets, seeds, on_step, on_frame,
-                             cancel, output_type, finished)
+                self._render(
+                    identity_prompt.strip(),
+                    layouts,
+                    windows,
+                    settings,
+                    targets,
+                    seeds,
+                    on_step,
+                    on_frame,
+                    cancel,
+                    output_type,
+                    finished,
+                )
             except _Stop:
                 raise RenderCancelled(finished) from None
             except torch.OutOfMemoryError as error:
@@ -130,19 +149,27 @@ class StoryGenerator:
                     torch.cuda.empty_cache()
         return finished
 
-    def _render(self, identity, layouts, windows, settings, targets, seeds, on_step, on_frame, cancel, output_type, finished):
+    def _render(
+        self, identity, layouts, windows, settings, targets, seeds, on_step, on_frame, cancel, output_type, finished
+    ):
         pipe = self.pipe
         guidance = settings.guidance or self.model_info.recommended_guidance
         width = settings.width or self.model_info.default_size[0]
         height = settings.height or self.model_info.default_size[1]
         frame_seed = {index: seeds.get(index, settings.seed) for index in targets}
-        run = IpcaRun(identity_columns=1 + layouts[0].identity.stop - 1, guidance=guidance > 1.0,
-                      dropout=settings.ipca_dropout)
+        run = IpcaRun(
+            identity_columns=layouts[0].identity.stop,
+            guidance=guidance > 1.0,  # SOT + identity
+            dropout=settings.ipca_dropout,
+        )
         embed = _EmbeddingCache(pipe, settings, guidance > 1.0)
         with ExitStack() as stack:
             if settings.ipca != "off":
-                stack.enter_context(identity_preserving_attention(
-                    pipe.unet, lambda name: IdentityCrossAttnProcessor(run, settings.ipca)))
+                stack.enter_context(
+                    identity_preserving_attention(
+                        pipe.unet, lambda name: IdentityCrossAttnProcessor(run, settings.ipca)
+                    )
+                )
             call = _PipelineCall(pipe, settings.steps, guidance, width, height, run, cancel)
             if settings.ipca == "reference":
                 # The reference's identity-only pre-pass that records every layer's K/V (spec §3.2);
@@ -154,10 +181,10 @@ class StoryGenerator:
                 batch = targets[start : start + settings.batch_size]
                 run.generators = [torch.Generator().manual_seed(dropout_seed(frame_seed[i])) for i in batch]
                 rows = [embed.frame(layouts[i], windows[i].index(i), settings) for i in batch]
-                tensors = [torch.cat(parts) for parts in zip(*rows)]
+                tensors = [torch.cat(parts) for parts in zip(*rows, strict=False)]
                 step_callback = (lambda step, total, batch=batch: on_step(batch, step, total)) if on_step else None
                 images = call(tensors, [frame_seed[i] for i in batch], batch, step_callback, output_type)
-                for index, image in zip(batch, images):
+                for index, image in zip(batch, images, strict=False):
                     finished[index] = image
                     if on_frame:
                         on_frame(index, image)
@@ -176,15 +203,23 @@ class _EmbeddingCache:
         """(prompt, negative, pooled, negative pooled) embeddings, each with batch 1."""
         if text not in self.cache:
             self.cache[text] = self.pipe.encode_prompt(
-                prompt=text, device=self.pipe._execution_device, num_images_per_prompt=1,
-                do_classifier_free_guidance=self.guidance, negative_prompt=self.negative,
+                prompt=text,
+                device=self.pipe._execution_device,
+                num_images_per_prompt=1,
+                do_classifier_free_guidance=self.guidance,
+                negative_prompt=self.negative,
             )
         return self.cache[text]
 
     def frame(self, layout: PromptLayout, express: int, settings: GenerationSettings):
         prompt, negative, pooled, negative_pooled = self.plain(layout.text)
-        params = SvrParams(settings.alpha_weaken, settings.beta_weaken, settings.alpha_enhance,
-                           settings.beta_enhance, settings.eot_scale)
+        params = SvrParams(
+            settings.alpha_weaken,
+            settings.beta_weaken,
+            settings.alpha_enhance,
+            settings.beta_enhance,
+            settings.eot_scale,
+        )
         reweighted = apply_svr_per_encoder(prompt[0], self.dims, layout, express, params, settings.svr)[None]
         return reweighted, negative, pooled, negative_pooled
 
@@ -200,11 +235,16 @@ class _PipelineCall:
         from diffusers.utils.torch_utils import randn_tensor
 
         pipe = self.pipe
-        shape = (1, pipe.unet.config.in_channels, self.height // pipe.vae_scale_factor,
-                 self.width // pipe.vae_scale_factor)
+        shape = (
+            1,
+            pipe.unet.config.in_channels,
+            self.height // pipe.vae_scale_factor,
+            self.width // pipe.vae_scale_factor,
+        )
         generators = [torch.Generator().manual_seed(seed) for seed in seeds]
-        noise = [randn_tensor(shape, generator=g, device=pipe._execution_device, dtype=pipe.unet.dtype)
-                 for g in generators]
+        noise = [
+            randn_tensor(shape, generator=g, device=pipe._execution_device, dtype=pipe.unet.dtype) for g in generators
+        ]
         return torch.cat(noise), generators  # [B, 4, h/8, w/8]; generators continue into the scheduler
 
     def __call__(self, tensors, seeds, batch, on_step, output_type="pil"):
@@ -223,9 +263,17 @@ class _PipelineCall:
             return {}
 
         result = self.pipe(
-            prompt_embeds=prompt, negative_prompt_embeds=negative, pooled_prompt_embeds=pooled,
-            negative_pooled_prompt_embeds=negative_pooled, latents=latents, generator=generators,
-            num_inference_steps=self.steps, guidance_scale=self.guidance, width=self.width, height=self.height,
-            output_type=output_type if batch else "latent", callback_on_step_end=step_end,
+            prompt_embeds=prompt,
+            negative_prompt_embeds=negative,
+            pooled_prompt_embeds=pooled,
+            negative_pooled_prompt_embeds=negative_pooled,
+            latents=latents,
+            generator=generators,
+            num_inference_steps=self.steps,
+            guidance_scale=self.guidance,
+            width=self.width,
+            height=self.height,
+            output_type=output_type if batch else "latent",
+            callback_on_step_end=step_end,
         )
         return list(result.images)

@@ -14,9 +14,9 @@ reference's global RNG), drawn in the same order by both modes, so renders stay 
 """
 
 import math
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -44,7 +44,7 @@ class IpcaRun:
     storing: bool = False
     step: int = 0
 
-    def keep_masks(self, rows: int, queries: int, device, dtype) -> Optional[torch.Tensor]:
+    def keep_masks(self, rows: int, queries: int, device, dtype) -> torch.Tensor | None:
         """[rows, queries, identity_columns] 0/1 masks of kept identity columns, or None without dropout."""
         if self.dropout <= 0.0:
             return None
@@ -133,9 +133,7 @@ def cross_attention_names(unet) -> list[str]:
 
 
 @contextmanager
-def identity_preserving_attention(
-    unet, make_processor: Callable[[str], IdentityCrossAttnProcessor]
-) -> Iterator[dict]:
+def identity_preserving_attention(unet, make_processor: Callable[[str], IdentityCrossAttnProcessor]) -> Iterator[dict]:
     """Install a processor on every ``attn2`` layer for the duration of the block; always restore the originals.
 
     Yields the installed processors by layer name.

@@ -5,7 +5,6 @@ import json
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,10 +43,10 @@ class RenderManifest(BaseModel):
     frame_prompts: list[str]
     settings: GenerationSettings
     seeds: dict[int, int] = Field(default_factory=dict, description="per-frame seed overrides")
-    model: Optional[ModelRecord] = None
+    model: ModelRecord | None = None
     windows: list[list[int]] = Field(default_factory=list, description="frame indices of each frame's window")
     images: list[str] = Field(default_factory=list, description="one file per frame, in order")
-    strip: Optional[str] = None
+    strip: str | None = None
     versions: dict[str, str] = Field(default_factory=library_versions)
     created: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 

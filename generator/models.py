@@ -8,7 +8,6 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import Optional
 
 import torch
 from pydantic import BaseModel, ConfigDict
@@ -46,11 +45,11 @@ class ModelInfo(BaseModel):
         return f"{self.name} (test model, random weights)" if self.is_test_model else self.name
 
 
-def pick_device(device: Optional[str] = None) -> torch.device:
+def pick_device(device: str | None = None) -> torch.device:
     return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
 
 
-def pick_dtype(device: torch.device, precision: Optional[str]) -> torch.dtype:
+def pick_dtype(device: torch.device, precision: str | None) -> torch.dtype:
     choices = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}
     if precision is None:
         return torch.float16 if device.type == "cuda" else torch.float32
@@ -96,7 +95,7 @@ def _has_fp16_variant(folder: Path) -> bool:
     return any((folder / "unet").glob("*.fp16.safetensors"))
 
 
-def load_pipeline(model: str, device: Optional[str] = None, precision: Optional[str] = None):
+def load_pipeline(model: str, device: str | None = None, precision: str | None = None):
     """Return ``(pipeline, ModelInfo)`` for ``model`` ("tiny", a folder, or a cached hub id)."""
     from diffusers import EulerDiscreteScheduler, StableDiffusionXLPipeline
 
@@ -128,8 +127,14 @@ def load_pipeline(model: str, device: Optional[str] = None, precision: Optional[
     pipe.set_progress_bar_config(disable=True)
     size = pipe.default_sample_size * pipe.vae_scale_factor
     info = ModelInfo(
-        name=model, kind=kind, source=source, is_test_model=kind == "tiny", default_size=(size, size),
-        recommended_guidance=GUIDANCE[kind], dtype=str(dtype).removeprefix("torch."), device=str(target),
+        name=model,
+        kind=kind,
+        source=source,
+        is_test_model=kind == "tiny",
+        default_size=(size, size),
+        recommended_guidance=GUIDANCE[kind],
+        dtype=str(dtype).removeprefix("torch."),
+        device=str(target),
         scheduler=type(pipe.scheduler).__name__,
     )
     log.info("loaded image model %s (%s, %s on %s)", info.label, kind, info.dtype, target)

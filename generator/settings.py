@@ -4,7 +4,7 @@ Defaults follow the reference code (spec §2.3, §4.1); the paper's App. B.1 swa
 authoritative. Everything here is plain data that serialises to JSON (it is stored in each story file).
 """
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,11 +21,9 @@ class GenerationSettings(BaseModel):
 
     seed: int = Field(42, ge=0, le=MAX_SEED, description="initial-noise seed shared by every frame")
     steps: int = Field(50, ge=1, le=200, description="denoising steps (reference: 50)")
-    guidance: Optional[float] = Field(
-        None, ge=1.0, le=30.0, description="CFG scale; None = the model's recommended value"
-    )
-    width: Optional[int] = Field(None, ge=64, le=2048, multiple_of=8, description="None = model default")
-    height: Optional[int] = Field(None, ge=64, le=2048, multiple_of=8, description="None = model default")
+    guidance: float | None = Field(None, ge=1.0, le=30.0, description="CFG scale; None = the model's recommended value")
+    width: int | None = Field(None, ge=64, le=2048, multiple_of=8, description="None = model default")
+    height: int | None = Field(None, ge=64, le=2048, multiple_of=8, description="None = model default")
     negative_prompt: str = Field("", max_length=1000)
     batch_size: int = Field(2, ge=1, le=16, description="frames per pipeline call")
 

@@ -1,6 +1,6 @@
 """The horizontal story strip: frames side by side, as the reference saves its "story image"."""
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from PIL import Image
 
@@ -10,8 +10,7 @@ def story_strip(images: Sequence[Image.Image], gap: int = 0, background=(255, 25
     if not images:
         raise ValueError("a story strip needs at least one image")
     height = images[0].height
-    scaled = [im if im.height == height else im.resize((round(im.width * height / im.height), height))
-              for im in images]
+    scaled = [im if im.height == height else im.resize((round(im.width * height / im.height), height)) for im in images]
     strip = Image.new("RGB", (sum(im.width for im in scaled) + gap * (len(scaled) - 1), height), background)
     x = 0
     for im in scaled:

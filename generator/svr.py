@@ -6,8 +6,8 @@ EOT/padding rows in mode ``svr``). Applied to each text encoder's penultimate hi
 SOT and identity rows and the pooled embedding are never touched.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import torch
 
@@ -73,15 +73,17 @@ def apply_svr(
     for position, span in enumerate(layout.frames):
         if position != express:
             _reweight_span(out, span, layout.eot, params.alpha_weaken, params.beta_weaken, params, mode)
-    _reweight_span(
-        out, layout.frames[express], layout.eot, params.alpha_enhance, params.beta_enhance, params, mode
-    )
+    _reweight_span(out, layout.frames[express], layout.eot, params.alpha_enhance, params.beta_enhance, params, mode)
     return out
 
 
 def apply_svr_per_encoder(
-    prompt_embeds: torch.Tensor, encoder_dims: Sequence[int], layout: PromptLayout, express: int,
-    params: SvrParams, mode: str = "svr",
+    prompt_embeds: torch.Tensor,
+    encoder_dims: Sequence[int],
+    layout: PromptLayout,
+    express: int,
+    params: SvrParams,
+    mode: str = "svr",
 ) -> torch.Tensor:
     """SVR on each encoder's slice of SDXL's concatenated embeddings, separately (spec §2.1).
 

@@ -7,10 +7,10 @@ tokenized on its own and offsets are accumulated. That is exact because CLIP's p
 token cross whitespace, so tokens("a b") == tokens("a") + tokens("b"); `consolidate` checks it anyway.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 CLIP_MAX_LENGTH = 77  # SDXL's text encoders read exactly 77 positions: SOT, content, EOT, padding
 CLIP_TOKEN_BUDGET = CLIP_MAX_LENGTH - 2  # content tokens that fit between SOT and EOT
@@ -23,7 +23,10 @@ def load_clip_tokenizer():
     from transformers import CLIPTokenizer
 
     return CLIPTokenizer(
-        str(TOKENIZER_DIR / "vocab.json"), str(TOKENIZER_DIR / "merges.txt"), pad_token="<|endoftext|>", model_max_length=CLIP_MAX_LENGTH
+        str(TOKENIZER_DIR / "vocab.json"),
+        str(TOKENIZER_DIR / "merges.txt"),
+        pad_token="<|endoftext|>",
+        model_max_length=CLIP_MAX_LENGTH,
     )
 
 

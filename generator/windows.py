@@ -2,13 +2,14 @@
 
 Frame j leads its own window ``[P_j, P_{j+1}, ..., P_{j+w-1}]`` (indices mod N) and is the frame expressed;
 the others in the window are suppressed. When the whole story fits, every window is the whole story in
-its original order, as in the reference's Case A, so all frames share one consolidated prompt. The reference caps one window length for the whole story by
-counting *words* from the start of the list (spec §6 bug 1); here each window grows while the identity
-prompt plus its frames fit in 75 real CLIP tokens and ``window_length`` allows, so no window is ever
-truncated by the text encoder.
+its original order, as in the reference's Case A, so all frames share one consolidated prompt.
+
+The reference caps one window length for the whole story by counting *words* from the start of the
+list (spec §6 bug 1); here each window grows while the identity prompt plus its frames fit in 75 real CLIP
+tokens and ``window_length`` allows, so no window is ever truncated by the text encoder.
 """
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from generator.errors import InvalidStoryError, PromptTooLongError
 from generator.tokens import CLIP_TOKEN_BUDGET
@@ -35,6 +36,11 @@ def circular_windows(
     if window_length < 1:
         raise InvalidStoryError("window_length must be at least 1")
     count = len(frame_tokens)
+    if identity_tokens >= budget:
+        raise InvalidStoryError(
+            f"The identity prompt alone takes {identity_tokens} CLIP tokens, leaving no room for a frame "
+            f"(at most {budget} fit). Shorten the character description."
+        )
     for index, tokens in enumerate(frame_tokens):
         if identity_tokens + tokens > budget:
             raise PromptTooLongError(index, identity_tokens + tokens, budget)

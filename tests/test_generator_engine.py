@@ -14,7 +14,6 @@ from generator import (
     StoryGenerator,
 )
 from generator.ipca import IdentityCrossAttnProcessor
-from generator.models import load_pipeline
 
 IDENTITY = "A watercolor illustration of a red fox wearing a blue scarf"
 FRAMES = ["running through deep snow", "talking with a black crow on a branch", "sleeping by a warm fire"]
@@ -34,8 +33,11 @@ def test_svr_and_ipca_off_equal_stock_pipeline(tiny_generator):
     ours = render(tiny_generator, settings)
     pipe = tiny_generator.pipe
     stock = pipe(
-        prompt=f"{IDENTITY} {' '.join(FRAMES)}", num_inference_steps=3, guidance_scale=5.0,
-        generator=torch.Generator().manual_seed(11), output_type="np",
+        prompt=f"{IDENTITY} {' '.join(FRAMES)}",
+        num_inference_steps=3,
+        guidance_scale=5.0,
+        generator=torch.Generator().manual_seed(11),
+        output_type="np",
     ).images[0]
     for index in range(len(FRAMES)):
         assert np.allclose(ours[index], stock, atol=1e-5)
@@ -102,8 +104,11 @@ def test_negative_prompt_and_guidance_are_used(tiny_generator):
 
 def test_progress_and_frame_callbacks(tiny_generator):
     steps, done = [], []
-    render(tiny_generator, on_step=lambda batch, step, total: steps.append((tuple(batch), step, total)),
-           on_frame=lambda index, image: done.append(index))
+    render(
+        tiny_generator,
+        on_step=lambda batch, step, total: steps.append((tuple(batch), step, total)),
+        on_frame=lambda index, image: done.append(index),
+    )
     assert steps[:3] == [((0, 1), 1, 3), ((0, 1), 2, 3), ((0, 1), 3, 3)] and steps[-1] == ((2,), 3, 3)
     assert done == [0, 1, 2]
 

@@ -1,6 +1,5 @@
 """IPCA processor on one diffusers Attention layer with random tensors (spec §3.3–3.4)."""
 
-
 import pytest
 import torch
 from diffusers.models.attention_processor import Attention, AttnProcessor2_0
@@ -106,8 +105,11 @@ def test_install_and_restore_on_error(tiny_pipe):
         with identity_preserving_attention(unet, lambda name: IdentityCrossAttnProcessor(IpcaRun(1))) as installed:
             assert len(installed) == 8 and all(name.endswith("attn2.processor") for name in installed)
             assert all(isinstance(unet.attn_processors[n], IdentityCrossAttnProcessor) for n in installed)
-            assert not any(isinstance(p, IdentityCrossAttnProcessor) for n, p in unet.attn_processors.items()
-                           if n.endswith("attn1.processor"))
+            assert not any(
+                isinstance(p, IdentityCrossAttnProcessor)
+                for n, p in unet.attn_processors.items()
+                if n.endswith("attn1.processor")
+            )
             raise RuntimeError("boom")
     after = unet.attn_processors
     assert after.keys() == before.keys() and all(after[n] is before[n] for n in before)

@@ -11,11 +11,14 @@ from generator.cli import main
 from generator.manifest import RenderManifest
 
 
-@pytest.mark.parametrize("model, message", [
-    ("", "No image model is configured"),
-    ("/definitely/not/here", "No model folder"),
-    ("someone/not-cached-model", "not in the local Hugging Face cache"),
-])
+@pytest.mark.parametrize(
+    "model, message",
+    [
+        ("", "No image model is configured"),
+        ("/definitely/not/here", "No model folder"),
+        ("someone/not-cached-model", "not in the local Hugging Face cache"),
+    ],
+)
 def test_missing_model_names_the_setting(model, message):
     with pytest.raises(ModelNotFoundError, match=message) as error:
         StoryGenerator.load(model)
@@ -25,11 +28,18 @@ def test_missing_model_names_the_setting(model, message):
 def test_folder_without_model_index_and_corrupt_folder(tmp_path):
     with pytest.raises(ModelNotFoundError, match="model_index.json"):
         StoryGenerator.load(str(tmp_path))
-    (tmp_path / "model_index.json").write_text(json.dumps({
-        "_class_name": "StableDiffusionXLPipeline", "unet": ["diffusers", "UNet2DConditionModel"],
-        "vae": ["diffusers", "AutoencoderKL"], "text_encoder": ["transformers", "CLIPTextModel"],
-        "text_encoder_2": ["transformers", "CLIPTextModelWithProjection"],
-        "scheduler": ["diffusers", "EulerDiscreteScheduler"]}))
+    (tmp_path / "model_index.json").write_text(
+        json.dumps(
+            {
+                "_class_name": "StableDiffusionXLPipeline",
+                "unet": ["diffusers", "UNet2DConditionModel"],
+                "vae": ["diffusers", "AutoencoderKL"],
+                "text_encoder": ["transformers", "CLIPTextModel"],
+                "text_encoder_2": ["transformers", "CLIPTextModelWithProjection"],
+                "scheduler": ["diffusers", "EulerDiscreteScheduler"],
+            }
+        )
+    )
     (tmp_path / "unet").mkdir()
     (tmp_path / "unet" / "diffusion_pytorch_model.safetensors").write_bytes(b"not a safetensors file")
     with pytest.raises(ModelNotFoundError, match="Could not load the image model"):
@@ -44,8 +54,23 @@ def test_not_sdxl_architecture(tmp_path):
 
 def test_cli_reference_flags_write_frames_strip_and_manifest(tmp_path):
     out = tmp_path / "run"
-    code = main(["--model", "tiny", "--id_prompt", "A photo of a red fox with coat", "--frame_prompt_list",
-                 "in the snow", "with a crow", "--steps", "2", "--seed", "5", "--out", str(out)])
+    code = main(
+        [
+            "--model",
+            "tiny",
+            "--id_prompt",
+            "A photo of a red fox with coat",
+            "--frame_prompt_list",
+            "in the snow",
+            "with a crow",
+            "--steps",
+            "2",
+            "--seed",
+            "5",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     frames = [Image.open(out / f"frame_{i:02d}.png") for i in (1, 2)]
     strip = Image.open(out / "story.png")
@@ -63,23 +88,47 @@ def test_cli_reference_flags_write_frames_strip_and_manifest(tmp_path):
 
 
 def test_cli_json_path_renders_each_combination(tmp_path):
-    stories = {"combinations": [
-        {"id_prompt": "A photo of a dog", "frame_prompt_list": ["on a beach", "in a park"]},
-        {"id_prompt": "A sketch of a cat", "frame_prompt_list": ["on a roof"]},
-    ]}
+    stories = {
+        "combinations": [
+            {"id_prompt": "A photo of a dog", "frame_prompt_list": ["on a beach", "in a park"]},
+            {"id_prompt": "A sketch of a cat", "frame_prompt_list": ["on a roof"]},
+        ]
+    }
     (tmp_path / "stories.json").write_text(json.dumps(stories))
-    assert main(["--model", "tiny", "--json_path", str(tmp_path / "stories.json"), "--steps", "1",
-                 "--size", "64", "--out", str(tmp_path / "out")]) == 0
-    assert sorted(p.name for p in (tmp_path / "out" / "00").glob("*.png")) == ["frame_01.png", "frame_02.png", "story.png"]
+    assert (
+        main(
+            [
+                "--model",
+                "tiny",
+                "--json_path",
+                str(tmp_path / "stories.json"),
+                "--steps",
+                "1",
+                "--size",
+                "64",
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 0
+    )
+    assert sorted(p.name for p in (tmp_path / "out" / "00").glob("*.png")) == [
+        "frame_01.png",
+        "frame_02.png",
+        "story.png",
+    ]
     assert Image.open(tmp_path / "out" / "01" / "frame_01.png").size == (64, 64)
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--model", "tiny", "--seed", "-3"], "seed"),
-    (["--model", "tiny", "--size", "big"], "--size"),
-    (["--model", "tiny", "--id_prompt", ""], "identity prompt is empty"),
-    (["--model", "nowhere/at-all"], "STORY_IMAGE_MODEL"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--model", "tiny", "--seed", "-3"], "seed"),
+        (["--model", "tiny", "--size", "big"], "--size"),
+        (["--model", "tiny", "--id_prompt", ""], "identity prompt is empty"),
+        (["--model", "nowhere/at-all"], "STORY_IMAGE_MODEL"),
+    ],
+)
 def test_cli_bad_input_exits_2_with_message(argv, message, capsys, tmp_path):
     assert main(argv + ["--out", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err

@@ -7,8 +7,9 @@ from generator.svr import SvrParams, apply_svr, apply_svr_per_encoder, reweight_
 from generator.tokens import PromptLayout
 
 
-def layout(identity=range(1, 3), frames=(range(3, 5), range(5, 8)), content=7):
-    return PromptLayout(text="", identity=identity, frames=tuple(frames), eot=range(content + 1, 12))
+def layout():
+    """12 positions: SOT, identity 1-2, frame A 3-4, frame B 5-7, EOT/padding 8-11."""
+    return PromptLayout(text="", identity=range(1, 3), frames=(range(3, 5), range(5, 8)), eot=range(8, 12))
 
 
 def embeds(rows=12, width=8, seed=0, dtype=torch.float32):
@@ -78,7 +79,10 @@ def test_suppress_then_express_order_matches_reference_sequence():
     lay = layout()
     p = SvrParams()
     expected = block.clone()
-    for span, a, b in [(lay.frames[1], p.alpha_weaken, p.beta_weaken), (lay.frames[0], p.alpha_enhance, p.beta_enhance)]:
+    for span, a, b in [
+        (lay.frames[1], p.alpha_weaken, p.beta_weaken),
+        (lay.frames[0], p.alpha_enhance, p.beta_enhance),
+    ]:
         index = sorted(set(span) | set(lay.eot))
         expected[index] = reweight_singular_values(expected[index], a, b)
     assert torch.allclose(apply_svr(block, lay, 0, p), expected)

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from generator.engine import plan_layouts
-from generator.errors import PromptTooLongError
+from generator.errors import InvalidStoryError, PromptTooLongError
 from generator.tokens import CLIP_TOKEN_BUDGET, consolidate, content_token_ids, count_clip_tokens
 from generator.windows import circular_windows
 
@@ -43,6 +43,11 @@ def test_too_long_single_frame_names_the_frame():
     assert "Frame 2" in str(error.value)
 
 
+def test_identity_alone_too_long_is_explained():
+    with pytest.raises(InvalidStoryError, match="identity prompt alone takes 80"):
+        circular_windows(80, [3], window_length=5)
+
+
 def test_consistory_sets_fit_the_budget_with_real_tokens(clip_tokenizer):
     sets = consistory_sets()
     assert len(sets) == 192
@@ -66,7 +71,7 @@ def test_spans_exact_when_frames_repeat_identity_and_each_other(clip_tokenizer):
     layout = consolidate(clip_tokenizer, identity, frames)
     ids = [49406] + content_token_ids(clip_tokenizer, layout.text)
     assert layout.identity == range(1, 1 + count_clip_tokens(identity))
-    for span, frame in zip(layout.frames, frames):
+    for span, frame in zip(layout.frames, frames, strict=False):
         assert [ids[p] for p in span] == content_token_ids(clip_tokenizer, frame)
     # the two identical frames occupy different rows (first-occurrence search would give both the same)
     assert layout.frames[0] != layout.frames[1]
