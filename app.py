@@ -258,8 +258,20 @@ async def start_story(state: ChatState, idea: str) -> None:
     planning.content = reply.text
     planning.actions = view.story_actions()
     await planning.update()
+    await apply_chosen_settings(state, values)
     await send_settings(state.session)
     await render(state, reply.to_render or None)
+
+
+async def apply_chosen_settings(state: ChatState, values: dict) -> None:
+    """Settings picked in the panel before the idea (steps, seed...) apply to the story just planned."""
+    try:
+        changes = view.settings_changes(values, current_settings(state.session))
+    except ValueError:
+        return  # already explained when the value was entered
+    changes = {key: value for key, value in changes.items() if key not in ("frames", "style")}
+    if changes:
+        await state.worker.call(state.session.update_settings, **changes)
 
 
 async def apply(state: ChatState, call, *args, **kwargs) -> None:
@@ -305,7 +317,7 @@ async def render(state: ChatState, frames: Optional[list[int]]) -> None:
         await cl.Message(content="Every frame is up to date; nothing to render.").send()
         return
     progress = RenderProgress(session, todo, strip=lambda: state.worker.call(session.strip_image))
-    await progress.show()
+    await progress.begin()
     loop = asyncio.get_running_loop()
     on_event = progress.callback(loop)
     consumer = loop.create_task(progress.consume())

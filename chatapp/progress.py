@@ -1,5 +1,6 @@
 """Render progress in the chat: one task per frame in a task list, each frame's image as soon as it is done,
-and the whole story as a strip in the side panel.
+and the whole story as a strip in the side panel once the render ends (the task list and the side panel share
+the right-hand column, so the panel closes while a render runs and reopens with the new strip).
 
 `RenderProgress` consumes the session's `RenderEvent`s on the event loop (the render thread only puts them on
 a queue), so every UI update happens in the chat's Chainlit context.
@@ -50,6 +51,11 @@ class RenderProgress:
         """The ``on_event`` for StorySession.render: safe to call from the render thread."""
         return lambda event: loop.call_soon_threadsafe(self.events.put_nowait, event)
 
+    async def begin(self) -> None:
+        """Show the task list; the side panel closes meanwhile (it shares the place) and reopens in ``finish``."""
+        await cl.ElementSidebar.set_elements([])
+        await self.show()
+
     async def show(self, status: Optional[str] = None) -> None:
         if status is not None:
             self.task_list.status = status
@@ -94,7 +100,6 @@ class RenderProgress:
         await self.show(f"{len(self.done)} of {len(self.frames)} done")
         if image_path:
             await send_frame(self.story, index, image_path)
-        await self.update_strip()
 
     async def update_strip(self) -> None:
         await show_strip(self.story.title, await self.strip())
@@ -106,6 +111,8 @@ class RenderProgress:
                 task.status = cl.TaskStatus.FAILED
                 task.title = self._title(index, unfinished)
         await self.show(status)
+        if self.done:
+            await self.update_strip()
 
 
 async def send_frame(story, index: int, image_path) -> None:

@@ -334,12 +334,15 @@ def test_settings_changes_reach_the_session_and_bad_values_are_explained():
     run(scenario)
 
 
-def test_settings_chosen_before_the_idea_shape_the_plan():
+def test_settings_chosen_before_the_idea_shape_the_plan_and_the_render():
     async def scenario():
         async with chainlit_context() as (recorder, context):
-            context.session.chat_settings = {"frames": 3, "style": "comic"}
+            await app.start()
+            context.session.chat_settings.update({"frames": 3, "style": "comic", "steps": 2})
             await say("A fox")
-            assert state().session.calls[0] == ("plan", "A fox", 3, "comic")
+            session = state().session
+            assert session.calls[:3] == [("plan", "A fox", 3, "comic"), ("update_settings", {"steps": 2}), ("render", [0, 1, 2])]
+            assert session.story.settings.steps == 2
 
     run(scenario)
 
