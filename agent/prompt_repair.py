@@ -110,20 +110,28 @@ def resolve_pronouns(text: str, character: str, previous: str = "") -> str:
     return " ".join(out)
 
 
+_LEAD_IN = r"(?:(?P<lead>then|and|so|together|later|finally|suddenly|soon|there|one (?:night|day|morning|evening)|at (?:last|night|dawn|dusk))\s*,?\s+)"
+_ARTICLES = r"(?:the|a|an|our|this|that|little|young|old|brave|small|tiny|big)"
+
+
 def strip_subject(text: str, character: str, names: tuple[str, ...] = (), identity: str = "") -> str:
-    """Drop a leading subject (pronoun, name, the character or the identity prompt) and its auxiliary verb."""
+    """Drop a leading subject (pronoun, name, the character or the identity prompt) and its auxiliary verb.
+
+    A time lead-in ("One night she finds ...") moves to the end ("finds ..., one night") so it is not lost.
+    """
     result = text
     if identity and result.lower().startswith(identity.lower().rstrip(",. ")):
         result = result[len(identity.rstrip(",. ")):].lstrip(" ,")
     named = r"(?:\s+(?:named|called)\s+[A-Za-z]+)?"
-    subjects = [re.escape(n) + named for n in (*names, character) if n] + ["he", "she", "it", "they", "i", "we"]
-    pattern = (
-        rf"^(?:(?:the|a|an|our|this|that|little|young|old|brave|small)\s+)*(?:[a-z-]+\s+){{0,3}}?"
-        rf"(?:{'|'.join(subjects)})(?:'s)?\b\s*,?\s*(?:{_AUXILIARIES}\b\s*)?"
-    )
+    nouns = "|".join(re.escape(n) + named for n in (*names, character) if n)
+    subject = (rf"(?:{_ARTICLES}\s+(?:[a-z-]+\s+){{0,2}}?(?:{nouns})|(?:{nouns})|he|she|it|they|i|we)")
+    pattern = rf"^{_LEAD_IN}*{subject}(?:'s)?\b\s*,?\s*(?:{_AUXILIARIES}\b\s*)?"
     match = re.match(pattern, result, flags=re.IGNORECASE)
     if match and len(result) - match.end() >= 3:
+        lead = match.group("lead")
         result = result[match.end():]
+        if lead and lead.lower() not in ("then", "and", "so", "together", "there", "soon"):
+            result = f"{result.rstrip(' ,')}, {lead.lower()}"
     return result.strip(" ,")
 
 

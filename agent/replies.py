@@ -1,0 +1,55 @@
+"""Chat replies of the session in markdown: the plan, what an edit changed, what a setting affects.
+
+Frame numbers are 1-based here. The plan reply follows the person's language (English or Chinese); the
+prompts themselves stay English because that is what CLIP reads.
+"""
+
+from __future__ import annotations
+
+from agent.story import Story
+from agent.styles import STYLE_PRESETS
+
+_PLAN_WORDS = {
+    "en": ("Character", "Style", "Frames", "Say “frame 2: …”, “remove frame 3”, “swap 1 and 2” or “undo” to revise."),
+    "zh": ("角色", "风格", "画面", "可以说“第2帧：……”、“删除第3帧”、“交换1和2”或“撤销”来修改。"),
+}
+
+
+def frame_list(numbers: list[int]) -> str:
+    """'frame 2', 'frames 1, 3 and 4' (1-based, from 0-based indices)."""
+    shown = [str(i + 1) for i in numbers]
+    if len(shown) == 1:
+        return f"frame {shown[0]}"
+    return f"frames {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def plan_text(story: Story, language: str, note: str = "") -> str:
+    """The plan as markdown: title, character, style, numbered frames with captions."""
+    character, style, frames, hint = _PLAN_WORDS.get(language, _PLAN_WORDS["en"])
+    style_name = story.style if story.style in STYLE_PRESETS else f"“{story.style}”"
+    lines = [f"## {story.title}", "", f"**{character}:** {story.identity_prompt}", f"**{style}:** {style_name}", "",
+             f"**{frames}:**"]
+    for number, frame in enumerate(story.frames, start=1):
+        caption = f" — _{frame.caption}_" if frame.caption and frame.caption != frame.prompt else ""
+        lines.append(f"{number}. {frame.prompt}{caption}")
+    lines += ["", hint]
+    if note:
+        lines += ["", f"> {note}"]
+    return "\n".join(lines)
+
+
+def render_text(summaries: list[str], to_render: list[int]) -> str:
+    """What an edit did, and which frames will be drawn again."""
+    tail = f"Re-rendering {frame_list(to_render)}." if to_render else "No frame needs re-rendering."
+    return " ".join(summaries + [tail])
+
+
+def settings_text(changes: dict, pending: list[int], story: Story) -> str:
+    """Which frames a settings change affects (locked frames keep their image)."""
+    names = ", ".join(f"{key} = {value}" for key, value in changes.items()) or "settings"
+    locked = [i for i, frame in enumerate(story.frames) if frame.locked]
+    parts = [f"Changed {names}."]
+    parts.append(f"This affects {frame_list(pending)}." if pending else "No frame needs re-rendering.")
+    if locked:
+        parts.append(f"Locked {frame_list(locked)} {'keeps its image' if len(locked) == 1 else 'keep their images'}.")
+    return " ".join(parts)

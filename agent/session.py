@@ -1,0 +1,302 @@
+"""StorySession: the one object the app talks to: plan → render → revise → re-render what changed → export.
+
+The story is saved (atomically) after every change and after every finished frame, so a crash mid-render
+keeps the frames already done. Only frames whose own inputs changed are rendered; locked frames never are
+unless named. Without an image model, frames are storyboard cards. API indices are 0-based; every text for
+the person is 1-based.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Callable, Literal, Optional
+
+from pydantic import BaseModel, Field
+
+from agent import edits
+from agent.cards import StoryboardGenerator
+from agent.editor import parse_message
+from agent.planner import plan_story
+from agent.replies import plan_text, render_text, settings_text
+from agent.storage import STORY_FILE, FrameSaver, atomic_write_bytes, save_png
+from agent.story import STORYBOARD_MODEL, FrameRender, Story
+from generator.errors import InvalidStoryError, RenderCancelled, StoryError
+from generator.settings import GenerationSettings
+
+log = logging.getLogger(__name__)
+
+NO_LLM = False  # pass as `llm` to plan and revise without any language model
+
+
+class Reply(BaseModel):
+    """What the app shows after a call: markdown text, changed frames, frames to render, or a question."""
+
+    text: str
+    changed: list[int] = Field(default_factory=list)
+    to_render: list[int] = Field(default_factory=list)
+    question: Optional[str] = None
+
+
+class RenderEvent(BaseModel):
+    """Progress of a render, for task lists and progress bars."""
+
+    kind: Literal["queued", "frame_started", "step", "frame_done", "cancelled", "error"]
+    frame: Optional[int] = None
+    step: int = 0
+    total_steps: int = 0
+    image_path: Optional[Path] = None
+    message: str = ""
+
+
+def default_generator_provider() -> Callable[[], object]:
+    """The image model from STORY_IMAGE_MODEL (empty = storyboard), loaded once per process on first use."""
+    from agent.config import AgentConfig
+
+    model = AgentConfig.from_env().image_model
+    return (lambda: _shared_generator(model)) if model else (lambda: None)
+
+
+_generators: dict[str, object] = {}
+_generators_lock = threading.Lock()
+
+
+def _shared_generator(model: str):
+    with _generators_lock:
+        if model not in _generators:
+            from generator import StoryGenerator
+
+            _generators[model] = StoryGenerator.load(model)
+        return _generators[model]
+
+
+class StorySession:
+    """One story on disk (`<stories_dir>/<id>/story.json` and `images/`) and the operations on it."""
+
+    def __init__(self, story_dir: Path, story: Story, *, llm=None, generator_provider=None):
+        self.story_dir = Path(story_dir)
+        self._story = story
+        self._llm = llm
+        self._generator_provider = generator_provider
+        self._lock = threading.RLock()  # story changes (revise may run while a render is in progress)
+        self._render_lock = threading.Lock()  # one render at a time per session
+        self._cancel = threading.Event()
+        self._model_name: Optional[str] = None
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, stories_dir: Path, *, llm=None, generator_provider=None) -> StorySession:
+        """A new, empty story in its own folder under `stories_dir`.
+
+        Args:
+            llm: a ChatModel; None = the configured one (loaded on first use); NO_LLM = none at all.
+            generator_provider: zero-argument callable returning a StoryGenerator, or None for storyboard
+                cards; None = from STORY_IMAGE_MODEL.
+        """
+        story = Story()
+        session = cls(Path(stories_dir) / story.id, story, llm=llm, generator_provider=generator_provider)
+        session._save()
+        return session
+
+    @classmethod
+    def open(cls, story_dir: Path, *, llm=None, generator_provider=None) -> StorySession:
+        """Resume the story saved in `story_dir`."""
+        path = Path(story_dir) / STORY_FILE
+        if not path.is_file():
+            raise InvalidStoryError(f"No story in {story_dir} (missing {STORY_FILE}).")
+        story = Story.from_json(path.read_text(encoding="utf-8"))
+        return cls(Path(story_dir), story, llm=llm, generator_provider=generator_provider)
+
+    @property
+    def story(self) -> Story:
+        return self._story
+
+    def _save(self) -> None:
+        with self._lock:
+            atomic_write_bytes(self.story_dir / STORY_FILE, self._story.to_json().encode("utf-8"))
+
+    def _set_story(self, story: Story) -> None:
+        with self._lock:
+            self._story = story
+            self._save()
+
+    def _language_model(self):
+        if self._llm is NO_LLM:
+            return None
+        if self._llm is None:
+            from agent.llm import default_llm
+
+            self._llm = default_llm()
+        return self._llm
+
+    # --- planning and revising ---------------------------------------------------------------------
+    def plan(self, idea: str, *, frames: Optional[int] = None, style: Optional[str] = None) -> Reply:
+        """Plan a new story from `idea`, replacing the current content (one undo step)."""
+        note = ""
+        try:
+            llm = self._language_model()
+        except StoryError as error:  # e.g. the configured GGUF is missing: plan without it, and say so
+            llm, note = None, str(error)
+        planned, report = plan_story(idea, llm, frames=frames, style=style or self._story.style,
+                                     settings=self._story.settings if self._story.frames else None)
+        if report.llm_error and not note:
+            note = "The language model gave no usable plan, so the story was built from your idea directly."
+        with self._lock:
+            content = {k: getattr(planned, k) for k in ("title", "identity_prompt", "style", "settings", "frames")}
+            story = self._story.changed("plan", **content).model_copy(update={"idea": planned.idea})
+            self._set_story(story)
+        indices = list(range(len(story.frames)))
+        return Reply(text=plan_text(story, report.language, note), changed=indices, to_render=indices)
+
+    def revise(self, message: str) -> Reply:
+        """Apply a revision message; a question (and no change) when it is unclear or out of range."""
+        try:
+            llm = self._language_model()
+        except StoryError:
+            llm = None
+        parsed = parse_message(message, self._story, llm)
+        if parsed.question:
+            return Reply(text=parsed.question, question=parsed.question)
+        return self._apply(parsed.ops)
+
+    def _apply(self, ops: list[edits.EditOp]) -> Reply:
+        with self._lock:
+            story, changed, summaries = self._story, set(), []
+            try:
+                for op in ops:
+                    result = edits.apply_edit(story, op, self._current_model())
+                    story, summaries = result.story, summaries + [result.summary]
+                    changed.update(result.changed)
+            except InvalidStoryError as error:
+                return Reply(text=str(error), question=str(error))
+            self._set_story(story)
+            to_render = [i for i in self.frames_needing_render() if i in changed or not story.frames[i].locked]
+            explicit = [op.frame for op in ops if isinstance(op, (edits.SetText, edits.AddText, edits.Reroll))]
+            to_render = sorted(set(to_render) | {i for i in explicit if i < len(story.frames)})
+        return Reply(text=render_text(summaries, to_render), changed=sorted(changed), to_render=to_render)
+
+    def reroll(self, index: int) -> Reply:
+        return self._apply([edits.Reroll(frame=index)])
+
+    def set_lock(self, index: int, locked: bool) -> Reply:
+        return self._apply([edits.SetLock(frame=index, locked=locked)])
+
+    def set_frame_text(self, index: int, text: str) -> Reply:
+        parsed = parse_message(f"frame {index + 1}: {text}", self._story, None)
+        return Reply(text=parsed.question, question=parsed.question) if parsed.question else self._apply(parsed.ops)
+
+    def undo(self) -> Reply:
+        return self._apply([edits.Undo()])
+
+    def redo(self) -> Reply:
+        return self._apply([edits.Redo()])
+
+    def update_settings(self, **changes) -> Reply:
+        """Change generation settings (and/or `style`); the reply says which frames are affected."""
+        ops: list[edits.EditOp] = []
+        style = changes.pop("style", None)
+        if style is not None and style != self._story.style:
+            ops.append(edits.SetStyle(style=style))
+        unknown = set(changes) - set(GenerationSettings.model_fields)
+        if unknown:
+            raise InvalidStoryError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
+        try:
+            settings = GenerationSettings.model_validate({**self._story.settings.model_dump(), **changes})
+        except ValueError as error:
+            raise InvalidStoryError(f"Invalid setting: {error}") from error
+        reply = self._apply(ops) if ops else None
+        if settings != self._story.settings:
+            with self._lock:
+                self._set_story(self._story.changed("settings", settings=settings))
+            pending = self.frames_needing_render()
+            return Reply(text=settings_text(changes, pending, self._story), changed=pending, to_render=pending)
+        return reply or Reply(text="Nothing changed.")
+
+    # --- rendering ---------------------------------------------------------------------------------
+    def _current_model(self) -> Optional[str]:
+        return self._model_name
+
+    def frames_needing_render(self) -> list[int]:
+        """Unlocked frames without an image for their current text, seed, identity and settings."""
+        story = self._story
+        return [i for i in range(len(story.frames))
+                if not story.frames[i].locked and story.current_render(i, self._model_name) is None]
+
+    def frame_image(self, index: int) -> Optional[Path]:
+        """The image to show for frame `index`: its current render, else its newest one, else None."""
+        story = self._story
+        story.check_index(index)
+        render = story.current_render(index) or story.latest_render(index)
+        return self.story_dir / render.image if render else None
+
+    def strip_image(self) -> Optional[Path]:
+        """The story strip of the shown images (written to `strip.png`), or None before any render."""
+        from generator.strip import story_strip
+        from PIL import Image
+
+        paths = [self.frame_image(i) for i in range(len(self._story.frames))]
+        if not paths or any(p is None or not p.is_file() for p in paths):
+            return None
+        strip = story_strip([Image.open(p) for p in paths], gap=8)
+        target = self.story_dir / "strip.png"
+        save_png(strip, target)
+        return target
+
+    def cancel(self) -> None:
+        """Stop the current render within one step (thread-safe); finished frames are kept."""
+        self._cancel.set()
+
+    def _generator(self):
+        provider = self._generator_provider or default_generator_provider()
+        self._generator_provider = provider
+        generator = provider()
+        if generator is None:
+            generator = StoryboardGenerator()
+            generator.captions = {i: f.caption for i, f in enumerate(self._story.frames)}
+            self._model_name = STORYBOARD_MODEL
+        else:
+            self._model_name = generator.model_info.name
+        return generator
+
+    def render(self, frames: Optional[list[int]] = None, *, on_event: Optional[Callable[[RenderEvent], None]] = None
+               ) -> Reply:
+        """Render `frames` (0-based), or every unlocked frame that needs it when None; saves after each frame."""
+        emit = on_event or (lambda event: None)
+        with self._render_lock:
+            self._cancel.clear()
+            generator = self._generator()
+            story = self._story
+            targets = self.frames_needing_render() if frames is None else sorted(set(frames))
+            for index in targets:
+                story.check_index(index)
+            if not targets:
+                return Reply(text="Every frame is up to date.")
+            for index in targets:
+                emit(RenderEvent(kind="queued", frame=index))
+            saver = FrameSaver(self.story_dir, story, self._model_name, self._record_render, emit)
+            seeds = {i: story.frame_seed(i) for i in targets}
+            try:
+                generator.render(story.render_identity(), story.frame_prompts, story.settings, frames=targets,
+                                 seeds=seeds, on_step=saver.on_step, on_frame=saver.on_frame, cancel=self._cancel)
+            except RenderCancelled:
+                emit(RenderEvent(kind="cancelled", message="Render stopped."))
+                return Reply(text=f"Stopped. {len(saver.done)} of {len(targets)} frame(s) finished and kept.",
+                             changed=saver.done, to_render=[i for i in targets if i not in saver.done])
+            except StoryError as error:
+                emit(RenderEvent(kind="error", message=str(error)))
+                raise
+        label = "storyboard cards" if self._model_name == STORYBOARD_MODEL else self._model_name
+        return Reply(text=f"Rendered {len(saver.done)} frame(s) with {label}.", changed=saver.done)
+
+    def _record_render(self, frame_id: str, render: FrameRender) -> None:
+        with self._lock:
+            self._set_story(self._story.with_render(frame_id, render))
+
+    # --- export ------------------------------------------------------------------------------------
+    def export(self, fmt: str, out_dir: Path) -> list[Path]:
+        """Write the story as zip|pdf|gif|page|md|json|all into `out_dir`; returns the files written."""
+        from agent.export import export_story
+
+        images = [self.frame_image(i) for i in range(len(self._story.frames))]
+        return export_story(self._story, images, fmt, Path(out_dir))
