@@ -525,5 +525,11 @@ async def settings_update(values: dict) -> None:
     if state.session is None or not state.session.story.frames:
         await cl.Message(content="Settings saved; they apply to the story you start next.").send()
         return
-    await apply(state, state.session.update_settings, **changes)
+    if changes.pop("frames", None) is not None:
+        await cl.Message(
+            content="The number of frames is used when a story is planned. To change this one, say "
+            "“add a frame where …” or “remove frame 3”, or start a new chat."
+        ).send()
+    if changes:
+        await apply(state, state.session.update_settings, **changes)
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from agent.story import Frame, Story
 from generator.errors import InvalidStoryError, OutOfMemoryError
+from generator.settings import GenerationSettings
 
 
 class Reply(BaseModel):
@@ -144,14 +145,16 @@ class FakeStorySession:
         return Reply(text="Redone.", to_render=self.frames_needing_render())
 
     def update_settings(self, **changes) -> Reply:
-        self.calls.append(("update_settings", changes))
+        self.calls.append(("update_settings", dict(changes)))
         style = changes.pop("style", self.story.style)
-        changes.pop("frames", None)
+        unknown = set(changes) - set(GenerationSettings.model_fields)
+        if unknown:  # like the real session: the frame count is not a setting of an existing story
+            raise InvalidStoryError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
         settings = self.story.settings.model_copy(update=changes)
         self.story = self.story.changed("settings", settings=settings, style=style)
         self.save()
-        every = list(range(len(self.story.frames)))
-        return Reply(text="Settings changed: this affects every frame.", changed=every, to_render=[])
+        pending = self.frames_needing_render()
+        return Reply(text=f"Settings changed: this affects {len(pending)} frame(s).", changed=pending, to_render=pending)
 
     # --- rendering ------------------------------------------------------------------------------
     def cancel(self) -> None:

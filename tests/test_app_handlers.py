@@ -325,9 +325,14 @@ def test_settings_changes_reach_the_session_and_bad_values_are_explained():
             assert "apply to the story you start next" in recorder.texts()[-1]
             await say("A fox")
             values = app.current_settings(state().session)
-            await app.settings_update({**values, "seed": "7", "size": "512x512", "guidance": 0})
-            assert state().session.calls[-1] == ("update_settings", {"seed": 7, "width": 512, "height": 512})
-            assert "affects every frame" in recorder.texts()[-1]
+            await app.settings_update({**values, "seed": "7", "size": "512x512", "guidance": 0, "frames": 6})
+            session = state().session
+            assert session.calls[-2:] == [
+                ("update_settings", {"seed": 7, "width": 512, "height": 512}),
+                ("render", [0, 1, 2, 3]),  # every frame is stale after a new seed, so it is drawn again
+            ]
+            assert any("affects 4 frame(s)" in t for t in recorder.texts())
+            assert any(t.startswith("The number of frames is used when a story is planned") for t in recorder.texts())
             await app.settings_update({**app.current_settings(state().session), "seed": "seven"})
             assert recorder.texts()[-1] == "The seed must be a whole number, not “seven”."
 
