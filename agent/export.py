@@ -1,0 +1,154 @@
+"""Export a story: one PNG per frame, the strip, a comic page, a PDF picture book, a GIF, Markdown, JSON.
+
+Pillow writes the images and the GIF, fpdf2 the PDF, `zipfile` the archive. File names come from the title
+through `safe_filename`. Frames without an image are exported as storyboard cards, so an export always
+works. The JSON is the story file itself: `python -m agent render` re-renders it exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Optional, Sequence
+
+from PIL import Image
+
+from agent.cards import storyboard_card
+from agent.pages import comic_page, drawable, unicode_font_path
+from agent.storage import atomic_write_bytes, save_png
+from agent.story import Story
+from generator.errors import InvalidStoryError
+
+FORMATS = ("png", "strip", "page", "pdf", "gif", "md", "json", "zip", "all")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_filename(title: str, fallback: str = "story", max_length: int = 60) -> str:
+    """A file-name stem from a title: letters/digits (any script), '-' between words, no dots or slashes."""
+    text = unicodedata.normalize("NFKC", title)
+    text = "".join(ch if ch.isalnum() else "-" for ch in text)
+    text = re.sub(r"-{2,}", "-", text).strip("-")[:max_length].strip("-").lower()
+    if not text or text in _RESERVED:
+        return fallback if not text else f"{fallback}-{text}"
+    return text
+
+
+def _frame_images(story: Story, images: Sequence[Optional[Path]]) -> list[Image.Image]:
+    out = []
+    for index, path in enumerate(images):
+        if path is not None and Path(path).is_file():
+            with Image.open(path) as image:
+                out.append(image.convert("RGB"))
+        else:
+            out.append(storyboard_card(index, story.frames[index].prompt, story.frames[index].caption))
+    if out:  # the strip, page and GIF need one size
+        size = out[0].size
+        out = [im if im.size == size else im.resize(size) for im in out]
+    return out
+
+
+def _captions(story: Story) -> list[str]:
+    return [drawable(f.caption or f.prompt, f.prompt) for f in story.frames]
+
+
+def write_pdf(story: Story, images: list[Image.Image], path: Path) -> None:
+    """A picture book: a title page, then one frame and its caption per page (A5 landscape)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", unit="mm", format=(148, 210))  # A5
+    pdf.set_auto_page_break(False)
+    font_path = unicode_font_path()
+    if font_path is not None:
+        pdf.add_font("Body", fname=str(font_path))
+        family = "Body"
+    else:
+        family = "Helvetica"
+
+    def text(value: str) -> str:
+        value = drawable(value, "")
+        return value if font_path is not None else value.encode("latin-1", "replace").decode("latin-1")
+
+    pdf.add_page()
+    pdf.set_font(family, size=26)
+    pdf.set_y(60)
+    pdf.multi_cell(0, 12, text(story.title) or "Story", align="C")
+    for index, (image, caption) in enumerate(zip(images, _captions(story))):
+        pdf.add_page()
+        height = 110
+        width = height * image.width / image.height
+        pdf.image(image, x=(pdf.w - width) / 2, y=10, h=height)
+        pdf.set_font(family, size=13)
+        pdf.set_xy(15, 126)
+        pdf.multi_cell(pdf.w - 30, 7, f"{index + 1}. {text(caption)}", align="C")
+    atomic_write_bytes(path, bytes(pdf.output()))
+
+
+def write_markdown(story: Story, png_names: list[str], path: Path) -> None:
+    lines = [f"# {story.title}", ""]
+    if story.idea:
+        lines += [f"> {story.idea}", ""]
+    lines += [f"**Character:** {story.identity_prompt}  ", f"**Style:** {story.style}", ""]
+    for index, (frame, name) in enumerate(zip(story.frames, png_names)):
+        lines += [f"## {index + 1}. {frame.caption or frame.prompt}", "", f"![Frame {index + 1}]({name})", "",
+                  f"_Prompt:_ {frame.prompt}", ""]
+    atomic_write_bytes(path, "\n".join(lines).encode("utf-8"))
+
+
+def export_story(story: Story, images: Sequence[Optional[Path]], fmt: str, out_dir: Path,
+                 layout: str = "grid") -> list[Path]:
+    """Write `fmt` (see FORMATS) into `out_dir`; returns the paths written.
+
+    Args:
+        story: the story to export.
+        images: the image shown for each frame (None → a storyboard card).
+        fmt: png (one per frame), strip, page, pdf, gif, md, json, zip (all of them zipped) or all.
+        out_dir: target folder (created).
+        layout: comic page layout (agent.pages.LAYOUTS).
+    """
+    if fmt not in FORMATS:
+        raise InvalidStoryError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
+    if not story.frames:
+        raise InvalidStoryError("The story has no frames yet; plan it first.")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = safe_filename(story.title)
+    frames = _frame_images(story, images)
+    wanted = {"png", "strip", "page", "pdf", "gif", "md", "json"} if fmt in ("all", "zip") else {fmt}
+    written: list[Path] = []
+    png_names = [f"{stem}-frame-{i + 1:02d}.png" for i in range(len(frames))]
+    if "png" in wanted or "md" in wanted:
+        for image, name in zip(frames, png_names):
+            save_png(image, out_dir / name)
+            written.append(out_dir / name)
+    if "strip" in wanted:
+        from generator.strip import story_strip
+
+        save_png(story_strip(frames, gap=8), out_dir / f"{stem}-strip.png")
+        written.append(out_dir / f"{stem}-strip.png")
+    if "page" in wanted:
+        page = comic_page(frames, _captions(story), drawable(story.title, "Story"), layout)
+        save_png(page, out_dir / f"{stem}-page-{layout}.png")
+        written.append(out_dir / f"{stem}-page-{layout}.png")
+    if "pdf" in wanted:
+        write_pdf(story, frames, out_dir / f"{stem}.pdf")
+        written.append(out_dir / f"{stem}.pdf")
+    if "gif" in wanted:
+        frames[0].save(out_dir / f"{stem}.gif", save_all=True, append_images=frames[1:], duration=1200, loop=0)
+        written.append(out_dir / f"{stem}.gif")
+    if "md" in wanted:
+        write_markdown(story, png_names, out_dir / f"{stem}.md")
+        written.append(out_dir / f"{stem}.md")
+    if "json" in wanted:
+        atomic_write_bytes(out_dir / f"{stem}.json", story.to_json().encode("utf-8"))
+        written.append(out_dir / f"{stem}.json")
+    if fmt == "zip":
+        archive = out_dir / f"{stem}.zip"
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for path in written:
+                bundle.write(path, arcname=f"{stem}/{path.name}")
+        for path in written:
+            path.unlink()
+        written = [archive]
+    return written

@@ -1,0 +1,79 @@
+"""Comic pages: frames with their captions laid out on one image, in a few layouts.
+
+Layouts: "grid" (two columns, reading order left→right, top→bottom), "row" (one strip with captions under
+each frame), "column" (one frame per row, caption beside it). Pillow only.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Optional, Sequence
+
+from PIL import Image, ImageDraw, ImageFont
+
+LAYOUTS = ("grid", "row", "column")
+_FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+               "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+
+
+def unicode_font_path() -> Optional[Path]:
+    """A TrueType font with wide Latin coverage when the system has one (DejaVu Sans, Liberation Sans)."""
+    return next((Path(p) for p in _FONT_PATHS if Path(p).is_file()), None)
+
+
+def load_font(size: int) -> ImageFont.ImageFont:
+    path = unicode_font_path()
+    if path is not None:
+        return ImageFont.truetype(str(path), size)
+    try:
+        return ImageFont.load_default(size=size)
+    except (TypeError, OSError):
+        return ImageFont.load_default()
+
+
+def drawable(text: str, fallback: str) -> str:
+    """`text` when the bundled fonts can draw it, else `fallback` (no CJK font is assumed present)."""
+    return text if all(ord(ch) < 0x2E80 for ch in text) else fallback
+
+
+def _panel(image: Image.Image, caption: str, width: int, font, caption_lines: int = 3) -> Image.Image:
+    """One frame scaled to `width`, with its caption wrapped beneath it."""
+    scaled = image.convert("RGB").resize((width, round(image.height * width / image.width)))
+    line_height = font.size + 4 if hasattr(font, "size") else 14
+    chars = max(10, int(width / (line_height * 0.55)))
+    lines = textwrap.wrap(caption, chars)[:caption_lines]
+    panel = Image.new("RGB", (width, scaled.height + line_height * caption_lines + 12), "white")
+    panel.paste(scaled, (0, 0))
+    draw = ImageDraw.Draw(panel)
+    draw.rectangle([0, 0, width - 1, scaled.height - 1], outline="black", width=2)
+    for number, line in enumerate(lines):
+        draw.text((4, scaled.height + 6 + number * line_height), line, fill="black", font=font)
+    return panel
+
+
+def comic_page(images: Sequence[Image.Image], captions: Sequence[str], title: str, layout: str = "grid",
+               panel_width: int = 384) -> Image.Image:
+    """A captioned comic page.
+
+    Args:
+        images: one image per frame, in story order.
+        captions: one caption per frame (already drawable, see `drawable`).
+        title: drawn at the top.
+        layout: one of LAYOUTS.
+        panel_width: width of each panel in pixels ("column" uses it for the image beside the caption).
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
+    font, title_font = load_font(max(12, panel_width // 24)), load_font(max(16, panel_width // 12))
+    panels = [_panel(im, cap, panel_width, font) for im, cap in zip(images, captions)]
+    gap, header = 16, title_font.size + 24 if hasattr(title_font, "size") else 40
+    columns = {"grid": 2 if len(panels) > 1 else 1, "row": len(panels), "column": 1}[layout]
+    rows = -(-len(panels) // columns)
+    cell_h = max(p.height for p in panels)
+    page = Image.new("RGB", (columns * (panel_width + gap) + gap, header + rows * (cell_h + gap) + gap), "white")
+    ImageDraw.Draw(page).text((gap, 10), title, fill="black", font=title_font)
+    for index, panel in enumerate(panels):
+        row, col = divmod(index, columns)
+        page.paste(panel, (gap + col * (panel_width + gap), header + row * (cell_h + gap)))
+    return page
