@@ -74,8 +74,10 @@ def _shared_generator(model: str):
 class StorySession:
     """One story on disk (`<stories_dir>/<id>/story.json` and `images/`) and the operations on it."""
 
-    def __init__(self, story_dir: Path, story: Story, *, llm=None, generator_provider=None):
+    def __init__(self, story_dir: Path, story: Story, *, llm=None, generator_provider=None,
+                 story_file: str = STORY_FILE):
         self.story_dir = Path(story_dir)
+        self.story_file = story_file
         self._story = story
         self._llm = llm
         self._generator_provider = generator_provider
@@ -96,30 +98,36 @@ class StorySession:
         """
         story = Story()
         session = cls(Path(stories_dir) / story.id, story, llm=llm, generator_provider=generator_provider)
-        session._save()
+        session.save()
         return session
 
     @classmethod
-    def open(cls, story_dir: Path, *, llm=None, generator_provider=None) -> StorySession:
-        """Resume the story saved in `story_dir`."""
-        path = Path(story_dir) / STORY_FILE
-        if not path.is_file():
-            raise InvalidStoryError(f"No story in {story_dir} (missing {STORY_FILE}).")
-        story = Story.from_json(path.read_text(encoding="utf-8"))
-        return cls(Path(story_dir), story, llm=llm, generator_provider=generator_provider)
+    def open(cls, path: Path, *, llm=None, generator_provider=None) -> StorySession:
+        """Resume a story: `path` is its folder (holding story.json) or a story JSON file."""
+        path = Path(path)
+        file = path if path.suffix == ".json" else path / STORY_FILE
+        if not file.is_file():
+            raise InvalidStoryError(f"No story file at {file}. Check the path, or plan a new story.")
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InvalidStoryError(f"Cannot read the story file {file}: {error}") from error
+        return cls(file.parent, Story.from_json(text), llm=llm, generator_provider=generator_provider,
+                   story_file=file.name)
 
     @property
     def story(self) -> Story:
         return self._story
 
-    def _save(self) -> None:
+    def save(self) -> None:
+        """Write the story file atomically (done after every change; public for new sessions)."""
         with self._lock:
-            atomic_write_bytes(self.story_dir / STORY_FILE, self._story.to_json().encode("utf-8"))
+            atomic_write_bytes(self.story_dir / self.story_file, self._story.to_json().encode("utf-8"))
 
     def _set_story(self, story: Story) -> None:
         with self._lock:
             self._story = story
-            self._save()
+            self.save()
 
     def _language_model(self):
         if self._llm is NO_LLM:
@@ -294,9 +302,9 @@ class StorySession:
             self._set_story(self._story.with_render(frame_id, render))
 
     # --- export ------------------------------------------------------------------------------------
-    def export(self, fmt: str, out_dir: Path) -> list[Path]:
-        """Write the story as zip|pdf|gif|page|md|json|all into `out_dir`; returns the files written."""
+    def export(self, fmt: str, out_dir: Path, *, layout: str = "grid") -> list[Path]:
+        """Write the story as zip|pdf|gif|page|md|json|png|strip|all into `out_dir`; returns the files."""
         from agent.export import export_story
 
         images = [self.frame_image(i) for i in range(len(self._story.frames))]
-        return export_story(self._story, images, fmt, Path(out_dir))
+        return export_story(self._story, images, fmt, Path(out_dir), layout=layout)
