@@ -215,10 +215,12 @@ class StorySession:
             raise InvalidStoryError(f"Invalid setting: {error}") from error
         reply = self._apply(ops) if ops else None
         if settings != self._story.settings:
+            pixels = settings.model_dump(exclude={"batch_size"}) != self._story.settings.model_dump(exclude={"batch_size"})
             with self._lock:
                 self._set_story(self._story.changed("settings", settings=settings))
-            pending = self.frames_needing_render()
-            return Reply(text=settings_text(changes, pending, self._story), changed=pending, to_render=pending)
+            affected = [i for i, f in enumerate(self._story.frames) if pixels and not f.locked]
+            return Reply(text=settings_text(changes, affected, self._story), changed=affected,
+                         to_render=self.frames_needing_render())
         return reply or Reply(text="Nothing changed.")
 
     # --- rendering ---------------------------------------------------------------------------------
