@@ -2,6 +2,7 @@
 
 For each model size it prints, on the same pipeline, seed and settings:
   time(N-frame story) / (N × time(stock pipeline, one frame))   for IPCA "fast" and "reference"
+  (CPU: process CPU seconds, robust to other load on a shared machine; CUDA: synchronized wall seconds)
   peak extra memory of each run (CUDA: max allocated; CPU: sampled process RSS above the idle level)
 
     python -m bench.bench_generator                 # tiny and full-size SDXL UNet (random weights)
@@ -67,12 +68,15 @@ class PeakMemory:
 
 
 def timed(device, work):
+    """Seconds of ``work`` and its peak extra memory. On CPU the seconds are process CPU time, which other
+    processes on a shared machine inflate far less than wall time; on CUDA, synchronized wall time."""
+    clock = time.perf_counter if device.type == "cuda" else time.process_time
     with PeakMemory(device) as memory:
-        start = time.perf_counter()
+        start = clock()
         work()
         if device.type == "cuda":
             torch.cuda.synchronize()
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
     return elapsed, memory.peak
 
 
@@ -133,6 +137,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["tiny", "sdxl"], choices=["tiny", "sdxl"])
     parser.add_argument("--frames", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=2, help="best of N at SDXL size (tiny: 5)")
     args = parser.parse_args(argv)
     device = f"cuda {torch.cuda.get_device_name()}" if torch.cuda.is_available() else "cpu"
     print(f"torch {torch.__version__}, device: {device}, threads {torch.get_num_threads()}", flush=True)
