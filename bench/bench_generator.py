@@ -153,7 +153,7 @@ def main(argv=None) -> None:
         generator = full_size_generator()
         report(
             "SDXL UNet architecture (random weights, 256x256, 2 steps)",
-            measure(generator, settings, args.frames, repeats=1),
+            measure(generator, settings, args.frames, repeats=args.repeats),
             args.frames,
         )
 
