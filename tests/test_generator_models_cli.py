@@ -132,3 +132,21 @@ def test_cli_json_path_renders_each_combination(tmp_path):
 def test_cli_bad_input_exits_2_with_message(argv, message, capsys, tmp_path):
     assert main(argv + ["--out", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_playground_style_folder_keeps_edm_scheduler_and_lower_guidance(tmp_path, tiny_generator):
+    from diffusers import EDMDPMSolverMultistepScheduler, StableDiffusionXLPipeline
+
+    from generator.tiny import tiny_components
+
+    components = tiny_components()
+    components["scheduler"] = EDMDPMSolverMultistepScheduler()
+    StableDiffusionXLPipeline(**components).save_pretrained(tmp_path / "playground-like")
+    loaded = StoryGenerator.load(str(tmp_path / "playground-like"))
+    assert loaded.model_info.kind == "playground"
+    assert loaded.model_info.scheduler == "EDMDPMSolverMultistepScheduler"
+    assert loaded.model_info.recommended_guidance == 3.0
+    from generator import GenerationSettings
+
+    images = loaded.render("a red fox", ["in snow", "on grass"], GenerationSettings(steps=2))
+    assert len(images) == 2 and images[0].size == (128, 128)
