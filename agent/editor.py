@@ -18,7 +18,7 @@ from typing import Literal, Optional, Union
 from pydantic import BaseModel, Field
 
 from agent import edits
-from agent.events import chinese_clause_beat, detect_language
+from agent.events import chinese_clause_beat, detect_language, find_character
 from agent.llm import ChatModel, LLMError
 from agent.prompt_repair import is_english, strip_junk
 from agent.prompts import render_prompt
@@ -100,13 +100,13 @@ def _ref_or_number(text: str, count: int) -> Optional[int]:
     return refs[0][0] if len(refs) == 1 and refs[0][1].group(0).strip() == text else None
 
 
-def _english_text(text: str, llm: Optional[ChatModel]) -> Optional[str]:
+def _english_text(text: str, story: Story) -> Optional[str]:
     """Frame text in English: as given, or the glossary reading of a Chinese text (None when impossible)."""
     text = strip_junk(text)
     if is_english(text):
         return text
     if detect_language(text) == "zh":
-        return chinese_clause_beat(text) or None
+        return chinese_clause_beat(text, find_character(story.identity_prompt)[0]) or None
     return None
 
 
@@ -152,7 +152,7 @@ def _style_name(text: str) -> str:
     return ZH_STYLES.get(text, text)
 
 
-def parse_explicit(message: str, story: Story, llm: Optional[ChatModel] = None) -> Optional[ParsedEdit]:
+def parse_explicit(message: str, story: Story) -> Optional[ParsedEdit]:
     """Operations for an explicit command, a question when it is out of range, or None (not explicit)."""
     text = " ".join(message.strip().split()).rstrip(".!?。！？")
     text = re.sub(r"^(?:please\s+|请)", "", text, flags=re.IGNORECASE)
@@ -172,11 +172,11 @@ def parse_explicit(message: str, story: Story, llm: Optional[ChatModel] = None) 
                     return ParsedEdit([], question=f"Which frame do you mean by “{groups[key]}”? {HELP}")
                 numbers.append(number)
         else:
-            return _build(name, groups, numbers, story, llm)
+            return _build(name, groups, numbers, story)
     return None
 
 
-def _build(name: str, groups: dict, numbers: list[int], story: Story, llm) -> ParsedEdit:
+def _build(name: str, groups: dict, numbers: list[int], story: Story) -> ParsedEdit:
     count = len(story.frames)
     if name == "move" and numbers and numbers[-1] == count + 1:
         numbers[-1] = count
@@ -186,7 +186,7 @@ def _build(name: str, groups: dict, numbers: list[int], story: Story, llm) -> Pa
     index = [n - 1 for n in numbers]
     text = groups.get("text") or ""
     if name in ("set_text", "add_text", "append", "insert"):
-        english = _english_text(text, llm)
+        english = _english_text(text, story)
         if not english:
             return ParsedEdit([], question="I could not turn that into an English picture description. "
                                            "Please write the frame text in English.")
@@ -211,7 +211,7 @@ def _build(name: str, groups: dict, numbers: list[int], story: Story, llm) -> Pa
         "rename": lambda: edits.Rename(title=strip_junk(text)[:120] or "Untitled story"),
     }
     if name == "identity":
-        english = _english_text(text, llm)
+        english = _english_text(text, story)
         if not english:
             return ParsedEdit([], question="Please describe the character in English.")
         return ParsedEdit([edits.SetIdentity(text=english)])
@@ -316,7 +316,7 @@ def parse_message(message: str, story: Story, llm: Optional[ChatModel] = None) -
     """
     if not message or not message.strip():
         return ParsedEdit([], question=f"What should change? {HELP}")
-    explicit = parse_explicit(message, story, llm)
+    explicit = parse_explicit(message, story)
     if explicit is not None:
         return explicit
     numbers = sorted({n for n, _ in frame_refs(message, len(story.frames))})

@@ -24,6 +24,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")
 _STOP_AFTER_ARTICLE = {"who", "that", "which", "and", "with", "in", "on", "at", "from", "to", "is", "was", "of",
                        "named", "called", "lives", "finds", "has"}
+_INTRANSITIVE = {"returning home", "walking", "running", "flying", "swimming", "sleeping", "dancing", "singing",
+                 "laughing", "crying", "climbing", "playing"}
 _FUNCTION_WORDS = {"a", "an", "the", "in", "on", "at", "to", "of", "and", "with", "is", "was", "from", "into"}
 _VERBISH = re.compile(r"^[a-z]+(?:s|ed|ing)$")
 
@@ -133,8 +135,11 @@ def find_names(idea: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n.lower() not in CHARACTER_NOUNS))
 
 
-def chinese_clause_beat(clause: str) -> str:
-    """An English action-and-setting beat from the glossary words of one Chinese clause ('' when none)."""
+def chinese_clause_beat(clause: str, main_character: str = "") -> str:
+    """An English action-and-setting beat from the glossary words of one Chinese clause ('' when none).
+
+    Characters other than `main_character` become objects ("a bird"): the identity carries the main one.
+    """
     found: dict[str, list[str]] = {}
     position = 0
     keys = sorted(CHINESE_GLOSSARY, key=len, reverse=True)
@@ -142,12 +147,18 @@ def chinese_clause_beat(clause: str) -> str:
         for key in keys:
             if clause.startswith(key, position):
                 category, english = CHINESE_GLOSSARY[key]
+                if category == "character" and english != main_character:
+                    category, english = "object", f"a {english}"
                 found.setdefault(category, []).append(english)
                 position += len(key)
                 break
         else:
             position += 1
-    parts = [found.get("action", [""])[0]] + found.get("object", [])[:2] + found.get("place", [])[:1]
+    action = found.get("action", [""])[0]
+    objects = found.get("object", [])[:2]
+    if action in _INTRANSITIVE and objects:
+        objects = ["with " + objects[0]] + objects[1:]
+    parts = [action] + objects + found.get("place", [])[:1]
     parts += found.get("time", [])[:1]
     beat = " ".join(p for p in parts if p)
     if beat and "action" not in found:
@@ -208,7 +219,7 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
     sentences = split_sentences(idea if language == "zh" else with_words)
     if language == "zh":
         clauses = [c for s in sentences for c in re.split(r"[，,、]", s) if c.strip()]
-        pairs = [(chinese_clause_beat(c), c.strip(" ，,")) for c in clauses]
+        pairs = [(chinese_clause_beat(c, character), c.strip(" ，,")) for c in clauses]
         pairs = [(b, c) for b, c in pairs if b]
         events, captions = [b for b, _ in pairs], [c for _, c in pairs]
     elif language == "en":
@@ -228,7 +239,7 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
 def _is_event(sentence: str, character: str) -> bool:
     """An event has three words or more, in English, and is not a bare list of nouns ("cat, rocket, moon")."""
     words = re.findall(r"[a-z']+", sentence.lower())
-    list_like = all(len(part.split()) <= 2 for part in sentence.split(",")) and not set(words) & _FUNCTION_WORDS
+    list_like = all(len(part.split()) <= 3 for part in sentence.split(",")) and not set(words) & _FUNCTION_WORDS
     return len(words) >= 3 and is_english(sentence) and not list_like
 
 

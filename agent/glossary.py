@@ -39,11 +39,11 @@ OPENING_BEATS = [
 ]
 PROP_BEATS = [
     "discovering a {prop} in a quiet meadow",
-    "carrying the {prop} along a winding forest path",
-    "holding the {prop} up high on a windy hilltop",
-    "showing the {prop} to new friends in a busy village square",
-    "following the {prop} across a sparkling river",
-    "finding a {prop} hidden in an old wooden chest",
+    "gazing at the {prop} from a winding forest path",
+    "walking toward the {prop} across a sparkling river",
+    "celebrating beside the {prop} with new friends in a village square",
+    "finding a {prop} hidden behind an old stone wall",
+    "dreaming of the {prop} under a patchwork quilt",
 ]
 MIDDLE_BEATS = [
     "exploring a mysterious forest full of tall trees",

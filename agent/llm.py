@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -223,7 +224,9 @@ class LlamaChatModel(ChatModel):
                 self._llama = Llama(
                     model_path=str(self.path),
                     n_ctx=self.n_ctx,
-                    n_threads=self.n_threads or None,
+                    # llama.cpp defaults to half the cores; planning is latency-bound, so use them all
+                    n_threads=self.n_threads or os.cpu_count(),
+                    n_threads_batch=self.n_threads or os.cpu_count(),
                     n_gpu_layers=self.n_gpu_layers,
                     seed=self.seed,
                     verbose=False,

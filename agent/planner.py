@@ -37,7 +37,7 @@ from generator.settings import GenerationSettings
 log = logging.getLogger(__name__)
 
 IDENTITY_TOKEN_BUDGET = 45  # identity + style phrase; leaves >= 30 CLIP tokens for every frame
-LLM_IDEA_CHARS = 1200  # the LLM sees at most this much of the idea (the beats cover the rest)
+LLM_IDEA_CHARS = 800  # the LLM sees at most this much of the idea (the beats cover all of it)
 _JUNK = re.compile(r"[{}\[\]<>|]|\bjson\b|\bprompt\b|\bidentity\b|\bframe\b", re.IGNORECASE)
 _SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "with", "by"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -159,8 +159,7 @@ def frame_problem(text: str, identity: str, earlier: list[str]) -> Optional[str]
 def _valid_identity(text: str, character: str) -> bool:
     words = text.split()
     return (3 <= len(words) <= 40 and is_english(text) and not _JUNK.search(text) and not leaks_instructions(text)
-            and character.split()[-1].lower() in text.lower()
-            and not any(w.lower().strip(",.") in ALL_PRONOUNS for w in words))
+            and character.split()[-1].lower() in text.lower())  # "in her sixties" is fine in an identity
 
 
 def _valid_caption(text: str, language: str) -> bool:

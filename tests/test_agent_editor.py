@@ -11,7 +11,7 @@ from agent.story import Frame, FrameRender, Story
 
 
 def story(n=4, locked=()):
-    return Story(id="s", title="Fox", identity_prompt="a small red fox", style="none",
+    return Story(id="s", title="Fox", identity_prompt="a small red cat", style="none",
                  frames=[Frame(id=f"f{i}", prompt=f"scene {i}", caption=f"c{i}", locked=i in locked)
                          for i in range(n)])
 
@@ -44,7 +44,7 @@ def rendered(s: Story) -> Story:
     ("character: a girl in a yellow raincoat", edits.SetIdentity(text="a girl in a yellow raincoat")),
     ("title: The Long Night", edits.Rename(title="The Long Night")),
     ("add frame: flying over the sea", edits.InsertFrame(position=4, text="flying over the sea")),
-    ("添加一帧：在海边玩球", edits.InsertFrame(position=4, text="playing a ball on a sunny beach", caption="在海边玩球")),
+    ("添加一帧：在海边玩球", edits.InsertFrame(position=4, text="playing with a ball on a sunny beach", caption="在海边玩球")),
     ("add a frame after frame 2: eating soup", edits.InsertFrame(position=2, text="eating soup")),
     ("frame 2 + at night", edits.AddText(frame=1, text="at night")),
     ("add fog to frame 1", edits.AddText(frame=0, text="fog")),
