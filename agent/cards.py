@@ -37,7 +37,8 @@ def storyboard_card(index: int, prompt: str, caption: str = "", size: tuple[int,
     draw = ImageDraw.Draw(card)
     margin = max(8, width // 24)
     draw.rectangle([margin // 2, margin // 2, width - margin // 2, height - margin // 2], outline=(60, 60, 60), width=3)
-    title_font, body_font, small_font = _font(max(12, width // 12)), _font(max(10, width // 26)), _font(max(8, width // 34))
+    title_font, body_font = _font(max(12, width // 12)), _font(max(10, width // 26))
+    small_font = _font(max(8, width // 34))
     draw.text((margin, margin), f"Frame {index + 1}", fill=(30, 30, 30), font=title_font)
     chars_per_line = max(12, int((width - 2 * margin) / max(5, width // 48)))
     y = margin + width // 8

@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from generator.errors import StoryError
 
@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="plan a story from an idea")
     plan.add_argument("--idea", required=True, help="the story idea, any language")
     plan.add_argument("--frames", type=int, help="number of frames, 1-12 (default 4-6)")
-    plan.add_argument("--style", help="style preset (storybook, comic, anime, photo, painting, pixel, 3d, sketch, none)")
+    plan.add_argument("--style", help="storybook, comic, anime, photo, painting, pixel, 3d, sketch or none")
     plan.add_argument("--out", type=Path, help="story file to write (default: print the JSON)")
     plan.add_argument("--no-llm", action="store_true", help="plan without the language model")
     revise = commands.add_parser("revise", help="apply a revision message to a story file")
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _session(path: Path, *, no_llm: bool = False, model: Optional[str] = None):
+def _session(path: Path, *, no_llm: bool = False, model: str | None = None):
     from agent.session import NO_LLM, StorySession, _shared_generator
 
     provider = None
@@ -96,8 +96,8 @@ def _render(args) -> int:
     if args.frames:
         try:
             frames = [int(part) - 1 for part in args.frames.split(",") if part.strip()]
-        except ValueError:
-            raise StoryError(f"--frames takes 1-based numbers separated by commas, not {args.frames!r}.")
+        except ValueError as error:
+            raise StoryError(f"--frames takes 1-based numbers separated by commas, not {args.frames!r}.") from error
     try:
         reply = session.render(frames)
     except KeyboardInterrupt:
@@ -116,7 +116,7 @@ def _export(args) -> int:
     return EXIT_OK
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Literal, Optional, Union
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -23,7 +23,6 @@ from agent.llm import ChatModel, LLMError
 from agent.prompt_repair import is_english, strip_junk
 from agent.prompts import render_prompt
 from agent.story import Story
-from agent.styles import STYLE_PRESETS
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ class ParsedEdit:
     """The outcome of reading a message: operations to apply, or a question (and then nothing changes)."""
 
     ops: list[edits.EditOp]
-    question: Optional[str] = None
+    question: str | None = None
     via_llm: bool = False
 
 
@@ -83,7 +82,7 @@ def frame_refs(message: str, count: int) -> list[tuple[int, re.Match]]:
     return [(_number(m, count), m) for m in REF.finditer(message)]
 
 
-def _ref_or_number(text: str, count: int) -> Optional[int]:
+def _ref_or_number(text: str, count: int) -> int | None:
     text = text.strip().lower()
     if text in ("end", "the end", "last"):
         return count
@@ -100,7 +99,7 @@ def _ref_or_number(text: str, count: int) -> Optional[int]:
     return refs[0][0] if len(refs) == 1 and refs[0][1].group(0).strip() == text else None
 
 
-def _english_text(text: str, story: Story) -> Optional[str]:
+def _english_text(text: str, story: Story) -> str | None:
     """Frame text in English: as given, or the glossary reading of a Chinese text (None when impossible)."""
     text = strip_junk(text)
     if is_english(text):
@@ -110,7 +109,7 @@ def _english_text(text: str, story: Story) -> Optional[str]:
     return None
 
 
-def _out_of_range(numbers: list[int], count: int) -> Optional[str]:
+def _out_of_range(numbers: list[int], count: int) -> str | None:
     for number in numbers:
         if not 1 <= number <= count:
             return f"There is no frame {number}: this story has {count} frame(s). Which frame did you mean?"
@@ -152,7 +151,7 @@ def _style_name(text: str) -> str:
     return ZH_STYLES.get(text, text)
 
 
-def parse_explicit(message: str, story: Story) -> Optional[ParsedEdit]:
+def parse_explicit(message: str, story: Story) -> ParsedEdit | None:
     """Operations for an explicit command, a question when it is out of range, or None (not explicit)."""
     text = " ".join(message.strip().split()).rstrip(".!?。！？")
     text = re.sub(r"^(?:please\s+|请)", "", text, flags=re.IGNORECASE)
@@ -254,7 +253,7 @@ def heuristic_edit(message: str, story: Story) -> ParsedEdit:
     return ParsedEdit([], question=f"I'm not sure what to change. {which}{HELP}")
 
 
-def _llm_edit(message: str, story: Story, llm: ChatModel, numbers: list[int]) -> Optional[ParsedEdit]:
+def _llm_edit(message: str, story: Story, llm: ChatModel, numbers: list[int]) -> ParsedEdit | None:
     frames = "\n".join(f"{i + 1}. {f.prompt}" for i, f in enumerate(story.frames))
     messages = [
         {"role": "system", "content": render_prompt("edit_system")},
@@ -269,7 +268,7 @@ def _llm_edit(message: str, story: Story, llm: ChatModel, numbers: list[int]) ->
     return _from_request(request, message, story, numbers)
 
 
-def _from_request(request: EditRequest, message: str, story: Story, numbers: list[int]) -> Optional[ParsedEdit]:
+def _from_request(request: EditRequest, message: str, story: Story, numbers: list[int]) -> ParsedEdit | None:
     """Check the LLM's reading against the message itself; None when it cannot be trusted."""
     count, action = len(story.frames), request.action
     frame = numbers[0] if len(numbers) == 1 else request.frame
@@ -279,9 +278,11 @@ def _from_request(request: EditRequest, message: str, story: Story, numbers: lis
     needs_frame = action in _FRAME_COMMANDS | {"lock", "unlock", "reroll"}
     if action == "unclear" or (needs_frame and not 1 <= frame <= count):
         return None
-    if action in ("set_text", "add_text", "identity", "rename") and (not text or not is_english(text) or REF.search(text)):
+    needs_text = action in ("set_text", "add_text", "identity", "rename")
+    if needs_text and (not text or not is_english(text) or REF.search(text)):
         return None
-    hints = {"undo": r"undo|back|revert|撤", "redo": r"redo|again|重做", "remove": r"remove|delete|drop|get rid|删|去掉"}
+    hints = {"undo": r"undo|back|revert|撤", "redo": r"redo|again|重做",
+             "remove": r"remove|delete|drop|get rid|删|去掉"}
     if action in hints and not re.search(hints[action], message, re.IGNORECASE):
         return None
     other = request.other
@@ -306,7 +307,7 @@ def _from_request(request: EditRequest, message: str, story: Story, numbers: lis
     return ParsedEdit([op], via_llm=True) if op is not None else None
 
 
-def parse_message(message: str, story: Story, llm: Optional[ChatModel] = None) -> ParsedEdit:
+def parse_message(message: str, story: Story, llm: ChatModel | None = None) -> ParsedEdit:
     """Read a revision message: explicit command, else the LLM, else the heuristic, else a question.
 
     Args:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Literal, Optional, Union
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,7 +28,7 @@ class SetText(_Op):
     kind: Literal["set_text"] = "set_text"
     frame: int
     text: str = Field(min_length=1)
-    caption: Optional[str] = None
+    caption: str | None = None
 
 
 class AddText(_Op):
@@ -41,7 +41,7 @@ class InsertFrame(_Op):
     kind: Literal["insert"] = "insert"
     position: int  # 0..len(frames); len(frames) appends
     text: str = Field(min_length=1)
-    caption: Optional[str] = None
+    caption: str | None = None
 
 
 class RemoveFrame(_Op):
@@ -81,7 +81,7 @@ class SetLock(_Op):
 class Reroll(_Op):
     kind: Literal["reroll"] = "reroll"
     frame: int
-    seed: Optional[int] = None  # None = a fresh random seed
+    seed: int | None = None  # None = a fresh random seed
 
 
 class Undo(_Op):
@@ -97,8 +97,8 @@ class Rename(_Op):
     title: str = Field(min_length=1, max_length=120)
 
 
-EditOp = Union[SetText, AddText, InsertFrame, RemoveFrame, MoveFrame, SwapFrames, SetIdentity, SetStyle, SetLock,
-               Reroll, Undo, Redo, Rename]
+EditOp = (SetText | AddText | InsertFrame | RemoveFrame | MoveFrame | SwapFrames | SetIdentity | SetStyle | SetLock
+          | Reroll | Undo | Redo | Rename)
 
 
 @dataclass

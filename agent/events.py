@@ -13,7 +13,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from agent.glossary import (
-    ANIMALS, CHARACTER_NOUNS, CHINESE_GLOSSARY, COLOURS, ENDING_BEATS, MIDDLE_BEATS, OPENING_BEATS, PEOPLE,
+    ANIMALS,
+    CHARACTER_NOUNS,
+    CHINESE_GLOSSARY,
+    COLOURS,
+    ENDING_BEATS,
+    MIDDLE_BEATS,
+    OPENING_BEATS,
+    PEOPLE,
     PROP_BEATS,
 )
 from agent.prompt_repair import is_english, strip_junk, strip_subject
@@ -193,7 +200,7 @@ def arrange_beats(
     opening = [_stable_choice(seed_text, OPENING_BEATS)] if missing >= 1 else []
     ending = [_stable_choice(seed_text, ENDING_BEATS)] if missing >= 2 else []
     middles: list[str] = []
-    prop_beats = [b.format(prop=p) for p, b in zip(props, PROP_BEATS)]
+    prop_beats = [b.format(prop=p) for p, b in zip(props, PROP_BEATS, strict=False)]
     pool = prop_beats + [_stable_choice(seed_text, MIDDLE_BEATS, k) for k in range(len(MIDDLE_BEATS))]
     for beat in pool:
         if len(middles) >= missing - len(opening) - len(ending):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from PIL import Image
 
@@ -35,7 +35,7 @@ def safe_filename(title: str, fallback: str = "story", max_length: int = 60) -> 
     return text
 
 
-def _frame_images(story: Story, images: Sequence[Optional[Path]]) -> list[Image.Image]:
+def _frame_images(story: Story, images: Sequence[Path | None]) -> list[Image.Image]:
     out = []
     for index, path in enumerate(images):
         if path is not None and Path(path).is_file():
@@ -74,7 +74,7 @@ def write_pdf(story: Story, images: list[Image.Image], path: Path) -> None:
     pdf.set_font(family, size=26)
     pdf.set_y(60)
     pdf.multi_cell(0, 12, text(story.title) or "Story", align="C")
-    for index, (image, caption) in enumerate(zip(images, _captions(story))):
+    for index, (image, caption) in enumerate(zip(images, _captions(story), strict=False)):
         pdf.add_page()
         height = 110
         width = height * image.width / image.height
@@ -90,13 +90,13 @@ def write_markdown(story: Story, png_names: list[str], path: Path) -> None:
     if story.idea:
         lines += [f"> {story.idea}", ""]
     lines += [f"**Character:** {story.identity_prompt}  ", f"**Style:** {story.style}", ""]
-    for index, (frame, name) in enumerate(zip(story.frames, png_names)):
+    for index, (frame, name) in enumerate(zip(story.frames, png_names, strict=False)):
         lines += [f"## {index + 1}. {frame.caption or frame.prompt}", "", f"![Frame {index + 1}]({name})", "",
                   f"_Prompt:_ {frame.prompt}", ""]
     atomic_write_bytes(path, "\n".join(lines).encode("utf-8"))
 
 
-def export_story(story: Story, images: Sequence[Optional[Path]], fmt: str, out_dir: Path,
+def export_story(story: Story, images: Sequence[Path | None], fmt: str, out_dir: Path,
                  layout: str = "grid") -> list[Path]:
     """Write `fmt` (see FORMATS) into `out_dir`; returns the paths written.
 
@@ -119,7 +119,7 @@ def export_story(story: Story, images: Sequence[Optional[Path]], fmt: str, out_d
     written: list[Path] = []
     png_names = [f"{stem}-frame-{i + 1:02d}.png" for i in range(len(frames))]
     if "png" in wanted or "md" in wanted:
-        for image, name in zip(frames, png_names):
+        for image, name in zip(frames, png_names, strict=False):
             save_png(image, out_dir / name)
             written.append(out_dir / name)
     if "strip" in wanted:

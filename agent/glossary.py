@@ -80,7 +80,8 @@ CHINESE_GLOSSARY: dict[str, tuple[str, str]] = {
     # places (with their preposition)
     "森林": ("place", "in a deep forest"), "大海": ("place", "on the open sea"), "海边": ("place", "on a sunny beach"),
     "海": ("place", "by the sea"), "山上": ("place", "on a mountain top"), "山": ("place", "in the mountains"),
-    "城市": ("place", "in a busy city"), "村子": ("place", "in a small village"), "村庄": ("place", "in a small village"),
+    "城市": ("place", "in a busy city"), "村子": ("place", "in a small village"),
+    "村庄": ("place", "in a small village"),
     "花园": ("place", "in a blooming garden"), "太空": ("place", "in outer space"), "月球": ("place", "on the moon"),
     "学校": ("place", "at a village school"), "家": ("place", "at a cozy home"), "河": ("place", "by a river"),
     "湖": ("place", "by a quiet lake"), "沙漠": ("place", "in a wide desert"), "城堡": ("place", "in an old castle"),
@@ -107,6 +108,7 @@ CHINESE_GLOSSARY: dict[str, tuple[str, str]] = {
     "唱歌": ("action", "singing"), "跳舞": ("action", "dancing"), "飞": ("action", "flying"),
     "跑": ("action", "running"), "走": ("action", "walking"), "吃": ("action", "eating"), "玩": ("action", "playing"),
     "哭": ("action", "crying"), "笑": ("action", "laughing"), "读": ("action", "reading"), "画": ("action", "painting"),
-    "爬": ("action", "climbing"), "看": ("action", "watching"), "打开": ("action", "opening"), "送": ("action", "giving"),
+    "爬": ("action", "climbing"), "看": ("action", "watching"), "打开": ("action", "opening"),
+    "送": ("action", "giving"),
     "等": ("action", "waiting for"), "做": ("action", "making"),
 }

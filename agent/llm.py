@@ -17,9 +17,10 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Generic, Iterator, Optional, TypeVar, Union
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -108,7 +109,7 @@ class ChatModel:
     def __init__(self) -> None:
         self.last_usage = Usage()
 
-    def _chat(self, messages: list[Message], *, schema: Optional[dict], max_tokens: int, temperature: float) -> str:
+    def _chat(self, messages: list[Message], *, schema: dict | None, max_tokens: int, temperature: float) -> str:
         raise NotImplementedError
 
     def _stream(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
@@ -127,7 +128,7 @@ class ChatModel:
         messages: list[Message],
         model: type[T],
         *,
-        fallback: Optional[Callable[[], T]] = None,
+        fallback: Callable[[], T] | None = None,
         retries: int = 1,
         max_tokens: int = 512,
         temperature: float = 0.2,
@@ -165,7 +166,7 @@ class ChatModel:
         return Structured(fallback(), attempts=len(errors), used_fallback=True, errors=errors)
 
 
-Reply = Union[str, Callable[[list[Message], Optional[dict]], str]]
+Reply = str | Callable[[list[Message], dict | None], str]
 
 
 class FakeLLM(ChatModel):
@@ -173,11 +174,11 @@ class FakeLLM(ChatModel):
 
     name = "fake"
 
-    def __init__(self, replies: Optional[list[Reply]] = None, *, default: Optional[Reply] = None) -> None:
+    def __init__(self, replies: list[Reply] | None = None, *, default: Reply | None = None) -> None:
         super().__init__()
         self.replies: deque[Reply] = deque(replies or [])
         self.default = default
-        self.calls: list[tuple[list[Message], Optional[dict]]] = []
+        self.calls: list[tuple[list[Message], dict | None]] = []
 
     def enqueue(self, *replies: Reply) -> FakeLLM:
         self.replies.extend(replies)
@@ -232,7 +233,8 @@ class LlamaChatModel(ChatModel):
                     verbose=False,
                 )
             except (ValueError, RuntimeError) as error:
-                raise LLMError(f"Could not load the language model {self.path}: {error}. Is it a valid GGUF?")
+                raise LLMError(f"Could not load the language model {self.path}: {error}. Is it a valid GGUF?") \
+                    from error
         return self._llama
 
     def _chat(self, messages, *, schema, max_tokens, temperature) -> str:
@@ -270,7 +272,7 @@ class LlamaChatModel(ChatModel):
 
 
 _default_lock = threading.Lock()
-_default: Optional[LlamaChatModel] = None
+_default: LlamaChatModel | None = None
 
 
 def default_llm(config=None) -> LlamaChatModel:

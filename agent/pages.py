@@ -7,8 +7,8 @@ each frame), "column" (one frame per row, caption beside it). Pillow only.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -17,7 +17,7 @@ _FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
 
 
-def unicode_font_path() -> Optional[Path]:
+def unicode_font_path() -> Path | None:
     """A TrueType font with wide Latin coverage when the system has one (DejaVu Sans, Liberation Sans)."""
     return next((Path(p) for p in _FONT_PATHS if Path(p).is_file()), None)
 
@@ -66,7 +66,7 @@ def comic_page(images: Sequence[Image.Image], captions: Sequence[str], title: st
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
     font, title_font = load_font(max(12, panel_width // 24)), load_font(max(16, panel_width // 12))
-    panels = [_panel(im, cap, panel_width, font) for im, cap in zip(images, captions)]
+    panels = [_panel(im, cap, panel_width, font) for im, cap in zip(images, captions, strict=False)]
     gap, header = 16, title_font.size + 24 if hasattr(title_font, "size") else 40
     columns = {"grid": 2 if len(panels) > 1 else 1, "row": len(panels), "column": 1}[layout]
     rows = -(-len(panels) // columns)

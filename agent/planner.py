@@ -14,19 +14,33 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 from pydantic import BaseModel, Field, create_model
 
 from agent.events import (
-    MAX_IDEA_CHARS, IdeaAnalysis, analyse_idea, default_frame_count, identity_from_analysis, normalize_idea,
+    MAX_IDEA_CHARS,
+    IdeaAnalysis,
+    analyse_idea,
+    default_frame_count,
+    identity_from_analysis,
+    normalize_idea,
 )
 from agent.glossary import MIDDLE_BEATS
 from agent.llm import ChatModel, LLMError
 from agent.prompt_repair import (
-    ALL_PRONOUNS, CLIP_BUDGET, content_words, fit_frame, fit_tokens, is_english, refine, resolve_pronouns,
-    similarity, strip_junk, strip_subject,
+    ALL_PRONOUNS,
+    CLIP_BUDGET,
+    content_words,
+    fit_frame,
+    fit_tokens,
+    is_english,
+    refine,
+    resolve_pronouns,
+    similarity,
+    strip_junk,
+    strip_subject,
 )
 from agent.prompts import load_template, render_prompt
 from agent.story import MAX_FRAMES, Frame, Story
@@ -99,7 +113,7 @@ def check_idea(idea: str) -> str:
     return text
 
 
-def check_frame_count(frames: Optional[int], idea: str) -> int:
+def check_frame_count(frames: int | None, idea: str) -> int:
     if frames is None:
         return default_frame_count(idea)
     if not 1 <= frames <= MAX_FRAMES:
@@ -135,7 +149,7 @@ def clean_frame(text: str, character: str, names: tuple[str, ...], identity: str
     return text
 
 
-def frame_problem(text: str, identity: str, earlier: list[str]) -> Optional[str]:
+def frame_problem(text: str, identity: str, earlier: list[str]) -> str | None:
     """Why a cleaned frame is unusable, or None."""
     words = text.split()
     if len(words) < 2:
@@ -188,12 +202,12 @@ def _ask_llm(llm: ChatModel, idea: str, count: int, analysis: IdeaAnalysis, repo
 
 def plan_story(
     idea: str,
-    llm: Optional[ChatModel],
+    llm: ChatModel | None,
     *,
-    frames: Optional[int] = None,
-    style: Optional[str] = None,
-    settings: Optional[GenerationSettings] = None,
-    count_tokens: Optional[Callable[[str], int]] = None,
+    frames: int | None = None,
+    style: str | None = None,
+    settings: GenerationSettings | None = None,
+    count_tokens: Callable[[str], int] | None = None,
 ) -> tuple[Story, PlanReport]:
     """Plan a story.
 
@@ -265,7 +279,7 @@ def plan_story(
         identity_prompt=identity,
         style=style,
         settings=settings or GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT),
-        frames=[Frame(prompt=p, caption=c[:1000]) for p, c in zip(prompts, captions)],
+        frames=[Frame(prompt=p, caption=c[:1000]) for p, c in zip(prompts, captions, strict=False)],
         idea=text,
     )
     report.seconds = time.perf_counter() - started

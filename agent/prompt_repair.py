@@ -13,7 +13,7 @@ output ends up as frames that hold only action and setting, in English, within C
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional
+from collections.abc import Callable
 
 CLIP_BUDGET = 75  # content tokens between SOT and EOT (generator.tokens.CLIP_TOKEN_BUDGET)
 
@@ -63,7 +63,7 @@ def similarity(first: str, second: str) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def last_object(text: str, character: str) -> Optional[str]:
+def last_object(text: str, character: str) -> str | None:
     """The last 'a/an/the X' noun phrase in `text` that is not the character (antecedent for 'it')."""
     found = None
     for match in re.finditer(r"\b(?:a|an|the)\s+([a-z-]+)(?:\s+([a-z-]+))?", text.lower()):
@@ -110,7 +110,8 @@ def resolve_pronouns(text: str, character: str, previous: str = "") -> str:
     return " ".join(out)
 
 
-_LEAD_IN = r"(?:(?P<lead>then|and|so|together|later|finally|suddenly|soon|there|one (?:night|day|morning|evening)|at (?:last|night|dawn|dusk))\s*,?\s+)"
+_LEAD_IN = (r"(?:(?P<lead>then|and|so|together|later|finally|suddenly|soon|there|"
+            r"one (?:night|day|morning|evening)|at (?:last|night|dawn|dusk))\s*,?\s+)")
 _ARTICLES = r"(?:the|a|an|our|this|that|little|young|old|brave|small|tiny|big)"
 
 

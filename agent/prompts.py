@@ -7,7 +7,7 @@ simonw/llm's templates do, instead of sending a half-filled prompt to the model.
 from __future__ import annotations
 
 import string
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -17,7 +17,7 @@ class MissingVariablesError(KeyError):
     """A template placeholder had no value."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_template(name: str) -> string.Template:
     """The template `prompts/<name>.txt`."""
     return string.Template((PROMPTS_DIR / f"{name}.txt").read_text(encoding="utf-8"))

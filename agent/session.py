@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -36,17 +37,17 @@ class Reply(BaseModel):
     text: str
     changed: list[int] = Field(default_factory=list)
     to_render: list[int] = Field(default_factory=list)
-    question: Optional[str] = None
+    question: str | None = None
 
 
 class RenderEvent(BaseModel):
     """Progress of a render, for task lists and progress bars."""
 
     kind: Literal["queued", "frame_started", "step", "frame_done", "cancelled", "error"]
-    frame: Optional[int] = None
+    frame: int | None = None
     step: int = 0
     total_steps: int = 0
-    image_path: Optional[Path] = None
+    image_path: Path | None = None
     message: str = ""
 
 
@@ -84,7 +85,7 @@ class StorySession:
         self._lock = threading.RLock()  # story changes (revise may run while a render is in progress)
         self._render_lock = threading.Lock()  # one render at a time per session
         self._cancel = threading.Event()
-        self._model_name: Optional[str] = None
+        self._model_name: str | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------------
     @classmethod
@@ -139,7 +140,7 @@ class StorySession:
         return self._llm
 
     # --- planning and revising ---------------------------------------------------------------------
-    def plan(self, idea: str, *, frames: Optional[int] = None, style: Optional[str] = None) -> Reply:
+    def plan(self, idea: str, *, frames: int | None = None, style: str | None = None) -> Reply:
         """Plan a new story from `idea`, replacing the current content (one undo step)."""
         note = ""
         try:
@@ -215,7 +216,8 @@ class StorySession:
             raise InvalidStoryError(f"Invalid setting: {error}") from error
         reply = self._apply(ops) if ops else None
         if settings != self._story.settings:
-            pixels = settings.model_dump(exclude={"batch_size"}) != self._story.settings.model_dump(exclude={"batch_size"})
+            old = self._story.settings
+            pixels = settings.model_dump(exclude={"batch_size"}) != old.model_dump(exclude={"batch_size"})
             with self._lock:
                 self._set_story(self._story.changed("settings", settings=settings))
             affected = [i for i, f in enumerate(self._story.frames) if pixels and not f.locked]
@@ -224,7 +226,7 @@ class StorySession:
         return reply or Reply(text="Nothing changed.")
 
     # --- rendering ---------------------------------------------------------------------------------
-    def _current_model(self) -> Optional[str]:
+    def _current_model(self) -> str | None:
         return self._model_name
 
     def frames_needing_render(self) -> list[int]:
@@ -233,17 +235,18 @@ class StorySession:
         return [i for i in range(len(story.frames))
                 if not story.frames[i].locked and story.current_render(i, self._model_name) is None]
 
-    def frame_image(self, index: int) -> Optional[Path]:
+    def frame_image(self, index: int) -> Path | None:
         """The image to show for frame `index`: its current render, else its newest one, else None."""
         story = self._story
         story.check_index(index)
         render = story.current_render(index) or story.latest_render(index)
         return self.story_dir / render.image if render else None
 
-    def strip_image(self) -> Optional[Path]:
+    def strip_image(self) -> Path | None:
         """The story strip of the shown images (written to `strip.png`), or None before any render."""
-        from generator.strip import story_strip
         from PIL import Image
+
+        from generator.strip import story_strip
 
         paths = [self.frame_image(i) for i in range(len(self._story.frames))]
         if not paths or any(p is None or not p.is_file() for p in paths):
@@ -269,7 +272,7 @@ class StorySession:
             self._model_name = generator.model_info.name
         return generator
 
-    def render(self, frames: Optional[list[int]] = None, *, on_event: Optional[Callable[[RenderEvent], None]] = None
+    def render(self, frames: list[int] | None = None, *, on_event: Callable[[RenderEvent], None] | None = None
                ) -> Reply:
         """Render `frames` (0-based), or every unlocked frame that needs it when None; saves after each frame."""
         emit = on_event or (lambda event: None)

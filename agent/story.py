@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,7 +50,7 @@ class Frame(BaseModel):
     prompt: str = Field(min_length=1, max_length=600, description="English action and setting, no character")
     caption: str = Field("", max_length=1000, description="text for the reader, any language")
     locked: bool = False
-    seed: Optional[int] = Field(None, ge=0, description="re-roll seed; None = the story seed")
+    seed: int | None = Field(None, ge=0, description="re-roll seed; None = the story seed")
 
 
 class RenderContext(BaseModel):
@@ -155,7 +155,7 @@ class Story(StoryContent):
         undo = [*self.undo_stack, Revision(label=label, content=self.content())][-MAX_HISTORY:]
         return self.model_copy(update={**dict(new_content), "undo_stack": undo, "redo_stack": []}, deep=True)
 
-    def undone(self) -> Optional[Story]:
+    def undone(self) -> Story | None:
         """The story one change back, or None when there is nothing to undo."""
         if not self.undo_stack:
             return None
@@ -165,7 +165,7 @@ class Story(StoryContent):
             update={**dict(last.content), "undo_stack": self.undo_stack[:-1], "redo_stack": redo}, deep=True
         )
 
-    def redone(self) -> Optional[Story]:
+    def redone(self) -> Story | None:
         """The story one change forward again, or None when there is nothing to redo."""
         if not self.redo_stack:
             return None
@@ -187,7 +187,7 @@ class Story(StoryContent):
             model=model,
         )
 
-    def render_matches(self, index: int, context: RenderContext, model: Optional[str] = None) -> bool:
+    def render_matches(self, index: int, context: RenderContext, model: str | None = None) -> bool:
         """Whether a render with `context` still shows frame `index` as it is now.
 
         Only the frame's own inputs count (identity, its prompt, its seed, the pixel settings, the model when
@@ -204,14 +204,14 @@ class Story(StoryContent):
             and (model is None or context.model == model)
         )
 
-    def current_render(self, index: int, model: Optional[str] = None) -> Optional[FrameRender]:
+    def current_render(self, index: int, model: str | None = None) -> FrameRender | None:
         """The newest render of frame `index` that matches it now (for `model` when given), or None."""
         for render in reversed(self.renders.get(self.frames[index].id, [])):
             if self.render_matches(index, render.context, model):
                 return render
         return None
 
-    def latest_render(self, index: int) -> Optional[FrameRender]:
+    def latest_render(self, index: int) -> FrameRender | None:
         """The newest render of frame `index` whatever it was rendered from (shown while a new one is due)."""
         versions = self.renders.get(self.frames[index].id, [])
         return versions[-1] if versions else None
@@ -237,7 +237,9 @@ class Story(StoryContent):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise InvalidStoryError(f"The story file is not valid JSON ({error.msg}, line {error.lineno}).")
+            raise InvalidStoryError(
+                f"The story file is not valid JSON ({error.msg}, line {error.lineno})."
+            ) from error
         if not isinstance(data, dict):
             raise InvalidStoryError("The story file must hold a JSON object.")
         return cls.model_validate(migrate(data))

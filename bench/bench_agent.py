@@ -34,11 +34,14 @@ IDEAS = {
 PERFECT = {  # what a strong model would answer: (title, character, identity, [(prompt, caption)])
     "long": ("Ada and the Bottle", "lighthouse keeper", "a lighthouse keeper woman in her sixties, grey braid, "
              "yellow oilskin coat and black boots", [
-                 ("finding a glass bottle among wet rocks below a lighthouse, close-up, overcast light", "Ada finds a bottle."),
+                 ("finding a glass bottle among wet rocks below a lighthouse, close-up, overcast light",
+                  "Ada finds a bottle."),
                  ("hammering planks onto an old sailing boat in a storm, medium shot, rain", "She repairs her boat."),
                  ("sailing a small boat under a sky full of stars, wide shot, moonlight", "She sails by the stars."),
-                 ("holding the hand of a lost child on a sandy island beach at dawn, pink light", "She finds the child."),
-                 ("a harbour village celebrating with lanterns and bunting, wide shot, golden hour", "The village celebrates.")]),
+                 ("holding the hand of a lost child on a sandy island beach at dawn, pink light",
+                  "She finds the child."),
+                 ("a harbour village celebrating with lanterns and bunting, wide shot, golden hour",
+                  "The village celebrates.")]),
     "one word": ("The Little Dragon", "dragon", "a small green dragon with golden horns and round amber eyes", [
         ("hatching from a speckled egg in a mossy cave, close-up, warm glow", "A dragon hatches."),
         ("learning to fly over a green valley, wide shot, morning sun", "It learns to fly."),
@@ -49,8 +52,9 @@ PERFECT = {  # what a strong model would answer: (title, character, identity, [(
         ("carrying the bird home in her cupped hands along a path, medium shot, evening", "她把小鸟带回家。"),
         ("feeding the bird in a shoebox nest by a kitchen window, close-up, soft daylight", "她照顾它。"),
         ("watching the bird fly into a blue spring sky among blossoms, wide shot, bright sun", "小鸟飞回了天空。")]),
-    "emoji": ("Pip's Balloon Ride", "penguin", "a small penguin chick with fluffy grey down and a red knitted scarf", [
-        ("holding a bunch of colourful balloons on an ice floe, medium shot, bright daylight", "A penguin finds balloons."),
+    "emoji": ("Pip's Balloon Ride", "penguin", "a small penguin chick with fluffy grey down, red knitted scarf", [
+        ("holding a bunch of colourful balloons on an ice floe, medium shot, bright daylight",
+         "A penguin finds balloons."),
         ("floating up past snowy mountain peaks, wide shot, crisp morning light", "It floats over the mountains."),
         ("drifting through a huge rainbow above the clouds, wide shot, sunlight", "It flies through a rainbow."),
         ("landing softly in a snowy meadow at sunset, full body shot, golden light", "It lands at sunset.")]),
@@ -93,7 +97,6 @@ def _plan_row(name: str, llm, frames: int) -> dict:
 
 
 def bench_planning() -> None:
-    from agent.config import embedded_gguf_path
     from agent.llm import default_llm
 
     real = default_llm()
@@ -114,11 +117,11 @@ def bench_planning() -> None:
                   f"{row['from_llm']:>3}/{row['frames']:<3} {'yes' if row['identity'] else 'no':>5} "
                   f"{'yes' if row['title'] else 'no':>5} {row['repairs']:>7} {row['max_tokens']:>5}/75  "
                   f"{row['example'][:60]}")
-    print(f"default model: median planning latency {statistics.median(latencies):.1f} s, "
-          f"median {statistics.median(speeds):.1f} generated tokens/s ({embedded_gguf_path().name if real.path == embedded_gguf_path() else real.name})")
+    print(f"default model {real.name}: median planning latency {statistics.median(latencies):.1f} s, "
+          f"median {statistics.median(speeds):.1f} generated tokens per second of call time")
 
 
-def bench_revision(frames: int = 4, steps: int = 4, repeats: int = 3, batch_size: int = 2) -> None:
+def bench_revision(frames: int = 4, steps: int = 4, repeats: int = 7, batch_size: int = 2) -> None:
     from agent.session import NO_LLM, StorySession
     from generator import StoryGenerator
 

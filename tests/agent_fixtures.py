@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from PIL import Image
 
@@ -54,7 +54,7 @@ class FakeGenerator:
     `fail_at` raises RenderCancelled after that many frames (as a cancel mid-story would).
     """
 
-    def __init__(self, name: str = "fake-sdxl", size: int = 32, fail_at: Optional[int] = None):
+    def __init__(self, name: str = "fake-sdxl", size: int = 32, fail_at: int | None = None):
         self.model_info = type("Info", (), {"name": name, "kind": "sdxl", "is_test_model": True,
                                             "default_size": (size, size), "recommended_guidance": 5.0})()
         self.size = size
@@ -62,9 +62,9 @@ class FakeGenerator:
         self.calls: list[dict] = []
 
     def render(self, identity_prompt: str, frame_prompts: list[str], settings: GenerationSettings,
-               frames: Optional[list[int]] = None, seeds: Optional[dict[int, int]] = None,
-               on_step: Optional[Callable] = None, on_frame: Optional[Callable] = None,
-               cancel: Optional[threading.Event] = None) -> dict:
+               frames: list[int] | None = None, seeds: dict[int, int] | None = None,
+               on_step: Callable | None = None, on_frame: Callable | None = None,
+               cancel: threading.Event | None = None) -> dict:
         if not identity_prompt or not frame_prompts or any(not p for p in frame_prompts):
             raise InvalidStoryError("empty prompt")
         frames = list(range(len(frame_prompts))) if frames is None else list(frames)

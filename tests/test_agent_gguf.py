@@ -5,13 +5,13 @@ count, CLIP's budget, no duplicate frames, the identity not repeated in frames, 
 """
 
 import pytest
+from test_agent_planner import assert_structure
 
 from agent.config import embedded_gguf_path
 from agent.editor import parse_message
 from agent.llm import LlamaChatModel
 from agent.planner import plan_story
 from agent.story import Story
-from test_agent_planner import assert_structure
 
 IDEAS = {
     "long": ("A lonely lighthouse keeper named Ada finds a message in a bottle on the rocks. The message asks for "

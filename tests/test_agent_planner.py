@@ -1,8 +1,8 @@
 """Planning with a fake LLM: whole stories asserted, repairs, fallbacks, limits and the CLIP budget."""
 
-import json
 
 import pytest
+from agent_fixtures import FOX_IDEA, FOX_REPLY, plan_reply, without_ids
 
 from agent.events import MAX_IDEA_CHARS
 from agent.llm import FakeLLM
@@ -12,7 +12,6 @@ from agent.styles import DEFAULT_NEGATIVE_PROMPT, compose_identity
 from generator.errors import InvalidStoryError
 from generator.settings import GenerationSettings
 from generator.tokens import count_clip_tokens
-from agent_fixtures import FOX_IDEA, FOX_REPLY, plan_reply, without_ids
 
 
 def assert_structure(story, frames):

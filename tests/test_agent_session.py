@@ -5,13 +5,13 @@ import threading
 
 import numpy as np
 import pytest
+from agent_fixtures import FOX_IDEA, FOX_REPLY, FakeGenerator
 from PIL import Image
 
 from agent.cards import CARD_LABEL
 from agent.llm import FakeLLM
 from agent.session import NO_LLM, StorySession
 from agent.story import Story
-from agent_fixtures import FOX_IDEA, FOX_REPLY, FakeGenerator
 from generator.errors import InvalidStoryError
 
 
