@@ -148,7 +148,7 @@ class StorySession:
         except StoryError as error:  # e.g. the configured GGUF is missing: plan without it, and say so
             llm, note = None, str(error)
         planned, report = plan_story(idea, llm, frames=frames, style=style or self._story.style,
-                                     settings=self._story.settings if self._story.frames else None)
+                                     settings=self._story.settings)
         if report.llm_error and not note:
             note = "The language model gave no usable plan, so the story was built from your idea directly."
         with self._lock:
@@ -180,7 +180,7 @@ class StorySession:
             except InvalidStoryError as error:
                 return Reply(text=str(error), question=str(error))
             self._set_story(story)
-            to_render = [i for i in self.frames_needing_render() if i in changed or not story.frames[i].locked]
+            to_render = [i for i in self._stale() if i in changed or not story.frames[i].locked]
             explicit = [op.frame for op in ops if isinstance(op, (edits.SetText, edits.AddText, edits.Reroll))]
             to_render = sorted(set(to_render) | {i for i in explicit if i < len(story.frames)})
         return Reply(text=render_text(summaries, to_render), changed=sorted(changed), to_render=to_render)
@@ -222,7 +222,7 @@ class StorySession:
                 self._set_story(self._story.changed("settings", settings=settings))
             affected = [i for i, f in enumerate(self._story.frames) if pixels and not f.locked]
             return Reply(text=settings_text(changes, affected, self._story), changed=affected,
-                         to_render=self.frames_needing_render())
+                         to_render=self._stale())
         return reply or Reply(text="Nothing changed.")
 
     # --- rendering ---------------------------------------------------------------------------------
@@ -230,7 +230,17 @@ class StorySession:
         return self._model_name
 
     def frames_needing_render(self) -> list[int]:
-        """Unlocked frames without an image for their current text, seed, identity and settings."""
+        """Unlocked frames without an image for their current text, seed, identity, settings and model.
+
+        The first call asks the generator provider which model renders (it may load it), so storyboard cards
+        count as due once a real model is configured.
+        """
+        if self._model_name is None:
+            self._generator()
+        return self._stale()
+
+    def _stale(self) -> list[int]:
+        # Before the model is known (no render yet in this session), any matching render counts.
         story = self._story
         return [i for i in range(len(story.frames))
                 if not story.frames[i].locked and story.current_render(i, self._model_name) is None]
@@ -280,7 +290,7 @@ class StorySession:
             self._cancel.clear()
             generator = self._generator()
             story = self._story
-            targets = self.frames_needing_render() if frames is None else sorted(set(frames))
+            targets = self._stale() if frames is None else sorted(set(frames))
             for index in targets:
                 story.check_index(index)
             if not targets:

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.styles import DEFAULT_STYLE, compose_identity
+from agent.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 from generator.errors import InvalidStoryError
 from generator.settings import GenerationSettings
 
@@ -84,7 +84,9 @@ class StoryContent(BaseModel):
     title: str = Field("Untitled story", max_length=120)
     identity_prompt: str = Field("", max_length=600, description="the main character, once, concretely")
     style: str = Field(DEFAULT_STYLE, max_length=200)
-    settings: GenerationSettings = Field(default_factory=GenerationSettings)
+    settings: GenerationSettings = Field(
+        default_factory=lambda: GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT)
+    )
     frames: list[Frame] = Field(default_factory=list, max_length=MAX_FRAMES)
 
 

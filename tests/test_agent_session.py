@@ -170,3 +170,14 @@ def test_tiny_model_renders_and_one_frame_rerender_matches(tmp_path, tiny_genera
     assert np.abs(again.astype(int) - first[1]).max() <= 2  # batched vs alone: float rounding only
     data = json.loads((session.story_dir / "story.json").read_text())
     assert data["renders"][session.story.frames[1].id][-1]["context"]["frame_prompts"] == session.story.frame_prompts
+
+
+def test_cards_are_due_again_once_a_model_is_configured(tmp_path):
+    session = new_session(tmp_path, None)
+    session.update_settings(steps=3)  # chosen before the idea: kept by the plan
+    session.plan(FOX_IDEA, frames=2)
+    assert session.story.settings.steps == 3
+    session.render()
+    assert session.frames_needing_render() == []
+    resumed = StorySession.open(session.story_dir, llm=NO_LLM, generator_provider=lambda: FakeGenerator())
+    assert resumed.frames_needing_render() == [0, 1]

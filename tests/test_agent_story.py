@@ -5,6 +5,7 @@ import json
 import pytest
 
 from agent.story import Frame, FrameRender, RenderContext, Story, migrate
+from agent.styles import DEFAULT_NEGATIVE_PROMPT
 from generator.errors import InvalidStoryError
 from generator.settings import GenerationSettings
 
@@ -69,9 +70,11 @@ def test_render_matching_follows_the_frame_not_its_neighbours():
     assert edited.latest_render(1).image == "images/1.png"
     assert story.changed("id", identity_prompt="an old fox").needs_render(1, "tiny")
     assert story.changed("style", style="comic").needs_render(1, "tiny")
-    assert story.changed("seed", settings=GenerationSettings(seed=1)).needs_render(1, "tiny")
+    settings = story.settings
+    assert story.changed("seed", settings=settings.model_copy(update={"seed": 1})).needs_render(1, "tiny")
     # batch size does not change pixels
-    assert not story.changed("batch", settings=GenerationSettings(batch_size=4)).needs_render(1, "tiny")
+    batch = settings.model_copy(update={"batch_size": 4})
+    assert not story.changed("batch", settings=batch).needs_render(1, "tiny")
     # undoing the edit brings the old image back without a render
     assert not edited.undone().needs_render(1, "tiny")
 
@@ -110,6 +113,6 @@ def test_render_context_records_the_whole_story():
         frame_prompts=["scene 0", "scene 1", "scene 2"],
         frame_index=2,
         seed=42,
-        settings=GenerationSettings(),
+        settings=GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT),
         model="tiny",
     )
