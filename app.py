@@ -13,7 +13,6 @@ import logging
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -56,13 +55,17 @@ def _story_session_class():
     return StorySession
 
 
-@dataclass
 class ChatState:
-    """Everything one chat holds: its story session (None until the first idea) and its worker thread."""
+    """Everything one chat holds: its story session (None until the first idea) and its worker thread.
 
-    session: Optional[object] = None
-    worker: ChatWorker = field(default_factory=ChatWorker)
-    rendering: bool = False
+    A plain class on purpose: `chainlit run` executes this file without registering it in sys.modules, which
+    @dataclass needs under postponed annotations.
+    """
+
+    def __init__(self) -> None:
+        self.session = None  # agent.session.StorySession
+        self.worker = ChatWorker()
+        self.rendering = False
 
 
 def chat_state() -> ChatState:
@@ -271,7 +274,10 @@ async def apply_chosen_settings(state: ChatState, values: dict) -> None:
         return  # already explained when the value was entered
     changes = {key: value for key, value in changes.items() if key not in ("frames", "style")}
     if changes:
-        await state.worker.call(state.session.update_settings, **changes)
+        try:
+            await state.worker.call(state.session.update_settings, **changes)
+        except StoryError as error:
+            await cl.Message(content=f"{error} The story keeps its default settings.").send()
 
 
 async def apply(state: ChatState, call, *args, **kwargs) -> None:
@@ -399,6 +405,9 @@ def in_background(handler):
                 pass
             except StoryError as error:
                 await cl.Message(content=str(error)).send()
+            except Exception as error:  # a bug must not leave the person waiting in silence
+                log.exception("action %s failed", action.name)
+                await cl.Message(content=f"That did not work ({type(error).__name__}: {error}). Your story is saved.").send()
             finally:
                 await context.emitter.task_end()
 
@@ -514,12 +523,15 @@ async def send_settings(session) -> None:
 
 @cl.on_settings_update
 async def settings_update(values: dict) -> None:
+    # Chainlit's Stop cancels the session's current task, which it only sets for messages.
+    context.session.current_task = asyncio.current_task()
     state = chat_state()
     try:
         changes = view.settings_changes(values, current_settings(state.session))
     except ValueError as error:
         await cl.Message(content=str(error)).send()
         return
+    log.info("settings changed: %s", changes)
     if not changes:
         return
     if state.session is None or not state.session.story.frames:

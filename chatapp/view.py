@@ -151,6 +151,8 @@ def settings_changes(new: dict[str, Any], current: dict[str, Any]) -> dict[str, 
 
     Raises ValueError with a friendly message for a value that cannot be used (a seed that is not a number).
     """
+    # The browser sends null for an emptied text box.
+    new = {key: ("" if value is None and isinstance(current.get(key), str) else value) for key, value in new.items()}
     changed = {key: value for key, value in new.items() if key in current and value != current[key]}
     changes: dict[str, Any] = {}
     for key, value in changed.items():

@@ -297,6 +297,7 @@ def test_settings_round_trip_and_changes():
     assert view.settings_changes(changed, values) == {
         "width": None, "height": None, "guidance": None, "steps": 20, "svr": "svr-eot",
     }
+    assert view.settings_changes({**values, "negative_prompt": None}, values) == {}  # an emptied text box
     with pytest.raises(ValueError, match="whole number"):
         view.settings_changes({**values, "seed": "1.5"}, values)
     widgets = view.settings_widgets(values)

@@ -1,0 +1,79 @@
+"""The chat app over the real agent StorySession (storyboard cards, no language model): the handlers and the
+agent agree on the interface. Fast: no image model, no LLM."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+import app
+import chainlit.data
+from agent.session import NO_LLM, StorySession
+from app_fixtures import chainlit_context
+from chatapp.models import SharedImageModel
+
+import chainlit as cl
+
+
+class OfflineStorySession(StorySession):
+    """The product's session with the deterministic planner only (the LLM is covered by the agent's tests)."""
+
+    @classmethod
+    def create(cls, stories_dir, **kwargs):
+        return super().create(stories_dir, llm=NO_LLM, **kwargs)
+
+    @classmethod
+    def open(cls, story_dir, **kwargs):
+        return super().open(story_dir, llm=NO_LLM, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def real_session(tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "STORIES_DIR", tmp_path)
+    monkeypatch.setattr(app, "IMAGE_MODEL", SharedImageModel(""))
+    monkeypatch.setattr(app, "STARTUP_PROBLEMS", [])
+    monkeypatch.setattr(app, "_story_session_class", lambda: OfflineStorySession)
+    monkeypatch.setattr(chainlit.data, "_data_layer", None)
+    monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
+    return tmp_path
+
+
+async def say(text: str) -> None:
+    await app.on_message(cl.Message(content=text, author="User", type="user_message"))
+
+
+def frame_headings(recorder) -> list[str]:
+    return [d["output"].split(" — ")[0] for d in recorder.of("new_message") if d["output"].startswith("**Frame ")]
+
+
+def test_idea_revision_and_resume_with_storyboard_cards(real_session):
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.start()
+            await say("A small red fox finds a glowing lantern in the forest and follows its light home.")
+            session = app.chat_state().session
+            assert len(session.story.frames) == 4
+            assert frame_headings(recorder) == [f"**Frame {i}**" for i in (1, 2, 3, 4)]
+            assert all(session.frame_image(i).is_file() for i in range(4))
+            versions = {f.id: len(session.story.renders[f.id]) for f in session.story.frames}
+
+            await say("frame 2: the fox sleeps under the stars at night")
+            assert frame_headings(recorder)[4:] == ["**Frame 2**"]
+            after = {f.id: len(session.story.renders[f.id]) for f in session.story.frames}
+            second = session.story.frames[1].id
+            assert after == {**versions, second: versions[second] + 1}
+
+            await say("make frame 99 blue")
+            assert "99" in recorder.texts()[-1] and frame_headings(recorder)[5:] == []
+            story_id = session.story.id
+
+        async with chainlit_context(thread_id="later") as (recorder, _):
+            await app.resume({"id": "t", "metadata": json.dumps({"story_id": story_id})})
+            while not recorder.of("set_sidebar_elements"):
+                await asyncio.sleep(0.05)
+            assert frame_headings(recorder) == [f"**Frame {i}**" for i in (1, 2, 3, 4)]
+            assert app.chat_state().session.story.frames[1].prompt.startswith("the fox sleeps")
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
