@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import threading
 import time
@@ -225,9 +224,10 @@ class LlamaChatModel(ChatModel):
                 self._llama = Llama(
                     model_path=str(self.path),
                     n_ctx=self.n_ctx,
-                    # llama.cpp defaults to half the cores; planning is latency-bound, so use them all
-                    n_threads=self.n_threads or os.cpu_count(),
-                    n_threads_batch=self.n_threads or os.cpu_count(),
+                    # None = llama-cpp-python's default, half the logical cores (about the physical ones);
+                    # more threads than free cores makes llama.cpp much slower on a busy machine
+                    n_threads=self.n_threads or None,
+                    n_threads_batch=self.n_threads or None,
                     n_gpu_layers=self.n_gpu_layers,
                     seed=self.seed,
                     verbose=False,

@@ -47,3 +47,9 @@ def test_real_gguf_free_form_revision_is_an_edit_or_a_question(smollm):
     story, _ = plan_story(IDEAS["long"], None, frames=4)
     parsed = parse_message("make the third picture happen at night", story, smollm)
     assert parsed.question or all(getattr(op, "frame", 2) == 2 for op in parsed.ops)
+
+
+def test_real_gguf_streams_prose(smollm):
+    pieces = list(smollm.stream([{"role": "user", "content": "Say hello in five words."}], max_tokens=12))
+    assert len(pieces) > 1 and "".join(pieces).strip()
+    assert smollm.last_usage.completion_tokens == len(pieces)
