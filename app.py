@@ -32,6 +32,7 @@ from agent.config import AgentConfig
 from chatapp import view
 from chatapp.models import STORYBOARD_NOTICE, SharedImageModel, check_language_model
 from chatapp.progress import RenderProgress, send_frame, show_strip
+from chatapp import persistence
 from chatapp.persistence import STORAGE_ROUTE, check_password, make_data_layer, safe_object_path
 from chatapp.render_queue import RENDER_QUEUE
 from chatapp.worker import ChatWorker
@@ -181,7 +182,7 @@ async def start() -> None:
 @cl.on_chat_resume
 async def resume(thread: dict) -> None:
     state = chat_state()
-    story_id = story_id_of(thread.get("metadata"))
+    story_id = await story_id_for(thread)
     # Chainlit replaces the screen with the stored messages right after this hook returns, so what we show
     # is sent a moment later, after that replacement.
     asyncio.get_running_loop().create_task(_show_resumed(state, story_id))
@@ -293,10 +294,18 @@ async def apply(state: ChatState, call, *args, **kwargs) -> None:
 
 
 async def remember_story(story_id: str) -> None:
-    """Store the story id in the thread's metadata at once, so a chat can be resumed even after a crash."""
+    """Record the chat's story at once, so the chat can be resumed even after a crash."""
     if layer := get_data_layer():
-        await layer.update_thread(thread_id=context.session.thread_id, metadata={"story_id": story_id})
-    cl.user_session.set("story_id", story_id)
+        await persistence.remember_story(layer, context.session.thread_id, story_id)
+    cl.user_session.set("story_id", story_id)  # also lands in the thread's metadata on a clean disconnect
+
+
+async def story_id_for(thread: dict) -> Optional[str]:
+    """The story a stored chat shows: our table first, the thread's metadata as a fallback."""
+    if layer := get_data_layer():
+        if story_id := await persistence.story_of_thread(layer, thread.get("id", "")):
+            return story_id
+    return story_id_of(thread.get("metadata"))
 
 
 def story_id_of(metadata) -> Optional[str]:
@@ -499,9 +508,11 @@ async def export(state: ChatState, action: cl.Action) -> None:
     if not await _need_story(state):
         return
     out_dir = state.session.story_dir / "exports"
-    paths = await state.worker.call(state.session.export, "all", out_dir)
-    files = [cl.File(path=str(path), name=Path(path).name, display="inline") for path in paths]
-    await cl.Message(content=f"Your story, exported ({len(files)} files):", elements=files).send()
+    paths = []
+    for fmt in view.EXPORT_FORMATS:
+        paths += await state.worker.call(state.session.export, fmt, out_dir)
+    files = [cl.File(path=str(path), name=Path(path).name, display="inline") for path in dict.fromkeys(paths)]
+    await cl.Message(content=view.EXPORT_TEXT, elements=files).send()
 
 
 # --- settings ------------------------------------------------------------------------------------------
@@ -509,10 +520,10 @@ async def export(state: ChatState, action: cl.Action) -> None:
 
 def current_settings(session) -> dict:
     if session is None or not session.story.frames:
-        from generator.settings import GenerationSettings
-        from agent.styles import DEFAULT_STYLE
+        from agent.story import Story
 
-        return view.settings_values(DEFAULT_STYLE, view.DEFAULT_FRAMES, GenerationSettings())
+        fresh = Story()  # what a new story starts with (the agent's defaults, e.g. its negative prompt)
+        return view.settings_values(fresh.style, view.DEFAULT_FRAMES, fresh.settings)
     story = session.story
     return view.settings_values(story.style, len(story.frames), story.settings)
 

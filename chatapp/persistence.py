@@ -85,6 +85,12 @@ SQLITE_SCHEMA = [
         "playerConfig" TEXT,
         FOREIGN KEY ("threadId") REFERENCES threads("id") ON DELETE CASCADE
     )""",
+    # Ours: which story a chat shows. Not in the thread's metadata, which Chainlit rewrites whole from
+    # concurrent read-modify-write calls (its first-message update can erase a key written just after).
+    """CREATE TABLE IF NOT EXISTS story_threads (
+        "threadId" TEXT PRIMARY KEY,
+        "storyId" TEXT NOT NULL
+    )""",
     """CREATE TABLE IF NOT EXISTS feedbacks (
         "id" TEXT PRIMARY KEY,
         "forId" TEXT NOT NULL,
@@ -116,6 +122,21 @@ def make_data_layer(db_path: Path, files_dir: Path):
         conninfo=f"sqlite+aiosqlite:///{db_path}",
         storage_provider=LocalStorageClient(files_dir),
     )
+
+
+async def remember_story(layer, thread_id: str, story_id: str) -> None:
+    """Record that chat ``thread_id`` shows story ``story_id`` (``layer``: the SQLAlchemy data layer)."""
+    await layer.execute_sql(
+        'INSERT INTO story_threads ("threadId", "storyId") VALUES (:thread, :story) '
+        'ON CONFLICT ("threadId") DO UPDATE SET "storyId" = excluded."storyId"',
+        {"thread": thread_id, "story": story_id},
+    )
+
+
+async def story_of_thread(layer, thread_id: str) -> str | None:
+    """The story id recorded for chat ``thread_id``, or None."""
+    rows = await layer.execute_sql('SELECT "storyId" FROM story_threads WHERE "threadId" = :thread', {"thread": thread_id})
+    return rows[0]["storyId"] if isinstance(rows, list) and rows else None
 
 
 def safe_object_path(root: Path, object_key: str) -> Path:

@@ -22,6 +22,12 @@ DEFAULT_FRAMES = 4
 SIZE_DEFAULT = "model default"
 SIZE_CHOICES = [SIZE_DEFAULT, "512x512", "768x768", "1024x1024", "832x1216", "1216x832"]
 
+EXPORT_FORMATS = ("zip", "pdf", "gif", "page", "json")  # offered as downloads; the ZIP holds every format
+EXPORT_TEXT = (
+    "Your story, ready to download: the **ZIP** has everything (frames, strip, comic page, PDF, GIF, "
+    "Markdown and the story JSON); the PDF, the GIF, the comic page and the JSON are here on their own too."
+)
+
 # Action names: app.py registers one callback per name.
 REROLL, EDIT, LOCK = "reroll", "edit_frame", "toggle_lock"
 RENDER_ALL, UNDO, REDO, EXPORT = "render_all", "undo", "redo", "export"

@@ -219,6 +219,10 @@ class FakeStorySession:
         self.calls.append(("export", fmt))
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
+        if fmt in ("pdf", "gif", "page"):
+            path = out_dir / f"story.{'png' if fmt == 'page' else fmt}"
+            path.write_bytes(b"fake " + fmt.encode())
+            return [path]
         story_json = out_dir / "story.json"
         story_json.write_text(self.story.to_json())
         archive = out_dir / "story.zip"

@@ -304,7 +304,8 @@ def test_story_buttons_undo_redo_render_all_and_export():
             assert "Every frame is up to date; nothing to render." in recorder.texts()
             await click("export", {}, recorder)
             files = [e for e in recorder.of("element") if e["type"] == "file"]
-            assert sorted(f["name"] for f in files) == ["story.json", "story.zip"]
+            assert sorted(f["name"] for f in files) == ["story.gif", "story.json", "story.pdf", "story.png", "story.zip"]
+            assert [c[1] for c in state().session.calls if c[0] == "export"] == ["zip", "pdf", "gif", "page", "json"]
 
     run(scenario)
 

@@ -16,7 +16,10 @@ import chainlit.data
 from app_fixtures import chainlit_context
 from chatapp import view
 from chatapp.models import STORYBOARD_NOTICE, SharedImageModel, check_language_model
-from chatapp.persistence import LocalStorageClient, check_password, create_tables, make_data_layer, safe_object_path
+from chatapp.persistence import (
+    LocalStorageClient, check_password, create_tables, make_data_layer, remember_story, safe_object_path,
+    story_of_thread,
+)
 from chatapp.render_queue import RenderQueue
 from generator.errors import ModelNotFoundError, StoryError
 from generator.settings import GenerationSettings
@@ -37,7 +40,7 @@ def test_tables_are_created_by_the_app_and_creating_them_again_is_harmless(tmp_p
     create_tables(db)
     create_tables(db)
     names = {row[0] for row in sqlite3.connect(db).execute("select name from sqlite_master where type='table'")}
-    assert names == {"users", "threads", "steps", "elements", "feedbacks"}
+    assert names == {"users", "threads", "steps", "elements", "feedbacks", "story_threads"}
 
 
 def test_a_chat_with_its_story_id_and_image_survives_a_new_data_layer(tmp_path):
@@ -53,7 +56,8 @@ def test_a_chat_with_its_story_id_and_image_survives_a_new_data_layer(tmp_path):
         user = await layer.create_user(cl.User(identifier="storyloom"))
         async with chainlit_context(thread_id="t-1", user=user):
             await layer.update_thread("t-1", name="A fox", user_id=user.id)
-            await layer.update_thread("t-1", metadata={"story_id": "abc123"})
+            await layer.update_thread("t-1", metadata={"story_id": "old"})
+            await remember_story(layer, "t-1", "abc123")
             message = cl.Message(content="**Frame 1**")
             await layer.create_step(message.to_dict())
             element = cl.Image(path=str(image), name="frame-1.png", display="inline", for_id=message.id)
@@ -65,6 +69,8 @@ def test_a_chat_with_its_story_id_and_image_survives_a_new_data_layer(tmp_path):
     async def read(user):
         layer = make_data_layer(db, files)
         thread = await layer.get_thread("t-1")
+        thread["story"] = await story_of_thread(layer, "t-1")
+        thread["no_story"] = await story_of_thread(layer, "t-2")
         threads = await layer.list_threads(
             cl.types.Pagination(first=10), cl.types.ThreadFilter(userId=user.id)
         )
@@ -73,7 +79,8 @@ def test_a_chat_with_its_story_id_and_image_survives_a_new_data_layer(tmp_path):
 
     user = run(write())
     thread, threads = run(read(user))
-    assert app.story_id_of(thread["metadata"]) == "abc123"
+    assert (thread["story"], thread["no_story"]) == ("abc123", None)
+    assert app.story_id_of(thread["metadata"]) == "old"
     assert thread["name"] == "A fox" and [t["id"] for t in threads.data] == ["t-1"]
     assert thread["steps"][0]["output"] == "**Frame 1**"
     (element,) = thread["elements"]

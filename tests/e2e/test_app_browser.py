@@ -49,7 +49,17 @@ def browser(tmp_path):
         context.close()
 
 
+SCROLL_DOWN = """() => { for (const el of document.querySelectorAll('div')) {
+    const style = getComputedStyle(el);
+    if (/(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 4) el.scrollTop = el.scrollHeight;
+} }"""
+
+
 def shot(page, name: str) -> None:
+    """A screenshot of what the person sees now, the chat scrolled to its newest message."""
+    if not page.locator("[role=dialog]").count():
+        page.evaluate(SCROLL_DOWN)
+        page.wait_for_timeout(400)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
@@ -114,9 +124,17 @@ def loaded(locator) -> bool:
 
 
 def test_story_in_the_browser(server, browser):
-    timings = {}
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(WAIT_MS)
+    try:
+        story_in_the_browser(server, page)
+    except BaseException:
+        shot(page, "failure")
+        raise
+
+
+def story_in_the_browser(server: AppServer, page) -> None:
+    timings = {}
 
     # 1. Log in and see the welcome screen with its starter ideas.
     page.goto(server.url + "/login")
@@ -194,7 +212,7 @@ def test_story_in_the_browser(server, browser):
         assert sum(name.endswith(".png") for name in names) >= count, names
         assert zf.testzip() is None
     offered = page.locator("a[download]").evaluate_all("els => els.map(e => e.getAttribute('download'))")
-    assert {Path(name).suffix for name in offered} >= {".zip", ".pdf", ".gif", ".json"}, offered
+    assert {Path(name).suffix for name in offered} >= {".zip", ".pdf", ".gif", ".json", ".png"}, offered
     shot(page, "08-export")
 
     # 7. Kill the server (no clean shutdown), restart it, reopen the chat from the history.
@@ -207,8 +225,10 @@ def test_story_in_the_browser(server, browser):
     page.get_by_text("Welcome back to").wait_for()
     images(page, count - 1).last.wait_for()
     page.wait_for_timeout(1500)  # let the stored images of the earlier messages load
+    page.locator("img[alt='story-strip.png']").wait_for()  # the strip is back in the side panel
     frame_images = page.locator("img[alt^='frame-']")
     assert frame_images.count() >= 2 * count  # the stored messages and the current story
     assert loaded(frame_images)
+    assert page.get_by_text(re.compile(r"Frames? .* still need rendering")).count() == 1  # the stopped ones
     shot(page, "09-resumed")
     (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=2))
