@@ -13,16 +13,18 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from agent.glossary import (
-    ANIMALS,
     CHARACTER_NOUNS,
     CHINESE_GLOSSARY,
+    CLOTHING,
     COLOURS,
     ENDING_BEATS,
+    FEATURES,
+    HELD_ITEMS,
     MIDDLE_BEATS,
     OPENING_BEATS,
-    PEOPLE,
     PROP_BEATS,
 )
+from agent.identity import Look, deterministic_title, identity_from_look, read_look
 from agent.prompt_repair import is_english, strip_junk, strip_subject
 
 MAX_IDEA_CHARS = 4000  # longer ideas are refused with a message; documented in the README and chainlit.md
@@ -31,6 +33,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")
 _STOP_AFTER_ARTICLE = {"who", "that", "which", "and", "with", "in", "on", "at", "from", "to", "is", "was", "of",
                        "named", "called", "lives", "finds", "has"}
+_DETERMINERS = {"a", "an", "the", "my", "our", "one", "two", "three", "some", "many"}
 _INTRANSITIVE = {"returning home", "walking", "running", "flying", "swimming", "sleeping", "dancing", "singing",
                  "laughing", "crying", "climbing", "playing"}
 _FUNCTION_WORDS = {"a", "an", "the", "in", "on", "at", "to", "of", "and", "with", "is", "was", "from", "into"}
@@ -50,6 +53,8 @@ class IdeaAnalysis:
     title: str
     beats: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
+    look: Look | None = None  # what the idea says about the character (colours, clothing, age)
+    idea_colour: str = ""  # the first colour the idea names, '' when none
 
 
 def normalize_idea(idea: str) -> str:
@@ -120,7 +125,7 @@ def find_character(english: str) -> tuple[str, str]:
         before = re.findall(r"[a-z-]+", lower[max(0, start - 40):start])[-3:]
         keep = []
         for word in reversed(before):
-            if word in {"a", "an", "the", "my", "our", "one"} or word in _STOP_AFTER_ARTICLE or word.endswith("ing"):
+            if word in _DETERMINERS or word in _STOP_AFTER_ARTICLE or word.endswith("ing"):
                 break
             keep.insert(0, word)
         return noun, " ".join(keep)
@@ -224,23 +229,47 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
     if colour is None or colour in descriptors.split():
         colour = _stable_choice(idea, [c for c in COLOURS if c not in descriptors.split()])
     sentences = split_sentences(idea if language == "zh" else with_words)
+    look = read_look(english, character, descriptors)
     if language == "zh":
         clauses = [c for s in sentences for c in re.split(r"[，,、]", s) if c.strip()]
         pairs = [(chinese_clause_beat(c, character), c.strip(" ，,")) for c in clauses]
         pairs = [(b, c) for b, c in pairs if b]
         events, captions = [b for b, _ in pairs], [c for _, c in pairs]
     elif language == "en":
-        events = [strip_subject(strip_junk(s), character, names) for s in sentences if _is_event(s, character)]
-        captions = [s for s in sentences if _is_event(s, character)]
+        chosen = [s for s in sentences if _is_event(s, character)]
+        if len(chosen) < frame_count:  # "loses its scarf in the snow, a crow helps": two events, not one
+            clauses = [c.strip() for s in chosen for c in re.split(r",\s*(?:and\s+|then\s+)?|\s+and then\s+", s)]
+            if all(_is_event(c, character) for c in clauses) and len(clauses) <= frame_count:
+                chosen = clauses
+        events = [strip_look(strip_subject(strip_junk(s), character, names)) for s in chosen]
+        captions = [c[:1].upper() + c[1:] for c in chosen]
     else:
         events, captions = [], []
     props = _props(english, character, events)
     beats, captions = arrange_beats(events, captions, frame_count, props, idea, character)
-    title_source = strip_junk(sentences[0]) if sentences else english
-    title = title_source[:40] if language == "zh" else " ".join(title_source.split()[:7]).title()
-    if language != "zh" and (len(title_source.split()) <= 2 or not is_english(title_source)):
-        title = f"The {character.title()}'s Adventure"
-    return IdeaAnalysis(language, english, character, descriptors, names, colour, title or "A Story", beats, captions)
+    if language == "zh":
+        title = strip_junk(sentences[0])[:40] if sentences else english
+    else:
+        listy = not events or not is_english(with_words)
+        title = deterministic_title(strip_junk(sentences[0]) if sentences else english, look, props, listy)
+    idea_colour = next((c for c in COLOURS if re.search(rf"\b{c}\b", english.lower())), "")
+    return IdeaAnalysis(language, english, character, descriptors, names, colour, title or "A Story", beats=beats,
+                        captions=captions, look=look, idea_colour=idea_colour)
+
+
+_ITEMS = "|".join(re.escape(i) for i in sorted(CLOTHING + HELD_ITEMS + FEATURES, key=len, reverse=True))
+_LEADING_LOOK = re.compile(
+    rf"^(?:who\s+(?:is\s+|are\s+|has\s+)?)?(?:(?:in|wearing|with|dressed in|holding)\s+(?:a\s+|an\s+|one\s+)?"
+    rf"(?:[a-z-]+\s+){{0,3}}?(?:{_ITEMS})(?:\s+and\s+(?:a\s+|an\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{_ITEMS}))*"
+    rf"\s*,?\s*)?",
+    re.IGNORECASE,
+)
+
+
+def strip_look(beat: str) -> str:
+    """Drop a leading description ("in a yellow raincoat rescues..." → "rescues..."): the identity holds it."""
+    rest = re.sub(r"^(?:and|then)\s+", "", _LEADING_LOOK.sub("", beat, count=1), flags=re.IGNORECASE)
+    return rest if len(rest.split()) >= 2 else beat
 
 
 def _is_event(sentence: str, character: str) -> bool:
@@ -255,19 +284,14 @@ def _props(english: str, character: str, events: list[str]) -> list[str]:
     if events:
         return []
     phrases = [" ".join(re.findall(r"[a-z]+", p)) for p in re.split(r"[,;]|\band\b", english.lower())]
-    phrases = [" ".join(w for w in p.split() if w != character) for p in phrases]
+    phrases = [" ".join(w for w in p.split() if w != character and w not in _FUNCTION_WORDS) for p in phrases]
     return list(dict.fromkeys(p for p in phrases if p and len(p.split()) <= 3))[:3]
 
 
 def identity_from_analysis(analysis: IdeaAnalysis) -> str:
-    """A concrete identity prompt: kind, age, clothing, colours (no action, no place)."""
-    noun, colour = analysis.character, analysis.colour
-    desc = analysis.descriptors
-    second = _stable_choice(analysis.english + "2", [c for c in COLOURS if c != colour])
-    head = " ".join(p for p in (desc, noun) if p)
-    if noun in PEOPLE:
-        hair = _stable_choice(analysis.english, ["short brown", "curly black", "long red", "straight blond"])
-        return f"a {head} {PEOPLE[noun]}, {hair} hair, wearing a {colour} jacket and {second} boots"
-    if noun in ANIMALS:
-        return f"a {head} with bright round eyes, wearing a small {colour} scarf and a {second} satchel"
-    return f"a {head} in {colour} and {second} tones, with a friendly expressive face"
+    """A concrete identity prompt: kind, age, clothing, colours (no action, no place), from the idea's own words
+    where it gives them ("a young red fox, wearing a red scarf, ...")."""
+    look = analysis.look
+    if look is None or look.noun != analysis.character:
+        look = read_look(analysis.english, analysis.character, analysis.descriptors)
+    return identity_from_look(look, analysis.english, analysis.idea_colour or analysis.colour)

@@ -10,6 +10,8 @@ ANIMALS = {
     "deer", "squirrel", "hedgehog", "otter", "whale", "dolphin", "fish", "octopus", "giraffe", "zebra",
     "koala", "raccoon", "badger", "goat", "sheep", "cow", "chicken", "parrot", "butterfly", "bee", "snail",
     "phoenix", "unicorn", "dragon", "dinosaur", "cheetah", "walrus", "hamster", "crab", "seagull", "lamb",
+    "crow", "raven", "eagle", "hawk", "swan", "goose", "camel", "kangaroo", "sloth", "beaver", "moose", "seal",
+    "shark", "bat", "mole", "llama", "snake", "spider", "ladybug", "ant", "puffin", "flamingo", "lizard",
 }
 
 # Person nouns and the age phrase that makes their identity concrete.
@@ -23,13 +25,34 @@ PEOPLE = {
     "farmer": "in her fifties", "teacher": "in her forties", "student": "about fifteen years old",
     "explorer": "in her twenties", "scientist": "in his forties", "king": "in his sixties", "queen": "in her sixties",
     "keeper": "in his sixties", "baker": "in her fifties", "traveler": "in her twenties", "musician": "in his twenties",
+    "brother": "about ten years old", "sister": "about ten years old", "mother": "in her thirties",
+    "father": "in his thirties", "doctor": "in her forties", "painter": "in his thirties",
+    "firefighter": "in her thirties",
 }
 
 OTHER_CHARACTERS = {"robot", "ghost", "alien", "monster", "snowman", "doll", "teddy", "fairy", "elf", "giant"}
 
 CHARACTER_NOUNS = ANIMALS | set(PEOPLE) | OTHER_CHARACTERS
 
+# What the idea may attach to its character; the identity keeps every one of them.
+AGE_WORDS = {"young", "old", "elderly", "baby", "teenage", "aged", "ancient"}
+CLOTHING = [  # two-word items first (longest match)
+    "bow tie", "top hat", "rain boots", "raincoat", "scarf", "hat", "cap", "coat", "jacket", "boots", "dress",
+    "cloak", "cape", "armour", "armor", "spacesuit", "suit", "tie", "glasses", "goggles", "helmet", "backpack",
+    "satchel", "shirt", "sweater", "jumper", "hoodie", "crown", "apron", "gloves", "mittens", "shoes", "overalls",
+    "hood", "mask", "vest", "skirt", "uniform", "robe", "bandana", "necklace", "collar", "bow", "beret", "kimono",
+]
+UNCOUNTABLE_CLOTHING = {"armour", "armor", "glasses", "goggles", "boots", "rain boots", "gloves", "mittens",
+                        "shoes", "overalls"}
+HELD_ITEMS = ["umbrella", "lantern", "balloon", "sword", "staff", "wand", "basket", "shield", "cane", "kite",
+              "book", "guitar", "violin", "paintbrush", "fishing rod", "map", "flower"]
+FEATURES = ["wheel", "wheels", "ears", "ear", "tail", "eyes", "eye", "horns", "horn", "wings", "beard", "hair",
+            "antenna", "antennae", "spots", "stripes", "fur", "mane", "whiskers", "paws", "legs", "leg", "patch",
+            "scar", "nose", "freckles", "feathers", "shell", "claws", "arm", "arms"]
+
 COLOURS = ["red", "blue", "green", "yellow", "orange", "purple", "white", "black", "brown", "grey", "pink", "golden"]
+COLOUR_WORDS = set(COLOURS) | {"silver", "gray", "gold", "violet", "crimson", "scarlet", "navy", "teal", "beige",
+                               "turquoise", "rainbow", "striped", "spotted"}
 
 # Beats used when the idea has fewer events than frames: an opening, middles (some with a slot for an
 # object named in the idea), and endings. All are action + setting, the form 1Prompt1Story frames take.

@@ -28,6 +28,7 @@ from agent.events import (
     normalize_idea,
 )
 from agent.glossary import MIDDLE_BEATS
+from agent.identity import identity_problem, read_look, title_problem
 from agent.llm import ChatModel, LLMError
 from agent.prompt_repair import (
     ALL_PRONOUNS,
@@ -170,12 +171,6 @@ def frame_problem(text: str, identity: str, earlier: list[str]) -> str | None:
     return None
 
 
-def _valid_identity(text: str, character: str) -> bool:
-    words = text.split()
-    return (3 <= len(words) <= 40 and is_english(text) and not _JUNK.search(text) and not leaks_instructions(text)
-            and character.split()[-1].lower() in text.lower())  # "in her sixties" is fine in an identity
-
-
 def _valid_caption(text: str, language: str) -> bool:
     if not text or _JUNK.search(text) or leaks_instructions(text) or len(text) > 240:
         return False
@@ -235,8 +230,15 @@ def plan_story(
         if is_english(candidate) and 1 <= len(candidate.split()) <= 2 and candidate not in ALL_PRONOUNS:
             character = candidate.split()[-1]
     identity = strip_junk(draft.identity_prompt) if draft else ""
-    report.identity_from_llm = _valid_identity(identity, character)
-    if not report.identity_from_llm:
+    look = analysis.look if analysis.look and analysis.look.noun == character else \
+        read_look(analysis.english, character, analysis.descriptors)
+    problem = identity_problem(identity, look) if draft else "no model"
+    if problem is None and (not is_english(identity) or _JUNK.search(identity) or leaks_instructions(identity)):
+        problem = "junk, not English, or an instruction echo"
+    report.identity_from_llm = problem is None
+    if problem is not None:
+        if draft:
+            report.notes.append(f"identity: model text rejected ({problem})")
         analysis.character = character
         identity = identity_from_analysis(analysis)
     style_room = IDENTITY_TOKEN_BUDGET - (count_tokens(compose_identity("x", style)) - 1)
@@ -273,7 +275,12 @@ def plan_story(
         captions.append(caption if usable else analysis.captions[index])
 
     title = strip_junk(draft.title) if draft else ""
-    report.title_from_llm = bool(title) and _valid_caption(title, analysis.language) and len(title.split()) <= 12
+    problem = title_problem(title, character, analysis.english) if title else "empty"
+    if problem is None and not (_valid_caption(title, analysis.language) and len(title.split()) <= 12):
+        problem = "junk, wrong language or too long"
+    report.title_from_llm = problem is None
+    if draft and problem is not None:
+        report.notes.append(f"title: model text rejected ({problem})")
     story = Story(
         title=title if report.title_from_llm else analysis.title[:80],
         identity_prompt=identity,

@@ -143,3 +143,53 @@ def test_long_idea_keeps_every_event_in_order():
     text = " ".join(f.prompt for f in story.frames)
     assert text.index("red desert") < text.index("floating city") < text.index("quiet library")
     assert_structure(story, 3)
+
+
+SCARF_IDEA = "a red fox loses its scarf in the snow, a crow helps"
+# What SmolLM2-135M really answered for SCARF_IDEA: a title for an identity, the wrong animal in the title.
+CRADLE_REPLY = plan_reply("The Cat's Cradle", "A Fox", "A Fox's Cradle", [("A Fox's Cradle", "A Fox's Cradle")] * 4)
+
+
+def test_title_shaped_identity_and_wrong_animal_title_fall_back_to_the_idea():
+    story, report = plan_story(SCARF_IDEA, FakeLLM([CRADLE_REPLY]), frames=4)
+    data = without_ids(story)
+    assert {k: data[k] for k in ("title", "identity_prompt", "frames")} == {
+        "title": "A Red Fox Loses Its Scarf",
+        "identity_prompt": "a young red fox, wearing a red scarf, with bright round eyes",
+        "frames": [
+            {"prompt": "waking up in a cozy little home at dawn, wide establishing shot",
+             "caption": "The fox is waking up in a cozy little home at dawn.", "locked": False, "seed": None},
+            {"prompt": "loses the scarf in the snow, full body shot, soft daylight",
+             "caption": "A red fox loses its scarf in the snow", "locked": False, "seed": None},
+            {"prompt": "a crow helps, close-up, soft daylight", "caption": "A crow helps", "locked": False,
+             "seed": None},
+            {"prompt": "returning home happily at sunset, wide shot",
+             "caption": "The fox is returning home happily at sunset.", "locked": False, "seed": None},
+        ],
+    }
+    assert (report.identity_from_llm, report.title_from_llm, report.frames_from_llm) == (False, False, 0)
+    assert "identity: model text rejected (too short)" in report.notes
+    assert "title: model text rejected (names a cat, not the fox)" in report.notes
+    assert_structure(story, 4)
+
+
+@pytest.mark.parametrize(("identity", "problem"), [
+    ("The Adventures of the Little Red Fox and Scarf", "a title"),
+    ("a small fox with a bushy tail and bright amber eyes", "leaves out red, scarf"),
+    ("a red fox with a scarf", "too short"),
+    ("a young red cat wearing a long red woolen scarf", "does not name the fox"),
+])
+def test_llm_identity_must_describe_the_ideas_character(identity, problem):
+    reply = plan_reply("Scarf in the Snow", "fox", identity, [("searching the snowy woods, wide shot", "c")])
+    story, report = plan_story(SCARF_IDEA, FakeLLM([reply]), frames=1)
+    assert story.identity_prompt == "a young red fox, wearing a red scarf, with bright round eyes"
+    assert any(note.startswith("identity: model text rejected (" + problem) for note in report.notes)
+    assert story.title == "Scarf in the Snow" and report.title_from_llm
+
+
+def test_concrete_llm_identity_and_a_title_naming_the_helper_are_kept():
+    identity = "a young red fox with a white chest, wearing a long red woolen scarf"
+    reply = plan_reply("The Crow and the Fox", "fox", identity, [("searching the snowy woods, wide shot", "c")])
+    story, report = plan_story(SCARF_IDEA, FakeLLM([reply]), frames=1)
+    assert (story.identity_prompt, story.title) == (identity, "The Crow and the Fox")
+    assert report.identity_from_llm and report.title_from_llm
