@@ -185,6 +185,10 @@ def title_problem(title: str, character: str, idea_english: str) -> str | None:
     """Why an LLM title does not fit the story, or None: another creature than the story's, or empty."""
     if not title.strip():
         return "empty"
+    if len(title.split()) < 2 and not re.search(r"[\u3040-\u30ff\u3400-\u9fff]", title):
+        return "one word"
+    if re.search(r"\b(?:story idea|idea|title|character|json)\b", title, re.IGNORECASE):
+        return "an echo of the request"
     for word in re.findall(r"[a-z]+", title.lower()):
         singular = word[:-1] if word.endswith("s") and word[:-1] in CHARACTER_NOUNS else word
         if singular in CHARACTER_NOUNS and singular != character and not _mentions(idea_english, singular):

@@ -17,11 +17,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field, create_model
-
 from agent.events import (
     MAX_IDEA_CHARS,
-    IdeaAnalysis,
     analyse_idea,
     default_frame_count,
     identity_from_analysis,
@@ -29,7 +26,8 @@ from agent.events import (
 )
 from agent.glossary import MIDDLE_BEATS
 from agent.identity import identity_problem, read_look, title_problem
-from agent.llm import ChatModel, LLMError
+from agent.llm import ChatModel
+from agent.plan_request import ask_for_plan
 from agent.prompt_repair import (
     ALL_PRONOUNS,
     CLIP_BUDGET,
@@ -43,7 +41,7 @@ from agent.prompt_repair import (
     strip_junk,
     strip_subject,
 )
-from agent.prompts import load_template, render_prompt
+from agent.prompts import load_template
 from agent.story import MAX_FRAMES, Frame, Story
 from agent.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 from generator.errors import InvalidStoryError
@@ -52,34 +50,9 @@ from generator.settings import GenerationSettings
 log = logging.getLogger(__name__)
 
 IDENTITY_TOKEN_BUDGET = 45  # identity + style phrase; leaves >= 30 CLIP tokens for every frame
-LLM_IDEA_CHARS = 800  # the LLM sees at most this much of the idea (the beats cover all of it)
 _JUNK = re.compile(r"[{}\[\]<>|]|\bjson\b|\bprompt\b|\bidentity\b|\bframe\b", re.IGNORECASE)
 _SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "with", "by"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-class PlannedFrame(BaseModel):
-    """One frame as the LLM writes it. Lengths bound the grammar, so a looping small model still stops."""
-
-    prompt: str = Field(max_length=140)
-    caption: str = Field(max_length=120)
-
-
-class PlanDraft(BaseModel):
-    """The JSON the LLM is asked for (every field required, so the grammar cannot skip one)."""
-
-    title: str = Field(max_length=60)
-    character: str = Field(max_length=24)
-    identity_prompt: str = Field(max_length=160)
-    frames: list[PlannedFrame] = Field(min_length=1, max_length=MAX_FRAMES)
-
-
-def draft_model(count: int) -> type[PlanDraft]:
-    """PlanDraft whose schema demands exactly `count` frames (the grammar then enforces the count)."""
-    return create_model(
-        f"PlanDraft{count}", __base__=PlanDraft,
-        frames=(list[PlannedFrame], Field(min_length=count, max_length=count)),
-    )
 
 
 @dataclass
@@ -150,6 +123,14 @@ def clean_frame(text: str, character: str, names: tuple[str, ...], identity: str
     return text
 
 
+def caption_for(frame: str, character: str) -> str:
+    """A reader's sentence for a frame: "The fox is searching the woods." / "A crow helps."."""
+    first = frame.split()[0].lower() if frame.split() else ""
+    if first in ("a", "an", "the") or not first.isalpha():
+        return frame[:1].upper() + frame[1:] + "."
+    return f"The {character} {'is ' if first.endswith('ing') else ''}{frame}."
+
+
 def frame_problem(text: str, identity: str, earlier: list[str]) -> str | None:
     """Why a cleaned frame is unusable, or None."""
     words = text.split()
@@ -166,7 +147,7 @@ def frame_problem(text: str, identity: str, earlier: list[str]) -> str | None:
         return "repeats the identity"
     if any(text.lower() == e.lower() or similarity(text, e) > 0.75 for e in earlier):
         return "duplicate"
-    if any(w.lower().strip(",.") in ALL_PRONOUNS for w in text.split()):
+    if any(w.lower().strip(",.") in ALL_PRONOUNS | {"you", "your", "yours", "yourself"} for w in text.split()):
         return "unresolved pronoun"
     return None
 
@@ -175,24 +156,6 @@ def _valid_caption(text: str, language: str) -> bool:
     if not text or _JUNK.search(text) or leaks_instructions(text) or len(text) > 240:
         return False
     return bool(_CJK.search(text)) if language == "zh" else language != "en" or is_english(text)
-
-
-def _ask_llm(llm: ChatModel, idea: str, count: int, analysis: IdeaAnalysis, report: PlanReport):
-    beats = "\n".join(f"- {beat}" for beat in analysis.beats)
-    messages = [
-        {"role": "system", "content": render_prompt("plan_system")},
-        {"role": "user", "content": render_prompt("plan_user", idea=idea[:LLM_IDEA_CHARS], frame_count=count,
-                                                  beats=beats)},
-    ]
-    try:
-        result = llm.complete_json(messages, draft_model(count), retries=1, max_tokens=120 + 80 * count)
-    except LLMError as error:
-        report.llm_error = str(error)
-        report.llm_attempts = 2
-        log.info("planning without the LLM: %s", error)
-        return None
-    report.llm_attempts = result.attempts
-    return result.value
 
 
 def plan_story(
@@ -222,7 +185,9 @@ def plan_story(
         from generator.tokens import count_clip_tokens as count_tokens
     analysis = analyse_idea(text, count)
     report = PlanReport(language=analysis.language)
-    draft = _ask_llm(llm, text, count, analysis, report) if llm is not None else None
+    draft = None
+    if llm is not None:
+        draft, report.llm_attempts, report.llm_error = ask_for_plan(llm, text, count, analysis)
 
     character = analysis.character
     if draft and analysis.character == "traveler":  # the idea named no known character; trust the model's
@@ -271,8 +236,11 @@ def plan_story(
         prompts.append(chosen)
         # The model's caption only goes with the model's own frame, and must be new.
         caption = strip_junk(llm_frames[index].caption) if from_llm else ""
-        usable = _valid_caption(caption, analysis.language) and caption not in captions
-        captions.append(caption if usable else analysis.captions[index])
+        if not (_valid_caption(caption, analysis.language) and caption not in captions):
+            caption = analysis.captions[index]
+            if from_llm and analysis.language == "en" and similarity(bases[-1], analysis.beats[index]) < 0.3:
+                caption = caption_for(bases[-1], character)  # the beat's caption would describe another picture
+        captions.append(caption)
 
     title = strip_junk(draft.title) if draft else ""
     problem = title_problem(title, character, analysis.english) if title else "empty"

@@ -139,20 +139,22 @@ def strip_subject(text: str, character: str, names: tuple[str, ...] = (), identi
 def refine(text: str, index: int, count: int) -> str:
     """Add framing and lighting to a coarse frame (UF-FGTG's coarse-to-fine idea, rule-based)."""
     lower = text.lower()
+    prefix = lambda words: any(re.search(rf"\b{re.escape(w)}", lower) for w in words)  # noqa: E731 "moonlit"
+    has = lambda words: any(re.search(rf"\b{re.escape(w)}(?:s|es|y)?\b", lower) for w in words)  # noqa: E731
     additions = []
-    if not any(word in lower for word in _FRAMING_WORDS):
+    if not prefix(_FRAMING_WORDS):
         if index == 0:
             additions.append("wide establishing shot")
         elif index == count - 1:
             additions.append("wide shot")
         else:
             additions.append(("medium shot", "full body shot", "close-up")[index % 3])
-    if not any(word in lower for word in _LIGHT_WORDS):
-        if any(word in lower for word in ("rain", "storm", "fog")):
+    if not prefix(_LIGHT_WORDS):
+        if has(("rain", "storm", "fog")):
             additions.append("moody overcast light")
-        elif any(word in lower for word in ("cave", "underground", "tunnel")):
+        elif has(("cave", "underground", "tunnel")):
             additions.append("warm torchlight")
-        elif any(word in lower for word in ("underwater", "sea", "ocean", "lake")):
+        elif has(("underwater", "sea", "ocean", "lake")):
             additions.append("shimmering blue light")
         else:
             additions.append("soft daylight")

@@ -1,6 +1,8 @@
 """Planning with a fake LLM: whole stories asserted, repairs, fallbacks, limits and the CLIP budget."""
 
 
+import json
+
 import pytest
 from agent_fixtures import FOX_IDEA, FOX_REPLY, plan_reply, without_ids
 
@@ -193,3 +195,49 @@ def test_concrete_llm_identity_and_a_title_naming_the_helper_are_kept():
     story, report = plan_story(SCARF_IDEA, FakeLLM([reply]), frames=1)
     assert (story.identity_prompt, story.title) == (identity, "The Crow and the Fox")
     assert report.identity_from_llm and report.title_from_llm
+
+
+def test_small_models_get_a_compact_request_and_captions_follow_their_frames():
+    llm = FakeLLM([json.dumps({
+        "title": "A Red Fox's Journey", "identity_prompt": "A Red Fox's Journey",
+        "frames": ["1. waking up in a cozy little home at dawn", "2. losing its scarf in the snow",
+                   "3. searching the frozen woods with a crow", "4. returning home happily at sunset"]})])
+    llm.compact_prompts = True  # what a small GGUF (the embedded SmolLM2-135M) gets
+    story, report = plan_story(SCARF_IDEA, llm, frames=4)
+    messages, schema = llm.calls[0]
+    assert len(llm.calls) == 1 and [m["role"] for m in messages] == ["user"]  # one short message, no retry
+    assert len(messages[0]["content"]) < 900
+    assert set(schema["properties"]) == {"title", "identity_prompt", "frames"}
+    assert schema["properties"]["frames"]["items"]["maxLength"] == 80
+    data = without_ids(story)
+    assert {k: data[k] for k in ("title", "identity_prompt")} == {
+        "title": "A Red Fox's Journey",
+        "identity_prompt": "a young red fox, wearing a red scarf, with bright round eyes",
+    }
+    assert [(f["prompt"], f["caption"]) for f in data["frames"]] == [
+        ("waking up in a cozy little home at dawn, wide establishing shot",
+         "The fox is waking up in a cozy little home at dawn."),
+        ("losing the scarf in the snow, full body shot, soft daylight", "A red fox loses its scarf in the snow"),
+        # the model's own scene gets a caption made from it, not the beat's ("A crow helps")
+        ("searching the frozen woods with a crow, close-up, soft daylight",
+         "The fox is searching the frozen woods with a crow."),
+        ("returning home happily at sunset, wide shot", "The fox is returning home happily at sunset."),
+    ]
+    assert report.frames_from_llm == 4 and report.title_from_llm and not report.identity_from_llm
+    assert_structure(story, 4)
+
+
+def test_broken_compact_reply_is_not_retried():
+    llm = FakeLLM(['{"title": "Dragon", "identity_prompt": "dragon", "frames": ["1", "2"'])
+    llm.compact_prompts = True
+    story, report = plan_story("dragon", llm, frames=4)
+    assert len(llm.calls) == 1 and report.llm_attempts == 1 and report.frames_from_beats == 4
+    assert story.title == "The Dragon's Adventure"
+    assert_structure(story, 4)
+
+
+@pytest.mark.parametrize("title", ["dragon", "story idea", "The Cat and the Moon"])
+def test_weak_titles_fall_back(title):
+    reply = plan_reply(title, "dragon", "a young green dragon with golden horns", [("flying over hills", "c")])
+    story, report = plan_story("dragon", FakeLLM([reply]), frames=1)
+    assert story.title == "The Dragon's Adventure" and not report.title_from_llm
