@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Optional
@@ -35,7 +36,7 @@ from chatapp.progress import RenderProgress, send_frame, show_strip
 from chatapp import persistence
 from chatapp.persistence import STORAGE_ROUTE, check_password, make_data_layer, safe_object_path
 from chatapp.render_queue import RENDER_QUEUE
-from chatapp.worker import ChatWorker
+from chatapp.worker import ChatWorker, lower_thread_priority
 from generator.errors import StoryError
 
 log = logging.getLogger("storyloom.app")
@@ -45,6 +46,7 @@ STORIES_DIR = CONFIG.data_dir.resolve()
 CHAT_DIR = Path(os.environ.get("STORY_CHAT_DIR") or STORIES_DIR / "_chat").resolve()
 IMAGE_MODEL = SharedImageModel(CONFIG.image_model)
 STARTUP_PROBLEMS: list[str] = []
+MODELS_CHECKED = threading.Event()  # set once the start-up model checks are over
 STATE_KEY = "storyloom"
 STEP_UPDATE_SECONDS = 1.0  # task-list step counters refresh at most this often (each is a socket message)
 
@@ -104,6 +106,7 @@ def health() -> dict:
     """Liveness plus what a person debugging the app wants to know; never blocks on a render."""
     return {
         "status": "ok",
+        "models_checked": MODELS_CHECKED.is_set(),
         "render_queue": len(RENDER_QUEUE._waiting),
         "image_model": IMAGE_MODEL.name or "storyboard",
         "problems": STARTUP_PROBLEMS + ([IMAGE_MODEL.problem] if IMAGE_MODEL.problem else []),
@@ -137,16 +140,18 @@ async def startup() -> None:
         log.error("STORY_PASSWORD is not set: nobody can log in. Run `make .env` (it writes one into .env).")
     # Model checks run in the background so the server answers at once; chats started before they end
     # simply do not see their notices.
-    asyncio.get_running_loop().run_in_executor(None, _startup_checks)
+    threading.Thread(target=_startup_checks, name="storyloom-startup-checks", daemon=True).start()
 
 
 def _startup_checks() -> None:
     from agent.llm import default_llm
 
+    lower_thread_priority()
     IMAGE_MODEL.get()
     if problem := check_language_model(default_llm):
         STARTUP_PROBLEMS.append(problem)
         log.error(problem)
+    MODELS_CHECKED.set()
 
 
 def notices() -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Optional, TypeVar
 
@@ -26,7 +28,9 @@ class ChatWorker:
     @property
     def executor(self) -> ThreadPoolExecutor:
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"storyloom-{self.name}")
+            self._executor = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix=f"storyloom-{self.name}", initializer=lower_thread_priority
+            )
         return self._executor
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "asyncio.Future[T]":
@@ -50,6 +54,21 @@ class ChatWorker:
         if self._executor is not None:
             self._executor.shutdown(wait=False)
             self._executor = None
+
+
+BACKGROUND_NICENESS = 10
+
+
+def lower_thread_priority() -> None:
+    """Make the calling thread (and the threads it starts: llama.cpp's, torch's) yield the CPU to the event loop.
+
+    On a small machine the model threads would otherwise take every core and the server would answer late; on
+    Linux a thread has its own nice value, elsewhere this does nothing.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+    except (AttributeError, OSError):
+        pass
 
 
 def _retrieve(future: asyncio.Future) -> None:

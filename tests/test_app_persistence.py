@@ -139,7 +139,7 @@ def test_health_answers_with_the_app_state(http):
     client, _, _ = http
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["render_queue"] == 0
-    assert set(body) == {"status", "render_queue", "image_model", "problems"}
+    assert set(body) == {"status", "models_checked", "render_queue", "image_model", "problems"}
 
 
 def test_stored_files_are_served_only_to_their_owner(http):
