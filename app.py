@@ -13,29 +13,23 @@ import logging
 import os
 import sys
 import threading
-import time
 from pathlib import Path
-from typing import Optional
 
 # `chainlit run app.py` puts this folder first on sys.path only while loading the file, then pops it; the lazy
 # imports (agent.session, generator.engine) need it afterwards too, so keep a copy at the end.
 sys.path.append(str(Path(__file__).resolve().parent))
 
 import chainlit as cl  # noqa: E402
-from chainlit.auth import get_current_user
 from chainlit.context import context
 from chainlit.data import get_data_layer
 from chainlit.server import app as http_app
-from fastapi import Depends, HTTPException
-from fastapi.responses import FileResponse
 
 from agent.config import AgentConfig
-from chatapp import view
+from chatapp import persistence, routes, view
 from chatapp.models import STORYBOARD_NOTICE, SharedImageModel, check_language_model
-from chatapp.progress import RenderProgress, send_frame, show_strip
-from chatapp import persistence
-from chatapp.persistence import STORAGE_ROUTE, check_password, make_data_layer, safe_object_path
+from chatapp.persistence import check_password, make_data_layer
 from chatapp.render_queue import RENDER_QUEUE
+from chatapp.rendering import render, show_story
 from chatapp.worker import ChatWorker, lower_thread_priority
 from generator.errors import StoryError
 
@@ -48,11 +42,16 @@ IMAGE_MODEL = SharedImageModel(CONFIG.image_model)
 STARTUP_PROBLEMS: list[str] = []
 MODELS_CHECKED = threading.Event()  # set once the start-up model checks are over
 STATE_KEY = "storyloom"
-STEP_UPDATE_SECONDS = 1.0  # task-list step counters refresh at most this often (each is a socket message)
+STARTERS = [  # (label, idea, icon in public/)
+    ("A fox and a lost lantern",
+     "A small red fox finds a glowing lantern in the forest and follows its light home.", "fox"),
+    ("A robot learns to paint", "A rusty little robot in a seaside town teaches itself to paint the sunset.", "robot"),
+    ("Grandma's kite", "A girl in a yellow raincoat flies her grandmother's old kite on a windy hill.", "kite"),
+]
 
 
 def _story_session_class():
-    # Imported on first use so that importing app.py (tests, `chainlit run`) loads no model code.
+    # Looked up on each use: tests substitute a fake here, and importing app.py stays cheap.
     from agent.session import StorySession
 
     return StorySession
@@ -69,6 +68,10 @@ class ChatState:
         self.session = None  # agent.session.StorySession
         self.worker = ChatWorker()
         self.rendering = False
+
+
+async def say(text: str) -> None:
+    await cl.Message(content=text).send()
 
 
 def chat_state() -> ChatState:
@@ -88,49 +91,24 @@ def data_layer():
 
 
 @cl.password_auth_callback
-def login(username: str, password: str) -> Optional[cl.User]:
+def login(username: str, password: str) -> cl.User | None:
     expected_user = os.environ.get("STORY_USERNAME", "storyloom")
     if check_password(username, password, expected_user, os.environ.get("STORY_PASSWORD", "")):
         return cl.User(identifier=username, metadata={"provider": "credentials"})
     return None
 
 
-def _first(route) -> None:
-    # Chainlit registers a catch-all UI route before app.py is loaded; ours must be matched before it.
-    http_app.router.routes.remove(route)
-    http_app.router.routes.insert(0, route)
-
-
-@http_app.get("/health")
-def health() -> dict:
-    """Liveness plus what a person debugging the app wants to know; never blocks on a render."""
+def health_report() -> dict:
+    """What /health answers besides "ok"; never blocks on a render."""
     return {
-        "status": "ok",
         "models_checked": MODELS_CHECKED.is_set(),
-        "render_queue": len(RENDER_QUEUE._waiting),
+        "render_queue": RENDER_QUEUE.length,
         "image_model": IMAGE_MODEL.name or "storyboard",
         "problems": STARTUP_PROBLEMS + ([IMAGE_MODEL.problem] if IMAGE_MODEL.problem else []),
     }
 
 
-_first(http_app.router.routes[-1])
-
-
-@http_app.get(STORAGE_ROUTE + "/{object_key:path}")
-async def stored_file(object_key: str, user=Depends(get_current_user)):
-    """Element files of the chat history (frame images, exports), only to the user who owns them."""
-    if user is None or not object_key.startswith(f"{getattr(user, 'id', '')}/"):
-        raise HTTPException(status_code=404, detail="Not found")
-    try:
-        path = safe_object_path(CHAT_DIR / "files", object_key)
-    except ValueError:
-        raise HTTPException(status_code=404, detail="Not found") from None
-    if not path.is_file():
-        raise HTTPException(status_code=404, detail="Not found")
-    return FileResponse(path)
-
-
-_first(http_app.router.routes[-1])
+routes.install(http_app, health_report, files_dir=lambda: CHAT_DIR / "files")
 
 
 @cl.on_app_startup
@@ -169,11 +147,7 @@ def notices() -> list[str]:
 
 @cl.set_starters
 async def starters(user=None, language=None) -> list[cl.Starter]:
-    return [
-        cl.Starter(label="A fox and a lost lantern", message="A small red fox finds a glowing lantern in the forest and follows its light home.", icon="/public/starter-fox.svg"),
-        cl.Starter(label="A robot learns to paint", message="A rusty little robot in a seaside town teaches itself to paint the sunset.", icon="/public/starter-robot.svg"),
-        cl.Starter(label="Grandma's kite", message="A girl in a yellow raincoat flies her grandmother's old kite on a windy hill.", icon="/public/starter-kite.svg"),
-    ]
+    return [cl.Starter(label=label, message=idea, icon=f"/public/starter-{icon}.svg") for label, idea, icon in STARTERS]
 
 
 @cl.on_chat_start
@@ -193,16 +167,16 @@ async def resume(thread: dict) -> None:
     asyncio.get_running_loop().create_task(_show_resumed(state, story_id))
 
 
-async def _show_resumed(state: ChatState, story_id: Optional[str]) -> None:
+async def _show_resumed(state: ChatState, story_id: str | None) -> None:
     await asyncio.sleep(0.3)
     try:
         await _reopen(state, story_id)
     except Exception:
         log.exception("resuming story %s failed", story_id)
-        await cl.Message(content="Something went wrong while reopening this chat's story; it is still saved on disk.").send()
+        await say("Something went wrong while reopening this chat's story; it is still saved on disk.")
 
 
-async def _reopen(state: ChatState, story_id: Optional[str]) -> None:
+async def _reopen(state: ChatState, story_id: str | None) -> None:
     if not story_id:
         await send_settings(None)
         await cl.Message(content="This chat has no story yet: send an idea to start one.").send()
@@ -241,7 +215,7 @@ async def on_message(message: cl.Message) -> None:
         await cl.Message(content=problem).send()
         return
     if files:
-        await cl.Message(content=f"I can't read attached files, so I ignored {', '.join(files)} and used your text.").send()
+        await say(f"I can't read attached files, so I ignored {', '.join(files)} and used your text.")
     state = chat_state()
     if state.session is None:
         await start_story(state, message.content.strip())
@@ -275,7 +249,7 @@ async def start_story(state: ChatState, idea: str) -> None:
 async def apply_chosen_settings(state: ChatState, values: dict) -> None:
     """Settings picked in the panel before the idea (steps, seed...) apply to the story just planned."""
     try:
-        changes = view.settings_changes(values, current_settings(state.session))
+        changes = view.settings_changes(values, view.current_settings(state.session))
     except ValueError:
         return  # already explained when the value was entered
     changes = {key: value for key, value in changes.items() if key not in ("frames", "style")}
@@ -305,7 +279,7 @@ async def remember_story(story_id: str) -> None:
     cl.user_session.set("story_id", story_id)  # also lands in the thread's metadata on a clean disconnect
 
 
-async def story_id_for(thread: dict) -> Optional[str]:
+async def story_id_for(thread: dict) -> str | None:
     """The story a stored chat shows: our table first, the thread's metadata as a fallback."""
     if layer := get_data_layer():
         if story_id := await persistence.story_of_thread(layer, thread.get("id", "")):
@@ -313,7 +287,7 @@ async def story_id_for(thread: dict) -> Optional[str]:
     return story_id_of(thread.get("metadata"))
 
 
-def story_id_of(metadata) -> Optional[str]:
+def story_id_of(metadata) -> str | None:
     if isinstance(metadata, str):
         try:
             metadata = json.loads(metadata)
@@ -322,85 +296,8 @@ def story_id_of(metadata) -> Optional[str]:
     return (metadata or {}).get("story_id") if isinstance(metadata, dict) else None
 
 
-def _int(value) -> Optional[int]:
+def _int(value) -> int | None:
     return int(value) if value not in (None, "") else None
-
-
-# --- rendering ----------------------------------------------------------------------------------------
-
-
-async def render(state: ChatState, frames: Optional[list[int]]) -> None:
-    """Render ``frames`` (None: every frame that needs it) through the process-wide queue, showing progress."""
-    session = state.session
-    todo = frames if frames is not None else await state.worker.call(session.frames_needing_render)
-    if not todo:
-        await cl.Message(content="Every frame is up to date; nothing to render.").send()
-        return
-    progress = RenderProgress(session, todo, strip=lambda: state.worker.call(session.strip_image))
-    await progress.begin()
-    loop = asyncio.get_running_loop()
-    on_event = progress.callback(loop)
-    consumer = loop.create_task(progress.consume())
-    job = None
-    started = time.monotonic()
-    try:
-        job = await RENDER_QUEUE.start(
-            lambda: _render_in_thread(state, frames, on_event), on_position=progress.waiting, executor=state.worker.executor
-        )
-        reply = await asyncio.shield(job)
-    except asyncio.CancelledError:
-        # Stop (or a closed tab): the thread stops within one denoising step; finished frames are saved.
-        if job is not None:
-            session.cancel()
-            await asyncio.wait([job])
-        await _drain(progress, consumer)
-        await progress.finish("Stopped", "stopped")
-        kept = view.frames_phrase(progress.done) if progress.done else "no frame"
-        await cl.Message(
-            content=f"Stopped. {kept.capitalize()} finished and kept; press **Render all** to render the rest.",
-            actions=view.story_actions(),
-        ).send()
-        raise
-    except StoryError as error:
-        await _drain(progress, consumer)
-        await progress.finish("Failed", "not rendered")
-        await cl.Message(content=str(error), actions=view.story_actions()).send()
-        return
-    await _drain(progress, consumer)
-    unfinished = [i for i in todo if i not in progress.done]
-    await progress.finish(f"Done in {time.monotonic() - started:.0f} s" if not unfinished else "Stopped")
-    await cl.Message(content=reply.text, actions=view.story_actions()).send()
-
-
-def _render_in_thread(state: ChatState, frames, on_event):
-    state.rendering = True
-    try:
-        return state.session.render(frames, on_event=on_event)
-    finally:
-        state.rendering = False
-
-
-async def _drain(progress: RenderProgress, consumer: asyncio.Task) -> None:
-    """Let the UI catch up with every event the thread sent, then stop the consumer."""
-    progress.events.put_nowait(None)
-    await asyncio.shield(consumer)
-
-
-async def show_story(state: ChatState, heading: str) -> None:
-    """The story as it is now: every frame with its current image and buttons, the strip, what is left to do."""
-    session = state.session
-    story = session.story
-    await cl.Message(content=heading).send()
-    for index in range(len(story.frames)):
-        image = await state.worker.call(session.frame_image, index)
-        if image is not None:
-            await send_frame(story, index, image)
-    pending = await state.worker.call(session.frames_needing_render)
-    text = f"**{story.title}**: {len(story.frames)} frame(s)."
-    if pending:
-        text += f" {view.frames_phrase(pending).capitalize()} still need rendering; press **Render all**."
-    await cl.Message(content=text, actions=view.story_actions()).send()
-    await show_strip(story.title, await state.worker.call(session.strip_image))
 
 
 # --- buttons ------------------------------------------------------------------------------------------
@@ -421,7 +318,7 @@ def in_background(handler):
                 await cl.Message(content=str(error)).send()
             except Exception as error:  # a bug must not leave the person waiting in silence
                 log.exception("action %s failed", action.name)
-                await cl.Message(content=f"That did not work ({type(error).__name__}: {error}). Your story is saved.").send()
+                await say(f"That did not work ({type(error).__name__}: {error}). Your story is saved.")
             finally:
                 await context.emitter.task_end()
 
@@ -431,7 +328,7 @@ def in_background(handler):
     return callback
 
 
-def frame_index(state: ChatState, action: cl.Action) -> Optional[int]:
+def frame_index(state: ChatState, action: cl.Action) -> int | None:
     """The current index of the button's frame, or None when the frame is gone."""
     frame_id = action.payload.get("frame_id")
     for index, frame in enumerate(state.session.story.frames):
@@ -447,7 +344,7 @@ async def _need_story(state: ChatState) -> bool:
     return True
 
 
-async def _frame_or_say(state: ChatState, action: cl.Action) -> Optional[int]:
+async def _frame_or_say(state: ChatState, action: cl.Action) -> int | None:
     if not await _need_story(state):
         return None
     index = frame_index(state, action)
@@ -523,18 +420,8 @@ async def export(state: ChatState, action: cl.Action) -> None:
 # --- settings ------------------------------------------------------------------------------------------
 
 
-def current_settings(session) -> dict:
-    if session is None or not session.story.frames:
-        from agent.story import Story
-
-        fresh = Story()  # what a new story starts with (the agent's defaults, e.g. its negative prompt)
-        return view.settings_values(fresh.style, view.DEFAULT_FRAMES, fresh.settings)
-    story = session.story
-    return view.settings_values(story.style, len(story.frames), story.settings)
-
-
 async def send_settings(session) -> None:
-    await cl.ChatSettings(view.settings_widgets(current_settings(session))).send()
+    await cl.ChatSettings(view.settings_widgets(view.current_settings(session))).send()
 
 
 @cl.on_settings_update
@@ -543,7 +430,7 @@ async def settings_update(values: dict) -> None:
     context.session.current_task = asyncio.current_task()
     state = chat_state()
     try:
-        changes = view.settings_changes(values, current_settings(state.session))
+        changes = view.settings_changes(values, view.current_settings(state.session))
     except ValueError as error:
         await cl.Message(content=str(error)).send()
         return

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from generator.errors import StoryError
 
@@ -27,19 +27,19 @@ class SharedImageModel:
     the app continues with storyboard cards rather than failing every render the same way.
     """
 
-    def __init__(self, name: str, loader: Optional[Callable[[str], object]] = None):
+    def __init__(self, name: str, loader: Callable[[str], object] | None = None):
         self.name = name
         self._loader = loader
         self._lock = threading.Lock()
-        self._generator: Optional[object] = None
+        self._generator: object | None = None
         self._tried = False
-        self.problem: Optional[str] = None
+        self.problem: str | None = None
 
     @property
     def configured(self) -> bool:
         return bool(self.name)
 
-    def get(self) -> Optional[object]:
+    def get(self) -> object | None:
         """The loaded generator, or None for storyboard cards (nothing configured, or it failed to load)."""
         if not self.name:
             return None
@@ -49,7 +49,7 @@ class SharedImageModel:
                 self._generator = self._load()
             return self._generator
 
-    def _load(self) -> Optional[object]:
+    def _load(self) -> object | None:
         loader = self._loader
         if loader is None:
             from generator import StoryGenerator
@@ -74,7 +74,7 @@ class SharedImageModel:
         return None
 
 
-def check_language_model(llm_factory: Callable[[], object]) -> Optional[str]:
+def check_language_model(llm_factory: Callable[[], object]) -> str | None:
     """Load the language model and run one tiny completion; the friendly problem, or None when it works."""
     try:
         llm = llm_factory()

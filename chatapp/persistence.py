@@ -12,7 +12,7 @@ import hmac
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any, Dict, Union
+from typing import Any
 
 from chainlit.data.storage_clients.base import BaseStorageClient
 
@@ -135,7 +135,8 @@ async def remember_story(layer, thread_id: str, story_id: str) -> None:
 
 async def story_of_thread(layer, thread_id: str) -> str | None:
     """The story id recorded for chat ``thread_id``, or None."""
-    rows = await layer.execute_sql('SELECT "storyId" FROM story_threads WHERE "threadId" = :thread', {"thread": thread_id})
+    query = 'SELECT "storyId" FROM story_threads WHERE "threadId" = :thread'
+    rows = await layer.execute_sql(query, {"thread": thread_id})
     return rows[0]["storyId"] if isinstance(rows, list) and rows else None
 
 
@@ -162,11 +163,11 @@ class LocalStorageClient(BaseStorageClient):
     async def upload_file(
         self,
         object_key: str,
-        data: Union[bytes, str],
+        data: bytes | str,
         mime: str = "application/octet-stream",
         overwrite: bool = True,
         content_disposition: str | None = None,
-    ) -> Dict[str, Any]:
+    ) -> dict[str, Any]:
         path = safe_object_path(self.root, object_key)
         if path.exists() and not overwrite:
             return {"object_key": object_key, "url": self.url_for(object_key)}

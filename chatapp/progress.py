@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
 
 import chainlit as cl
 
@@ -19,7 +19,7 @@ from chatapp import view
 
 log = logging.getLogger(__name__)
 
-StripProvider = Callable[[], Awaitable[Optional[object]]]
+StripProvider = Callable[[], Awaitable[object | None]]
 
 
 class RenderProgress:
@@ -56,7 +56,7 @@ class RenderProgress:
         await cl.ElementSidebar.set_elements([])
         await self.show()
 
-    async def show(self, status: Optional[str] = None) -> None:
+    async def show(self, status: str | None = None) -> None:
         if status is not None:
             self.task_list.status = status
         await self.task_list.send()

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
-from typing import Awaitable, Callable, Optional, TypeVar
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,17 @@ class RenderQueue:
     def __init__(self) -> None:
         self._tickets = itertools.count()
         self._waiting: list[int] = []  # tickets in arrival order, the running one first
-        self._changed: Optional[asyncio.Condition] = None
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._changed: asyncio.Condition | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def busy(self) -> bool:
         return bool(self._waiting)
+
+    @property
+    def length(self) -> int:
+        """Jobs running or waiting."""
+        return len(self._waiting)
 
     def jobs_ahead(self, ticket: int) -> int:
         return self._waiting.index(ticket)
@@ -46,7 +52,7 @@ class RenderQueue:
             self._changed, self._loop = asyncio.Condition(), loop
         return self._changed
 
-    async def _acquire(self, on_position: Optional[PositionCallback]) -> int:
+    async def _acquire(self, on_position: PositionCallback | None) -> int:
         ticket = next(self._tickets)
         self._waiting.append(ticket)
         changed = self._condition()
@@ -79,9 +85,9 @@ class RenderQueue:
         self,
         work: Callable[[], T],
         *,
-        on_position: Optional[PositionCallback] = None,
-        executor: Optional[Executor] = None,
-    ) -> "asyncio.Future[T]":
+        on_position: PositionCallback | None = None,
+        executor: Executor | None = None,
+    ) -> asyncio.Future[T]:
         """Wait for this job's turn, then start ``work()`` in a worker thread; return the thread's future.
 
         Cancelling the caller while it waits takes it out of the line. Once started, the thread keeps the
@@ -109,8 +115,8 @@ class RenderQueue:
         self,
         work: Callable[[], T],
         *,
-        on_position: Optional[PositionCallback] = None,
-        executor: Optional[Executor] = None,
+        on_position: PositionCallback | None = None,
+        executor: Executor | None = None,
     ) -> T:
         """``start`` and wait for the result (a cancelled caller stops waiting; the thread runs on)."""
         future = await self.start(work, on_position=on_position, executor=executor)

@@ -8,7 +8,7 @@ right frame after frames were added, removed or moved (and says so when its fram
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import chainlit as cl
 from chainlit.input_widget import InputWidget, Select, Slider, TextInput
@@ -33,7 +33,7 @@ REROLL, EDIT, LOCK = "reroll", "edit_frame", "toggle_lock"
 RENDER_ALL, UNDO, REDO, EXPORT = "render_all", "undo", "redo", "export"
 
 
-def check_message(text: str, attachments: int) -> Optional[str]:
+def check_message(text: str, attachments: int) -> str | None:
     """Why a chat message cannot be used as an idea or a revision, or None when it can."""
     stripped = text.strip()
     if attachments and not stripped:
@@ -76,7 +76,9 @@ def frame_actions(frame_id: str, locked: bool) -> list[cl.Action]:
 
 def story_actions() -> list[cl.Action]:
     return [
-        cl.Action(name=RENDER_ALL, payload={}, label="Render all", icon="play", tooltip="Render every frame that needs it"),
+        cl.Action(
+            name=RENDER_ALL, payload={}, label="Render all", icon="play", tooltip="Render every frame that needs it"
+        ),
         cl.Action(name=UNDO, payload={}, label="Undo", icon="undo-2", tooltip="Undo the last change"),
         cl.Action(name=REDO, payload={}, label="Redo", icon="redo-2", tooltip="Redo the change you undid"),
         cl.Action(name=EXPORT, payload={}, label="Export", icon="download", tooltip="ZIP, PDF, GIF, comic page, JSON"),
@@ -177,3 +179,14 @@ def settings_changes(new: dict[str, Any], current: dict[str, Any]) -> dict[str, 
         else:
             changes[key] = value
     return changes
+
+
+def current_settings(session) -> dict[str, Any]:
+    """The panel's values for a chat: its story's settings, or a new story's defaults before the first idea."""
+    if session is None or not session.story.frames:
+        from agent.story import Story
+
+        fresh = Story()  # what a new story starts with (the agent's defaults, e.g. its negative prompt)
+        return settings_values(fresh.style, DEFAULT_FRAMES, fresh.settings)
+    story = session.story
+    return settings_values(story.style, len(story.frames), story.settings)

@@ -11,8 +11,9 @@ import asyncio
 import functools
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -22,8 +23,8 @@ class ChatWorker:
 
     def __init__(self, name: str = "chat"):
         self.name = name
-        self._executor: Optional[ThreadPoolExecutor] = None
-        self.current: Optional[asyncio.Future] = None  # the last call handed to the thread
+        self._executor: ThreadPoolExecutor | None = None
+        self.current: asyncio.Future | None = None  # the last call handed to the thread
 
     @property
     def executor(self) -> ThreadPoolExecutor:
@@ -33,7 +34,7 @@ class ChatWorker:
             )
         return self._executor
 
-    def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "asyncio.Future[T]":
+    def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> asyncio.Future[T]:
         """Queue ``fn(*args, **kwargs)`` on this chat's thread; the asyncio future of its result."""
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))

@@ -14,15 +14,16 @@ import re
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Callable, Literal, Optional
+from typing import Literal
 
 from PIL import Image
 from pydantic import BaseModel, Field
 
 from agent.story import Frame, Story
-from generator.errors import InvalidStoryError, OutOfMemoryError
+from generator.errors import InvalidStoryError
 from generator.settings import GenerationSettings
 
 
@@ -30,15 +31,15 @@ class Reply(BaseModel):
     text: str
     changed: list[int] = Field(default_factory=list)
     to_render: list[int] = Field(default_factory=list)
-    question: Optional[str] = None
+    question: str | None = None
 
 
 class RenderEvent(BaseModel):
     kind: Literal["queued", "frame_started", "step", "frame_done", "cancelled", "error"]
-    frame: Optional[int] = None
+    frame: int | None = None
     step: int = 0
     total_steps: int = 0
-    image_path: Optional[Path] = None
+    image_path: Path | None = None
     message: str = ""
 
 
@@ -46,7 +47,7 @@ class FakeStorySession:
     """Same methods as StorySession; renders 4-step fake frames (``step_seconds`` each) as flat-colour PNGs."""
 
     step_seconds = 0.0
-    fail_with: Optional[Exception] = None  # raised by the next render (then cleared), e.g. OutOfMemoryError()
+    fail_with: Exception | None = None  # raised by the next render (then cleared), e.g. OutOfMemoryError()
 
     def __init__(self, story_dir: Path, story: Story, generator_provider=None):
         self.story_dir = Path(story_dir)
@@ -76,7 +77,7 @@ class FakeStorySession:
         (self.story_dir / "story.json").write_text(self.story.to_json())
 
     # --- planning and revising --------------------------------------------------------------------
-    def plan(self, idea: str, *, frames: Optional[int] = None, style: Optional[str] = None) -> Reply:
+    def plan(self, idea: str, *, frames: int | None = None, style: str | None = None) -> Reply:
         self.calls.append(("plan", idea, frames, style))
         count = frames or 4
         self.story = self.story.model_copy(
@@ -85,7 +86,9 @@ class FakeStorySession:
                 "idea": idea,
                 "identity_prompt": "a small red fox",
                 "style": style or self.story.style,
-                "frames": [Frame(prompt=f"scene {i + 1} of {idea[:20]}", caption=f"Part {i + 1}") for i in range(count)],
+                "frames": [
+                    Frame(prompt=f"scene {i + 1} of {idea[:20]}", caption=f"Part {i + 1}") for i in range(count)
+                ],
             }
         )
         self.save()
@@ -99,7 +102,8 @@ class FakeStorySession:
             return Reply(text="", question="Which frame do you mean?")
         index = int(match.group(1)) - 1
         if not 0 <= index < len(self.story.frames):
-            return Reply(text="", question=f"There is no frame {index + 1}: this story has {len(self.story.frames)} frames.")
+            count = len(self.story.frames)
+            return Reply(text="", question=f"There is no frame {index + 1}: this story has {count} frames.")
         return self.set_frame_text(index, self.story.frames[index].prompt + ", " + message)
 
     def set_frame_text(self, index: int, text: str) -> Reply:
@@ -154,7 +158,8 @@ class FakeStorySession:
         self.story = self.story.changed("settings", settings=settings, style=style)
         self.save()
         pending = self.frames_needing_render()
-        return Reply(text=f"Settings changed: this affects {len(pending)} frame(s).", changed=pending, to_render=pending)
+        text = f"Settings changed: this affects {len(pending)} frame(s)."
+        return Reply(text=text, changed=pending, to_render=pending)
 
     # --- rendering ------------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -164,7 +169,7 @@ class FakeStorySession:
     def frames_needing_render(self) -> list[int]:
         return [i for i, f in enumerate(self.story.frames) if not f.locked and self.story.needs_render(i, "fake")]
 
-    def render(self, frames: Optional[list[int]] = None, *, on_event: Optional[Callable] = None) -> Reply:
+    def render(self, frames: list[int] | None = None, *, on_event: Callable | None = None) -> Reply:
         self.calls.append(("render", frames))
         self._cancel.clear()
         emit = on_event or (lambda event: None)
@@ -199,11 +204,11 @@ class FakeStorySession:
         self.save()
         return self.story_dir / relative
 
-    def frame_image(self, index: int) -> Optional[Path]:
+    def frame_image(self, index: int) -> Path | None:
         render = self.story.current_render(index) or self.story.latest_render(index)
         return self.story_dir / render.image if render else None
 
-    def strip_image(self) -> Optional[Path]:
+    def strip_image(self) -> Path | None:
         images = [self.frame_image(i) for i in range(len(self.story.frames))]
         images = [Image.open(p) for p in images if p]
         if not images:
@@ -250,7 +255,7 @@ class Recorder:
         self.events.append((event, data))
         return self.ask_reply
 
-    ask_reply: Optional[dict] = None
+    ask_reply: dict | None = None
 
     def of(self, kind: str) -> list:
         return [data for event, data in self.events if event == kind]

@@ -6,15 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 
+import chainlit as cl
+import chainlit.data
 import pytest
+from app_fixtures import chainlit_context
 
 import app
-import chainlit.data
 from agent.session import NO_LLM, StorySession
-from app_fixtures import chainlit_context
 from chatapp.models import SharedImageModel
-
-import chainlit as cl
 
 
 class OfflineStorySession(StorySession):

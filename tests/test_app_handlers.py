@@ -7,16 +7,16 @@ import asyncio
 import json
 import uuid
 
+import chainlit as cl
+import chainlit.data
 import pytest
+from app_fixtures import FakeStorySession, chainlit_context
 
 import app
-import chainlit.data
-from app_fixtures import FakeStorySession, chainlit_context
+from chatapp import view
 from chatapp.models import SharedImageModel
 from chatapp.render_queue import RENDER_QUEUE
 from generator.errors import OutOfMemoryError
-
-import chainlit as cl
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +69,8 @@ def test_chat_start_sends_settings_and_says_once_there_is_no_image_model():
             await app.start()
             widgets = recorder.of("chat_settings")[0]
             assert [w["id"] for w in widgets] == [
-                "style", "frames", "seed", "steps", "guidance", "size", "window_length", "svr", "ipca", "negative_prompt",
+                "style", "frames", "seed", "steps", "guidance", "size", "window_length", "svr", "ipca",
+                "negative_prompt",
             ]
             assert "storyboard cards" in recorder.text()
             assert len(recorder.of("new_message")) == 1
@@ -304,7 +305,8 @@ def test_story_buttons_undo_redo_render_all_and_export():
             assert "Every frame is up to date; nothing to render." in recorder.texts()
             await click("export", {}, recorder)
             files = [e for e in recorder.of("element") if e["type"] == "file"]
-            assert sorted(f["name"] for f in files) == ["story.gif", "story.json", "story.pdf", "story.png", "story.zip"]
+            names = sorted(f["name"] for f in files)
+            assert names == ["story.gif", "story.json", "story.pdf", "story.png", "story.zip"]
             assert [c[1] for c in state().session.calls if c[0] == "export"] == ["zip", "pdf", "gif", "page", "json"]
 
     run(scenario)
@@ -325,7 +327,7 @@ def test_settings_changes_reach_the_session_and_bad_values_are_explained():
             await app.settings_update({"seed": "7"})
             assert "apply to the story you start next" in recorder.texts()[-1]
             await say("A fox")
-            values = app.current_settings(state().session)
+            values = view.current_settings(state().session)
             await app.settings_update({**values, "seed": "7", "size": "512x512", "guidance": 0, "frames": 6})
             session = state().session
             assert session.calls[-2:] == [
@@ -334,7 +336,7 @@ def test_settings_changes_reach_the_session_and_bad_values_are_explained():
             ]
             assert any("affects 4 frame(s)" in t for t in recorder.texts())
             assert any(t.startswith("The number of frames is used when a story is planned") for t in recorder.texts())
-            await app.settings_update({**app.current_settings(state().session), "seed": "seven"})
+            await app.settings_update({**view.current_settings(state().session), "seed": "seven"})
             assert recorder.texts()[-1] == "The seed must be a whole number, not “seven”."
 
     run(scenario)
@@ -347,7 +349,9 @@ def test_settings_chosen_before_the_idea_shape_the_plan_and_the_render():
             context.session.chat_settings.update({"frames": 3, "style": "comic", "steps": 2})
             await say("A fox")
             session = state().session
-            assert session.calls[:3] == [("plan", "A fox", 3, "comic"), ("update_settings", {"steps": 2}), ("render", [0, 1, 2])]
+            assert session.calls[:3] == [
+                ("plan", "A fox", 3, "comic"), ("update_settings", {"steps": 2}), ("render", [0, 1, 2]),
+            ]
             assert session.story.settings.steps == 2
 
     run(scenario)

@@ -8,24 +8,28 @@ import sqlite3
 import threading
 import time
 
+import chainlit as cl
+import chainlit.data
 import pytest
+from app_fixtures import chainlit_context
 from fastapi.testclient import TestClient
 
 import app
-import chainlit.data
-from app_fixtures import chainlit_context
 from chatapp import view
 from chatapp.models import STORYBOARD_NOTICE, SharedImageModel, check_language_model
 from chatapp.persistence import (
-    LocalStorageClient, check_password, create_tables, make_data_layer, remember_story, safe_object_path,
+    LocalStorageClient,
+    check_password,
+    create_tables,
+    make_data_layer,
+    remember_story,
+    safe_object_path,
     story_of_thread,
 )
 from chatapp.render_queue import RenderQueue
 from generator.errors import ModelNotFoundError, StoryError
 from generator.settings import GenerationSettings
 from scripts.init_env import fill_secrets
-
-import chainlit as cl
 
 
 def run(coro):

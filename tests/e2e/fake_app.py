@@ -12,8 +12,9 @@ for folder in (ROOT, ROOT / "tests"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-import app  # noqa: E402  (registers every handler)
 from app_fixtures import FakeStorySession  # noqa: E402
+
+import app  # noqa: E402  (registers every handler)
 
 FakeStorySession.step_seconds = float(os.environ.get("FAKE_STEP_SECONDS", "0.2"))
 app._story_session_class = lambda: FakeStorySession

@@ -16,7 +16,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from browser_fixtures import CHROMIUM, PASSWORD, ROOT, USERNAME, AppServer, launch_chromium
 
 pytestmark = pytest.mark.browser
@@ -184,9 +183,8 @@ def story_in_the_browser(server: AppServer, page) -> None:
     # 5. Stop a render: more steps make every frame stale and redraw; stop after the first new image (frames
     # render two at a time, so the second pair is still running then).
     change_settings(page, "06-settings-more-steps", steps=60)
-    page.wait_for_function(
-        "document.querySelectorAll(\"img[alt^='frame-']\").length > %d" % (count + 1), timeout=WAIT_MS
-    )
+    frame_count_js = "document.querySelectorAll(\"img[alt^='frame-']\").length"
+    page.wait_for_function(f"{frame_count_js} > {count + 1}", timeout=WAIT_MS)
     page.locator("#stop-button").click(timeout=10_000)
     page.get_by_text(re.compile(r"^Stopped\. ")).wait_for()
     wait_idle(page)
