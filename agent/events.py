@@ -229,7 +229,7 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
     if colour is None or colour in descriptors.split():
         colour = _stable_choice(idea, [c for c in COLOURS if c not in descriptors.split()])
     sentences = split_sentences(idea if language == "zh" else with_words)
-    look = read_look(english, character, descriptors)
+    look = read_look(english, character, "" if character == "traveler" else descriptors)
     if language == "zh":
         clauses = [c for s in sentences for c in re.split(r"[，,、]", s) if c.strip()]
         pairs = [(chinese_clause_beat(c, character), c.strip(" ，,")) for c in clauses]

@@ -194,6 +194,7 @@ def plan_story(
         candidate = strip_junk(draft.character).lower()
         if is_english(candidate) and 1 <= len(candidate.split()) <= 2 and candidate not in ALL_PRONOUNS:
             character = candidate.split()[-1]
+            analysis.descriptors = ""  # "curious young" was invented for the traveler, not said of this one
     identity = strip_junk(draft.identity_prompt) if draft else ""
     look = analysis.look if analysis.look and analysis.look.noun == character else \
         read_look(analysis.english, character, analysis.descriptors)

@@ -9,6 +9,7 @@ Prints, in one run:
 
     python -m bench.bench_agent                 # everything (about a minute on 2 CPU cores)
     python -m bench.bench_agent --skip-llm      # only the revision ratio
+    python -m bench.bench_agent --planning-only # only planning (about 30 s)
     STORY_LLM_GGUF=/path/to/Qwen2.5-3B-Instruct-Q4_K_M.gguf python -m bench.bench_agent   # another model
 """
 
@@ -84,13 +85,14 @@ def _plan_row(name: str, llm, frames: int) -> dict:
     from agent.styles import compose_identity
     from generator.tokens import count_clip_tokens
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     story, report = plan_story(IDEAS[name], llm, frames=frames)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     identity = compose_identity(story.identity_prompt, story.style)
     tokens = [count_clip_tokens(identity + " " + f.prompt) for f in story.frames]
     usage = llm.last_usage
-    return {"seconds": seconds, "tokens_per_s": usage.tokens_per_second, "completion": usage.completion_tokens,
+    return {"seconds": seconds, "cpu": cpu, "tokens_per_s": usage.tokens_per_second,
+            "completion": usage.completion_tokens, "prompt": usage.prompt_tokens,
             "from_llm": report.frames_from_llm, "frames": len(story.frames), "identity": report.identity_from_llm,
             "title": report.title_from_llm, "repairs": len(report.notes), "max_tokens": max(tokens),
             "unique": len({f.prompt for f in story.frames}) == len(story.frames), "example": story.frames[1].prompt}
@@ -103,21 +105,24 @@ def bench_planning() -> None:
     perfect = _perfect_llm()
     real.complete([{"role": "user", "content": "hi"}], max_tokens=1)  # load once, outside the timings
     print(f"\n== planning: {real.name} versus a perfect fake LLM (frames kept after checks / requested) ==")
-    print(f"{'idea':<10} {'model':<8} {'latency':>8} {'tok/s':>6} {'frames':>7} {'ident':>5} {'title':>5} "
-          f"{'repairs':>7} {'max CLIP':>8}  frame 2")
-    latencies, speeds = [], []
+    print(f"{'idea':<10} {'model':<8} {'latency':>8} {'CPU s':>6} {'tok/s':>6} {'in/out':>8} {'frames':>7} "
+          f"{'ident':>5} {'title':>5} {'repairs':>7} {'max CLIP':>8}  frame 2")
+    latencies, speeds, cpus = [], [], []
     for name, spec in PERFECT.items():
         count = len(spec[3])
         for label, llm in (("default", real), ("perfect", perfect)):
             row = _plan_row(name, llm, count)
             if label == "default":
                 latencies.append(row["seconds"])
+                cpus.append(row["cpu"])
                 speeds.append(row["tokens_per_s"])
-            print(f"{name:<10} {label:<8} {row['seconds']:>7.1f}s {row['tokens_per_s']:>6.1f} "
-                  f"{row['from_llm']:>3}/{row['frames']:<3} {'yes' if row['identity'] else 'no':>5} "
+            print(f"{name:<10} {label:<8} {row['seconds']:>7.1f}s {row['cpu']:>6.1f} {row['tokens_per_s']:>6.1f} "
+                  f"{row['prompt']:>4}/{row['completion']:<3} {row['from_llm']:>3}/{row['frames']:<3} "
+                  f"{'yes' if row['identity'] else 'no':>5} "
                   f"{'yes' if row['title'] else 'no':>5} {row['repairs']:>7} {row['max_tokens']:>5}/75  "
                   f"{row['example'][:60]}")
-    print(f"default model {real.name}: median planning latency {statistics.median(latencies):.1f} s, "
+    print(f"default model {real.name}: median planning latency {statistics.median(latencies):.1f} s wall, "
+          f"{statistics.median(cpus):.1f} s CPU (all llama.cpp threads; robust to other load), "
           f"median {statistics.median(speeds):.1f} generated tokens per second of call time")
 
 
@@ -155,10 +160,13 @@ def bench_revision(frames: int = 4, steps: int = 4, repeats: int = 7, batch_size
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-llm", action="store_true", help="only the revision ratio")
+    parser.add_argument("--planning-only", action="store_true", help="only the planning comparison")
     parser.add_argument("--frames", type=int, default=4)
     args = parser.parse_args(argv)
     if not args.skip_llm:
         bench_planning()
+    if args.planning_only:
+        return
     # Batching makes a whole story cheaper per frame, while a one-frame revision is one batch of 1, so the
     # ratio is reported for batch size 1 (the pure "only what changed" saving) and the default 2.
     for batch_size in (1, 2):
