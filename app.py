@@ -363,8 +363,14 @@ async def reroll(state: ChatState, action: cl.Action) -> None:
 @cl.action_callback(view.LOCK)
 @in_background
 async def toggle_lock(state: ChatState, action: cl.Action) -> None:
-    if (index := await _frame_or_say(state, action)) is not None:
-        await apply(state, state.session.set_lock, index, bool(action.payload.get("locked")))
+    if (index := await _frame_or_say(state, action)) is None:
+        return
+    locked = bool(action.payload.get("locked"))
+    await apply(state, state.session.set_lock, index, locked)
+    if action.forId and state.session.story.frames[index].locked == locked:
+        # The pressed button now says the opposite (Lock <-> Unlock).
+        await action.remove()
+        await view.lock_action(action.payload["frame_id"], locked).send(for_id=action.forId)
 
 
 @cl.action_callback(view.EDIT)

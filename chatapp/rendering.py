@@ -89,6 +89,7 @@ async def show_story(state, heading: str) -> None:
     pending = await state.worker.call(session.frames_needing_render)
     text = f"**{story.title}**: {len(story.frames)} frame(s)."
     if pending:
-        text += f" {view.frames_phrase(pending).capitalize()} still need rendering; press **Render all**."
+        verb = "needs" if len(pending) == 1 else "need"
+        text += f" {view.frames_phrase(pending).capitalize()} still {verb} rendering; press **Render all**."
     await cl.Message(content=text, actions=view.story_actions()).send()
     await show_strip(story.title, await state.worker.call(session.strip_image))

@@ -60,18 +60,22 @@ def frame_label(index: int, caption: str, locked: bool) -> str:
 
 def frame_actions(frame_id: str, locked: bool) -> list[cl.Action]:
     payload = {"frame_id": frame_id}
-    lock_label = "Unlock" if locked else "Lock"
     return [
         cl.Action(name=REROLL, payload=payload, label="Re-roll", icon="dice-5", tooltip="New seed for this frame"),
         cl.Action(name=EDIT, payload=payload, label="Edit", icon="pencil", tooltip="Change this frame's text"),
-        cl.Action(
-            name=LOCK,
-            payload={**payload, "locked": not locked},
-            label=lock_label,
-            icon="lock-open" if locked else "lock",
-            tooltip="Locked frames are never re-rendered unless you ask for them",
-        ),
+        lock_action(frame_id, locked),
     ]
+
+
+def lock_action(frame_id: str, locked: bool) -> cl.Action:
+    """The button that flips a frame's lock: "Unlock" on a locked frame, "Lock" otherwise."""
+    return cl.Action(
+        name=LOCK,
+        payload={"frame_id": frame_id, "locked": not locked},
+        label="Unlock" if locked else "Lock",
+        icon="lock-open" if locked else "lock",
+        tooltip="Locked frames are never re-rendered unless you ask for them",
+    )
 
 
 def story_actions() -> list[cl.Action]:

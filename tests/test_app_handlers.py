@@ -244,11 +244,11 @@ def test_out_of_memory_is_reported_and_the_chat_goes_on(monkeypatch):
     run(scenario)
 
 
-async def click(name: str, payload: dict, recorder) -> None:
+async def click(name: str, payload: dict, recorder, for_id: str | None = None) -> None:
     """What Chainlit does for a button: call the action callback, here awaiting the work it starts."""
     from chainlit.context import context
 
-    action = cl.Action(name=name, payload=payload, label=name)
+    action = cl.Action(name=name, payload=payload, label=name, forId=for_id)
     await app_callbacks()[name](action)
     task = context.session.current_task
     await asyncio.wait_for(task, 10)
@@ -268,8 +268,13 @@ def test_frame_buttons_reroll_lock_and_edit_call_the_session_for_that_frame():
             frame_id = session.story.frames[2].id
             await click("reroll", {"frame_id": frame_id}, recorder)
             assert ("reroll", 2) in session.calls and session.calls[-1] == ("render", [2])
-            await click("toggle_lock", {"frame_id": frame_id, "locked": True}, recorder)
+            await click("toggle_lock", {"frame_id": frame_id, "locked": True}, recorder, for_id="message-3")
             assert session.calls[-1] == ("set_lock", 2, True)
+            assert recorder.of("remove_action")[-1]["name"] == "toggle_lock"
+            new_button = recorder.of("action")[-1]
+            assert (new_button["label"], new_button["forId"], new_button["payload"]["locked"]) == (
+                "Unlock", "message-3", False,
+            )
             recorder.ask_reply = {"id": str(uuid.uuid4()), "output": "the fox sleeps under a tree", "name": "User",
                                   "type": "user_message", "createdAt": "2026-01-01T00:00:00Z"}
             await click("edit_frame", {"frame_id": frame_id}, recorder)
@@ -382,5 +387,25 @@ def test_resume_of_a_missing_story_explains_and_offers_a_new_chat():
             while not recorder.texts():
                 await asyncio.sleep(0.05)
             assert recorder.texts()[0].startswith("This chat's story could not be opened")
+
+    run(scenario)
+
+
+def test_a_tab_closed_mid_render_lets_the_render_finish_and_save(monkeypatch):
+    monkeypatch.setattr(FakeStorySession, "step_seconds", 0.03)
+
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            handler = asyncio.get_running_loop().create_task(say("A fox"))
+            while len(frame_messages(recorder)) < 1:
+                await asyncio.sleep(0.02)
+            await app.end()  # Chainlit calls on_chat_end when the socket goes; the handler task lives on
+            await asyncio.wait_for(handler, 10)
+            session = state().session
+            assert session.frames_needing_render() == []
+            saved = FakeStorySession.open(session.story_dir)
+            assert saved.story == session.story  # every frame is on disk for the next visit
+            await say("make frame 1 at dawn")  # the chat's thread comes back if the tab does
+            assert session.calls[-1] == ("render", [0])
 
     run(scenario)
