@@ -248,7 +248,7 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
     props = _props(english, character, events)
     beats, captions = arrange_beats(events, captions, frame_count, props, idea, character)
     if language == "zh":
-        title = strip_junk(sentences[0])[:40] if sentences else english
+        title = re.split(r"[，,；;：:]", strip_junk(sentences[0]))[0][:40] if sentences else english
     else:
         listy = not events or not is_english(with_words)
         title = deterministic_title(strip_junk(sentences[0]) if sentences else english, look, props, listy)

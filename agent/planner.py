@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 
 IDENTITY_TOKEN_BUDGET = 45  # identity + style phrase; leaves >= 30 CLIP tokens for every frame
 _JUNK = re.compile(r"[{}\[\]<>|]|\bjson\b|\bprompt\b|\bidentity\b|\bframe\b", re.IGNORECASE)
+_STORY_OF = re.compile(r"\b(?:story|stories|adventures?|tale|legend) of\b|\bscenes?\b", re.IGNORECASE)
+_DANGLING = re.compile(r"(?:\s+(?:a|an|the|and|or|of|to|in|on|at|with|for|who|that|her|his|its|their))+$",
+                       re.IGNORECASE)
 _SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "with", "by"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -96,9 +99,11 @@ def check_frame_count(frames: int | None, idea: str) -> int:
 
 
 def leaks_instructions(text: str) -> bool:
-    """Whether `text` repeats five consecutive words of our system prompt (an echo, not story content)."""
-    words = re.findall(r"[a-z]+", load_template("plan_system").template.lower())
-    grams = {" ".join(words[i:i + 5]) for i in range(len(words) - 4)}
+    """Whether `text` repeats five consecutive words of our planning prompts (an echo, not story content)."""
+    grams = set()
+    for name in ("plan_system", "plan_user", "plan_compact"):
+        words = re.findall(r"[a-z]+", load_template(name).template.lower())
+        grams |= {" ".join(words[i:i + 5]) for i in range(len(words) - 4)}
     mine = re.findall(r"[a-z]+", text.lower())
     return any(" ".join(mine[i:i + 5]) in grams for i in range(len(mine) - 4))
 
@@ -113,7 +118,7 @@ def drop_identity_phrases(frame: str, identity: str) -> str:
 
 def clean_frame(text: str, character: str, names: tuple[str, ...], identity: str, previous: str) -> str:
     """An LLM or beat frame reduced to action + setting, with pronouns resolved."""
-    text = strip_junk(text)
+    text = re.sub(r"^(?:and|then|so)\s+", "", strip_junk(text), flags=re.IGNORECASE)
     text = strip_subject(text, character, names, identity)
     text = resolve_pronouns(text, character, previous)
     text = drop_identity_phrases(text, identity)
@@ -121,6 +126,14 @@ def clean_frame(text: str, character: str, names: tuple[str, ...], identity: str
     if len(text) > 1 and text[0].isupper() and text[1].islower() and text.split()[0] not in names:
         text = text[0].lower() + text[1:]  # "Looking out..." → "looking out..." (names keep their capital)
     return text
+
+
+def description_only(identity: str) -> str:
+    """An identity without its action or place phrases ("..., waiting at a rainy train station"), lower-cased."""
+    kept = [p.strip() for p in identity.split(",")
+            if not re.match(r"^(?!wearing|holding|carrying)[a-z]+ing\b|^(?:at|on|in|inside|near|by) the\b", p.strip())]
+    text = ", ".join(p for p in kept if p)
+    return text[:1].lower() + text[1:] if text[1:2].islower() or text[1:2] == " " else text
 
 
 def caption_for(frame: str, character: str) -> str:
@@ -141,8 +154,8 @@ def frame_problem(text: str, identity: str, earlier: list[str]) -> str | None:
         return "a title, not a scene"
     if not is_english(text):
         return "not English"
-    if _JUNK.search(text) or leaks_instructions(text):
-        return "junk or instruction echo"
+    if _JUNK.search(text) or leaks_instructions(text) or _STORY_OF.search(text):
+        return "junk, a title or an instruction echo"
     if identity.lower() in text.lower() or similarity(text, identity) > 0.6:
         return "repeats the identity"
     if any(text.lower() == e.lower() or similarity(text, e) > 0.75 for e in earlier):
@@ -195,7 +208,7 @@ def plan_story(
         if is_english(candidate) and 1 <= len(candidate.split()) <= 2 and candidate not in ALL_PRONOUNS:
             character = candidate.split()[-1]
             analysis.descriptors = ""  # "curious young" was invented for the traveler, not said of this one
-    identity = strip_junk(draft.identity_prompt) if draft else ""
+    identity = description_only(strip_junk(draft.identity_prompt)) if draft else ""
     look = analysis.look if analysis.look and analysis.look.noun == character else \
         read_look(analysis.english, character, analysis.descriptors)
     problem = identity_problem(identity, look) if draft else "no model"
@@ -223,6 +236,9 @@ def plan_story(
             problem = frame_problem(candidate, identity, bases)
             if problem is None and draft.title and similarity(candidate, draft.title) > 0.6:
                 problem = "repeats the title"
+            own = similarity(candidate, analysis.beats[index])
+            if problem is None and any(similarity(candidate, b) > max(0.6, own) for b in analysis.beats):
+                problem = "another frame's beat"  # a small model copies the list out of order
             if problem is None:
                 chosen, from_llm, report.frames_from_llm = candidate, True, report.frames_from_llm + 1
             else:
@@ -239,11 +255,12 @@ def plan_story(
         caption = strip_junk(llm_frames[index].caption) if from_llm else ""
         if not (_valid_caption(caption, analysis.language) and caption not in captions):
             caption = analysis.captions[index]
-            if from_llm and analysis.language == "en" and similarity(bases[-1], analysis.beats[index]) < 0.3:
+            beat = clean_frame(analysis.beats[index], character, analysis.names, identity, previous)
+            if analysis.language == "en" and similarity(bases[-1], beat) < 0.3:
                 caption = caption_for(bases[-1], character)  # the beat's caption would describe another picture
         captions.append(caption)
 
-    title = strip_junk(draft.title) if draft else ""
+    title = _DANGLING.sub("", strip_junk(draft.title)) if draft else ""  # "...Raincoat and a" → "...Raincoat"
     problem = title_problem(title, character, analysis.english) if title else "empty"
     if problem is None and not (_valid_caption(title, analysis.language) and len(title.split()) <= 12):
         problem = "junk, wrong language or too long"

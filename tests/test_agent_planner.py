@@ -241,3 +241,45 @@ def test_weak_titles_fall_back(title):
     reply = plan_reply(title, "dragon", "a young green dragon with golden horns", [("flying over hills", "c")])
     story, report = plan_story("dragon", FakeLLM([reply]), frames=1)
     assert story.title == "The Dragon's Adventure" and not report.title_from_llm
+
+
+def test_real_small_model_failures_are_repaired():
+    """Replies SmolLM2-135M really gave: an action in the identity, a dangling title, an out-of-order copy."""
+    idea = "a tall man in a black suit and red tie waits at a rainy train station"
+    llm = FakeLLM([json.dumps({
+        "title": "A tall man in a black suit and a",
+        "identity_prompt": "A tall man in a black suit and red tie, waiting at a rainy train station",
+        "frames": ["1. looking out of a round window on a bright morning", "2. waiting at a rainy train station",
+                   "3. resting by a warm campfire under the stars", "4. resting by a warm campfire under the stars"]})])
+    llm.compact_prompts = True
+    story, report = plan_story(idea, llm, frames=4)
+    assert story.title == "A tall man in a black suit"
+    assert story.identity_prompt == "a tall man in a black suit and red tie"
+    assert [(f.prompt, f.caption) for f in story.frames] == [
+        ("looking out of a round window on a bright morning, wide establishing shot",
+         "The man is looking out of a round window on a bright morning."),
+        ("waiting at a rainy train station, full body shot, moody overcast light",
+         "A tall man in a black suit and red tie waits at a rainy train station"),
+        # the model copied frame 4's beat into frame 3: the beat list's own third beat is used instead,
+        # and its caption says what the picture shows
+        ("finding a hidden cave glowing with crystals, close-up",
+         "The man is finding a hidden cave glowing with crystals."),
+        ("resting by a warm campfire under the stars, wide shot, soft daylight",
+         "The man is resting by a warm campfire under the stars."),
+    ]
+    assert "frame 3: model text rejected (another frame's beat)" in report.notes
+    assert_structure(story, 4)
+
+
+def test_echo_of_the_compact_request_is_rejected():
+    idea = "A lighthouse keeper finds a message in a bottle. She sails to the island."
+    llm = FakeLLM([json.dumps({
+        "title": "The Keeper", "identity_prompt": "keeper",
+        "frames": ["4 short English scenes, each one action and a place, without naming the keeper",
+                   "the story of the keeper"]})])
+    llm.compact_prompts = True
+    story, report = plan_story(idea, llm, frames=2)
+    assert [f.prompt for f in story.frames] == ["finds a message in a bottle, wide establishing shot, soft daylight",
+                                                "sails to the island, wide shot, soft daylight"]
+    assert report.frames_from_llm == 0 and report.title_from_llm
+    assert_structure(story, 2)
