@@ -64,8 +64,21 @@ def normalize_idea(idea: str) -> str:
     return "\n".join(" ".join(line.split()) for line in idea.splitlines() if line.strip())
 
 
+_ZWJ_ROLES = {"rocket": "astronaut", "cooking": "chef", "artist palette": "painter", "fire engine": "firefighter",
+              "microscope": "scientist", "school": "teacher", "ear of rice": "farmer", "graduation cap": "student",
+              "staff of aesculapius": "doctor", "airplane": "pilot", "musical keyboard": "musician"}
+
+
 def emoji_to_words(text: str) -> str:
-    """Replace each emoji by its Unicode name in words ("🦊" → "fox"); variation selectors and joiners go."""
+    """Replace each emoji by its Unicode name in words ("🦊" → "fox"); variation selectors and joiners go.
+
+    A person joined to a tool ("👩‍🚀": woman + rocket) is the role it stands for ("astronaut").
+    """
+    for person in ("\U0001F469", "\U0001F468", "\U0001F9D1"):
+        for tool, role in zip(["\U0001F680", "\U0001F373", "\U0001F3A8", "\U0001F692", "\U0001F52C",
+                               "\U0001F3EB", "\U0001F33E", "\U0001F393", "\u2695", "\u2708", "\U0001F3B9"],
+                              _ZWJ_ROLES.values(), strict=True):
+            text = re.sub(f"{person}[\U0001F3FB-\U0001F3FF]?\u200d{tool}\ufe0f?", f" {role} ", text)
     out: list[str] = []
     previous_was_emoji = False
     for ch in text:
@@ -234,6 +247,10 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
         clauses = [c for s in sentences for c in re.split(r"[，,、]", s) if c.strip()]
         pairs = [(chinese_clause_beat(c, character), c.strip(" ，,")) for c in clauses]
         pairs = [(b, c) for b, c in pairs if b]
+        for i in range(1, len(pairs)):  # "它们一起唱歌" → "singing" happens where the last clause was
+            place = re.search(r"\b(?:in|on|at|by|high in) .*$", pairs[i - 1][0])
+            if len(pairs[i][0].split()) < 2 and place:
+                pairs[i] = (f"{pairs[i][0]} {place.group(0)}", pairs[i][1])
         events, captions = [b for b, _ in pairs], [c for _, c in pairs]
     elif language == "en":
         chosen = [s for s in sentences if _is_event(s, character)]
@@ -242,7 +259,7 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
             if all(_is_event(c, character) for c in clauses) and len(clauses) <= frame_count:
                 chosen = clauses
         events = [strip_look(strip_subject(strip_junk(s), character, names)) for s in chosen]
-        captions = [c[:1].upper() + c[1:] for c in chosen]
+        captions = [re.sub(r"[;,:]$", ".", c[:1].upper() + c[1:]) for c in chosen]
     else:
         events, captions = [], []
     props = _props(english, character, events)

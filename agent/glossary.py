@@ -30,6 +30,19 @@ PEOPLE = {
     "firefighter": "in her thirties",
 }
 
+# What a role wears when the idea does not say ("an astronaut" in a jacket and boots would not read as one).
+ROLE_OUTFITS = {
+    "astronaut": ["white spacesuit", "round glass helmet"], "knight": ["silver armour", "red cape"],
+    "pirate": ["black tricorn hat", "long red coat"], "wizard": ["long blue robe", "pointed hat"],
+    "witch": ["black pointed hat", "purple cloak"], "chef": ["white apron", "tall white chef hat"],
+    "princess": ["pink gown", "small golden crown"], "prince": ["blue tunic", "small golden crown"],
+    "king": ["red velvet robe", "golden crown"], "queen": ["purple gown", "golden crown"],
+    "detective": ["brown trench coat", "flat cap"], "firefighter": ["yellow firefighter uniform", "red helmet"],
+    "doctor": ["white coat", "stethoscope"], "scientist": ["white lab coat", "round glasses"],
+    "sailor": ["navy striped shirt", "white sailor cap"], "farmer": ["blue overalls", "straw hat"],
+    "explorer": ["khaki jacket", "wide-brimmed hat"], "baker": ["white apron", "flour-dusted sleeves"],
+}
+
 OTHER_CHARACTERS = {"robot", "ghost", "alien", "monster", "snowman", "doll", "teddy", "fairy", "elf", "giant"}
 
 CHARACTER_NOUNS = ANIMALS | set(PEOPLE) | OTHER_CHARACTERS

@@ -22,6 +22,7 @@ from agent.glossary import (
     FEATURES,
     HELD_ITEMS,
     PEOPLE,
+    ROLE_OUTFITS,
     UNCOUNTABLE_CLOTHING,
 )
 
@@ -140,7 +141,9 @@ def identity_from_look(look: Look, seed_text: str, colour: str) -> str:
     clothing = [c if any(w in COLOUR_WORDS for w in c.split()) or c in UNCOUNTABLE_CLOTHING else f"{colour} {c}"
                 for c in look.clothing]
     if not clothing:
-        if noun in PEOPLE:
+        if noun in ROLE_OUTFITS:
+            clothing = list(ROLE_OUTFITS[noun])
+        elif noun in PEOPLE:
             clothing = [f"{colour} jacket", f"{second} boots"]
         elif noun in ANIMALS:
             clothing = [f"small {colour} scarf", f"{second} satchel"]

@@ -120,6 +120,7 @@ def clean_frame(text: str, character: str, names: tuple[str, ...], identity: str
     """An LLM or beat frame reduced to action + setting, with pronouns resolved."""
     text = re.sub(r"^(?:and|then|so)\s+", "", strip_junk(text), flags=re.IGNORECASE)
     text = strip_subject(text, character, names, identity)
+    text = re.sub(r"^(?:and|then|so)\s+", "", text, flags=re.IGNORECASE)  # "A boy and his cat..." → "his cat..."
     text = resolve_pronouns(text, character, previous)
     text = drop_identity_phrases(text, identity)
     text = " ".join(text.split()).strip(" ,")
@@ -234,6 +235,8 @@ def plan_story(
         if index < len(llm_frames):
             candidate = clean_frame(llm_frames[index].prompt, character, analysis.names, identity, previous)
             problem = frame_problem(candidate, identity, bases)
+            if problem is None and len(candidate.split()) < 3:
+                problem = "too short"  # "the dragon": a model's bare noun is no scene
             if problem is None and draft.title and similarity(candidate, draft.title) > 0.6:
                 problem = "repeats the title"
             own = similarity(candidate, analysis.beats[index])

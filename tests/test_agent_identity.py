@@ -60,3 +60,21 @@ def test_identity_and_title_checks():
     assert title_problem("The Cat's Cradle", "fox", "a red fox loses its scarf") == "names a cat, not the fox"
     assert title_problem("Two Foxes in the Snow", "fox", "a red fox loses its scarf") is None
     assert title_problem("The Crow Helps", "fox", "a red fox loses its scarf, a crow helps") is None
+
+
+def test_roles_wear_their_outfit_and_emoji_roles_are_read_whole():
+    assert identity_from_analysis(analyse_idea("astronaut", 4)).endswith(
+        "wearing a white spacesuit and a round glass helmet")
+    analysis = analyse_idea("👩‍🚀🌕🐶", 4)
+    assert (analysis.character, analysis.title) == ("astronaut", "The Astronaut and the Full Moon")
+
+
+def test_beats_read_as_scenes():
+    # a Chinese clause with only an action happens where the previous clause was
+    assert analyse_idea("小熊猫在山上遇到一只老虎，它们一起唱歌。", 4).beats[1:3] == [
+        "meeting a tiger on a mountain top", "singing on a mountain top"]
+    # a leading "and" left by the removed subject goes; captions end with a full stop, not a semicolon
+    analysis = analyse_idea("A boy named Leo and his cat Mimi explore an old castle. They find a secret door.", 4)
+    assert analysis.beats[1] == "his cat Mimi explore an old castle"
+    captions = analyse_idea("The knight rides out at dawn; the dragon waits in the cave", 4).captions
+    assert captions[1:3] == ["The knight rides out at dawn.", "The dragon waits in the cave"]
