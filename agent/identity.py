@@ -215,7 +215,10 @@ def deterministic_title(first_sentence: str, look: Look, props: list[str], listy
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", clause)
     if len(words) <= 2:
         return title_case(f"the {' '.join([*look.adjectives, noun])}'s adventure")
+    cut = len(words) > 8
     words = words[:8]
     while words and words[-1].lower() in _SMALL | {"who", "that", "her", "his", "their"}:
+        words.pop()
+    if cut and len(words) > 3 and re.fullmatch(r"[a-z]{3,}s", words[-1]):  # "...One Wheel Learns" lost its object
         words.pop()
     return title_case(" ".join(w.lower() if w.lower() in _SMALL else w for w in words))

@@ -24,7 +24,7 @@ from agent.events import (
     identity_from_analysis,
     normalize_idea,
 )
-from agent.glossary import MIDDLE_BEATS
+from agent.glossary import ENDING_BEATS, MIDDLE_BEATS, OPENING_BEATS, PROP_BEATS
 from agent.identity import identity_problem, read_look, title_problem
 from agent.llm import ChatModel
 from agent.plan_request import ask_for_plan
@@ -54,6 +54,9 @@ _JUNK = re.compile(r"[{}\[\]<>|]|\bjson\b|\bprompt\b|\bidentity\b|\bframe\b", re
 _STORY_OF = re.compile(r"\b(?:story|stories|adventures?|tale|legend) of\b|\bscenes?\b", re.IGNORECASE)
 _DANGLING = re.compile(r"(?:\s+(?:a|an|the|and|or|of|to|in|on|at|with|for|who|that|her|his|its|their))+$",
                        re.IGNORECASE)
+_GENERIC_BEATS = re.compile("|".join(
+    [re.escape(b) for b in OPENING_BEATS + MIDDLE_BEATS + ENDING_BEATS]
+    + [re.escape(b).replace(re.escape("{prop}"), ".+") for b in PROP_BEATS]))
 _SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "with", "by"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -127,6 +130,16 @@ def clean_frame(text: str, character: str, names: tuple[str, ...], identity: str
     if len(text) > 1 and text[0].isupper() and text[1].islower() and text.split()[0] not in names:
         text = text[0].lower() + text[1:]  # "Looking out..." → "looking out..." (names keep their capital)
     return text
+
+
+def clean_title(raw: str) -> str:
+    """A model's title without a word cut at the length limit or a dangling "and a" ("...Raincoat and Blue C")."""
+    title = strip_junk(raw)
+    if len(raw.strip()) in (40, 60) and " " in title:  # the grammar stopped it mid-word at its length limit
+        title = re.sub(r"\s+(?:and|or|with|in|of|the|a)\s+\S+$", "", title.rsplit(" ", 1)[0])  # "and Blue"
+    for _ in range(3):
+        title = _DANGLING.sub("", title).strip(" ,;:-")
+    return title
 
 
 def description_only(identity: str) -> str:
@@ -240,6 +253,8 @@ def plan_story(
             if problem is None and draft.title and similarity(candidate, draft.title) > 0.6:
                 problem = "repeats the title"
             own = similarity(candidate, analysis.beats[index])
+            if problem is None and own == 0 and not _GENERIC_BEATS.fullmatch(analysis.beats[index]):
+                problem = "drops the idea's event"  # rephrase an event of the idea, never replace it
             if problem is None and any(similarity(candidate, b) > max(0.6, own) for b in analysis.beats):
                 problem = "another frame's beat"  # a small model copies the list out of order
             if problem is None:
@@ -263,8 +278,11 @@ def plan_story(
                 caption = caption_for(bases[-1], character)  # the beat's caption would describe another picture
         captions.append(caption)
 
-    title = _DANGLING.sub("", strip_junk(draft.title)) if draft else ""  # "...Raincoat and a" → "...Raincoat"
+    title = clean_title(draft.title) if draft else ""
     problem = title_problem(title, character, analysis.english) if title else "empty"
+    if problem is None and analysis.language != "zh" and not content_words(title) & (
+            content_words(analysis.english) | {character, *(n.lower() for n in analysis.names)}):
+        problem = "shares no word with the idea"  # "The Tower of the Golden Chalice" for "dragon"
     if problem is None and not (_valid_caption(title, analysis.language) and len(title.split()) <= 12):
         problem = "junk, wrong language or too long"
     report.title_from_llm = problem is None

@@ -283,3 +283,26 @@ def test_echo_of_the_compact_request_is_rejected():
                                                 "sails to the island, wide shot, soft daylight"]
     assert report.frames_from_llm == 0 and report.title_from_llm
     assert_structure(story, 2)
+
+
+def test_titles_and_frames_must_belong_to_the_idea():
+    """More real SmolLM2 answers: an unrelated title, a title cut at the length limit, an event replaced."""
+    llm = FakeLLM([json.dumps({"title": "The Tower of the Golden Chalice", "identity_prompt": "dragon",
+                               "frames": ["the golden chalice glowing in a tower"]})])
+    llm.compact_prompts = True
+    story, report = plan_story("dragon", llm, frames=1)
+    assert story.title == "The Dragon's Adventure"
+    assert "title: model text rejected (shares no word with the idea)" in report.notes
+
+    idea = "an old sailor in a yellow raincoat and blue cap rescues a seagull"
+    llm = FakeLLM([json.dumps({"title": "A Sailor in a Yellow Raincoat and Blue C", "identity_prompt": "sailor",
+                               "frames": ["waking up at dawn in a small harbour cottage",
+                                          "feeling the warmth of the night sky"]})])
+    llm.compact_prompts = True
+    story, report = plan_story(idea, llm, frames=2)
+    assert story.title == "A Sailor in a Yellow Raincoat"
+    # frame 1 was generic padding (the model may write its own); frame 2 is the idea's event and stays
+    assert [f.prompt for f in story.frames] == [
+        "waking up at dawn in a small harbour cottage, wide establishing shot",
+        "rescues a seagull, wide shot, soft daylight"]
+    assert "frame 2: model text rejected (drops the idea's event)" in report.notes
