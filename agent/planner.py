@@ -24,10 +24,10 @@ from agent.events import (
     identity_from_analysis,
     normalize_idea,
 )
-from agent.glossary import ENDING_BEATS, MIDDLE_BEATS, OPENING_BEATS, PROP_BEATS
+from agent.glossary import MIDDLE_BEATS
 from agent.identity import identity_problem, read_look, title_problem
 from agent.llm import ChatModel
-from agent.plan_request import ask_for_plan
+from agent.plan_request import ask_for_plan, rephrase_problem, wants_compact_request
 from agent.prompt_repair import (
     ALL_PRONOUNS,
     CLIP_BUDGET,
@@ -54,9 +54,6 @@ _JUNK = re.compile(r"[{}\[\]<>|]|\bjson\b|\bprompt\b|\bidentity\b|\bframe\b", re
 _STORY_OF = re.compile(r"\b(?:story|stories|adventures?|tale|legend) of\b|\bscenes?\b", re.IGNORECASE)
 _DANGLING = re.compile(r"(?:\s+(?:a|an|the|and|or|of|to|in|on|at|with|for|who|that|her|his|its|their))+$",
                        re.IGNORECASE)
-_GENERIC_BEATS = re.compile("|".join(
-    [re.escape(b) for b in OPENING_BEATS + MIDDLE_BEATS + ENDING_BEATS]
-    + [re.escape(b).replace(re.escape("{prop}"), ".+") for b in PROP_BEATS]))
 _SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "with", "by"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -215,6 +212,7 @@ def plan_story(
     draft = None
     if llm is not None:
         draft, report.llm_attempts, report.llm_error = ask_for_plan(llm, text, count, analysis)
+    compact = llm is not None and wants_compact_request(llm)
 
     character = analysis.character
     if draft and analysis.character == "traveler":  # the idea named no known character; trust the model's
@@ -252,11 +250,8 @@ def plan_story(
                 problem = "too short"  # "the dragon": a model's bare noun is no scene
             if problem is None and draft.title and similarity(candidate, draft.title) > 0.6:
                 problem = "repeats the title"
-            own = similarity(candidate, analysis.beats[index])
-            if problem is None and own == 0 and not _GENERIC_BEATS.fullmatch(analysis.beats[index]):
-                problem = "drops the idea's event"  # rephrase an event of the idea, never replace it
-            if problem is None and any(similarity(candidate, b) > max(0.6, own) for b in analysis.beats):
-                problem = "another frame's beat"  # a small model copies the list out of order
+            if problem is None and compact:  # a small model was asked to rephrase the beats in order
+                problem = rephrase_problem(candidate, analysis.beats, index)
             if problem is None:
                 chosen, from_llm, report.frames_from_llm = candidate, True, report.frames_from_llm + 1
             else:

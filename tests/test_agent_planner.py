@@ -306,3 +306,15 @@ def test_titles_and_frames_must_belong_to_the_idea():
         "waking up at dawn in a small harbour cottage, wide establishing shot",
         "rescues a seagull, wide shot, soft daylight"]
     assert "frame 2: model text rejected (drops the idea's event)" in report.notes
+
+
+def test_a_large_model_may_restructure_the_story():
+    """Only small models are held to rephrasing the beats in order; a full request's own scenes are kept."""
+    idea = "an old sailor in a yellow raincoat and blue cap rescues a seagull"
+    reply = plan_reply("The Sailor and the Gull", "sailor",
+                       "an old sailor with a grey beard, wearing a yellow raincoat and a blue cap",
+                       [("spotting a seagull tangled in a fishing net on a pier, close-up, overcast light", "c1"),
+                        ("cutting the net free with a pocket knife, medium shot, soft light", "c2")])
+    story, report = plan_story(idea, FakeLLM([reply]), frames=2)
+    assert report.frames_from_llm == 2 and report.identity_from_llm and report.title_from_llm
+    assert story.frames[0].prompt.startswith("spotting a seagull tangled in a fishing net")
