@@ -110,7 +110,13 @@ def detect_language(text: str) -> str:
 def split_sentences(text: str) -> list[str]:
     """Sentences with their punctuation (captions keep it; beats strip it)."""
     parts = [" ".join(p.split()) for p in _SENTENCE_END.split(text)]
-    return [p for p in parts if any(ch.isalnum() for ch in p)]
+    seen: set[str] = set()  # an idea pasted twice tells its story once
+    unique = []
+    for part in parts:
+        if any(ch.isalnum() for ch in part) and part.lower() not in seen:
+            seen.add(part.lower())
+            unique.append(part)
+    return unique
 
 
 def default_frame_count(idea: str) -> int:

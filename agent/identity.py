@@ -162,8 +162,11 @@ def _mentions(text: str, noun: str) -> bool:
     return re.search(rf"\b{re.escape(noun)}(?:s|es)?\b", text.lower()) is not None
 
 
-def identity_problem(text: str, look: Look) -> str | None:
-    """Why an LLM identity is not a concrete description of the character, or None when it is."""
+def identity_problem(text: str, look: Look, actions: set[str] = frozenset()) -> str | None:
+    """Why an LLM identity is not a concrete description of the character, or None when it is.
+
+    `actions`: the idea's verbs ("dances"); an identity holding one copied the idea, not described the look.
+    """
     words = text.split()
     if len(words) < 5 or len(text) < 25:
         return "too short"
@@ -174,6 +177,8 @@ def identity_problem(text: str, look: Look) -> str | None:
     significant = [w for w in words if w.lower() not in _SMALL]
     if significant and sum(w[:1].isupper() for w in significant) > len(significant) / 2:
         return "a title, not a description"
+    if actions & {w.lower().strip(",.") for w in words}:
+        return "an action, not a description"
     missing = sorted(w for w in look.required_words() if not re.search(rf"\b{re.escape(w)}\b", text.lower()))
     if missing:
         return "leaves out " + ", ".join(missing)

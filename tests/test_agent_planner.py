@@ -318,3 +318,18 @@ def test_a_large_model_may_restructure_the_story():
     story, report = plan_story(idea, FakeLLM([reply]), frames=2)
     assert report.frames_from_llm == 2 and report.identity_from_llm and report.title_from_llm
     assert story.frames[0].prompt.startswith("spotting a seagull tangled in a fishing net")
+
+
+def test_identity_copied_from_the_idea_with_its_action_is_rejected_and_repeats_are_told_once():
+    idea = "a woman in a red dress dances in the rain at night"
+    llm = FakeLLM([json.dumps({"title": "A woman in a red dress", "identity_prompt":
+                               "a woman in a red dress dances in the rai", "frames": ["dancing in the rain"]})])
+    llm.compact_prompts = True
+    story, report = plan_story(idea, llm, frames=1)
+    assert story.identity_prompt == "a woman in her thirties, with curly black hair, wearing a red dress"
+    assert "identity: model text rejected (an action, not a description)" in report.notes
+    # an idea pasted three times has its two events once each, not three times over four frames
+    story, _ = plan_story("A fox finds a lantern in the snow. The fox follows its light to a lake. " * 3, None)
+    text = " ".join(f.prompt for f in story.frames)
+    assert text.count("lantern") == 1 and len(story.frames) == 4
+    assert_structure(story, 4)
