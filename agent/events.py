@@ -55,6 +55,7 @@ class IdeaAnalysis:
     captions: list[str] = field(default_factory=list)
     look: Look | None = None  # what the idea says about the character (colours, clothing, age)
     idea_colour: str = ""  # the first colour the idea names, '' when none
+    actions: set[str] = field(default_factory=set)  # the character's verbs in the idea ("loses")
 
 
 def normalize_idea(idea: str) -> str:
@@ -249,6 +250,7 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
         colour = _stable_choice(idea, [c for c in COLOURS if c not in descriptors.split()])
     sentences = split_sentences(idea if language == "zh" else with_words)
     look = read_look(english, character, "" if character == "traveler" else descriptors)
+    actions: set[str] = set()
     if language == "zh":
         clauses = [c for s in sentences for c in re.split(r"[，,、]", s) if c.strip()]
         pairs = [(chinese_clause_beat(c, character), c.strip(" ，,")) for c in clauses]
@@ -264,7 +266,8 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
             clauses = [c.strip() for s in chosen for c in re.split(r",\s*(?:and\s+|then\s+)?|\s+and then\s+", s)]
             if all(_is_event(c, character) for c in clauses) and len(clauses) <= frame_count:
                 chosen = clauses
-        events = [strip_look(strip_subject(strip_junk(s), character, names)) for s in chosen]
+        acted = [_event_beat(strip_junk(s), character, names) for s in chosen]
+        events, actions = [b for b, _ in acted], {v for _, v in acted if v}
         captions = [re.sub(r"[;,:]$", ".", c[:1].upper() + c[1:]) for c in chosen]
     else:
         events, captions = [], []
@@ -277,7 +280,7 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
         title = deterministic_title(strip_junk(sentences[0]) if sentences else english, look, props, listy)
     idea_colour = next((c for c in COLOURS if re.search(rf"\b{c}\b", english.lower())), "")
     return IdeaAnalysis(language, english, character, descriptors, names, colour, title or "A Story", beats=beats,
-                        captions=captions, look=look, idea_colour=idea_colour)
+                        captions=captions, look=look, idea_colour=idea_colour, actions=actions)
 
 
 _ITEMS = "|".join(re.escape(i) for i in sorted(CLOTHING + HELD_ITEMS + FEATURES, key=len, reverse=True))
@@ -287,6 +290,35 @@ _LEADING_LOOK = re.compile(
     rf"\s*,?\s*)?",
     re.IGNORECASE,
 )
+
+
+_NO_DOUBLING = {"open", "visit", "enter", "listen", "happen", "wonder", "travel", "gather", "answer"}
+
+
+def gerund(verb: str) -> str:
+    """'loses' → 'losing', 'flies' → 'flying', 'reaches' → 'reaching', 'hops' → 'hopping' (third person -s)."""
+    if verb.endswith("ies") and len(verb) > 4:
+        base = verb[:-3] + "y"
+    elif re.search(r"(?:ch|sh|ss|x|z|o)es$", verb):
+        base = verb[:-2]
+    else:
+        base = verb[:-1]
+    if base.endswith("e") and not base.endswith(("ee", "ye", "oe")):
+        return base[:-1] + "ing"
+    if len(base) <= 4 and re.search(r"[^aeiou][aeiou][^aeiouwxy]$", base) and base not in _NO_DOUBLING:
+        return base + base[-1] + "ing"
+    return base + "ing"
+
+
+def _event_beat(sentence: str, character: str, names: tuple[str, ...]) -> tuple[str, str]:
+    """An event sentence as a 1Prompt1Story frame, and the character's verb ('' when none): no subject, no look,
+    a gerund when the character acted ("A red fox loses its scarf in the snow" → "losing its scarf in the snow")."""
+    beat = strip_look(strip_subject(sentence, character, names))
+    first = beat.split()[0] if beat.split() else ""
+    acted = beat != sentence and beat.lower() != sentence.lower()
+    if acted and re.fullmatch(r"[a-z]{3,}s", first) and not first.endswith("ss") and first not in ("is", "has", "was"):
+        return gerund(first) + beat[len(first):], first.lower()
+    return beat, ""
 
 
 def strip_look(beat: str) -> str:

@@ -223,9 +223,7 @@ def plan_story(
     identity = description_only(strip_junk(draft.identity_prompt)) if draft else ""
     look = analysis.look if analysis.look and analysis.look.noun == character else \
         read_look(analysis.english, character, analysis.descriptors)
-    actions = {w for w in (b.split()[0].lower() for b in analysis.beats if b.split())
-               if re.fullmatch(r"[a-z]+(?:s|ed)", w) and w != "dressed"}  # "dances in the rain"
-    problem = identity_problem(identity, look, actions) if draft else "no model"
+    problem = identity_problem(identity, look, analysis.actions) if draft else "no model"
     if problem is None and (not is_english(identity) or _JUNK.search(identity) or leaks_instructions(identity)):
         problem = "junk, not English, or an instruction echo"
     report.identity_from_llm = problem is None

@@ -78,3 +78,12 @@ def test_beats_read_as_scenes():
     assert analysis.beats[1] == "his cat Mimi explore an old castle"
     captions = analyse_idea("The knight rides out at dawn; the dragon waits in the cave", 4).captions
     assert captions[1:3] == ["The knight rides out at dawn.", "The dragon waits in the cave"]
+
+
+def test_the_characters_own_verbs_become_gerunds():
+    from agent.events import gerund
+    assert [gerund(w) for w in "loses flies reaches hops rescues dances waits opens sees fixes".split()] == [
+        "losing", "flying", "reaching", "hopping", "rescuing", "dancing", "waiting", "opening", "seeing", "fixing"]
+    analysis = analyse_idea("A lonely lighthouse keeper named Ada finds a message. The message asks for help.", 2)
+    assert analysis.beats == ["finding a message", "The message asks for help"]  # only the character's verbs
+    assert analysis.actions == {"finds"}

@@ -161,7 +161,7 @@ def test_title_shaped_identity_and_wrong_animal_title_fall_back_to_the_idea():
         "frames": [
             {"prompt": "waking up in a cozy little home at dawn, wide establishing shot",
              "caption": "The fox is waking up in a cozy little home at dawn.", "locked": False, "seed": None},
-            {"prompt": "loses the scarf in the snow, full body shot, soft daylight",
+            {"prompt": "losing the scarf in the snow, full body shot, soft daylight",
              "caption": "A red fox loses its scarf in the snow", "locked": False, "seed": None},
             {"prompt": "a crow helps, close-up, soft daylight", "caption": "A crow helps", "locked": False,
              "seed": None},
@@ -279,8 +279,8 @@ def test_echo_of_the_compact_request_is_rejected():
                    "the story of the keeper"]})])
     llm.compact_prompts = True
     story, report = plan_story(idea, llm, frames=2)
-    assert [f.prompt for f in story.frames] == ["finds a message in a bottle, wide establishing shot, soft daylight",
-                                                "sails to the island, wide shot, soft daylight"]
+    assert [f.prompt for f in story.frames] == ["finding a message in a bottle, wide establishing shot, soft daylight",
+                                                "sailing to the island, wide shot, soft daylight"]
     assert report.frames_from_llm == 0 and report.title_from_llm
     assert_structure(story, 2)
 
@@ -304,7 +304,7 @@ def test_titles_and_frames_must_belong_to_the_idea():
     # frame 1 was generic padding (the model may write its own); frame 2 is the idea's event and stays
     assert [f.prompt for f in story.frames] == [
         "waking up at dawn in a small harbour cottage, wide establishing shot",
-        "rescues a seagull, wide shot, soft daylight"]
+        "rescuing a seagull, wide shot, soft daylight"]
     assert "frame 2: model text rejected (drops the idea's event)" in report.notes
 
 
