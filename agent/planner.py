@@ -124,7 +124,8 @@ def clean_frame(text: str, character: str, names: tuple[str, ...], identity: str
     text = resolve_pronouns(text, character, previous)
     text = drop_identity_phrases(text, identity)
     text = " ".join(text.split()).strip(" ,")
-    if len(text) > 1 and text[0].isupper() and text[1].islower() and text.split()[0] not in names:
+    if len(text) > 1 and text[0].isupper() and (text[1].islower() or text[:2] == "A ") \
+            and text.split()[0] not in names:
         text = text[0].lower() + text[1:]  # "Looking out..." → "looking out..." (names keep their capital)
     return text
 
