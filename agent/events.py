@@ -12,9 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from agent.chinese import chinese_clause_beat, chinese_to_english  # noqa: F401 (agent.editor imports it here)
 from agent.glossary import (
     CHARACTER_NOUNS,
-    CHINESE_GLOSSARY,
     CLOTHING,
     COLOURS,
     ENDING_BEATS,
@@ -34,8 +34,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")
 _STOP_AFTER_ARTICLE = {"who", "that", "which", "and", "with", "in", "on", "at", "from", "to", "is", "was", "of",
                        "named", "called", "lives", "finds", "has"}
 _DETERMINERS = {"a", "an", "the", "my", "our", "one", "two", "three", "some", "many"}
-_INTRANSITIVE = {"returning home", "walking", "running", "flying", "swimming", "sleeping", "dancing", "singing",
-                 "laughing", "crying", "climbing", "playing"}
 _FUNCTION_WORDS = {"a", "an", "the", "in", "on", "at", "to", "of", "and", "with", "is", "was", "from", "into"}
 _VERBISH = re.compile(r"^[a-z]+(?:s|ed|ing)$")
 
@@ -165,51 +163,6 @@ def find_names(idea: str) -> tuple[str, ...]:
     """Capitalised words that are not sentence-initial ("Mia" in "a cat named Mia")."""
     names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b", idea)
     return tuple(dict.fromkeys(n for n in names if n.lower() not in CHARACTER_NOUNS))
-
-
-def chinese_clause_beat(clause: str, main_character: str = "") -> str:
-    """An English action-and-setting beat from the glossary words of one Chinese clause ('' when none).
-
-    Characters other than `main_character` become objects ("a bird"): the identity carries the main one.
-    """
-    found: dict[str, list[str]] = {}
-    position = 0
-    keys = sorted(CHINESE_GLOSSARY, key=len, reverse=True)
-    while position < len(clause):
-        for key in keys:
-            if clause.startswith(key, position):
-                category, english = CHINESE_GLOSSARY[key]
-                if category == "character" and english != main_character:
-                    category, english = "object", f"a {english}"
-                found.setdefault(category, []).append(english)
-                position += len(key)
-                break
-        else:
-            position += 1
-    action = found.get("action", [""])[0]
-    objects = found.get("object", [])[:2]
-    if action in _INTRANSITIVE and objects:
-        objects = ["with " + objects[0]] + objects[1:]
-    parts = [action] + objects + found.get("place", [])[:1]
-    parts += found.get("time", [])[:1]
-    beat = " ".join(p for p in parts if p)
-    if beat and "action" not in found:
-        beat = ("standing " + beat) if "object" not in found else "looking at " + beat
-    return beat
-
-
-def chinese_to_english(text: str) -> str:
-    """The glossary words of `text` in English, in order (enough to find the character and colours)."""
-    words, position = [], 0
-    keys = sorted(CHINESE_GLOSSARY, key=len, reverse=True)
-    while position < len(text):
-        key = next((k for k in keys if text.startswith(k, position)), None)
-        if key:
-            words.append(CHINESE_GLOSSARY[key][1])
-            position += len(key)
-        else:
-            position += 1
-    return " ".join(words)
 
 
 def arrange_beats(
