@@ -120,7 +120,7 @@ def ask_for_plan(llm: ChatModel, idea: str, count: int, analysis: IdeaAnalysis) 
     return value, result.attempts, ""
 
 
-def rephrase_problem(frame: str, beats: list[str], index: int) -> str | None:
+def rephrase_problem(frame: str, beats: list[str], index: int, earlier: list[str] = ()) -> str | None:
     """Why a small model's frame is not a rephrasing of beat `index`, or None.
 
     Only for compact requests: a large model may restructure the story, while a small one that writes an
@@ -132,4 +132,6 @@ def rephrase_problem(frame: str, beats: list[str], index: int) -> str | None:
         return "drops the idea's event"  # generic padding may be replaced; the idea's own events may not
     if any(similarity(frame, beat) > max(0.6, own) for beat in beats):
         return "another frame's beat"
+    if any(similarity(frame, done) >= 0.5 for done in earlier):  # "lost the scarf" after "losing the scarf"
+        return "near duplicate"
     return None

@@ -252,7 +252,7 @@ def plan_story(
             if problem is None and draft.title and similarity(candidate, draft.title) > 0.6:
                 problem = "repeats the title"
             if problem is None and compact:  # a small model was asked to rephrase the beats in order
-                problem = rephrase_problem(candidate, analysis.beats, index)
+                problem = rephrase_problem(candidate, analysis.beats, index, bases)
             if problem is None:
                 chosen, from_llm, report.frames_from_llm = candidate, True, report.frames_from_llm + 1
             else:

@@ -333,3 +333,13 @@ def test_identity_copied_from_the_idea_with_its_action_is_rejected_and_repeats_a
     text = " ".join(f.prompt for f in story.frames)
     assert text.count("lantern") == 1 and len(story.frames) == 4
     assert_structure(story, 4)
+
+
+def test_small_model_near_duplicate_of_an_earlier_frame_is_rejected():
+    llm = FakeLLM([json.dumps({"title": "A Red Fox and a Crow", "identity_prompt": "fox",
+                               "frames": ["waking up in a warm den at dawn", "losing its scarf in the snow",
+                                          "a crow helps", "lost the scarf in the snow"]})])
+    llm.compact_prompts = True
+    story, report = plan_story(SCARF_IDEA, llm, frames=4)
+    assert story.frames[3].prompt == "returning home happily at sunset, wide shot"
+    assert "frame 4: model text rejected (near duplicate)" in report.notes
