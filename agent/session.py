@@ -309,7 +309,7 @@ class StorySession:
             except StoryError as error:
                 emit(RenderEvent(kind="error", message=str(error)))
                 raise
-        label = "storyboard cards" if self._model_name == STORYBOARD_MODEL else self._model_name
+        label = "storyboard cards" if self._model_name == STORYBOARD_MODEL else generator.model_info.label
         return Reply(text=f"Rendered {len(saver.done)} frame(s) with {label}.", changed=saver.done)
 
     def _record_render(self, frame_id: str, render: FrameRender) -> None:

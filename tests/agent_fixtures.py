@@ -56,7 +56,8 @@ class FakeGenerator:
 
     def __init__(self, name: str = "fake-sdxl", size: int = 32, fail_at: int | None = None):
         self.model_info = type("Info", (), {"name": name, "kind": "sdxl", "is_test_model": True,
-                                            "default_size": (size, size), "recommended_guidance": 5.0})()
+                                            "default_size": (size, size), "recommended_guidance": 5.0,
+                                            "label": f"{name} (test model)"})()
         self.size = size
         self.fail_at = fail_at
         self.calls: list[dict] = []
