@@ -271,10 +271,13 @@ class Recorder:
 @asynccontextmanager
 async def chainlit_context(thread_id: str = "thread-1", user=None):
     """A real WebsocketSession + ChainlitEmitter whose socket writes go to a Recorder (no browser, no server)."""
+    from chainlit.config import FILES_DIRECTORY
     from chainlit.context import ChainlitContext, context_var
     from chainlit.session import WebsocketSession
     from chainlit.user_session import user_sessions
 
+    # A Chainlit server stopping in this folder (the browser test's) deletes .files on shutdown.
+    FILES_DIRECTORY.mkdir(parents=True, exist_ok=True)
     recorder = Recorder()
     session = WebsocketSession(
         id=f"session-{thread_id}",
