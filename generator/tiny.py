@@ -87,6 +87,23 @@ def _tokenizers():
     return tokenizer, tokenizer_2
 
 
+def _components(unet, text_widths: tuple[int, int], seed: int) -> dict:
+    """Everything ``StableDiffusionXLPipeline(**components)`` needs around ``unet``."""
+    encoder_1, encoder_2 = _text_encoders(*text_widths, seed + 10)
+    tokenizer, tokenizer_2 = _tokenizers()
+    return {
+        "unet": unet,
+        "scheduler": _scheduler(),
+        "vae": _vae(seed + 20),
+        "text_encoder": encoder_1,
+        "text_encoder_2": encoder_2,
+        "tokenizer": tokenizer,
+        "tokenizer_2": tokenizer_2,
+        "image_encoder": None,
+        "feature_extractor": None,
+    }
+
+
 def tiny_components(seed: int = 0) -> dict:
     """Components for ``StableDiffusionXLPipeline(**components)``: a ~3M-parameter SDXL look-alike."""
     from diffusers import UNet2DConditionModel
@@ -110,19 +127,7 @@ def tiny_components(seed: int = 0) -> dict:
         cross_attention_dim=2 * text_width,
         norm_num_groups=8,
     ).eval()
-    encoder_1, encoder_2 = _text_encoders(text_width, text_width, seed + 10)
-    tokenizer, tokenizer_2 = _tokenizers()
-    return {
-        "unet": unet,
-        "scheduler": _scheduler(),
-        "vae": _vae(seed + 20),
-        "text_encoder": encoder_1,
-        "text_encoder_2": encoder_2,
-        "tokenizer": tokenizer,
-        "tokenizer_2": tokenizer_2,
-        "image_encoder": None,
-        "feature_extractor": None,
-    }
+    return _components(unet, (text_width, text_width), seed)
 
 
 def full_size_unet_config() -> dict:
@@ -153,16 +158,4 @@ def full_size_components(seed: int = 0) -> dict:
 
     torch.manual_seed(seed)
     unet = UNet2DConditionModel(**full_size_unet_config()).eval()
-    encoder_1, encoder_2 = _text_encoders(768, 1280, seed + 10)
-    tokenizer, tokenizer_2 = _tokenizers()
-    return {
-        "unet": unet,
-        "scheduler": _scheduler(),
-        "vae": _vae(seed + 20),
-        "text_encoder": encoder_1,
-        "text_encoder_2": encoder_2,
-        "tokenizer": tokenizer,
-        "tokenizer_2": tokenizer_2,
-        "image_encoder": None,
-        "feature_extractor": None,
-    }
+    return _components(unet, (768, 1280), seed)

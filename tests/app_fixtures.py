@@ -17,30 +17,13 @@ import zipfile
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Literal
 
 from PIL import Image
-from pydantic import BaseModel, Field
 
+from agent.session import RenderEvent, Reply
 from agent.story import Frame, Story
 from generator.errors import InvalidStoryError
 from generator.settings import GenerationSettings
-
-
-class Reply(BaseModel):
-    text: str
-    changed: list[int] = Field(default_factory=list)
-    to_render: list[int] = Field(default_factory=list)
-    question: str | None = None
-
-
-class RenderEvent(BaseModel):
-    kind: Literal["queued", "frame_started", "step", "frame_done", "cancelled", "error"]
-    frame: int | None = None
-    step: int = 0
-    total_steps: int = 0
-    image_path: Path | None = None
-    message: str = ""
 
 
 class FakeStorySession:
