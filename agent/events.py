@@ -12,7 +12,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from agent.chinese import chinese_clause_beat, chinese_to_english  # noqa: F401 (agent.editor imports it here)
+from agent.chinese import (  # noqa: F401 (agent.editor imports chinese_clause_beat here)
+    chinese_clause_beat,
+    chinese_title,
+    chinese_to_english,
+    read_clause,
+    worn_items,
+)
 from agent.glossary import (
     CHARACTER_NOUNS,
     CLOTHING,
@@ -206,12 +212,19 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
     actions: set[str] = set()
     if language == "zh":
         clauses = [c for s in sentences for c in re.split(r"[，,、]", s) if c.strip()]
-        pairs = [(chinese_clause_beat(c, character), c.strip(" ，,")) for c in clauses]
-        pairs = [(b, c) for b, c in pairs if b]
-        for i in range(1, len(pairs)):  # "它们一起唱歌" → "singing" happens where the last clause was
-            place = re.search(r"\b(?:in|on|at|by|high in) .*$", pairs[i - 1][0])
-            if len(pairs[i][0].split()) < 2 and place:
-                pairs[i] = (f"{pairs[i][0]} {place.group(0)}", pairs[i][1])
+        worn, read, previous = worn_items(idea), [], None
+        for clause in clauses:
+            beat = read_clause(clause, character, worn, previous)
+            if beat.beat:
+                read.append(beat)
+                previous = beat
+        pairs_of = [[(r.beat, r.caption)] for r in read]
+        for i in reversed(range(len(read))):  # a short idea: "找回来" is searching, then getting it back
+            if sum(len(p) for p in pairs_of) >= frame_count:
+                break
+            if read[i].expanded:
+                pairs_of[i] = list(read[i].expanded)
+        pairs = [p for group in pairs_of for p in group]
         events, captions = [b for b, _ in pairs], [c for _, c in pairs]
     elif language == "en":
         chosen = [s for s in sentences if _is_event(s, character)]
@@ -227,7 +240,7 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
     props = _props(english, character, events)
     beats, captions = arrange_beats(events, captions, frame_count, props, idea, character)
     if language == "zh":
-        title = re.split(r"[，,；;：:]", strip_junk(sentences[0]))[0][:40] if sentences else english
+        title = chinese_title(idea, character, [w for w in descriptors.split() if w not in COLOURS])
     else:
         listy = not events or not is_english(with_words)
         title = deterministic_title(strip_junk(sentences[0]) if sentences else english, look, props, listy)

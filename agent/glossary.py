@@ -109,10 +109,32 @@ CHINESE_GLOSSARY: dict[str, tuple[str, str]] = {
     "老虎": ("character", "tiger"), "狮子": ("character", "lion"), "猴子": ("character", "monkey"),
     "大象": ("character", "elephant"), "企鹅": ("character", "penguin"), "老鼠": ("character", "mouse"),
     "奶奶": ("character", "grandmother"), "爷爷": ("character", "grandfather"), "海盗": ("character", "pirate"),
+    "乌鸦": ("character", "crow"), "松鼠": ("character", "squirrel"), "猫头鹰": ("character", "owl"),
+    "鸭子": ("character", "duck"), "青蛙": ("character", "frog"), "乌龟": ("character", "turtle"),
+    "马": ("character", "horse"), "小猪": ("character", "pig"), "猪": ("character", "pig"), "狼": ("character", "wolf"),
+    "鹿": ("character", "deer"), "刺猬": ("character", "hedgehog"), "小兔": ("character", "rabbit"),
+    "羊": ("character", "sheep"), "小羊": ("character", "lamb"), "鸡": ("character", "chicken"),
+    "天鹅": ("character", "swan"), "鹦鹉": ("character", "parrot"), "恐龙": ("character", "dinosaur"),
+    "雪人": ("character", "snowman"), "老奶奶": ("character", "grandmother"), "老爷爷": ("character", "grandfather"),
+    # quantifiers, wearing/holding markers, pronouns (used to reorder "穿红色围巾的小狐狸" → "small fox wearing ...")
+    "一只": ("det", "a"), "一个": ("det", "a"), "一位": ("det", "a"), "一条": ("det", "a"), "一头": ("det", "a"),
+    "穿着": ("wear", "wearing"), "穿": ("wear", "wearing"), "戴着": ("wear", "wearing"), "戴": ("wear", "wearing"),
+    "围着": ("wear", "wearing"), "拿着": ("hold", "holding"), "的": ("of", ""), "小": ("size", "small"),
+    "和": ("with", ""), "跟": ("with", ""), "一起": ("skip", ""), "马上": ("skip", ""), "一种": ("det", "a"),
+    "它们": ("pronoun", ""), "它": ("pronoun", ""), "他": ("pronoun", ""), "她": ("pronoun", ""),
+    # clothing (the identity keeps what the character wears; frames say "the red scarf")
+    "围巾": ("clothing", "scarf"), "帽子": ("clothing", "hat"), "外套": ("clothing", "coat"),
+    "大衣": ("clothing", "coat"), "靴子": ("clothing", "boots"), "雨衣": ("clothing", "raincoat"),
+    "雨靴": ("clothing", "rain boots"), "裙子": ("clothing", "dress"), "披风": ("clothing", "cape"),
+    "斗篷": ("clothing", "cloak"), "书包": ("clothing", "backpack"), "背包": ("clothing", "backpack"),
+    "眼镜": ("clothing", "glasses"), "手套": ("clothing", "mittens"), "毛衣": ("clothing", "sweater"),
+    "鞋子": ("clothing", "shoes"), "领结": ("clothing", "bow tie"), "王冠": ("clothing", "crown"),
     # colours
     "红色": ("colour", "red"), "红": ("colour", "red"), "蓝色": ("colour", "blue"), "蓝": ("colour", "blue"),
     "绿色": ("colour", "green"), "黄色": ("colour", "yellow"), "白色": ("colour", "white"), "白": ("colour", "white"),
     "黑色": ("colour", "black"), "紫色": ("colour", "purple"), "粉色": ("colour", "pink"), "金色": ("colour", "golden"),
+    "橙色": ("colour", "orange"), "灰色": ("colour", "grey"), "棕色": ("colour", "brown"), "绿": ("colour", "green"),
+    "黄": ("colour", "yellow"), "黑": ("colour", "black"), "紫": ("colour", "purple"), "粉红色": ("colour", "pink"),
     # places (with their preposition)
     "森林": ("place", "in a deep forest"), "大海": ("place", "on the open sea"), "海边": ("place", "on a sunny beach"),
     "海": ("place", "by the sea"), "山上": ("place", "on a mountain top"), "山": ("place", "in the mountains"),
@@ -129,7 +151,7 @@ CHINESE_GLOSSARY: dict[str, tuple[str, str]] = {
     "灯笼": ("object", "a glowing lantern"), "钥匙": ("object", "a golden key"), "书": ("object", "an old book"),
     "花": ("object", "a bright flower"), "宝藏": ("object", "a treasure chest"), "地图": ("object", "an old map"),
     "气球": ("object", "a red balloon"), "蛋糕": ("object", "a birthday cake"), "伞": ("object", "an umbrella"),
-    "船": ("object", "a small boat"), "火箭": ("object", "a rocket"), "帽子": ("object", "a hat"),
+    "船": ("object", "a small boat"), "火箭": ("object", "a rocket"),
     "礼物": ("object", "a wrapped gift"), "球": ("object", "a ball"), "风筝": ("object", "a kite"),
     "蝴蝶": ("object", "a butterfly"), "鱼": ("object", "a fish"), "朋友": ("object", "a new friend"),
     # times and weather
@@ -147,4 +169,21 @@ CHINESE_GLOSSARY: dict[str, tuple[str, str]] = {
     "爬": ("action", "climbing"), "看": ("action", "watching"), "打开": ("action", "opening"),
     "送": ("action", "giving"),
     "等": ("action", "waiting for"), "做": ("action", "making"),
+    "放风筝": ("action", "flying a kite"), "堆雪人": ("action", "building a snowman"),
+    "丢了": ("action", "losing"), "丢": ("action", "losing"), "弄丢": ("action", "losing"),
+    "找回来": ("action", "getting back"), "找回": ("action", "getting back"), "拿回": ("action", "getting back"),
+    "找": ("action", "searching for"), "帮": ("action", "helping"), "帮忙": ("action", "helping"),
+    "追": ("action", "chasing"), "捡": ("action", "picking up"), "种": ("action", "planting"),
+    "分享": ("action", "sharing"), "救": ("action", "rescuing"), "抱": ("action", "hugging"),
 }
+
+# Bare verbs after "helping" ("a crow helping search for the scarf").
+CHINESE_BASE_VERBS = {"searching for": "search for", "finding": "find", "getting back": "get back",
+                      "looking for": "look for", "carrying": "carry", "making": "make", "opening": "open",
+                      "climbing": "climb", "picking up": "pick up", "planting": "plant", "rescuing": "rescue"}
+# A verb with a result ("找回来": look for it and get it back) can fill two frames when the idea is short.
+CHINESE_RESULT_VERBS = {"getting back": ("searching for", "{obj}找回来了！"),
+                        "finding": ("searching for", "找到了{obj}！")}
+# The colour an animal is drawn in when the idea does not say ("a black crow").
+USUAL_COLOURS = {"crow": "black", "raven": "black", "swan": "white", "snowman": "white", "panda": "black and white",
+                 "penguin": "black and white", "sheep": "white", "lamb": "white"}

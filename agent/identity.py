@@ -32,6 +32,12 @@ _NOT_ADJECTIVES = {"and", "with", "in", "on", "of", "to", "at", "is", "was", "wh
                    "holding", "carrying", "dressed", "finding", "losing", "having"}
 _SIZES = {"little", "tiny", "small", "baby", "big", "giant", "huge"}
 _SMALL = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "with", "by", "from", "into"}
+_STORY_WORDS = re.compile(r"\b(?:story|stories|tale|tales|legend|adventures?) of\b", re.IGNORECASE)
+# "in a snowy field": a place belongs in the frames, not in the character's description
+_PLACE = re.compile(r"\b(?:in|on|at|by|near|inside)\s+(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}?(?:field|forest|woods|sea|"
+                    r"beach|mountains?|city|village|garden|space|moon|school|home|house|river|lake|desert|castle|"
+                    r"cave|sky|park|library|kitchen|market|meadow|town|jungle|island|ocean|snow|street|room)\b",
+                    re.IGNORECASE)
 _TITLE_SHAPE = re.compile(r"^(?:the\s+)?(?:adventures?|tales?|story|stories|legend|journey|quest|secret|book)\s+of\b",
                           re.IGNORECASE)
 
@@ -172,13 +178,15 @@ def identity_problem(text: str, look: Look, actions: set[str] = frozenset()) -> 
         return "too short"
     if not _mentions(text, look.noun):
         return f"does not name the {look.noun}"
-    if re.search(r"\b\w+'s\b", text) or _TITLE_SHAPE.search(text):
+    if re.search(r"\b\w+'s\b", text) or _TITLE_SHAPE.search(text) or _STORY_WORDS.search(text):
         return "a title, not a description"
     significant = [w for w in words if w.lower() not in _SMALL]
     if significant and sum(w[:1].isupper() for w in significant) > len(significant) / 2:
         return "a title, not a description"
     if actions & {w.lower().strip(",.") for w in words}:
         return "an action, not a description"
+    if _PLACE.search(text):
+        return "a place, not a description"
     missing = sorted(w for w in look.required_words() if not re.search(rf"\b{re.escape(w)}\b", text.lower()))
     if missing:
         return "leaves out " + ", ".join(missing)

@@ -270,16 +270,17 @@ def plan_story(
         if not (_valid_caption(caption, analysis.language) and caption not in captions):
             caption = analysis.captions[index]
             beat = clean_frame(analysis.beats[index], character, analysis.names, identity, previous)
-            if analysis.language == "en" and similarity(bases[-1], beat) < 0.3:
+            if (from_llm or analysis.language == "en") and similarity(bases[-1], beat) < 0.3:
                 caption = caption_for(bases[-1], character)  # the beat's caption would describe another picture
         captions.append(caption)
 
     title = clean_title(draft.title) if draft else ""
     problem = title_problem(title, character, analysis.english) if title else "empty"
-    if problem is None and analysis.language != "zh" and not content_words(title) & (
+    if problem is None and not content_words(title) & (
             content_words(analysis.english) | {character, *(n.lower() for n in analysis.names)}):
         problem = "shares no word with the idea"  # "The Tower of the Golden Chalice" for "dragon"
-    if problem is None and not (_valid_caption(title, analysis.language) and len(title.split()) <= 12):
+    title_language = "en" if analysis.language == "zh" else analysis.language  # an English title for Chinese
+    if problem is None and not (_valid_caption(title, title_language) and len(title.split()) <= 12):
         problem = "junk, wrong language or too long"
     report.title_from_llm = problem is None
     if draft and problem is not None:

@@ -32,7 +32,8 @@ _NOT_NOUNS = {"a", "an", "the", "to", "of", "in", "on", "at", "and", "with", "fo
               "into", "onto", "out", "over", "under", "through", "as", "while", "when", ""}
 _FRAMING_WORDS = ("shot", "close-up", "closeup", "view", "angle", "portrait", "panorama", "framing")
 _LIGHT_WORDS = ("light", "lit", "glow", "sunset", "sunrise", "dawn", "dusk", "night", "shadow", "sunny",
-                "moon", "lamp", "candle", "golden hour", "overcast", "bright", "dark")
+                "moon", "lamp", "candle", "golden hour", "overcast", "bright", "dark", "star", "campfire", "fire",
+                "evening", "midnight", "twilight", "lantern")
 
 
 def strip_junk(text: str) -> str:

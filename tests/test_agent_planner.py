@@ -264,7 +264,7 @@ def test_real_small_model_failures_are_repaired():
         # and its caption says what the picture shows
         ("finding a hidden cave glowing with crystals, close-up",
          "The man is finding a hidden cave glowing with crystals."),
-        ("resting by a warm campfire under the stars, wide shot, soft daylight",
+        ("resting by a warm campfire under the stars, wide shot",  # no daylight under the stars
          "The man is resting by a warm campfire under the stars."),
     ]
     assert "frame 3: model text rejected (another frame's beat)" in report.notes
@@ -343,3 +343,35 @@ def test_small_model_near_duplicate_of_an_earlier_frame_is_rejected():
     story, report = plan_story(SCARF_IDEA, llm, frames=4)
     assert story.frames[3].prompt == "returning home happily at sunset, wide shot"
     assert "frame 4: model text rejected (near duplicate)" in report.notes
+
+
+@pytest.mark.parametrize(("idea", "frames", "identity", "prompts", "title"), [
+    ("一只穿红色围巾的小狐狸在雪地里丢了围巾，一只乌鸦帮它找回来", 3,
+     "a small fox, wearing a red scarf, with bright round eyes",
+     ["losing the red scarf in a snowy field", "a black crow helping search for the red scarf in a snowy field",
+      "getting the red scarf back from the black crow, happy"], "The Small Fox and the Red Scarf"),
+    ("一只戴黄色帽子的小兔子在花园里丢了帽子，一只松鼠帮它找回来", 3,
+     "a young rabbit, wearing a yellow hat, with bright round eyes",
+     ["losing the yellow hat in a blooming garden", "a squirrel helping search for the yellow hat in a blooming garden",
+      "getting the yellow hat back from the squirrel, happy"], "The Rabbit and the Yellow Hat"),
+    ("小男孩穿着蓝色雨衣在公园里放风筝，晚上和爷爷一起看星星。", 2,
+     "a boy about eight years old, with straight blond hair, wearing a blue raincoat",
+     ["flying a kite in a city park", "watching shining stars with a grandfather in a city park at night"],
+     "The Boy and the Grandfather"),
+])
+def test_chinese_ideas_plan_their_events_without_a_model(idea, frames, identity, prompts, title):
+    story, _ = plan_story(idea, None, frames=frames)
+    assert story.identity_prompt == identity and story.title == title
+    assert [f.prompt.split(", wide")[0].split(", full body")[0].split(", close-up")[0] for f in story.frames] == prompts
+    assert all(f.caption != idea for f in story.frames)
+    for frame in story.frames:  # no daylight added to a night or starry frame
+        assert not ("stars" in frame.prompt and "daylight" in frame.prompt)
+
+
+def test_a_story_title_or_a_place_is_no_identity():
+    from agent.identity import Look, identity_problem
+    look = Look(noun="fox", clothing=["red scarf"])
+    assert identity_problem("a story of a red fox in a snowy field, red scarf", look) == "a title, not a description"
+    assert identity_problem("a small red fox wearing a red scarf in a snowy field", look) == \
+        "a place, not a description"
+    assert identity_problem("a small red fox wearing a red scarf", look) is None
