@@ -205,6 +205,11 @@ def title_problem(title: str, character: str, idea_english: str) -> str | None:
         return "one word"
     if re.search(r"\b(?:story idea|idea|title|character|json)\b", title, re.IGNORECASE):
         return "an echo of the request"
+    title_words = re.findall(r"[a-z']+", title.lower())
+    idea_words = re.findall(r"[a-z']+", idea_english.lower())
+    if (3 <= len(title_words) < len(idea_words) and idea_words[: len(title_words)] == title_words
+            and re.fullmatch(r"[a-z]{3,}s", title_words[-1])):
+        return "the idea's first words, cut off after a verb"
     for word in re.findall(r"[a-z]+", title.lower()):
         singular = word[:-1] if word.endswith("s") and word[:-1] in CHARACTER_NOUNS else word
         if singular in CHARACTER_NOUNS and singular != character and not _mentions(idea_english, singular):

@@ -87,3 +87,12 @@ def test_the_characters_own_verbs_become_gerunds():
     analysis = analyse_idea("A lonely lighthouse keeper named Ada finds a message. The message asks for help.", 2)
     assert analysis.beats == ["finding a message", "The message asks for help"]  # only the character's verbs
     assert analysis.actions == {"finds"}
+
+
+def test_title_that_is_the_idea_cut_after_its_verb_is_rejected():
+    from agent.identity import title_problem
+
+    idea = "a small red fox finds a glowing lantern in the forest and follows its light home"
+    assert title_problem("A small red fox finds", "fox", idea) == "the idea's first words, cut off after a verb"
+    assert title_problem("A Small Red Fox Finds a Glowing Lantern", "fox", idea) is None
+    assert title_problem("The Lantern in the Woods", "fox", idea) is None
