@@ -26,8 +26,10 @@ $(STAMP): pyproject.toml scripts/build_llama_wheel.sh
 .env:
 	$(PY) scripts/init_env.py
 
+# Debian packages for the tests: chromium (browser test) and a CJK font (Chinese captions in PDFs and pages).
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@test -x /usr/bin/chromium -a -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
 
 run: setup
 	$(VENV)/bin/chainlit run app.py --headless --host $(HOST) --port $(PORT)

@@ -13,13 +13,22 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 LAYOUTS = ("grid", "row", "column")
-_FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+# Fonts that also draw Chinese/Japanese come first (Debian: fonts-wqy-microhei, installed by `make test`).
+CJK_FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+                  "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+                  "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+_FONT_PATHS = (*CJK_FONT_PATHS, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
 
 
 def unicode_font_path() -> Path | None:
-    """A TrueType font with wide Latin coverage when the system has one (DejaVu Sans, Liberation Sans)."""
+    """A TrueType font with the widest coverage the system has: a CJK font, else DejaVu or Liberation Sans."""
     return next((Path(p) for p in _FONT_PATHS if Path(p).is_file()), None)
+
+
+def has_cjk_font() -> bool:
+    path = unicode_font_path()
+    return path is not None and str(path) in CJK_FONT_PATHS
 
 
 def load_font(size: int) -> ImageFont.ImageFont:
@@ -33,8 +42,8 @@ def load_font(size: int) -> ImageFont.ImageFont:
 
 
 def drawable(text: str, fallback: str) -> str:
-    """`text` when the bundled fonts can draw it, else `fallback` (no CJK font is assumed present)."""
-    return text if all(ord(ch) < 0x2E80 for ch in text) else fallback
+    """`text` when the system's fonts can draw it, else `fallback` (CJK text needs a CJK font)."""
+    return text if has_cjk_font() or all(ord(ch) < 0x2E80 for ch in text) else fallback
 
 
 def _panel(image: Image.Image, caption: str, width: int, font, caption_lines: int = 3) -> Image.Image:

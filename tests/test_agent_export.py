@@ -111,3 +111,16 @@ def test_importing_the_agent_loads_no_model_and_no_ui():
             "heavy = {'chainlit', 'llama_cpp', 'torch', 'diffusers'} & set(sys.modules); "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
+
+
+def test_chinese_captions_reach_the_pdf_when_a_cjk_font_exists(tmp_path):
+    from agent.pages import has_cjk_font
+
+    planned, _ = plan_story("一只穿红色围巾的小狐狸在雪地里丢了围巾，一只乌鸦帮它找回来", None, frames=3)
+    chinese = planned.frames[0].caption
+    assert any(ord(ch) >= 0x4E00 for ch in chinese)
+    (pdf,) = export_story(planned, images(tmp_path, 3), "pdf", tmp_path / "out")
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    # `make test` installs Debian's fonts-wqy-microhei; without any CJK font the English prompt stands in.
+    expected = chinese if has_cjk_font() else planned.frames[0].prompt
+    assert expected.replace(" ", "")[:8] in text.replace(" ", "").replace("\n", "")
