@@ -6,7 +6,7 @@
                        A 3-8B instruct model plans far better, e.g. Qwen2.5-3B-Instruct-Q4_K_M.gguf or
                        Llama-3.2-3B-Instruct-Q4_K_M.gguf (see README).
     STORY_LLM_CTX      context length in tokens (default 4096, enough for every prompt in prompts/)
-    STORY_LLM_THREADS  CPU threads for llama.cpp (default: all cores)
+    STORY_LLM_THREADS  CPU threads for llama.cpp (default: llama-cpp-python's own choice, about half the cores)
     STORY_LLM_GPU_LAYERS  layers offloaded to a GPU build of llama.cpp (default 0)
     STORY_IMAGE_MODEL  empty = storyboard cards; "tiny" = random-weight test model; an SDXL folder or hub id
     STORY_DATA_DIR     where stories are saved (default ./stories)
@@ -37,7 +37,7 @@ class AgentConfig(BaseModel):
 
     llm_gguf: str = Field("", description="GGUF path; empty = embedded SmolLM2-135M")
     llm_context: int = Field(4096, ge=512, le=131072)
-    llm_threads: int = Field(0, ge=0, description="0 = every core")
+    llm_threads: int = Field(0, ge=0, description="0 = llama-cpp-python's default")
     llm_gpu_layers: int = Field(0, ge=-1)
     image_model: str = Field("", description="empty = storyboard cards")
     data_dir: Path = Path("stories")

@@ -109,12 +109,8 @@ def _jobs(args):
 
 
 def render_job(generator, identity, frames, settings, seeds, out: Path) -> RenderManifest:
-    from generator.engine import plan_layouts
-
     out.mkdir(parents=True, exist_ok=True)
-    _, windows = plan_layouts(
-        generator.pipe.tokenizer, identity.strip(), [f.strip() for f in frames], settings.window_length
-    )
+    _, windows = generator.layouts(identity, frames, settings)
     images = generator.render(
         identity, frames, settings, seeds=seeds, on_frame=lambda i, _: log.info("frame %d/%d done", i + 1, len(frames))
     )
