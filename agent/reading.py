@@ -1,0 +1,469 @@
+"""Reading an English idea with a dependency parser: who the story is about, what happens, and where.
+
+`read_idea("A girl finds a stray kitten in the rain, dries it with a towel, and lets it sleep on her pillow")`
+gives the character ("girl"), and one `Event` per clause, in order, with every pronoun replaced by what it
+refers to ("letting the stray kitten sleep on her pillow"), the actor of each clause (the main character, or
+"the dolphin" in "...and it guides him home"), and the places and things of the idea's world, which
+`expand_events` uses to add beats when a person asks for more frames than the idea has events.
+
+The parse is spaCy's `en_core_web_sm`. A clause is parsed again on its own, with its subject in front
+("flies over the whole town" → "The kite flies over the whole town"), because the small model reads verbs in
+long coordinated sentences as nouns. Frames are in the 1Prompt1Story form (a gerund phrase without the
+character); captions are full sentences for the reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agent import nlp
+
+# Nouns that frame a story rather than star in it: "the journey of X", "a week in the life of X".
+FRAMING_NOUNS = {"story", "tale", "journey", "adventure", "legend", "fable", "saga", "ballad", "diary", "quest",
+                 "life", "day", "week", "month", "year", "summer", "winter", "spring", "autumn", "night",
+                 "history", "account", "memoir", "book", "chronicle", "picture", "comic", "odyssey"}
+# Time spans a framing noun gives, and the moments an idea without events is shown at.
+TIME_SPANS = {
+    "day": ["in the early morning", "at midday", "in the late afternoon", "in the evening", "at night"],
+    "week": ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "on Saturday", "on Sunday"],
+    "year": ["in spring", "in summer", "in autumn", "in winter"],
+    "summer": ["in early summer", "on a hot midsummer day", "at the end of summer"],
+    "winter": ["on the first snowy day", "in the middle of winter", "as winter ends"],
+    "night": ["at dusk", "at midnight", "just before dawn"],
+}
+CONNECTIVES = {"then", "finally", "eventually", "later", "soon", "next", "also", "afterwards", "so", "and", "but"}
+CLAUSE_BREAKS = {"and", "but", "then", ",", ";", "while", "so"}
+PERSON_PRONOUNS = {"he", "him", "she", "her", "they", "them", "it"}
+MAKING_VERBS = {"grow", "build", "make", "bake", "paint", "draw", "write", "knit", "sew", "plant", "cook", "create",
+                "craft", "carve", "design", "compose", "sculpt"}
+NOTICING_VERBS = {"spot", "find", "see", "notice", "discover", "meet"}
+# How a character reaches a place, by the preposition the idea used: "in the snow" → "walking through the snow".
+PLACE_ARRIVALS = {"through": ("head", "into"), "across": ("head", "into"), "to": ("set", "out for"),
+                  "into": ("head", "for"), "toward": ("head", "toward"), "towards": ("head", "toward")}
+TIME_WORDS = {"morning", "afternoon", "evening", "night", "day", "week", "month", "year", "spring", "summer",
+              "autumn", "fall", "winter", "end", "beginning", "start", "middle", "time", "moment", "while", "dawn",
+              "dusk", "midnight", "noon", "sunrise", "sunset", "hour", "minute", "season"}
+PLACE_PREPOSITIONS = {"in", "on", "at", "through", "across", "into", "to", "over", "near", "under", "inside", "along",
+                      "around", "onto", "toward", "towards", "by"}
+
+
+@dataclass
+class Event:
+    """One thing that happens: `actor` ("" = the main character) does `verb` (a lemma) + `rest`."""
+
+    verb: str
+    rest: str
+    actor: str = ""
+    passive: bool = False
+    wish: str = ""  # "see the sunrise just once" for "wants to see the sunrise just once"
+    new_object: str = ""  # "a stray kitten" for "finds a stray kitten in the rain"
+
+    def frame(self) -> str:
+        if not self.verb:  # a moment, not an action: "the lonely snowman on Monday"
+            return self.rest
+        verb = f"being {nlp.participle(self.verb)}" if self.passive else nlp.gerund(self.verb)
+        return " ".join(p for p in (self.actor, verb, self.rest) if p)
+
+    def caption(self, subject: str) -> str:
+        who = self.actor or subject
+        if not self.verb:
+            return f"Here is {self.rest}."
+        verb = f"is {nlp.participle(self.verb)}" if self.passive else nlp.third_person(self.verb)
+        text = " ".join(p for p in (who, verb, self.rest) if p)
+        return text[:1].upper() + text[1:] + "."
+
+
+@dataclass
+class IdeaReading:
+    """What the parser found in an idea (all English)."""
+
+    character: str  # the main character's noun, compounds kept: "lighthouse keeper"
+    adjectives: list[str] = field(default_factory=list)  # "old", "red"
+    name: str = ""  # "Pepper" in "my dog Pepper"
+    clothing: list[str] = field(default_factory=list)  # "yellow raincoat" (from "in a yellow raincoat")
+    features: list[str] = field(default_factory=list)  # "a broken wing" (from "with a broken wing")
+    events: list[Event] = field(default_factory=list)
+    places: list[tuple[str, str]] = field(default_factory=list)  # ("on", "the busy street")
+    things: list[str] = field(default_factory=list)  # other characters and objects: "the stray kitten"
+    span: str = ""  # "week" for "a week in the life of ..."
+    gender: str = "it"  # how the idea refers to the main character: "she", "he" or "it"
+
+    @property
+    def subject(self) -> str:
+        """How a caption names the main character: "Pepper", "the old fisherman"."""
+        return self.name or f"the {' '.join([*self.adjectives, self.character])}"
+
+
+def _phrase(token, *, definite: bool = False) -> str:
+    """The noun phrase of `token` without relative clauses or prepositional tails ("a stray kitten")."""
+    words = list(token.doc[token.left_edge.i:token.i + 1])
+    if words and words[0].dep_ == "det" and definite:
+        words = words[1:]
+    text = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in words).replace(" 's", "'s")
+    if definite and not any(t.dep_ == "poss" for t in words) and token.pos_ != "PROPN":
+        text = "the " + text
+    return text
+
+
+def _unwrap(token):
+    """Follow framing nouns to the one they frame: "tale" → "of" → "kite"; returns (noun, span word)."""
+    span = ""
+    seen = 0
+    while token is not None and token.lemma_.lower() in FRAMING_NOUNS and seen < 4:
+        seen += 1
+        if token.lemma_.lower() in TIME_SPANS and not span:
+            span = token.lemma_.lower()
+        inner = None
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "about", "in"):
+                inner = next((t for t in prep.children if t.dep_ == "pobj"), None)
+                if inner is not None and (prep.lower_ != "in" or inner.lemma_.lower() in FRAMING_NOUNS):
+                    break
+                inner = None
+        if inner is None:
+            break
+        token = inner
+    return token, span
+
+
+def _main_character(sentence):
+    """(noun token, name, time span) of the sentence's main character."""
+    root = sentence.root
+    if root.pos_ in ("NOUN", "PROPN"):
+        candidate = root
+    else:  # the earliest subject: "a red fox loses its scarf, a crow helps" is about the fox
+        candidate = next((t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ != "PRON"
+                          and t.tag_ not in ("WDT", "WP")), None)
+        if candidate is None:
+            candidate = next((t for t in root.children if t.dep_ in ("attr", "dobj")), None)
+    if candidate is None or candidate.pos_ == "PRON":
+        candidate = next((t for t in sentence if t.pos_ in ("NOUN", "PROPN")), None)
+        if candidate is None:
+            return None, "", ""
+    candidate, span = _unwrap(candidate)
+    name = ""
+    if candidate.pos_ == "PROPN":
+        noun = next((t for t in candidate.children if t.dep_ in ("compound", "appos") and t.pos_ == "NOUN"), None)
+        if noun is not None:
+            name, candidate = candidate.text, noun
+    else:
+        proper = next((t for t in candidate.children if t.dep_ in ("appos", "compound") and t.pos_ == "PROPN"),
+                      None)
+        named = next((t for t in candidate.children if t.dep_ == "acl" and t.lemma_ in ("name", "call")), None)
+        if named is not None:
+            proper = next((t for t in named.subtree if t.pos_ == "PROPN"), proper)
+        name = proper.text if proper is not None else ""
+    return candidate, name, span
+
+
+def _look(noun, reading: IdeaReading) -> None:
+    """Adjectives, compounds, clothing ("in a yellow raincoat", "wearing ...") and features ("with ...")."""
+    compounds = [t.lower_ for t in noun.lefts if t.dep_ == "compound" and t.pos_ == "NOUN"]
+    reading.character = " ".join([*compounds, noun.lemma_.lower()])
+    reading.adjectives = [t.lower_ for t in noun.lefts if t.dep_ in ("amod", "nmod") and t.pos_ in ("ADJ", "NOUN")
+                          and t.lower_ not in compounds]
+    for child in noun.rights:
+        if child.dep_ == "prep" and child.lower_ in ("in", "with"):
+            obj = next((t for t in child.children if t.dep_ == "pobj"), None)
+            if obj is not None:
+                phrase = " ".join(t.lower_ for t in obj.lefts if t.dep_ in ("amod", "compound")) + " " + obj.lower_
+                (reading.clothing if child.lower_ == "in" else reading.features).append(phrase.strip())
+        elif child.dep_ == "acl" and child.lemma_ == "wear":
+            obj = next((t for t in child.children if t.dep_ == "dobj"), None)
+            if obj is not None:
+                reading.clothing.append(" ".join(t.lower_ for t in obj.subtree if t.dep_ != "det"))
+
+
+def _segments(sentence) -> list[list]:
+    """The sentence cut into clause candidates at coordinators, commas and relative pronouns."""
+    parts: list[list] = [[]]
+    for token in sentence:
+        relative = token.tag_ in ("WDT", "WP") and token.i > sentence.start and token.nbor(-1).pos_ in ("NOUN", "PROPN")
+        if token.lower_ in CLAUSE_BREAKS and token.dep_ in ("cc", "punct", "advmod", "mark") or relative:
+            parts.append([])
+            if relative:
+                parts[-1].append(token)
+            continue
+        if token.is_punct and token.i == sentence.end - 1:
+            continue
+        parts[-1].append(token)
+    return [p for p in parts if p]
+
+
+@dataclass
+class _Clause:
+    doc: object  # the clause parsed on its own
+    verb: object  # its main verb token
+    subject_given: bool  # the clause had its own subject
+
+
+def _as_clause(tokens, subject: str) -> _Clause | None:
+    """Parse a segment as a clause, with `subject` in front when it has none; None when it has no verb."""
+    text = " ".join(t.text for t in tokens).replace(" 's", "'s").replace(" n't", "n't")
+    words = [t for t in tokens if t.lower_ not in CONNECTIVES or t.dep_ not in ("advmod", "cc")]
+    if not words:
+        return None
+    first = words[0]
+    own_subject = first.tag_ in ("WDT", "WP") or first.pos_ in ("DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM")
+    if first.tag_ in ("WDT", "WP"):
+        text = text.split(" ", 1)[1] if " " in text else ""
+        own_subject = False
+    elif own_subject:
+        doc = nlp.parse(text)
+        root = doc[:].root
+        if root.pos_ in ("VERB", "AUX") and any(t.dep_ in ("nsubj", "nsubjpass") for t in root.children):
+            return _Clause(doc, root, True)
+        own_subject = False
+    for t in words:
+        if t.lower_ in CONNECTIVES and t.i == tokens[0].i:
+            text = text.split(" ", 1)[1] if " " in text else ""
+    doc = nlp.parse(f"{subject} {text}")
+    root = doc[:].root
+    if root.pos_ not in ("VERB", "AUX") or root.i < len(subject.split()):
+        return None
+    return _Clause(doc, root, False)
+
+
+class _Referents:
+    """What pronouns can point to: the main character and the things introduced so far, newest last."""
+
+    def __init__(self, reading: IdeaReading, gender: str):
+        self.reading = reading
+        self.gender = gender  # "he", "she" or "it": how the idea refers to the main character
+        self.things: list[str] = []  # definite noun phrases ("the stray kitten")
+
+    def promote(self, phrase: str) -> None:
+        """`phrase` was just mentioned: it is now the likeliest referent."""
+        self.things = [t for t in self.things if t != phrase] + [phrase]
+
+    def resolve(self, pronoun: str) -> str | None:
+        """The noun phrase for a personal pronoun, None for the main character."""
+        lower = pronoun.lower()
+        personal = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she"}
+        if lower in personal:
+            return None if personal[lower] == self.gender or self.gender == "it" else (
+                self.things[-1] if self.things else None)
+        # it / its / they / them / their
+        if self.gender == "it" and not self.things:
+            return None
+        return self.things[-1] if self.things else None
+
+
+def _gender(doc, character: str) -> str:
+    for token in doc:
+        if token.lower_ in ("she", "her", "hers", "herself"):
+            return "she"
+        if token.lower_ in ("he", "him", "his", "himself"):
+            return "he"
+    return "it"
+
+
+def _note_noun(token, reading: IdeaReading, refs: _Referents) -> None:
+    """Record a noun of a clause as a place ("in the backyard"), or as a thing pronouns may point to: a direct
+    object goes on top ("dries it with a towel": a later "it" is still the kitten), a noun after a
+    preposition underneath."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.lemma_.lower() == reading.character.split()[-1]:
+        return
+    phrase = _phrase(token, definite=True)
+    prep = token.head if token.dep_ == "pobj" else None
+    if prep is not None:
+        if token.lemma_.lower() in TIME_WORDS or any(t.dep_ == "poss" for t in token.lefts):
+            return
+        describes = prep.head.tag_ == "VBN" and prep.head.dep_ in ("acl", "advcl")  # "a dolphin tangled in a net"
+        if prep.lower_ in PLACE_PREPOSITIONS and not describes:
+            if all(phrase != p for _, p in reading.places):
+                reading.places.append((prep.lower_, phrase))
+            return
+        if phrase not in refs.things:
+            refs.things.insert(0, phrase)
+        return
+    if token.dep_ in ("dobj", "npadvmod", "attr", "oprd", "nsubj", "nsubjpass", "conj"):
+        refs.promote(phrase)
+        if phrase not in reading.things:
+            reading.things.append(phrase)
+
+
+def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
+    doc, verb = clause.doc, clause.verb
+    actor = ""
+    subject = next((t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if clause.subject_given and subject is not None:
+        if subject.pos_ == "PRON":
+            resolved = refs.resolve(subject.text) if subject.lower_ not in ("i", "we", "you") else None
+            actor = resolved or ""
+        elif subject.lemma_.lower() != reading.character.split()[-1] and subject.text != reading.name:
+            actor = _phrase(subject)
+            refs.promote(_phrase(subject, definite=True))
+            reading.things.append(_phrase(subject, definite=True))
+    passive = any(t.dep_ == "auxpass" for t in verb.children)
+    lemma = verb.lemma_.lower()
+    particles = [t for t in verb.children if t.dep_ == "prt" and t.i == verb.i + 1]
+    if particles:
+        lemma += " " + particles[0].lower_
+    start = verb.i + 1 + len(particles)
+    words: list[str] = []
+    for token in doc[start:]:
+        if token.is_punct and token.i == len(doc) - 1:
+            continue
+        if token.pos_ == "PRON" and token.lower_ in PERSON_PRONOUNS | {"its", "their", "his", "hers"}:
+            target = refs.resolve(token.text)
+            possessive = token.tag_ == "PRP$" or token.dep_ == "poss"
+            acting_main = not actor
+            if target is None:  # the main character
+                if possessive and acting_main:
+                    words.append(token.lower_)  # "losing its scarf": its = the frame's own actor
+                elif possessive:
+                    words.append(f"{reading.subject}'s")
+                else:
+                    words.append(reading.subject if not acting_main else "itself" if refs.gender == "it"
+                                 else "herself" if refs.gender == "she" else "himself")
+            else:
+                words.append(f"{target}'s" if possessive else target)
+                refs.promote(target)
+            continue
+        if token.lower_ in ("my", "our"):
+            words.append("the")
+            continue
+        words.append(token.text)
+        _note_noun(token, reading, refs)
+    rest = " ".join(words).replace(" 's", "'s").replace(" n't", "n't").replace(" ,", ",")
+    wish = ""
+    xcomp = next((t for t in verb.children if t.dep_ == "xcomp" and t.pos_ == "VERB"), None)
+    if xcomp is not None and any(t.lower_ == "to" for t in xcomp.children):
+        tail = f" {rest}".split(" to ", 1)
+        wish = tail[1] if len(tail) == 2 else ""
+    obj = next((t for t in verb.children if t.dep_ in ("dobj", "npadvmod") and t.pos_ == "NOUN"
+                and any(d.lower_ in ("a", "an") for d in t.lefts)), None)
+    new_object = _phrase(obj) if obj is not None else ""
+    return Event(verb=lemma, rest=rest, actor=actor, passive=passive, wish=wish, new_object=new_object)
+
+
+def read_idea(text: str) -> IdeaReading:
+    """Parse an English idea into its main character, events, places and things."""
+    doc = nlp.parse(text)
+    sentences = list(doc.sents)
+    noun, name, span = None, "", ""
+    for sentence in sentences:
+        noun, name, span = _main_character(sentence)
+        if noun is not None:
+            break
+    reading = IdeaReading(character=noun.lemma_.lower() if noun is not None else "traveler", name=name, span=span)
+    if noun is not None:
+        _look(noun, reading)
+    reading.gender = _gender(doc, reading.character)
+    refs = _Referents(reading, reading.gender)
+    subject = {"she": "She", "he": "He"}.get(refs.gender, "It")  # a pronoun keeps "sails" a verb
+    for sentence in sentences:
+        for segment in _segments(sentence):
+            if noun is not None and noun.i in {t.i for t in segment} and not any(
+                    t.pos_ in ("VERB", "AUX") and t.i > noun.i for t in segment):
+                continue  # "The tale of a red kite": the framing, no event
+            clause = _as_clause(segment, subject)
+            if clause is None:
+                if reading.events and segment:  # "red, yellow and blue balloons": part of the last event
+                    reading.events[-1].rest += ", " + " ".join(t.text for t in segment)
+                continue
+            reading.events.append(_event(clause, reading, refs))
+    return reading
+
+
+def expand_events(reading: IdeaReading, count: int) -> list[Event]:
+    """Exactly `count` events: the idea's own, grouped when there are too many, or extended from the idea's
+    own world when there are too few (a wish comes true, the first place is reached, the last moment is
+    held, the time span passes), never from a list of unrelated scenes."""
+    events = list(reading.events)
+    if len(events) >= count:
+        bounds = [round(i * len(events) / count) for i in range(count + 1)]
+        grouped = []
+        for i in range(count):
+            part = events[bounds[i]:bounds[i + 1]]
+            first = part[0]
+            extra = " and ".join(e.frame() for e in part[1:])
+            grouped.append(Event(first.verb, " ".join(p for p in (first.rest, "and " + extra if extra else "") if p),
+                                 first.actor, first.passive))
+        return grouped
+    # 1. a wish comes true right after it is made ("wanting to see the sunrise" → "seeing the sunrise")
+    for index in reversed(range(len(events))):
+        wish = events[index].wish
+        if len(events) < count and wish and not events[index].actor:
+            verb, _, rest = wish.partition(" ")
+            events.insert(index + 1, Event(nlp.parse(f"to {verb}")[1].lemma_.lower(), rest))
+    # 2. a made thing is admired when it is done ("growing a garden" → "admiring the grown garden")
+    made = next((e for e in reversed(events) if e.verb in MAKING_VERBS and e.new_object and not e.actor), None)
+    if len(events) < count and made is not None:
+        noun = made.new_object.split(" ", 1)[1]
+        events.insert(events.index(made) + 1, Event("admire", f"the {nlp.participle(made.verb)} {noun}"))
+    # 3. a new thing is noticed before the first thing done with it ("spotting a stray kitten")
+    first = next((i for i, e in enumerate(events) if not e.actor and e.new_object
+                  and e.verb not in NOTICING_VERBS | MAKING_VERBS), None)
+    if len(events) < count and first is not None:
+        events.insert(first, Event("spot", events[first].new_object))
+    # 4. the last moment, held after it happens
+    last = events[-1] if events else None
+    if len(events) < count and last is not None and not last.passive and last.verb not in ("admire", ""):
+        events.append(Event("look", f"back happily after {last.frame()}") if not last.actor
+                      else Event("look", f"at {'the ' + last.actor.split(' ', 1)[1] if last.actor.startswith(('a ', 'an ')) else last.actor} one last time"))
+    # 5. the places of the idea, reached in turn, the first one before anything happens
+    for k, (prep, place) in enumerate(reading.places):
+        if len(events) >= count:
+            break
+        verb, how = PLACE_ARRIVALS.get(prep, ("arrive", prep if prep in ("in", "on", "at") else "at"))
+        events.insert(0 if k == 0 else len(events) - 1, Event(verb, f"{how} {place}"))
+    # 6. the time span the idea names (a day by default), the character at successive moments
+    moments = TIME_SPANS.get(reading.span or "day")
+    description = " ".join([*reading.adjectives, reading.character])
+    for k in range(count - len(events)):
+        again = " again" if k >= len(moments) else ""
+        events.append(Event("", f"the {description} {moments[k % len(moments)]}{again}"))
+    return events[:count]
+
+
+def title_for(reading: IdeaReading) -> str:
+    """"The Old Fisherman and the Dolphin", "Pepper and the Treasure Map", "The Lonely Snowman"."""
+    small = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "with"}
+    head = reading.name or "the " + " ".join([*reading.adjectives[:2], reading.character])
+    thing = next((t for t in reading.things if len(t.split()) <= 4 and "'" not in t
+                  and t.split()[0] not in ("its", "his", "her", "their")), "")
+    text = f"{head} and {thing}" if thing else head
+    words = text.replace("'s", "\u2019s").split()
+    return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def clause_frame(text: str, character: str) -> str | None:
+    """A described scene as a frame: "she feeds the pigeons in the square" → "feeding the pigeons in the
+    square", "she should be holding a trophy" → "holding a trophy"; None when `text` has no verb."""
+    doc = nlp.parse(text)
+    if not len(doc):
+        return None
+    root = doc[:].root
+    if root.pos_ not in ("VERB", "AUX") or root.lemma_.lower() in ("make", "let", "want", "need", "change"):
+        return None
+    reading = IdeaReading(character=character)
+    refs = _Referents(reading, _gender(doc, character))
+    subject = next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.lower_ in ("you", "i", "we"):
+        return None
+    if subject is None and root.tag_ not in ("VBG", "VBN") and root.i != 0:
+        return None
+    event = _event(_Clause(doc, root, subject is not None), reading, refs)
+    if event.verb == "be" and not event.rest:
+        return None
+    return event.frame()
+
+
+PERSON_SUFFIXES = ("man", "woman", "er", "ist", "or", "ess", "ian", "ant", "ent")
+
+
+def character_kind(reading: IdeaReading, gender: str, people: set[str], animals: set[str],
+                   others: set[str] = frozenset()) -> str:
+    """"person", "animal" or "" (a thing): the tables first, then how the idea refers to it ("she")."""
+    head = reading.character.split()[-1]
+    if head in people:
+        return "person"
+    if head in animals:
+        return "animal"
+    if head in others:
+        return ""
+    if gender in ("he", "she") or head.endswith(PERSON_SUFFIXES) and len(head) > 5:
+        return "person"
+    return ""

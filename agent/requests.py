@@ -1,0 +1,617 @@
+"""Revision requests in ordinary words, read with a dependency parser into typed edit operations.
+
+"make the seagull blue", "add a scene where she feeds the pigeons", "can you make frame 3 more dramatic?",
+"delete the last two frames", "put frame 5 first", "call the story Flour and Fire", "never mind" — each
+becomes operations from `agent.edits`, a question (ambiguous or impossible, nothing changes), or None when the
+parser cannot tell (then a capable LLM, if configured, gets the message).
+
+English goes through spaCy (`agent.nlp`); Chinese through jieba and CC-CEDICT (`agent.chinese_requests`).
+The words that matter live in the tables below: which verbs mean which operation, how a setting word
+attaches to a frame ("night" → "at night"), what a mood becomes in a prompt. The request's own words
+("don't like", "should", "can you", "feels") never reach a prompt: only the parsed content does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agent import edits, nlp
+from agent.glossary import COLOUR_WORDS
+from agent.styles import STYLE_PRESETS
+
+FRAME_NOUNS = {"frame", "picture", "panel", "image", "scene", "shot", "page", "illustration", "one", "drawing"}
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve"]
+ORDINAL_WORDS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                 "tenth", "eleventh", "twelfth"]
+ALL_WORDS = {"all", "every", "each", "whole"}
+START_WORDS = {"start", "beginning", "front", "first", "top"}
+END_WORDS = {"end", "last", "bottom", "finish"}
+
+# Which verb (lemma) asks for which operation; the arguments are read from the parse.
+UNDO_PHRASES = ("never mind", "nevermind", "go back", "take that back", "take it back", "scratch that",
+                "revert", "undo", "cancel that", "put it back", "as it was", "change it back")
+REDO_PHRASES = ("redo", "do that again", "bring it back", "bring that back", "put it back again")
+REMOVE_VERBS = {"remove", "delete", "drop", "cut", "erase", "lose", "skip", "ditch", "trash", "get rid"}
+ADD_VERBS = {"add", "insert", "include", "append", "put in", "create"}
+MOVE_VERBS = {"move", "put", "place", "shift", "make"}
+SWAP_VERBS = {"swap", "switch", "exchange", "trade", "flip"}
+RENAME_VERBS = {"call", "name", "rename", "title"}
+REROLL_VERBS = {"reroll", "re-roll", "redraw", "regenerate", "redo", "retry", "try", "render"}
+LOCK_VERBS = {"lock", "keep", "freeze", "pin"}
+UNLOCK_VERBS = {"unlock", "unfreeze", "unpin"}
+WEAR_VERBS = {"wear", "put on", "dress", "have", "hold", "carry"}
+CHANGE_VERBS = {"make", "change", "turn", "set", "switch", "give", "paint", "color", "colour", "be", "become",
+                "show", "want", "need", "let", "should"}
+
+# Styles by the words people use for them.
+STYLE_WORDS = {**{name: name for name in STYLE_PRESETS if name != "none"},
+               "watercolor": "storybook", "watercolour": "storybook", "storybook": "storybook",
+               "comics": "comic", "cartoon": "comic", "manga": "anime", "photograph": "photo",
+               "photographic": "photo", "realistic": "photo", "photorealistic": "photo", "oil": "painting",
+               "pencil": "sketch", "drawing": "sketch", "8-bit": "pixel", "16-bit": "pixel", "pixar": "3d",
+               "clay": "3d", "claymation": "3d"}
+# A setting word and the preposition that attaches it to a frame: "night" → "at night".
+SETTING_PREPOSITIONS = {
+    "at": {"night", "dawn", "dusk", "sunset", "sunrise", "midnight", "noon", "twilight", "daybreak"},
+    "in": {"winter", "summer", "spring", "autumn", "fall", "morning", "evening", "afternoon", "fog", "mist"},
+    "in the": {"rain", "snow", "storm", "wind", "sun", "sunshine", "dark", "moonlight", "thunderstorm",
+               "snowstorm", "blizzard", "rainstorm", "dusk light"},
+}
+WEATHER_VERBS = {"rain": "in the rain", "snow": "in the snow", "storm": "in a storm", "hail": "in the hail"}
+# Moods: the words that ask for one, and what it becomes in a prompt.
+MOODS = {
+    "happy": ({"happy", "happier", "cheer", "cheerful", "joyful", "joy", "bright", "brighter", "fun", "upbeat",
+               "lighter", "sunnier", "sunny", "glad", "smile", "smiling"}, "happy and smiling, bright cheerful light"),
+    "sad": ({"sad", "sadder", "gloomy", "melancholy", "somber", "sombre", "cry", "crying"},
+            "sad and quiet, soft muted light"),
+    "dramatic": ({"dramatic", "epic", "intense", "tense", "exciting", "action"},
+                 "dramatic moment, dynamic pose, strong contrast lighting"),
+    "scary": ({"scary", "scarier", "spooky", "creepy", "dark", "darker", "eerie", "frightening"},
+              "eerie mood, deep shadows"),
+    "calm": ({"calm", "calmer", "peaceful", "quiet", "quieter", "cozy", "cosy", "gentle", "relaxed"},
+             "calm and peaceful, soft warm light"),
+    "funny": ({"funny", "funnier", "silly", "playful", "comic"}, "funny and playful, expressive faces"),
+}
+MOOD_OF = {word: mood for mood, (words, _) in MOODS.items() for word in words}
+TOO = {"too", "so", "very", "overly", "really"}  # "too sad": the opposite is wanted
+OPPOSITE = {"sad": "happy", "happy": "calm", "scary": "calm", "calm": "dramatic", "dramatic": "calm",
+            "funny": "calm"}
+
+
+@dataclass
+class ParsedEdit:
+    """The outcome of reading a message: operations to apply, or a question (and then nothing changes)."""
+
+    ops: list[edits.EditOp]
+    question: str | None = None
+    choices: list[str] = field(default_factory=list)  # short answers the app offers as buttons
+
+
+@dataclass
+class Refs:
+    """The frames a message names (0-based), and the token indices that named them."""
+
+    frames: list[int] = field(default_factory=list)
+    every: bool = False
+    tokens: set[int] = field(default_factory=set)
+    missing: list[int] = field(default_factory=list)  # 1-based numbers beyond the story
+    position: str = ""  # "start" / "end" / "after:N" / "before:N" for moves and insertions
+
+
+def _number(token) -> int | None:
+    text = token.lower_.rstrip(".")
+    if text.isdigit():
+        return int(text)
+    if text.startswith("#") and text[1:].isdigit():
+        return int(text[1:])
+    for suffix in ("st", "nd", "rd", "th"):
+        if text.endswith(suffix) and text[:-2].isdigit():
+            return int(text[:-2])
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS.index(text)
+    if text in ORDINAL_WORDS:
+        return ORDINAL_WORDS.index(text)
+    return None
+
+
+def find_refs(doc, count: int) -> Refs:
+    """Frame references: "frame 3", "the third picture", "the last two frames", "frames 2 and 4",
+    "all the frames", "every picture", and positions: "to the start", "after frame 2"."""
+    refs = Refs()
+    taken: set[int] = set()
+
+    def add(number: int) -> None:
+        if 1 <= number <= count:
+            if number - 1 not in refs.frames:
+                refs.frames.append(number - 1)
+        elif number not in refs.missing:
+            refs.missing.append(number)
+
+    for token in doc:
+        if token.lemma_.lower() not in FRAME_NOUNS or token.i in taken:
+            continue
+        if token.lower_ == "one" and not any(_number(t) or t.lower_ == "last" for t in token.lefts):
+            continue
+        mods = [t for t in token.lefts if t.dep_ in ("amod", "nummod", "det", "predet", "quantmod", "compound",
+                                                      "advmod")]
+        mods += [t for t in doc[max(0, token.i - 3):token.i] if t not in mods and (
+            _number(t) is not None or t.lower_ in {"last", "final", "next", "previous"} | ALL_WORDS)]
+        after = [t for t in doc[token.i + 1:token.i + 2] if _number(t) is not None]
+        group: list[int] = []
+        used = {token.i}
+        ordinal = next((t for t in mods if t.lower_ in ORDINAL_WORDS or t.lower_ in ("last", "final")
+                        or (t.lower_[-2:] in ("st", "nd", "rd", "th") and _number(t))), None)
+        cardinal = next((t for t in mods if t is not ordinal and t.lower_ in NUMBER_WORDS[1:]
+                         or (t is not ordinal and t.lower_.isdigit())), None)
+        if after:
+            group.append(_number(after[0]))
+            used.add(after[0].i)
+            for conj in after[0].conjuncts:
+                if _number(conj) is not None:
+                    group.append(_number(conj))
+                    used.add(conj.i)
+            nxt = doc[after[0].i + 1:after[0].i + 3]
+            if len(nxt) == 2 and nxt[0].lower_ in ("and", "&", ",", "to", "-", "through") and _number(nxt[1]):
+                last = _number(nxt[1])
+                span = range(group[0] + 1, last + 1) if nxt[0].lower_ in ("to", "-", "through") else [last]
+                group.extend(span)
+                used |= {nxt[0].i, nxt[1].i}
+        elif ordinal is not None:
+            size = _number(cardinal) if cardinal is not None else 1
+            used |= {ordinal.i} | ({cardinal.i} if cardinal is not None else set())
+            if ordinal.lower_ in ("last", "final"):
+                group.extend(range(count - size + 1, count + 1))
+            elif ordinal.lower_ == "first" and cardinal is not None:
+                group.extend(range(1, size + 1))
+            else:
+                group.append(_number(ordinal))
+        elif any(t.lower_ in ALL_WORDS for t in mods) or token.tag_ == "NNS" and not mods:
+            refs.every = True
+            used |= {t.i for t in mods}
+        elif cardinal is not None and token.lower_ != "one":
+            group.append(_number(cardinal))
+            used.add(cardinal.i)
+        else:
+            continue
+        for number in group:
+            add(number)
+        used |= {t.i for t in token.lefts if t.dep_ in ("det", "predet")}
+        preposition = token.head if token.dep_ == "pobj" else None
+        if preposition is not None and preposition.lower_ in ("after", "before", "in", "on", "to", "for", "of"):
+            used.add(preposition.i)
+            if preposition.lower_ in ("after", "before") and group:
+                refs.position = f"{preposition.lower_}:{group[-1] - 1}"
+                refs.frames = [f for f in refs.frames if f != group[-1] - 1]
+        refs.tokens |= used
+        taken |= used
+    for token in doc:
+        if token.i in refs.tokens:
+            continue
+        if token.lower_ in ALL_WORDS and token.head.lemma_.lower() in FRAME_NOUNS | {"everywhere"}:
+            refs.every = True
+        elif token.lower_ in ("everywhere", "throughout"):
+            refs.every, refs.tokens = True, refs.tokens | {token.i}
+        if token.dep_ == "pobj" and token.head.lower_ in ("to", "at") and (
+                token.lower_ in START_WORDS | END_WORDS):
+            refs.position = "start" if token.lower_ in START_WORDS else "end"
+            refs.tokens |= {token.i, token.head.i} | {t.i for t in token.lefts}
+    return refs
+
+
+def _missing_question(refs: Refs, count: int) -> ParsedEdit:
+    number = refs.missing[0]
+    text = (f"There is no frame {number}: this story has only {count} frame{'s' if count != 1 else ''}. "
+            f"Which frame did you mean (1 to {count})?")
+    return ParsedEdit([], question=text, choices=[f"frame {i + 1}" for i in range(min(count, 6))])
+
+
+def _words(doc, skip: set[int]) -> str:
+    return " ".join(t.text for t in doc if t.i not in skip).replace(" 's", "'s").replace(" ,", ",").strip(" ,.")
+
+
+def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    padded = f" {' '.join(text.lower().replace(',', ' ').split())} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+def _verb_phrases(doc) -> set[str]:
+    """Lemmas of the verbs of the request, with their particle ("get rid", "put in", "cheer up")."""
+    found = set()
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX") or token.dep_ == "ROOT" or token.i == 0:
+            found.add(token.lemma_.lower())
+            for child in token.children:
+                if child.dep_ in ("prt", "acomp") or (child.dep_ == "prep" and child.i == token.i + 1):
+                    found.add(f"{token.lemma_.lower()} {child.lower_}")
+    if any(t.lower_ == "rid" for t in doc):
+        found.add("get rid")
+    return found
+
+
+@dataclass
+class _Request:
+    doc: object
+    story: object
+    refs: Refs
+    verbs: set[str]
+    character: str
+
+    @property
+    def count(self) -> int:
+        return len(self.story.frames)
+
+    def targets(self, default_all: bool = False) -> list[int]:
+        if self.refs.every or (default_all and not self.refs.frames):
+            return list(range(self.count))
+        return list(self.refs.frames)
+
+
+def _character(story) -> str:
+    from agent.events import find_character
+
+    return find_character(story.identity_prompt)[0]
+
+
+def understand(message: str, story) -> ParsedEdit | None:
+    """Operations for an English request, a question, or None when the parser cannot tell what it asks."""
+    text = " ".join(message.split()).strip()
+    doc = nlp.parse(text)
+    refs = find_refs(doc, len(story.frames))
+    if refs.missing:
+        return _missing_question(refs, len(story.frames))
+    request = _Request(doc, story, refs, _verb_phrases(doc), _character(story))
+    for reader in (_undo_redo, _rename, _style, _remove, _add_scene, _move, _swap, _reroll_lock, _mood,
+                   _identity, _recolour, _setting, _frame_content):
+        parsed = reader(request)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _undo_redo(r: _Request) -> ParsedEdit | None:
+    text = r.doc.text.lower()
+    if r.refs.frames:
+        return None
+    if _has_phrase(text, REDO_PHRASES):
+        return ParsedEdit([edits.Redo()])
+    if _has_phrase(text, UNDO_PHRASES):
+        return ParsedEdit([edits.Undo()])
+    return None
+
+
+def _rename(r: _Request) -> ParsedEdit | None:
+    doc = r.doc
+    for token in doc:
+        lemma = token.lemma_.lower()
+        is_title_noun = lemma in ("title", "name") and token.pos_ == "NOUN"
+        if not (lemma in RENAME_VERBS and (token.pos_ == "VERB" or token.i == 0) or is_title_noun):
+            continue
+        story_words = {"story", "it", "book", "title", "this", "comic", "name"}
+        anchor = next((t for t in doc[token.i + 1:] if t.lower_ in story_words), None)
+        if not is_title_noun and anchor is None:
+            continue
+        start = (anchor or token).i + 1
+        while start < len(doc) and doc[start].lower_ in ("to", "as", "should", "be", "is", ":", "now", "instead"):
+            start += 1
+        if start >= len(doc):
+            continue
+        title = doc.text[doc[start].idx:].strip().strip("\"'“”‘’«»").rstrip(".!")
+        if title:
+            return ParsedEdit([edits.Rename(title=title[:120])])
+    return None
+
+
+def _style_name(words: list[str]) -> str | None:
+    for word in words:
+        if word.lower() in STYLE_WORDS:
+            return STYLE_WORDS[word.lower()]
+    return None
+
+
+def _style(r: _Request) -> ParsedEdit | None:
+    lower = [t.lower_ for t in r.doc]
+    mentions_style = {"style", "look", "art", "drawn", "like"} & set(lower) or r.verbs & {"switch", "turn", "make",
+                                                                                         "change", "use", "go"}
+    name = _style_name(lower)
+    if name is None and "style" in lower:
+        index = lower.index("style")
+        tail = [t for t in r.doc[index + 1:] if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.lower_ != "style"]
+        head = [t for t in r.doc[max(0, index - 3):index] if t.pos_ in ("NOUN", "ADJ", "PROPN")]
+        phrase = " ".join(t.lower_ for t in (tail or head))
+        if phrase and phrase not in ("story", "frame"):
+            return ParsedEdit([edits.SetStyle(style=f"{phrase} style")])
+        return None
+    if name is None or not mentions_style or r.refs.frames:
+        return None
+    return ParsedEdit([edits.SetStyle(style=name)])
+
+
+def _remove(r: _Request) -> ParsedEdit | None:
+    if not (r.verbs & REMOVE_VERBS) or not (r.refs.frames or r.refs.every):
+        return None
+    if r.refs.every:
+        return ParsedEdit([], question="Remove every frame? A story needs at least one. Which frames should go?")
+    if len(r.refs.frames) == 1:
+        return ParsedEdit([edits.RemoveFrame(frame=r.refs.frames[0])])
+    return ParsedEdit([edits.RemoveFrames(frames=sorted(r.refs.frames))])
+
+
+def _clause_frame(text: str, r: _Request) -> str | None:
+    """A described scene as a 1Prompt1Story frame: "she feeds the pigeons" → "feeding the pigeons"."""
+    from agent.reading import clause_frame
+
+    return clause_frame(text, r.character)
+
+
+def _add_scene(r: _Request) -> ParsedEdit | None:
+    if not r.verbs & ADD_VERBS:
+        return None
+    doc = r.doc
+    noun = next((t for t in doc if t.lemma_.lower() in FRAME_NOUNS and t.i not in r.refs.tokens), None)
+    if noun is None:
+        return None
+    skip = set(r.refs.tokens) | {t.i for t in doc if t.i <= noun.i}
+    rest = [t for t in doc if t.i not in skip]
+    while rest and (rest[0].lower_ in ("where", "in", "which", "that", "of", "showing", "with", "when", ":", "-",
+                                       "to", "show", "shows", "at") and rest[0].dep_ != "pobj" or rest[0].is_punct):
+        rest = rest[1:]
+    if not rest:
+        return ParsedEdit([], question="What should the new frame show? For example: “add a frame where she "
+                                       "feeds the pigeons”.")
+    content = _words(doc, {t.i for t in doc} - {t.i for t in rest})
+    frame = _clause_frame(content, r) or content
+    position = r.count
+    if r.refs.position.startswith("after:"):
+        position = int(r.refs.position.split(":")[1]) + 1
+    elif r.refs.position.startswith("before:"):
+        position = int(r.refs.position.split(":")[1])
+    elif r.refs.position == "start":
+        position = 0
+    caption = None
+    return ParsedEdit([edits.InsertFrame(position=position, text=frame, caption=caption)])
+
+
+def _move(r: _Request) -> ParsedEdit | None:
+    if not r.verbs & MOVE_VERBS or len(r.refs.frames) != 1:
+        return None
+    frame = r.refs.frames[0]
+    words = {t.lower_ for t in r.doc if t.i not in r.refs.tokens}
+    position = r.refs.position
+    if not position:
+        if words & {"first", "start", "beginning", "front"}:
+            position = "start"
+        elif words & {"last", "end"}:
+            position = "end"
+    if not position:
+        return None
+    if position == "start":
+        to = 0
+    elif position == "end":
+        to = r.count - 1
+    else:
+        where, anchor = position.split(":")
+        anchor = int(anchor)
+        to = anchor + (1 if where == "after" else 0) - (1 if anchor > frame else 0)
+        to = max(0, min(r.count - 1, to))
+    return ParsedEdit([edits.MoveFrame(frame=frame, to=to)])
+
+
+def _swap(r: _Request) -> ParsedEdit | None:
+    if not r.verbs & SWAP_VERBS or len(r.refs.frames) != 2:
+        return None
+    return ParsedEdit([edits.SwapFrames(first=r.refs.frames[0], second=r.refs.frames[1])])
+
+
+def _reroll_lock(r: _Request) -> ParsedEdit | None:
+    if not r.refs.frames:
+        return None
+    lower = {t.lower_ for t in r.doc}
+    if r.verbs & UNLOCK_VERBS:
+        return ParsedEdit([edits.SetLock(frame=f, locked=False) for f in r.refs.frames])
+    negated = any(t.dep_ == "neg" for t in r.doc) and r.verbs & {"change", "touch", "redraw", "render"}
+    if r.verbs & LOCK_VERBS and (lower & {"is", "as", "same", "locked", "lock"} or "lock" in r.verbs) or negated:
+        return ParsedEdit([edits.SetLock(frame=f, locked=True) for f in r.refs.frames])
+    if r.verbs & REROLL_VERBS and (lower & {"again", "another", "new", "different"} or r.verbs & {
+            "reroll", "re-roll", "redraw", "regenerate"}) or lower & {"version", "variation", "seed"}:
+        return ParsedEdit([edits.Reroll(frame=f) for f in r.refs.frames])
+    return None
+
+
+def _mood(r: _Request) -> ParsedEdit | None:
+    moods = []
+    for token in r.doc:
+        mood = MOOD_OF.get(token.lower_) or MOOD_OF.get(token.lemma_.lower())
+        if mood is None or token.i in r.refs.tokens:
+            continue
+        if token.lower_ == "dark" and any(t.lower_ in ("night", "sky") for t in r.doc):
+            continue
+        wants_less = any(t.lower_ in TOO for t in token.lefts) or any(
+            t.lower_ in ("less", "not") for t in token.lefts)
+        if token.lemma_.lower() in ("cheer", "lighten", "brighten"):
+            wants_less = False
+        moods.append(OPPOSITE[mood] if wants_less else mood)
+    if not moods:
+        return None
+    mood = moods[-1]
+    targets = r.targets(default_all=True)
+    phrase = MOODS[mood][1]
+    prompts = {i: _with_modifier(r.story.frames[i].prompt, phrase, drop=[p for _, p in MOODS.values()])
+               for i in targets}
+    return ParsedEdit([edits.RewriteFrames(prompts=prompts, what=f"a {mood} mood")])
+
+
+def _with_modifier(prompt: str, phrase: str, drop: list[str] = ()) -> str:
+    """`prompt` with `phrase` added as a comma part, replacing any earlier part listed in `drop`."""
+    parts = [p.strip() for p in prompt.split(",") if p.strip()]
+    drop_parts = {q.strip() for d in drop for q in d.split(",")}
+    parts = [p for p in parts if p not in drop_parts and p != phrase]
+    return ", ".join([*parts, phrase])
+
+
+def _noun_phrase(token) -> str:
+    words = [t for t in token.lefts if t.dep_ in ("amod", "compound") and t.lower_ not in COLOUR_WORDS]
+    return " ".join(t.lower_ for t in [*words, token])
+
+
+def _identity(r: _Request) -> ParsedEdit | None:
+    """The main character: "the baker should be an old man", "make her a knight", "give her round glasses"."""
+    doc, identity = r.doc, r.story.identity_prompt
+    character_words = {r.character, "character", "hero", "heroine", "protagonist", "she", "he", "her", "him",
+                       "they", "them"}
+    pronoun_only = {"she", "he", "her", "him", "they", "them"}
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if lemma == "give" or (lemma in WEAR_VERBS and any(
+                c.dep_ == "nsubj" and c.lower_ in character_words for c in token.children)):
+            receiver = [c for c in token.children if c.dep_ in ("dative", "iobj", "nsubj") or (
+                c.dep_ == "poss" and c.lower_ in pronoun_only)]
+            obj = next((c for c in token.children if c.dep_ in ("dobj", "attr")), None)
+            if obj is None:
+                continue
+            if obj.lower_ in pronoun_only and len(list(obj.children)) == 0:
+                continue
+            if r.refs.frames and lemma != "give":
+                return None
+            owner_pron = [c for c in obj.lefts if c.dep_ == "poss" and c.lower_ in pronoun_only]
+            if not receiver and not owner_pron and lemma == "give":
+                continue
+            item = " ".join(t.text for t in obj.subtree if not (t.dep_ == "poss" and t.lower_ in pronoun_only))
+            item = item.replace(" 's", "'s")
+            if obj.lower_ in COLOUR_WORDS:
+                continue
+            verb = "wearing" if lemma in ("wear", "put on", "dress") else "with"
+            if r.refs.frames:
+                return None
+            return ParsedEdit([edits.SetIdentity(text=f"{verb} {item}", append=True)])
+    root = doc[:].root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    attr = next((c for c in root.children if c.dep_ in ("attr", "oprd") and c.pos_ in ("NOUN", "PROPN")), None)
+    if root.lemma_ == "make" and attr is None:  # "make her a knight": "her" may hang off "knight"
+        attr = next((c for c in root.children if c.dep_ in ("dobj", "oprd", "ccomp", "xcomp") and c.pos_ == "NOUN"
+                     and c.lower_ not in pronoun_only), None)
+        owners = [c for c in (*root.children, *(attr.children if attr is not None else ()))
+                  if c.dep_ in ("dobj", "nsubj", "dative") and c.lower_ in pronoun_only]
+        subject = owners[0] if owners else None
+    if root.lemma_ == "turn" and attr is None:
+        into = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "into"), None)
+        attr = next((c for c in into.children if c.dep_ == "pobj"), None) if into is not None else None
+        subject = next((c for c in root.children if c.dep_ == "dobj"), None)
+    if root.lemma_ not in ("be", "make", "turn", "become") or attr is None or subject is None:
+        return None
+    if subject.lemma_.lower() not in character_words or r.refs.frames:
+        return None
+    new_head = " ".join(t.text for t in attr.subtree if t.dep_ != "prep" and t.head.dep_ != "prep"
+                        and t.head.dep_ != "pobj" and t.lower_ not in pronoun_only)
+    new_head = new_head.replace(" 's", "'s").strip()
+    if not new_head.lower().startswith(("a ", "an ", "the ")) and attr.pos_ != "PROPN":
+        new_head = ("an " if new_head[:1].lower() in "aeiou" else "a ") + new_head
+    parts = [p.strip() for p in identity.split(",")]
+    tail = [p for p in parts[1:] if not (p.startswith("with") and "hair" in p and "old" in new_head)]
+    return ParsedEdit([edits.SetIdentity(text=", ".join([new_head, *tail]))])
+
+
+def _recolour(r: _Request) -> ParsedEdit | None:
+    """"make the seagull blue", "the bakery should be green": a thing's colour wherever it is shown."""
+    colour = next((t for t in r.doc if t.lower_ in COLOUR_WORDS and t.i not in r.refs.tokens), None)
+    if colour is None:
+        return None
+    thing = None
+    for token in r.doc:
+        if token.pos_ in ("NOUN", "PROPN") and token.lower_ not in COLOUR_WORDS and token.i not in r.refs.tokens \
+                and token.lemma_.lower() not in FRAME_NOUNS | {"colour", "color", "everything", "it"}:
+            thing = token
+            break
+    if thing is None:
+        return ParsedEdit([], question=f"What should be {colour.lower_}? Name it, for example "
+                                       f"“make the {r.character} {colour.lower_}”.")
+    lemma = thing.lemma_.lower()
+    if lemma == r.character or lemma in ("character", "hero", "she", "he"):
+        return ParsedEdit([edits.SetIdentity(text=f"{colour.lower_} colours", append=True)])
+    if lemma in r.story.identity_prompt.lower() and not any(lemma in f.prompt.lower() for f in r.story.frames):
+        return ParsedEdit([edits.SetIdentity(text=_recolour_text(r.story.identity_prompt, lemma, colour.lower_))])
+    targets = [i for i in r.targets() or range(r.count) if _mentions(r.story.frames[i].prompt, lemma)]
+    if not targets:
+        targets = r.targets()
+        if not targets:
+            choices = [f"frame {i + 1}" for i in range(min(r.count, 6))]
+            return ParsedEdit([], question=f"No frame shows a {lemma} yet. Which frame should have a "
+                                           f"{colour.lower_} {lemma}?", choices=choices)
+        prompts = {i: _with_modifier(r.story.frames[i].prompt, f"a {colour.lower_} {lemma}") for i in targets}
+        return ParsedEdit([edits.RewriteFrames(prompts=prompts, what=f"a {colour.lower_} {lemma} added")])
+    prompts = {i: _recolour_text(r.story.frames[i].prompt, lemma, colour.lower_) for i in targets}
+    return ParsedEdit([edits.RewriteFrames(prompts=prompts, what=f"the {lemma} is now {colour.lower_}")])
+
+
+def _mentions(text: str, lemma: str) -> bool:
+    return any(t.lemma_.lower() == lemma for t in nlp.parse(text))
+
+
+def _recolour_text(text: str, lemma: str, colour: str) -> str:
+    """Put `colour` before every mention of `lemma`, replacing a colour already there."""
+    doc = nlp.parse(text)
+    out = []
+    for token in doc:
+        if token.lower_ in COLOUR_WORDS and token.head.lemma_.lower() == lemma:
+            continue
+        if token.lemma_.lower() == lemma:
+            compounds = [t for t in token.lefts if t.dep_ == "compound"]
+            if compounds:  # "tiny bread bakery": the colour goes before the compound
+                index = len(out) - len(compounds)
+                out.insert(index, colour + " ")
+            else:
+                out.append(colour + " ")
+        out.append(token.text_with_ws)
+    return "".join(out).strip()
+
+
+def _setting_phrase(r: _Request) -> str | None:
+    """A time, season or weather the request asks for: "at night", "in winter", "in the rain"."""
+    for token in r.doc:
+        lemma = token.lemma_.lower()
+        if token.i in r.refs.tokens:
+            continue
+        if token.pos_ == "VERB" and lemma in WEATHER_VERBS:
+            return WEATHER_VERBS[lemma]
+        for preposition, words in SETTING_PREPOSITIONS.items():
+            if lemma in words or token.lower_ in words:
+                adjectives = [t.lower_ for t in token.lefts if t.dep_ == "amod"]
+                return " ".join([preposition, *adjectives, token.lower_])
+        if token.lower_ in ("rainy", "snowy", "stormy", "foggy", "sunny", "windy"):
+            return {"rainy": "in the rain", "snowy": "in the snow", "stormy": "in a storm", "foggy": "in the fog",
+                    "sunny": "in the sunshine", "windy": "in strong wind"}[token.lower_]
+    return None
+
+
+def _setting(r: _Request) -> ParsedEdit | None:
+    phrase = _setting_phrase(r)
+    if phrase is None:
+        return None
+    targets = r.targets(default_all=True)
+    prompts = {i: _with_modifier(r.story.frames[i].prompt, phrase) for i in targets}
+    return ParsedEdit([edits.RewriteFrames(prompts=prompts, what=phrase)])
+
+
+def _frame_content(r: _Request) -> ParsedEdit | None:
+    """A named frame and what it should show: "in frame 4 she should be holding a trophy",
+    "frame 2 should show her asleep", "change frame 3 to the girl reading by the fire"."""
+    if len(r.refs.frames) != 1:
+        return None
+    frame = r.refs.frames[0]
+    doc = r.doc
+    skip = set(r.refs.tokens)
+    content = [t for t in doc if t.i not in skip]
+    text = _words(doc, {t.i for t in doc} - {t.i for t in content})
+    clause = _clause_frame(text, r)
+    if clause:
+        return ParsedEdit([edits.AddText(frame=frame, text=clause)])
+    # "change frame 3 to a snowy forest": the object of change/make/set
+    for token in content:
+        if token.dep_ in ("pobj", "dobj", "attr", "oprd") and token.pos_ in ("NOUN", "PROPN") and \
+                token.lemma_.lower() not in FRAME_NOUNS:
+            phrase = " ".join(t.text for t in token.subtree)
+            head = token.head
+            if head.pos_ == "ADP" and head.lower_ not in ("to", "into"):
+                phrase = f"{head.lower_} {phrase}"
+            return ParsedEdit([edits.AddText(frame=frame, text=phrase)])
+    return None
