@@ -211,8 +211,11 @@ def parsed_analysis(idea: str, english: str, frame_count: int) -> IdeaAnalysis:
     kind = character_kind(reading, reading.gender, set(PEOPLE), ANIMALS, OTHER_CHARACTERS)
     colour_words = [w for w in reading.adjectives + " ".join(reading.clothing).split() if w in COLOURS]
     colour = colour_words[0] if colour_words else _stable_choice(idea, COLOURS)
+    worn = read_look(english, reading.character.split()[-1], " ".join(reading.adjectives))  # "loses its scarf"
     look = Look(noun=reading.character, age=next((a for a in reading.adjectives if a in AGE_WORDS), ""),
-                adjectives=reading.adjectives, clothing=reading.clothing, features=reading.features)
+                adjectives=reading.adjectives, clothing=worn.clothing, held=worn.held, features=worn.features)
+    if not (worn.clothing or worn.held or worn.features):  # items the clothing table does not know
+        look.clothing, look.features = reading.clothing, reading.features
     return IdeaAnalysis(
         "en", english, reading.character, " ".join(reading.adjectives), (reading.name,) if reading.name else (),
         colour, title_for(reading), beats=[e.frame() for e in events],

@@ -129,8 +129,9 @@ def _unwrap(token):
 def _main_character(sentence):
     """(noun token, name, time span) of the sentence's main character."""
     root = sentence.root
-    if root.pos_ in ("NOUN", "PROPN"):
-        candidate = root
+    if root.pos_ in ("NOUN", "PROPN"):  # no verb: "The tale of a kite", or a list "penguin, balloon, rainbow"
+        candidate = root if root.lemma_.lower() in FRAMING_NOUNS else next(
+            t for t in sentence if t.pos_ in ("NOUN", "PROPN"))
     else:  # the earliest subject: "a red fox loses its scarf, a crow helps" is about the fox
         candidate = next((t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ != "PRON"
                           and t.tag_ not in ("WDT", "WP")), None)
@@ -190,6 +191,18 @@ def _segments(sentence) -> list[list]:
     return [p for p in parts if p]
 
 
+def verb_lemma(token) -> str | None:
+    """The verb lemma of `token`, also when the small model tagged a verb as a plural noun ("She sails/NNS")."""
+    if token.pos_ in ("VERB", "AUX"):
+        return token.lemma_.lower()
+    if token.tag_ == "NNS":
+        from lemminflect import getAllLemmas
+
+        verbs = getAllLemmas(token.lower_).get("VERB")
+        return verbs[0] if verbs else None
+    return None
+
+
 @dataclass
 class _Clause:
     doc: object  # the clause parsed on its own
@@ -201,8 +214,8 @@ def _as_clause(tokens, subject: str) -> _Clause | None:
     """Parse a segment as a clause, with `subject` in front when it has none; None when it has no verb."""
     text = " ".join(t.text for t in tokens).replace(" 's", "'s").replace(" n't", "n't")
     words = [t for t in tokens if t.lower_ not in CONNECTIVES or t.dep_ not in ("advmod", "cc")]
-    if not words:
-        return None
+    if not words or len(words) == 1 and not words[0].tag_.startswith("VB"):
+        return None  # "balloon" in a list of things is no event
     first = words[0]
     own_subject = first.tag_ in ("WDT", "WP") or first.pos_ in ("DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM")
     if first.tag_ in ("WDT", "WP"):
@@ -211,15 +224,21 @@ def _as_clause(tokens, subject: str) -> _Clause | None:
     elif own_subject:
         doc = nlp.parse(text)
         root = doc[:].root
-        if root.pos_ in ("VERB", "AUX") and any(t.dep_ in ("nsubj", "nsubjpass") for t in root.children):
+        if verb_lemma(root) and any(t.dep_ in ("nsubj", "nsubjpass") for t in root.children):
             return _Clause(doc, root, True)
+        # "the tall man with the red tie waits": a verb read as a noun after the subject's description
+        verb = next((t for t in doc[1:] if t.tag_ == "NNS" and verb_lemma(t) and t.dep_ in ("pobj", "conj")), None)
+        if verb is not None:
+            doc = nlp.parse(f"{subject} {doc[verb.i:].text}")
+            if verb_lemma(doc[1]):
+                return _Clause(doc, doc[1], False)
         own_subject = False
     for t in words:
         if t.lower_ in CONNECTIVES and t.i == tokens[0].i:
             text = text.split(" ", 1)[1] if " " in text else ""
     doc = nlp.parse(f"{subject} {text}")
     root = doc[:].root
-    if root.pos_ not in ("VERB", "AUX") or root.i < len(subject.split()):
+    if not verb_lemma(root) or root.i < len(subject.split()):
         return None
     return _Clause(doc, root, False)
 
@@ -296,7 +315,7 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
             refs.promote(_phrase(subject, definite=True))
             reading.things.append(_phrase(subject, definite=True))
     passive = any(t.dep_ == "auxpass" for t in verb.children)
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb) or verb.lemma_.lower()
     particles = [t for t in verb.children if t.dep_ == "prt" and t.i == verb.i + 1]
     if particles:
         lemma += " " + particles[0].lower_
@@ -311,7 +330,7 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
             acting_main = not actor
             if target is None:  # the main character
                 if possessive and acting_main:
-                    words.append(token.lower_)  # "losing its scarf": its = the frame's own actor
+                    words.append("the")  # "losing its scarf" → "losing the scarf": the frame's own actor
                 elif possessive:
                     words.append(f"{reading.subject}'s")
                 else:
@@ -355,15 +374,19 @@ def read_idea(text: str) -> IdeaReading:
     subject = {"she": "She", "he": "He"}.get(refs.gender, "It")  # a pronoun keeps "sails" a verb
     for sentence in sentences:
         for segment in _segments(sentence):
-            if noun is not None and noun.i in {t.i for t in segment} and not any(
-                    t.pos_ in ("VERB", "AUX") and t.i > noun.i for t in segment):
-                continue  # "The tale of a red kite": the framing, no event
             clause = _as_clause(segment, subject)
+            if clause is None and noun is not None and noun.i in {t.i for t in segment}:
+                continue  # "The tale of a red kite": the framing, no event
             if clause is None:
                 if reading.events and segment:  # "red, yellow and blue balloons": part of the last event
                     reading.events[-1].rest += ", " + " ".join(t.text for t in segment)
                 continue
             reading.events.append(_event(clause, reading, refs))
+    if not reading.events and noun is not None:  # a list of things ("penguin, balloon, mountain") is its world
+        for chunk in doc.noun_chunks:
+            if chunk.root.i != noun.i and chunk.root.pos_ == "NOUN" and \
+                    chunk.root.lemma_.lower() not in FRAMING_NOUNS | TIME_WORDS:
+                reading.things.append(_phrase(chunk.root, definite=True))
     return reading
 
 
@@ -409,7 +432,13 @@ def expand_events(reading: IdeaReading, count: int) -> list[Event]:
             break
         verb, how = PLACE_ARRIVALS.get(prep, ("arrive", prep if prep in ("in", "on", "at") else "at"))
         events.insert(0 if k == 0 else len(events) - 1, Event(verb, f"{how} {place}"))
-    # 6. the time span the idea names (a day by default), the character at successive moments
+    # 6. the things of the idea no event shows yet ("🐧🎈🌈": the penguin with the balloon)
+    description = " ".join([*reading.adjectives, reading.character])
+    shown = " ".join(e.frame() for e in events)
+    for thing in reading.things:
+        if len(events) < count and thing.split()[-1] not in shown and "'" not in thing:
+            events.append(Event("", f"the {description} with {thing}"))
+    # 7. the time span the idea names (a day by default), the character at successive moments
     moments = TIME_SPANS.get(reading.span or "day")
     description = " ".join([*reading.adjectives, reading.character])
     for k in range(count - len(events)):

@@ -16,6 +16,13 @@ from generator.settings import GenerationSettings
 from generator.tokens import count_clip_tokens
 
 
+
+@pytest.fixture(autouse=True)
+def _small_model_opt_in(monkeypatch):
+    """These tests cover the repair of small-model plans, which STORY_SMALL_LLM=1 turns on."""
+    monkeypatch.setenv("STORY_SMALL_LLM", "1")
+
+
 def assert_structure(story, frames):
     assert len(story.frames) == frames
     identity = compose_identity(story.identity_prompt, story.style)
