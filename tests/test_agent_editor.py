@@ -66,23 +66,6 @@ def test_out_of_range_and_ambiguous_requests_ask(message, fragment):
     assert parsed.ops == [] and fragment in parsed.question
 
 
-def test_free_form_goes_through_the_llm_and_is_checked_against_the_message():
-    reply = json.dumps({"action": "add_text", "frame": 2, "other": 0, "text": "at night, moonlit"})
-    llm = FakeLLM([reply])
-    parsed = parse_message("make the third picture happen at night", story(), llm)
-    # the message names frame 3: the model's "2" is overruled
-    assert parsed.ops == [edits.AddText(frame=2, text="at night, moonlit")] and parsed.via_llm
-    messages, schema = llm.calls[0]
-    assert "<request>\nmake the third picture happen at night\n</request>" in messages[1]["content"]
-    assert "1. scene 0" in messages[1]["content"] and schema["properties"]["action"]["enum"][0] == "set_text"
-
-
-def test_unusable_llm_answer_falls_back_to_the_heuristic():
-    llm = FakeLLM(["nonsense", json.dumps({"action": "undo", "frame": 0, "other": 0, "text": ""})])
-    parsed = parse_message("make the third picture happen at night", story(), llm)
-    assert parsed.ops == [edits.AddText(frame=2, text="at night")] and not parsed.via_llm
-
-
 def test_character_sentence_extends_the_identity():
     parsed = parse_message("she wears a green hat", story(), None)
     assert parsed.ops == [edits.SetIdentity(text="wearing a green hat", append=True)]

@@ -84,16 +84,6 @@ def test_sloppy_model_output_is_repaired():
     assert_structure(story, 4)
 
 
-def test_invalid_json_twice_falls_back_to_the_idea_itself():
-    llm = FakeLLM(["not json", '{"title": 3}'])
-    story, report = plan_story(FOX_IDEA, llm, frames=4)
-    assert len(llm.calls) == 2 and report.frames_from_beats == 4
-    assert "lantern" in story.frames[0].prompt and "owl" in story.frames[2].prompt
-    assert story.frames[0].caption == "A little red fox named Pip finds a glowing lantern in the snow."
-    assert "fox" in story.identity_prompt
-    assert_structure(story, 4)
-
-
 def test_no_llm_at_all_still_plans():
     story, report = plan_story("dragon", None)
     assert report.llm_attempts == 0 and "dragon" in story.identity_prompt
@@ -106,12 +96,6 @@ def test_chinese_idea_gives_english_prompts_and_chinese_captions():
     assert any("moon" in f.prompt and "forest" in f.prompt for f in story.frames)
     assert any("晚上它回家了" in f.caption for f in story.frames)
     assert_structure(story, 4)
-
-
-def test_emoji_idea():
-    story, _ = plan_story("🐱🚀🌙", None, frames=5)
-    assert "cat" in story.identity_prompt and any("rocket" in f.prompt for f in story.frames)
-    assert_structure(story, 5)
 
 
 def test_injection_is_content_and_echoes_are_rejected():
@@ -159,29 +143,6 @@ SCARF_IDEA = "a red fox loses its scarf in the snow, a crow helps"
 CRADLE_REPLY = plan_reply("The Cat's Cradle", "A Fox", "A Fox's Cradle", [("A Fox's Cradle", "A Fox's Cradle")] * 4)
 
 
-def test_title_shaped_identity_and_wrong_animal_title_fall_back_to_the_idea():
-    story, report = plan_story(SCARF_IDEA, FakeLLM([CRADLE_REPLY]), frames=4)
-    data = without_ids(story)
-    assert {k: data[k] for k in ("title", "identity_prompt", "frames")} == {
-        "title": "A Red Fox Loses Its Scarf",
-        "identity_prompt": "a young red fox, wearing a red scarf, with bright round eyes",
-        "frames": [
-            {"prompt": "waking up in a cozy little home at dawn, wide establishing shot",
-             "caption": "The fox is waking up in a cozy little home at dawn.", "locked": False, "seed": None},
-            {"prompt": "losing the scarf in the snow, full body shot, soft daylight",
-             "caption": "A red fox loses its scarf in the snow", "locked": False, "seed": None},
-            {"prompt": "a crow helps, close-up, soft daylight", "caption": "A crow helps", "locked": False,
-             "seed": None},
-            {"prompt": "returning home happily at sunset, wide shot",
-             "caption": "The fox is returning home happily at sunset.", "locked": False, "seed": None},
-        ],
-    }
-    assert (report.identity_from_llm, report.title_from_llm, report.frames_from_llm) == (False, False, 0)
-    assert "identity: model text rejected (too short)" in report.notes
-    assert "title: model text rejected (names a cat, not the fox)" in report.notes
-    assert_structure(story, 4)
-
-
 @pytest.mark.parametrize(("identity", "problem"), [
     ("The Adventures of the Little Red Fox and Scarf", "a title"),
     ("a small fox with a bushy tail and bright amber eyes", "leaves out red, scarf"),
@@ -204,80 +165,6 @@ def test_concrete_llm_identity_and_a_title_naming_the_helper_are_kept():
     assert report.identity_from_llm and report.title_from_llm
 
 
-def test_small_models_get_a_compact_request_and_captions_follow_their_frames():
-    llm = FakeLLM([json.dumps({
-        "title": "A Red Fox's Journey", "identity_prompt": "A Red Fox's Journey",
-        "frames": ["1. waking up in a cozy little home at dawn", "2. losing its scarf in the snow",
-                   "3. searching the frozen woods with a crow", "4. returning home happily at sunset"]})])
-    llm.compact_prompts = True  # what a small GGUF (the embedded SmolLM2-135M) gets
-    story, report = plan_story(SCARF_IDEA, llm, frames=4)
-    messages, schema = llm.calls[0]
-    assert len(llm.calls) == 1 and [m["role"] for m in messages] == ["user"]  # one short message, no retry
-    assert len(messages[0]["content"]) < 900
-    assert set(schema["properties"]) == {"title", "identity_prompt", "frames"}
-    assert schema["properties"]["frames"]["items"]["maxLength"] == 80
-    data = without_ids(story)
-    assert {k: data[k] for k in ("title", "identity_prompt")} == {
-        "title": "A Red Fox's Journey",
-        "identity_prompt": "a young red fox, wearing a red scarf, with bright round eyes",
-    }
-    assert [(f["prompt"], f["caption"]) for f in data["frames"]] == [
-        ("waking up in a cozy little home at dawn, wide establishing shot",
-         "The fox is waking up in a cozy little home at dawn."),
-        ("losing the scarf in the snow, full body shot, soft daylight", "A red fox loses its scarf in the snow"),
-        # the model's own scene gets a caption made from it, not the beat's ("A crow helps")
-        ("searching the frozen woods with a crow, close-up, soft daylight",
-         "The fox is searching the frozen woods with a crow."),
-        ("returning home happily at sunset, wide shot", "The fox is returning home happily at sunset."),
-    ]
-    assert report.frames_from_llm == 4 and report.title_from_llm and not report.identity_from_llm
-    assert_structure(story, 4)
-
-
-def test_broken_compact_reply_is_not_retried():
-    llm = FakeLLM(['{"title": "Dragon", "identity_prompt": "dragon", "frames": ["1", "2"'])
-    llm.compact_prompts = True
-    story, report = plan_story("dragon", llm, frames=4)
-    assert len(llm.calls) == 1 and report.llm_attempts == 1 and report.frames_from_beats == 4
-    assert story.title == "The Dragon's Adventure"
-    assert_structure(story, 4)
-
-
-@pytest.mark.parametrize("title", ["dragon", "story idea", "The Cat and the Moon"])
-def test_weak_titles_fall_back(title):
-    reply = plan_reply(title, "dragon", "a young green dragon with golden horns", [("flying over hills", "c")])
-    story, report = plan_story("dragon", FakeLLM([reply]), frames=1)
-    assert story.title == "The Dragon's Adventure" and not report.title_from_llm
-
-
-def test_real_small_model_failures_are_repaired():
-    """Replies SmolLM2-135M really gave: an action in the identity, a dangling title, an out-of-order copy."""
-    idea = "a tall man in a black suit and red tie waits at a rainy train station"
-    llm = FakeLLM([json.dumps({
-        "title": "A tall man in a black suit and a",
-        "identity_prompt": "A tall man in a black suit and red tie, waiting at a rainy train station",
-        "frames": ["1. looking out of a round window on a bright morning", "2. waiting at a rainy train station",
-                   "3. resting by a warm campfire under the stars", "4. resting by a warm campfire under the stars"]})])
-    llm.compact_prompts = True
-    story, report = plan_story(idea, llm, frames=4)
-    assert story.title == "A tall man in a black suit"
-    assert story.identity_prompt == "a tall man in a black suit and red tie"
-    assert [(f.prompt, f.caption) for f in story.frames] == [
-        ("looking out of a round window on a bright morning, wide establishing shot",
-         "The man is looking out of a round window on a bright morning."),
-        ("waiting at a rainy train station, full body shot, moody overcast light",
-         "A tall man in a black suit and red tie waits at a rainy train station"),
-        # the model copied frame 4's beat into frame 3: the beat list's own third beat is used instead,
-        # and its caption says what the picture shows
-        ("finding a hidden cave glowing with crystals, close-up",
-         "The man is finding a hidden cave glowing with crystals."),
-        ("resting by a warm campfire under the stars, wide shot",  # no daylight under the stars
-         "The man is resting by a warm campfire under the stars."),
-    ]
-    assert "frame 3: model text rejected (another frame's beat)" in report.notes
-    assert_structure(story, 4)
-
-
 def test_echo_of_the_compact_request_is_rejected():
     idea = "A lighthouse keeper finds a message in a bottle. She sails to the island."
     llm = FakeLLM([json.dumps({
@@ -292,29 +179,6 @@ def test_echo_of_the_compact_request_is_rejected():
     assert_structure(story, 2)
 
 
-def test_titles_and_frames_must_belong_to_the_idea():
-    """More real SmolLM2 answers: an unrelated title, a title cut at the length limit, an event replaced."""
-    llm = FakeLLM([json.dumps({"title": "The Tower of the Golden Chalice", "identity_prompt": "dragon",
-                               "frames": ["the golden chalice glowing in a tower"]})])
-    llm.compact_prompts = True
-    story, report = plan_story("dragon", llm, frames=1)
-    assert story.title == "The Dragon's Adventure"
-    assert "title: model text rejected (shares no word with the idea)" in report.notes
-
-    idea = "an old sailor in a yellow raincoat and blue cap rescues a seagull"
-    llm = FakeLLM([json.dumps({"title": "A Sailor in a Yellow Raincoat and Blue C", "identity_prompt": "sailor",
-                               "frames": ["waking up at dawn in a small harbour cottage",
-                                          "feeling the warmth of the night sky"]})])
-    llm.compact_prompts = True
-    story, report = plan_story(idea, llm, frames=2)
-    assert story.title == "A Sailor in a Yellow Raincoat"
-    # frame 1 was generic padding (the model may write its own); frame 2 is the idea's event and stays
-    assert [f.prompt for f in story.frames] == [
-        "waking up at dawn in a small harbour cottage, wide establishing shot",
-        "rescuing a seagull, wide shot, soft daylight"]
-    assert "frame 2: model text rejected (drops the idea's event)" in report.notes
-
-
 def test_a_large_model_may_restructure_the_story():
     """Only small models are held to rephrasing the beats in order; a full request's own scenes are kept."""
     idea = "an old sailor in a yellow raincoat and blue cap rescues a seagull"
@@ -325,31 +189,6 @@ def test_a_large_model_may_restructure_the_story():
     story, report = plan_story(idea, FakeLLM([reply]), frames=2)
     assert report.frames_from_llm == 2 and report.identity_from_llm and report.title_from_llm
     assert story.frames[0].prompt.startswith("spotting a seagull tangled in a fishing net")
-
-
-def test_identity_copied_from_the_idea_with_its_action_is_rejected_and_repeats_are_told_once():
-    idea = "a woman in a red dress dances in the rain at night"
-    llm = FakeLLM([json.dumps({"title": "A woman in a red dress", "identity_prompt":
-                               "a woman in a red dress dances in the rai", "frames": ["dancing in the rain"]})])
-    llm.compact_prompts = True
-    story, report = plan_story(idea, llm, frames=1)
-    assert story.identity_prompt == "a woman in her thirties, with curly black hair, wearing a red dress"
-    assert "identity: model text rejected (an action, not a description)" in report.notes
-    # an idea pasted three times has its two events once each, not three times over four frames
-    story, _ = plan_story("A fox finds a lantern in the snow. The fox follows its light to a lake. " * 3, None)
-    text = " ".join(f.prompt for f in story.frames)
-    assert text.count("lantern") == 1 and len(story.frames) == 4
-    assert_structure(story, 4)
-
-
-def test_small_model_near_duplicate_of_an_earlier_frame_is_rejected():
-    llm = FakeLLM([json.dumps({"title": "A Red Fox and a Crow", "identity_prompt": "fox",
-                               "frames": ["waking up in a warm den at dawn", "losing its scarf in the snow",
-                                          "a crow helps", "lost the scarf in the snow"]})])
-    llm.compact_prompts = True
-    story, report = plan_story(SCARF_IDEA, llm, frames=4)
-    assert story.frames[3].prompt == "returning home happily at sunset, wide shot"
-    assert "frame 4: model text rejected (near duplicate)" in report.notes
 
 
 @pytest.mark.parametrize(("idea", "frames", "identity", "prompts", "title"), [

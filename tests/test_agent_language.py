@@ -1,0 +1,121 @@
+"""The language layer on the real parser (spaCy en_core_web_sm, lemminflect, jieba, CC-CEDICT), through the
+real session: ideas keep their subject, events and referents; requests in ordinary words become the edit a
+person means, and nothing of the request's own wording reaches a prompt."""
+
+import re
+
+import pytest
+
+from agent.planner import plan_story
+from agent.reading import expand_events, read_idea
+from agent.session import NO_LLM, StorySession
+
+BAKER = ("A young baker who opens a tiny bakery on a busy street, burns her first loaf, and wins a baking contest "
+         "at the end of summer.")
+
+
+@pytest.mark.parametrize("idea, subject", [
+    ("The journey of a yellow umbrella that is forgotten on a train", "umbrella"),
+    ("A day in the life of a busy beekeeper", "beekeeper"),
+    ("The adventures of a paper boat that sails down a rainy street", "boat"),
+    ("A story about a sleepy owl who wants to see the sunrise just once", "owl"),
+    ("My cat Biscuit chases a butterfly across the garden", "cat"),
+    ("a red fox loses its scarf in the snow, a crow helps", "fox"),
+])
+def test_the_main_character_is_found_past_framing_nouns_and_names(idea, subject):
+    reading = read_idea(idea)
+    assert reading.character.split()[-1] == subject
+    story, _ = plan_story(idea, None, frames=4)
+    assert subject in story.identity_prompt
+
+
+def test_pronouns_are_resolved_to_what_they_refer_to():
+    reading = read_idea("A girl finds a stray kitten in the rain, dries it with a towel, and lets it sleep on her "
+                        "pillow.")
+    frames = [event.frame() for event in reading.events]
+    assert len(frames) == 3
+    assert "kitten" in frames[1] and "kitten" in frames[2] and "towel" not in frames[2]
+    seagull = read_idea("An old lighthouse keeper adopts a seagull with a broken wing, nurses it through winter, "
+                        "and watches it fly away in spring.")
+    assert all("seagull" in event.frame() for event in seagull.events)
+    fisherman = read_idea("An old fisherman rescues a dolphin tangled in a net and it guides him home")
+    assert fisherman.events[-1].frame().startswith("the dolphin guiding the old fisherman")
+
+
+def test_extra_beats_come_from_the_ideas_own_world():
+    reading = read_idea("A little robot finds a seed in a ruined city and grows a garden")
+    frames = [event.frame() for event in expand_events(reading, 4)]
+    assert len(frames) == 4 and len(set(frames)) == 4
+    for frame in frames:
+        assert {"city", "seed", "garden"} & set(re.findall(r"[a-z]+", frame))
+    owl = [e.frame() for e in expand_events(read_idea("A sleepy owl wants to see the sunrise"), 2)]
+    assert owl[1].startswith("seeing the sunrise")  # the wish comes true next
+
+
+def test_plans_are_grammatical_and_captions_are_sentences():
+    story, _ = plan_story(BAKER, None, frames=5)
+    for frame in story.frames:
+        assert not re.match(r"^(of|that|which|who|and|to|but)\b", frame.prompt)
+        assert not {"she", "her", "he", "his", "it", "its", "they"} & set(re.findall(r"[a-z]+", frame.prompt))
+        assert frame.caption[:1].isupper() and frame.caption.endswith(".")
+    assert not BAKER.lower().startswith(story.title.lower()) and len(story.title.split()) <= 8
+
+
+@pytest.fixture
+def baker(tmp_path):
+    story, _ = plan_story(BAKER, None, frames=5)
+    session = StorySession(tmp_path / "s", story, llm=NO_LLM, generator_provider=lambda: None)
+    session.save()
+    return session
+
+
+def _prompts(session):
+    return [f.prompt for f in session.story.frames]
+
+
+@pytest.mark.parametrize("message, check", [
+    ("make the bakery green", lambda before, s: any("green bakery" in p for p in _prompts(s))),
+    ("set every picture at night", lambda before, s: all("at night" in p for p in _prompts(s))),
+    ("can you make frame 3 more dramatic?", lambda before, s: "dramatic" in _prompts(s)[2]
+     and _prompts(s)[:2] == before[:2] and "can you" not in _prompts(s)[2]),
+    ("I don't like frame 4, make it happier", lambda before, s: "happy" in _prompts(s)[3]
+     and "like" not in _prompts(s)[3]),
+    ("put frame 5 first", lambda before, s: _prompts(s)[0] == before[4]),
+    ("delete the last two frames", lambda before, s: _prompts(s) == before[:3]),
+    ("add a picture after frame 2 where she kneads dough", lambda before, s: _prompts(s)[2].startswith("kneading")),
+    ("switch to pixel art", lambda before, s: s.story.style == "pixel"),
+    ("call the story Flour and Fire", lambda before, s: s.story.title == "Flour and Fire"),
+    ("give her round glasses", lambda before, s: "round glasses" in s.story.identity_prompt),
+    ("the baker should be an old man", lambda before, s: s.story.identity_prompt.startswith("an old man")),
+    ("把第二帧改成夜晚", lambda before, s: "night" in _prompts(s)[1] and _prompts(s)[0] == before[0]),
+])
+def test_requests_in_ordinary_words(baker, message, check):
+    before = _prompts(baker)
+    reply = baker.revise(message)
+    assert reply.question is None, reply.text
+    assert check(before, baker)
+    reopened = StorySession.open(baker.story_dir, llm=NO_LLM)  # saved after the change
+    assert reopened.story.frames == baker.story.frames
+
+
+def test_only_the_named_frame_re_renders(baker):
+    baker.render()
+    reply = baker.revise("frame 3 feels too sad, cheer it up")
+    assert reply.to_render == [2] and reply.changed == [2]
+
+
+def test_impossible_and_ambiguous_requests_change_nothing(baker):
+    before = baker.story.model_dump()
+    reply = baker.revise("change the ninth frame to winter")
+    assert reply.question and "no frame 9" in reply.text and "5 frames" in reply.text
+    reply = baker.revise("make it blue")
+    assert reply.question
+    assert baker.story.model_dump() == before
+
+
+def test_undo_in_words_goes_back(baker):
+    before = _prompts(baker)
+    baker.revise("frame 2: at night")
+    assert _prompts(baker) != before
+    assert baker.revise("never mind, go back").question is None
+    assert _prompts(baker) == before
