@@ -22,8 +22,8 @@ MOOD_WORDS = {"开心": "happier", "快乐": "happier", "高兴": "happier", "�
               "难过": "sadder", "伤心": "sadder", "恐怖": "scarier", "可怕": "scarier", "紧张": "more dramatic",
               "戏剧": "more dramatic", "平静": "calmer", "安静": "calmer", "搞笑": "funnier", "有趣": "funnier"}
 _FUNCTION_FLAGS = {"u", "uj", "ul", "uz", "p", "c", "x", "y", "e", "r", "d", "zg"}
-_FRAME = re.compile(r"(?:把|将)?\s*(?:第\s*(?:\d{1,2}|十一|十二|[一二两三四五六七八九十])\s*(?:帧|张|幅|格|个画面|个|页|图)?"
-                    r"|最后一(?:帧|张|幅|格|个画面|个|页|图))")
+_UNIT = r"(?:帧|张|幅|格|个画面|个|页|图)"
+_FRAME = re.compile(rf"(?:把|将)?\s*(?:第\s*(?:\d{{1,2}}|十一|十二|[一二两三四五六七八九十])\s*{_UNIT}?|最后一{_UNIT})")
 _NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
             "十一": 11, "十二": 12}
 

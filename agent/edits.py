@@ -112,8 +112,8 @@ class Rename(_Op):
     title: str = Field(min_length=1, max_length=120)
 
 
-EditOp = (SetText | AddText | InsertFrame | RemoveFrame | RemoveFrames | RewriteFrames | MoveFrame | SwapFrames | SetIdentity | SetStyle | SetLock
-          | Reroll | Undo | Redo | Rename)
+EditOp = (SetText | AddText | InsertFrame | RemoveFrame | RemoveFrames | RewriteFrames | MoveFrame | SwapFrames
+          | SetIdentity | SetStyle | SetLock | Reroll | Undo | Redo | Rename)
 
 
 @dataclass

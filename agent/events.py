@@ -20,6 +20,7 @@ from agent.chinese import (  # noqa: F401 (agent.editor imports chinese_clause_b
     worn_items,
 )
 from agent.glossary import (
+    AGE_WORDS,
     CHARACTER_NOUNS,
     CLOTHING,
     COLOURS,
@@ -31,7 +32,6 @@ from agent.glossary import (
     PROP_BEATS,
 )
 from agent.identity import Look, deterministic_title, identity_from_look, read_look
-from agent.glossary import AGE_WORDS
 from agent.prompt_repair import is_english, strip_junk, strip_subject
 
 MAX_IDEA_CHARS = 4000  # longer ideas are refused with a message; documented in the README and chainlit.md

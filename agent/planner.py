@@ -12,6 +12,7 @@ rejected, so "ignore previous instructions" becomes a (strange) story, never a c
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from collections.abc import Callable
@@ -78,9 +79,7 @@ class IdeaError(InvalidStoryError):
 
 
 def use_small_model() -> bool:
-    """STORY_SMALL_LLM=1 lets the embedded small model rephrase plans (off by default: it scored lower)."""
-    import os
-
+    """STORY_SMALL_LLM=1 lets the embedded small model rephrase plans (off by default: it does not help)."""
     return os.environ.get("STORY_SMALL_LLM", "").strip().lower() in ("1", "true", "yes")
 
 

@@ -425,7 +425,7 @@ def expand_events(reading: IdeaReading, count: int) -> list[Event]:
     last = events[-1] if events else None
     if len(events) < count and last is not None and not last.passive and last.verb not in ("admire", ""):
         events.append(Event("look", f"back happily after {last.frame()}") if not last.actor
-                      else Event("look", f"at {'the ' + last.actor.split(' ', 1)[1] if last.actor.startswith(('a ', 'an ')) else last.actor} one last time"))
+                      else Event("look", f"at {_definite(last.actor)} one last time"))
     # 5. the places of the idea, reached in turn, the first one before anything happens
     for k, (prep, place) in enumerate(reading.places):
         if len(events) >= count:
@@ -445,6 +445,12 @@ def expand_events(reading: IdeaReading, count: int) -> list[Event]:
         again = " again" if k >= len(moments) else ""
         events.append(Event("", f"the {description} {moments[k % len(moments)]}{again}"))
     return events[:count]
+
+
+def _definite(phrase: str) -> str:
+    """"a crow" → "the crow"."""
+    first, _, rest = phrase.partition(" ")
+    return f"the {rest}" if first.lower() in ("a", "an") and rest else phrase
 
 
 def title_for(reading: IdeaReading) -> str:
