@@ -30,18 +30,64 @@ class _Token:
     english: str
 
 
+_DICTIONARY_SKIP = {"m", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "x", "f", "q", "d", "r", "zg"}
+_PERSON_ENDINGS = ("man", "woman", "er", "ist", "or", "ess", "ian")
+
+
+def _dictionary_token(word: str, flag: str) -> _Token | None:
+    """A word the glossary lacks, read through jieba's part of speech and CC-CEDICT (渔夫 → fisherman)."""
+    from agent import nlp
+    from agent.glossary import CHARACTER_NOUNS
+
+    if flag in _DICTIONARY_SKIP or len(word) < 2 and not flag.startswith("v"):
+        return None
+    english = nlp.english_sense(word, flag).lower()
+    if not english or len(english.split()) > 4:
+        return None
+    if flag.startswith("v"):
+        return _Token(word, "action", nlp.gerund(english))
+    if flag == "t":
+        return _Token(word, "time", f"in {english}" if " " not in english else english)
+    if flag in ("s", "ns"):
+        return _Token(word, "place", f"in the {english}")
+    head = english.split()[-1]
+    if nlp.parse(f"I saw the {english}.")[-2].pos_ not in ("NOUN", "PROPN"):  # "流浪" → "nomadic": a description
+        return None
+    if head in CHARACTER_NOUNS or head.endswith(_PERSON_ENDINGS) and len(head) > 4:
+        return _Token(word, "character", english)
+    if flag.startswith("n"):
+        return _Token(word, "object", ("an " if english[:1] in "aeiou" else "a ") + english)
+    return None
+
+
 def _tokens(text: str) -> list[_Token]:
-    """Glossary words of `text` in order; a description before "的 (小) CHARACTER" moves after the character,
-    marked `described`; "小" stays only right before a character."""
+    """Glossary words of `text` in order, and CC-CEDICT readings of the words the glossary lacks; a description
+    before "的 (小) CHARACTER" moves after the character, marked `described`; "小" stays only before a character."""
+    from agent import nlp
+
+    words, start = {}, 0
+    for word, flag in nlp.chinese_words(text):  # jieba's words by where they start
+        words[start] = (word, flag)
+        start += len(word)
     tokens, position = [], 0
     while position < len(text):
         key = next((k for k in _KEYS if text.startswith(k, position)), None)
+        word = words.get(position, ("", ""))[0]
+        if key and len(word) > len(key) and _dictionary_token(*words[position]) is not None:
+            key = None  # "海豚" (dolphin) is one word, not "海" (sea) and a rest
         if key:
             tokens.append(_Token(key, *CHINESE_GLOSSARY[key]))
             position += len(key)
+        elif position in words and (token := _dictionary_token(*words[position])) is not None:
+            if token.category == "object" and tokens and tokens[-1].category == "at":
+                token = _Token(token.key, "place", f"at the {token.english.split(' ', 1)[1]}")  # 在山顶
+            tokens.append(token)
+            position += len(words[position][0])
         else:
             if text[position] in "，,。！？；;、":
                 tokens.append(_Token(text[position], "break", ""))
+            elif text[position] in "在到去往":
+                tokens.append(_Token(text[position], "at", ""))
             position += 1
     out: list[_Token] = []
     for index, token in enumerate(tokens):
@@ -115,6 +161,7 @@ class ClauseBeat:
     place: str
     zh_objects: list[str]
     expanded: list[tuple[str, str]] | None = None  # two (beat, caption) frames for a verb with a result
+    zh_place: str = ""  # the place as the idea wrote it ("村子")
 
 
 def read_clause(clause: str, main_character: str = "", worn: dict[str, str] | None = None,
@@ -135,10 +182,18 @@ def read_clause(clause: str, main_character: str = "", worn: dict[str, str] | No
     objects: list[str] = []
     zh_objects: list[str] = []
     colour = ""
-    company: list[str] = []  # "和奶奶一起": with a grandmother
+    company: list[str] = []  # "和奶奶一起": with a grandmother; "用毛巾": with a towel
     for index, token in enumerate(tokens):
         if token.category == "character" and index and tokens[index - 1].category == "with":
             company.append("with " + _helper(token.english))
+            continue
+        if token.category == "object" and index and tokens[index - 1].category == "tool":
+            company.append("with " + token.english)
+            continue
+        if token.category == "pronoun" and index and tokens[index - 1].category == "handle" and previous:
+            objects += [("the " + o.split(" ", 1)[1]) if o.startswith(("a ", "an ")) else o
+                        for o in previous.objects[:1]]  # "把它擦干": it is what the last clause was about
+            zh_objects += previous.zh_objects[:1]
             continue
         if token.category == "colour":
             colour = token.english
@@ -174,6 +229,8 @@ def read_clause(clause: str, main_character: str = "", worn: dict[str, str] | No
     shown = objects[:2]
     if verb in _INTRANSITIVE and shown:
         shown = ["with " + shown[0]] + shown[1:]
+    if len(shown) == 2:
+        shown = [f"{shown[0]} and {shown[1]}"]  # two things: "a fishing net and a dolphin"
     tail = [*shown, *company[:1], place, *times[:1]]
     beat = " ".join(p for p in [subject, action, *tail] if p)
     if not action and not subject:
@@ -187,7 +244,10 @@ def read_clause(clause: str, main_character: str = "", worn: dict[str, str] | No
         zh_thing = zh_objects[0] if zh_objects else ""
         expanded = [(" ".join(p for p in [subject, searching, *tail] if p), caption),
                     (f"{got}, happy", result_caption.format(obj=zh_thing) if zh_thing else caption)]
-    return ClauseBeat(beat, caption, objects, place, zh_objects, expanded)
+    zh_place = next((t.key for t in tokens if t.category == "place"), "")
+    if not zh_place and place and previous:
+        zh_place = previous.zh_place
+    return ClauseBeat(beat, caption, objects, place, zh_objects, expanded, zh_place)
 
 
 def chinese_clause_beat(clause: str, main_character: str = "") -> str:
@@ -212,3 +272,42 @@ def chinese_title(text: str, main_character: str, adjectives: list[str]) -> str:
     head = " ".join([*adjectives, main_character])
     words = f"the {head} and the {thing}" if thing else f"the {head}'s adventure"
     return " ".join(w if w in ("the", "and") and i else w[:1].upper() + w[1:] for i, w in enumerate(words.split()))
+
+
+# Captions, in Chinese, for the beats added from the idea's own world (`agent.reading.expand_events`).
+ADDED_BEAT_CAPTIONS = {
+    "wish": "{who}终于如愿以偿。", "made": "{who}欣赏着完成的{thing}。", "spot": "{who}发现了{thing}。",
+    "after": "最后，{who}开心地回想着这一切。", "arrive": "{who}来到了{place}。", "thing": "{who}和{thing}在一起。",
+    "moment": "{moment}，{who}。",
+}
+MOMENTS_ZH = {"in the early morning": "清晨", "at midday": "中午", "in the late afternoon": "下午",
+              "in the evening": "傍晚", "at night": "夜里"}
+
+
+def character_word(text: str, character: str) -> str:
+    """How the idea names its main character ("小男孩" for "boy")."""
+    return next((t.key for t in _tokens(text) if t.category == "character" and t.english == character), "主角")
+
+
+def added_beat_caption(kind: str, about: str, who: str, chinese_of: dict[str, str]) -> str:
+    """The caption of an added beat in Chinese; `chinese_of` maps the English things and places to the idea's
+    own words."""
+    thing = chinese_of.get(about) or chinese_of.get(about.split(" ", 1)[-1]) or ""
+    template = ADDED_BEAT_CAPTIONS.get(kind, "{who}。")
+    if ("{thing}" in template or "{place}" in template) and not thing:
+        return f"{who}继续着这段旅程。"
+    return template.format(who=who, thing=thing, place=thing, moment=MOMENTS_ZH.get(about, ""))
+
+
+def main_character(text: str) -> tuple[str, str]:
+    """(noun, descriptors) of the first character the idea names ("老渔夫": fisherman, old); ('', '') if none."""
+    tokens = _tokens(text)
+    for index, token in enumerate(tokens):
+        if token.category == "character":
+            before = []
+            for earlier in reversed(tokens[:index]):
+                if earlier.category not in ("size", "colour"):
+                    break
+                before.insert(0, earlier.english)
+            return token.english, " ".join(before)
+    return "", ""

@@ -30,27 +30,17 @@ _NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6
 
 def english_of(text: str) -> str:
     """Content words in English, word by word through CC-CEDICT ("下雨天" → "rain day")."""
-    table = nlp.cedict()
     out = []
     for word, flag in nlp.chinese_words(text):
         if not word.strip() or flag in _FUNCTION_FLAGS or word in ("个", "只", "一", "着", "了"):
             continue
         if flag == "m" and not word.isdigit():
             continue
-        senses = table.get(word)
-        if not senses and len(word) > 1:
-            senses = [s for ch in word for s in table.get(ch, [])[:1]]
-            out.extend(_clean(s) for s in senses)
-            continue
-        if senses:
-            out.append(_clean(senses[0]))
+        english = nlp.english_sense(word, flag)
+        if not english and len(word) > 1:  # a word CC-CEDICT lacks: its characters one by one
+            english = " ".join(nlp.english_sense(ch) for ch in word)
+        out.append(english.strip())
     return " ".join(w for w in out if w)
-
-
-def _clean(sense: str) -> str:
-    sense = re.sub(r"\(.*?\)|\[.*?\]", "", sense).strip()
-    sense = re.sub(r"^to ", "", sense)
-    return sense.split(";")[0].strip()
 
 
 def _frame_words(text: str) -> tuple[list[str], str]:

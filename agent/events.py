@@ -7,32 +7,27 @@ generic story beats when the idea is too short to fill the frames.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from agent.chinese import (  # noqa: F401 (agent.editor imports chinese_clause_beat here)
+    added_beat_caption,
+    character_word,
     chinese_clause_beat,
     chinese_title,
     chinese_to_english,
+    main_character,
     read_clause,
     worn_items,
 )
 from agent.glossary import (
     AGE_WORDS,
     CHARACTER_NOUNS,
-    CLOTHING,
     COLOURS,
-    ENDING_BEATS,
-    FEATURES,
-    HELD_ITEMS,
-    MIDDLE_BEATS,
-    OPENING_BEATS,
-    PROP_BEATS,
 )
-from agent.identity import Look, deterministic_title, identity_from_look, read_look
-from agent.prompt_repair import is_english, strip_junk, strip_subject
+from agent.identity import Look, identity_from_look, read_look, stable_choice
+from agent.prompt_repair import is_english
 
 MAX_IDEA_CHARS = 4000  # longer ideas are refused with a message; documented in the README and chainlit.md
 MIN_FRAMES, MAX_DEFAULT_FRAMES = 4, 6  # frame count when the person does not ask for one
@@ -132,11 +127,6 @@ def default_frame_count(idea: str) -> int:
     return max(MIN_FRAMES, min(MAX_DEFAULT_FRAMES, len(split_sentences(idea))))
 
 
-def _stable_choice(seed_text: str, options: list[str], offset: int = 0) -> str:
-    digest = int(hashlib.sha1(seed_text.encode("utf-8")).hexdigest(), 16)
-    return options[(digest + offset) % len(options)]
-
-
 def find_character(english: str) -> tuple[str, str]:
     """(noun, descriptors) of the main character: a known character noun, else the first 'a/the X' phrase."""
     lower = english.lower()
@@ -168,36 +158,36 @@ def find_character(english: str) -> tuple[str, str]:
     return "traveler", "curious young"
 
 
-def find_names(idea: str) -> tuple[str, ...]:
-    """Capitalised words that are not sentence-initial ("Mia" in "a cat named Mia")."""
-    names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b", idea)
-    return tuple(dict.fromkeys(n for n in names if n.lower() not in CHARACTER_NOUNS))
+def world_beats(read: list, pairs: list[tuple[str, str]], character: str, who: str,
+                frame_count: int) -> tuple[list[str], list[str]]:
+    """Exactly `frame_count` (beat, caption) pairs for a Chinese idea: its clauses' beats, grouped when there are
+    too many, and beats from its own world when there are too few (`agent.reading.expand_events`), with
+    Chinese captions for those (`agent.chinese.added_beat_caption`)."""
+    from agent.reading import PLACE_PREPOSITIONS, IdeaReading, event_from_frame, expand_events
 
-
-def arrange_beats(
-    events: list[str], captions: list[str], count: int, props: list[str], seed_text: str, character: str
-) -> tuple[list[str], list[str]]:
-    """Exactly `count` (beat, caption) pairs: the idea's events in order, padded with generic beats."""
-    if len(events) >= count:
-        # Group consecutive events so that every one of them lands in some frame.
-        bounds = [round(i * len(events) / count) for i in range(count + 1)]
-        beats = [", ".join(events[bounds[i]:bounds[i + 1]]) for i in range(count)]
-        return beats, [" ".join(captions[bounds[i]:bounds[i + 1]]) for i in range(count)]
-    missing = count - len(events)
-    opening = [_stable_choice(seed_text, OPENING_BEATS)] if missing >= 1 else []
-    ending = [_stable_choice(seed_text, ENDING_BEATS)] if missing >= 2 else []
-    middles: list[str] = []
-    prop_beats = [b.format(prop=p) for p, b in zip(props, PROP_BEATS, strict=False)]
-    pool = prop_beats + [_stable_choice(seed_text, MIDDLE_BEATS, k) for k in range(len(MIDDLE_BEATS))]
-    for beat in pool:
-        if len(middles) >= missing - len(opening) - len(ending):
-            break
-        if beat not in middles and beat not in events:
-            middles.append(beat)
-    generic = lambda beat: f"The {character} is {beat}."  # noqa: E731
-    beats = opening + events + middles + ending
-    captions = [generic(b) for b in opening] + captions + [generic(b) for b in middles + ending]
-    return beats, captions
+    chinese_of: dict[str, str] = {}
+    places: list[tuple[str, str]] = []
+    things: list[str] = []
+    for clause in read:
+        prep, _, place = clause.place.partition(" ")
+        if prep in PLACE_PREPOSITIONS and place and (prep, place) not in places:
+            places.append((prep, place))
+            chinese_of[place] = clause.zh_place
+        for thing, word in zip(clause.objects, clause.zh_objects, strict=False):
+            chinese_of[thing] = chinese_of[thing.split(" ", 1)[-1]] = word
+            things.append("the " + thing.split(" ", 1)[-1] if thing.startswith(("a ", "an ")) else thing)
+    new_objects = [next((o for o in c.objects if o.startswith(("a ", "an "))), "") for c in read]
+    events = [event_from_frame(beat, new_objects[i] if i < len(new_objects) else "")
+              for i, (beat, _) in enumerate(pairs)]
+    caption_of = {id(event): caption for event, (_, caption) in zip(events, pairs, strict=True)}
+    reading = IdeaReading(character=character, events=events, places=places, things=list(dict.fromkeys(things)))
+    chosen = expand_events(reading, frame_count)
+    if len(events) >= frame_count:  # grouped: the grouped clauses' captions, joined
+        bounds = [round(i * len(events) / frame_count) for i in range(frame_count + 1)]
+        joined = ["，".join(c for _, c in pairs[bounds[i]:bounds[i + 1]]) for i in range(frame_count)]
+        return [e.frame() for e in chosen], joined
+    return ([e.frame() for e in chosen],
+            [caption_of.get(id(e)) or added_beat_caption(e.kind, e.about, who, chinese_of) for e in chosen])
 
 
 def parsed_analysis(idea: str, english: str, frame_count: int) -> IdeaAnalysis:
@@ -210,7 +200,7 @@ def parsed_analysis(idea: str, english: str, frame_count: int) -> IdeaAnalysis:
     events = expand_events(reading, frame_count)
     kind = character_kind(reading, reading.gender, set(PEOPLE), ANIMALS, OTHER_CHARACTERS)
     colour_words = [w for w in reading.adjectives + " ".join(reading.clothing).split() if w in COLOURS]
-    colour = colour_words[0] if colour_words else _stable_choice(idea, COLOURS)
+    colour = colour_words[0] if colour_words else stable_choice(idea, COLOURS)
     worn = read_look(english, reading.character.split()[-1], " ".join(reading.adjectives))  # "loses its scarf"
     look = Look(noun=reading.character, age=next((a for a in reading.adjectives if a in AGE_WORDS), ""),
                 adjectives=reading.adjectives, clothing=worn.clothing, held=worn.held, features=worn.features)
@@ -232,13 +222,14 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
         return parsed_analysis(idea, with_words, frame_count)
     english = chinese_to_english(with_words) if language == "zh" else with_words
     character, descriptors = find_character(english)
-    names = find_names(idea) if language == "en" else ()
+    if language == "zh" and main_character(idea)[0]:  # the first character named, of any kind ("渔夫")
+        character, descriptors = main_character(idea)
+    names: tuple[str, ...] = ()
     colour = next((c for c in COLOURS if re.search(rf"\b{c}\b", english.lower())), None)
     if colour is None or colour in descriptors.split():
-        colour = _stable_choice(idea, [c for c in COLOURS if c not in descriptors.split()])
+        colour = stable_choice(idea, [c for c in COLOURS if c not in descriptors.split()])
     sentences = split_sentences(idea if language == "zh" else with_words)
     look = read_look(english, character, "" if character == "traveler" else descriptors)
-    actions: set[str] = set()
     if language == "zh":
         clauses = [c for s in sentences for c in re.split(r"[，,、]", s) if c.strip()]
         worn, read, previous = worn_items(idea), [], None
@@ -254,88 +245,23 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
             if read[i].expanded:
                 pairs_of[i] = list(read[i].expanded)
         pairs = [p for group in pairs_of for p in group]
-        events, captions = [b for b, _ in pairs], [c for _, c in pairs]
-    elif language == "en":
-        chosen = [s for s in sentences if _is_event(s, character)]
-        if len(chosen) < frame_count:  # "loses its scarf in the snow, a crow helps": two events, not one
-            clauses = [c.strip() for s in chosen for c in re.split(r",\s*(?:and\s+|then\s+)?|\s+and then\s+", s)]
-            if all(_is_event(c, character) for c in clauses) and len(clauses) <= frame_count:
-                chosen = clauses
-        acted = [_event_beat(strip_junk(s), character, names) for s in chosen]
-        events, actions = [b for b, _ in acted], {v for _, v in acted if v}
-        captions = [re.sub(r"[;,:]$", ".", c[:1].upper() + c[1:]) for c in chosen]
-    else:
-        events, captions = [], []
-    props = _props(english, character, events)
-    beats, captions = arrange_beats(events, captions, frame_count, props, idea, character)
-    if language == "zh":
+        beats, captions = world_beats(read, pairs, character, character_word(idea, character), frame_count)
         title = chinese_title(idea, character, [w for w in descriptors.split() if w not in COLOURS])
-    else:
-        listy = not events or not is_english(with_words)
-        title = deterministic_title(strip_junk(sentences[0]) if sentences else english, look, props, listy)
+    else:  # another language: nothing to read the events with; the character at moments of a day
+        from agent.reading import IdeaReading, expand_events, title_for
+
+        reading = IdeaReading(character=character, adjectives=descriptors.split())
+        added = expand_events(reading, frame_count)
+        beats, captions = [e.frame() for e in added], [e.caption(reading.subject) for e in added]
+        title = title_for(reading)
     idea_colour = next((c for c in COLOURS if re.search(rf"\b{c}\b", english.lower())), "")
+    from agent.glossary import ANIMALS, OTHER_CHARACTERS, PEOPLE
+    from agent.reading import IdeaReading, character_kind
+
+    gender = "she" if "她" in idea else "he" if "他" in idea else "it"
+    kind = character_kind(IdeaReading(character=character), gender, set(PEOPLE), ANIMALS, OTHER_CHARACTERS)
     return IdeaAnalysis(language, english, character, descriptors, names, colour, title or "A Story", beats=beats,
-                        captions=captions, look=look, idea_colour=idea_colour, actions=actions)
-
-
-_ITEMS = "|".join(re.escape(i) for i in sorted(CLOTHING + HELD_ITEMS + FEATURES, key=len, reverse=True))
-_LEADING_LOOK = re.compile(
-    rf"^(?:who\s+(?:is\s+|are\s+|has\s+)?)?(?:(?:in|wearing|with|dressed in|holding)\s+(?:a\s+|an\s+|one\s+)?"
-    rf"(?:[a-z-]+\s+){{0,3}}?(?:{_ITEMS})(?:\s+and\s+(?:a\s+|an\s+)?(?:[a-z-]+\s+){{0,2}}?(?:{_ITEMS}))*"
-    rf"\s*,?\s*)?",
-    re.IGNORECASE,
-)
-
-
-_NO_DOUBLING = {"open", "visit", "enter", "listen", "happen", "wonder", "travel", "gather", "answer"}
-
-
-def gerund(verb: str) -> str:
-    """'loses' → 'losing', 'flies' → 'flying', 'reaches' → 'reaching', 'hops' → 'hopping' (third person -s)."""
-    if verb.endswith("ies") and len(verb) > 4:
-        base = verb[:-3] + "y"
-    elif re.search(r"(?:ch|sh|ss|x|z|o)es$", verb):
-        base = verb[:-2]
-    else:
-        base = verb[:-1]
-    if base.endswith("e") and not base.endswith(("ee", "ye", "oe")):
-        return base[:-1] + "ing"
-    if len(base) <= 4 and re.search(r"[^aeiou][aeiou][^aeiouwxy]$", base) and base not in _NO_DOUBLING:
-        return base + base[-1] + "ing"
-    return base + "ing"
-
-
-def _event_beat(sentence: str, character: str, names: tuple[str, ...]) -> tuple[str, str]:
-    """An event sentence as a 1Prompt1Story frame, and the character's verb ('' when none): no subject, no look,
-    a gerund when the character acted ("A red fox loses its scarf in the snow" → "losing its scarf in the snow")."""
-    beat = strip_look(strip_subject(sentence, character, names))
-    first = beat.split()[0] if beat.split() else ""
-    acted = beat != sentence and beat.lower() != sentence.lower()
-    if acted and re.fullmatch(r"[a-z]{3,}s", first) and not first.endswith("ss") and first not in ("is", "has", "was"):
-        return gerund(first) + beat[len(first):], first.lower()
-    return beat, ""
-
-
-def strip_look(beat: str) -> str:
-    """Drop a leading description ("in a yellow raincoat rescues..." → "rescues..."): the identity holds it."""
-    rest = re.sub(r"^(?:and|then)\s+", "", _LEADING_LOOK.sub("", beat, count=1), flags=re.IGNORECASE)
-    return rest if len(rest.split()) >= 2 else beat
-
-
-def _is_event(sentence: str, character: str) -> bool:
-    """An event has three words or more, in English, and is not a bare list of nouns ("cat, rocket, moon")."""
-    words = re.findall(r"[a-z']+", sentence.lower())
-    list_like = all(len(part.split()) <= 3 for part in sentence.split(",")) and not set(words) & _FUNCTION_WORDS
-    return len(words) >= 3 and is_english(sentence) and not list_like
-
-
-def _props(english: str, character: str, events: list[str]) -> list[str]:
-    """Nouns of a list-like idea ("cat rocket crescent moon") that no event mentions yet."""
-    if events:
-        return []
-    phrases = [" ".join(re.findall(r"[a-z]+", p)) for p in re.split(r"[,;]|\band\b", english.lower())]
-    phrases = [" ".join(w for w in p.split() if w != character and w not in _FUNCTION_WORDS) for p in phrases]
-    return list(dict.fromkeys(p for p in phrases if p and len(p.split()) <= 3))[:3]
+                        captions=captions, look=look, idea_colour=idea_colour, kind=kind)
 
 
 def identity_from_analysis(analysis: IdeaAnalysis) -> str:

@@ -67,35 +67,6 @@ COLOURS = ["red", "blue", "green", "yellow", "orange", "purple", "white", "black
 COLOUR_WORDS = set(COLOURS) | {"silver", "gray", "gold", "violet", "crimson", "scarlet", "navy", "teal", "beige",
                                "turquoise", "rainbow", "striped", "spotted"}
 
-# Beats used when the idea has fewer events than frames: an opening, middles (some with a slot for an
-# object named in the idea), and endings. All are action + setting, the form 1Prompt1Story frames take.
-OPENING_BEATS = [
-    "waking up in a cozy little home at dawn",
-    "looking out of a round window on a bright morning",
-]
-PROP_BEATS = [
-    "discovering a {prop} in a quiet meadow",
-    "gazing at the {prop} from a winding forest path",
-    "walking toward the {prop} across a sparkling river",
-    "celebrating beside the {prop} with new friends in a village square",
-    "finding a {prop} hidden behind an old stone wall",
-    "dreaming of the {prop} under a patchwork quilt",
-]
-MIDDLE_BEATS = [
-    "exploring a mysterious forest full of tall trees",
-    "crossing a rushing river on mossy stepping stones",
-    "meeting a friendly traveler on a dusty country road",
-    "climbing a steep rocky mountain path",
-    "sheltering from a fierce storm under a giant tree",
-    "finding a hidden cave glowing with crystals",
-    "sailing a small boat across a calm lake",
-    "dancing at a lantern festival in a busy town square",
-]
-ENDING_BEATS = [
-    "returning home happily at sunset",
-    "resting by a warm campfire under the stars",
-]
-
 # Chinese → English. Longest match wins. Categories: character, colour, place, object, time, action.
 CHINESE_GLOSSARY: dict[str, tuple[str, str]] = {
     # characters
@@ -120,6 +91,7 @@ CHINESE_GLOSSARY: dict[str, tuple[str, str]] = {
     "一只": ("det", "a"), "一个": ("det", "a"), "一位": ("det", "a"), "一条": ("det", "a"), "一头": ("det", "a"),
     "穿着": ("wear", "wearing"), "穿": ("wear", "wearing"), "戴着": ("wear", "wearing"), "戴": ("wear", "wearing"),
     "围着": ("wear", "wearing"), "拿着": ("hold", "holding"), "的": ("of", ""), "小": ("size", "small"),
+    "用": ("tool", ""), "把": ("handle", ""), "将": ("handle", ""), "老": ("size", "old"), "年轻": ("size", "young"),
     "和": ("with", ""), "跟": ("with", ""), "一起": ("skip", ""), "马上": ("skip", ""), "一种": ("det", "a"),
     "它们": ("pronoun", ""), "它": ("pronoun", ""), "他": ("pronoun", ""), "她": ("pronoun", ""),
     # clothing (the identity keeps what the character wears; frames say "the red scarf")

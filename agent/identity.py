@@ -63,7 +63,8 @@ class Look:
         return words
 
 
-def _stable_choice(seed_text: str, options: list[str]) -> str:
+def stable_choice(seed_text: str, options: list[str]) -> str:
+    """One of `options`, the same for the same text (invented details stay put when a plan is redone)."""
     return options[int(hashlib.sha1(seed_text.encode("utf-8")).hexdigest(), 16) % len(options)]
 
 
@@ -138,7 +139,7 @@ def identity_from_look(look: Look, seed_text: str, colour: str, kind: str = "") 
     head_noun = noun.split()[-1]
     is_person = head_noun in PEOPLE or kind == "person"
     is_animal = not is_person and (head_noun in ANIMALS or kind == "animal")
-    second = _stable_choice(seed_text + "2", [c for c in COLOURS if c != colour])
+    second = stable_choice(seed_text + "2", [c for c in COLOURS if c != colour])
     young = is_animal and not look.age and not set(look.adjectives) & _SIZES
     head = with_article(" ".join(p for p in ("young" if young else "", *look.adjectives, noun) if p))
     parts = [head]
@@ -146,7 +147,7 @@ def identity_from_look(look: Look, seed_text: str, colour: str, kind: str = "") 
         if not look.age and head_noun in PEOPLE:
             parts[0] += f" {PEOPLE[head_noun]}"
         hair = "grey" if look.age in ("old", "elderly", "ancient") else \
-            _stable_choice(seed_text, ["short brown", "curly black", "long red", "straight blond"])
+            stable_choice(seed_text, ["short brown", "curly black", "long red", "straight blond"])
         parts.append(f"with {hair} hair")
     clothing = [c if any(w in COLOUR_WORDS for w in c.split()) or c in UNCOUNTABLE_CLOTHING else f"{colour} {c}"
                 for c in look.clothing]
@@ -221,26 +222,3 @@ def title_problem(title: str, character: str, idea_english: str) -> str | None:
     return None
 
 
-def title_case(text: str) -> str:
-    words = text.split()
-    return " ".join(w if w[:1].isupper() else (w if i and w in _SMALL else w[:1].upper() + w[1:])
-                    for i, w in enumerate(words))
-
-
-def deterministic_title(first_sentence: str, look: Look, props: list[str], listy: bool) -> str:
-    """A title from the idea: its first clause (at most 8 words, no dangling small word), or
-    "The Penguin and the Balloon" for a list of things, or "The Dragon's Adventure" for one word."""
-    noun = look.noun
-    if listy and props:
-        return title_case(f"the {noun} and the {props[0]}")
-    clause = re.split(r"[,;:]| - ", first_sentence)[0].strip()
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", clause)
-    if len(words) <= 2:
-        return title_case(f"the {' '.join([*look.adjectives, noun])}'s adventure")
-    cut = len(words) > 8
-    words = words[:8]
-    while words and words[-1].lower() in _SMALL | {"who", "that", "her", "his", "their"}:
-        words.pop()
-    if cut and len(words) > 3 and re.fullmatch(r"[a-z]{3,}s", words[-1]):  # "...One Wheel Learns" lost its object
-        words.pop()
-    return title_case(" ".join(w.lower() if w.lower() in _SMALL else w for w in words))

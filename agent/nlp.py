@@ -100,6 +100,20 @@ def cedict() -> dict[str, list[str]]:
     return table
 
 
+def english_sense(word: str, flag: str = "") -> str:
+    """The English for a Chinese word: for a verb (jieba flag "v...") its first "to ..." sense without "to",
+    otherwise its first other sense; '' when CC-CEDICT does not know it."""
+    import re
+
+    senses = [re.sub(r"\(.*?\)|\[.*?\]", "", s).split(";")[0].strip() for s in cedict().get(word, [])]
+    senses = [s for s in senses if s]
+    if flag.startswith("v"):
+        verbs = [s[3:] for s in senses if s.startswith("to ")]
+        return verbs[0] if verbs else ""
+    nouns = [s for s in senses if not s.startswith("to ")]
+    return nouns[0] if nouns else ""
+
+
 def warm_up(chinese: bool = False) -> None:
     """Load the language libraries now (the app does it at start, off the request path)."""
     english()

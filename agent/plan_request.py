@@ -14,24 +14,18 @@ Two shapes of request:
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, Field, create_model
 
 from agent.events import IdeaAnalysis
-from agent.glossary import ENDING_BEATS, MIDDLE_BEATS, OPENING_BEATS, PROP_BEATS
 from agent.llm import ChatModel, LLMError
 from agent.prompt_repair import similarity
 from agent.prompts import render_prompt
 from agent.story import MAX_FRAMES
 
 log = logging.getLogger(__name__)
-
-_GENERIC_BEATS = re.compile("|".join(
-    [re.escape(b) for b in OPENING_BEATS + MIDDLE_BEATS + ENDING_BEATS]
-    + [re.escape(b).replace(re.escape("{prop}"), ".+") for b in PROP_BEATS]))
 
 LLM_IDEA_CHARS = 800  # the LLM sees at most this much of the idea (the beats cover all of it)
 COMPACT_IDEA_CHARS = 400
@@ -128,8 +122,8 @@ def rephrase_problem(frame: str, beats: list[str], index: int, earlier: list[str
     event of the idea, and one that copies the list out of order repeats a later frame.
     """
     own = similarity(frame, beats[index])
-    if own == 0 and not _GENERIC_BEATS.fullmatch(beats[index]):
-        return "drops the idea's event"  # generic padding may be replaced; the idea's own events may not
+    if own == 0:
+        return "drops the idea's event"
     if any(similarity(frame, beat) > max(0.6, own) for beat in beats):
         return "another frame's beat"
     if any(similarity(frame, done) >= 0.5 for done in earlier):  # "lost the scarf" after "losing the scarf"

@@ -25,7 +25,6 @@ from agent.events import (
     identity_from_analysis,
     normalize_idea,
 )
-from agent.glossary import MIDDLE_BEATS
 from agent.identity import identity_problem, read_look, title_problem
 from agent.llm import ChatModel
 from agent.plan_request import ask_for_plan, rephrase_problem, wants_compact_request
@@ -271,8 +270,10 @@ def plan_story(
             report.frames_from_beats += 1
         if chosen is None:
             chosen = clean_frame(analysis.beats[index], character, analysis.names, identity, previous)
-            if frame_problem(chosen, identity, bases) is not None:
-                chosen = next(b for b in MIDDLE_BEATS if frame_problem(b, identity, bases) is None)
+            if frame_problem(chosen, identity, bases) is not None and len(chosen.split()) < 2:
+                from agent.reading import TIME_SPANS  # the character at a moment of the day, never a stock scene
+
+                chosen = f"the {character} {TIME_SPANS['day'][index % len(TIME_SPANS['day'])]}"
             report.frames_from_beats += 1
         bases.append(chosen)
         chosen = fit_frame(full_identity, refine(chosen, index, count), count_tokens, CLIP_BUDGET)

@@ -57,6 +57,8 @@ class Event:
     passive: bool = False
     wish: str = ""  # "see the sunrise just once" for "wants to see the sunrise just once"
     new_object: str = ""  # "a stray kitten" for "finds a stray kitten in the rain"
+    kind: str = "event"  # an added beat says how it was found: wish, made, spot, after, arrive, thing, moment
+    about: str = ""  # what an added beat is about: its place, thing or moment
 
     def frame(self) -> str:
         if not self.verb:  # a moment, not an action: "the lonely snowman on Monday"
@@ -410,41 +412,57 @@ def expand_events(reading: IdeaReading, count: int) -> list[Event]:
         wish = events[index].wish
         if len(events) < count and wish and not events[index].actor:
             verb, _, rest = wish.partition(" ")
-            events.insert(index + 1, Event(nlp.parse(f"to {verb}")[1].lemma_.lower(), rest))
+            events.insert(index + 1, Event(nlp.parse(f"to {verb}")[1].lemma_.lower(), rest, kind="wish"))
     # 2. a made thing is admired when it is done ("growing a garden" → "admiring the grown garden")
     made = next((e for e in reversed(events) if e.verb in MAKING_VERBS and e.new_object and not e.actor), None)
     if len(events) < count and made is not None:
         noun = made.new_object.split(" ", 1)[1]
-        events.insert(events.index(made) + 1, Event("admire", f"the {nlp.participle(made.verb)} {noun}"))
+        events.insert(events.index(made) + 1, Event("admire", f"the {nlp.participle(made.verb)} {noun}",
+                                                    kind="made", about=noun))
     # 3. a new thing is noticed before the first thing done with it ("spotting a stray kitten")
     first = next((i for i, e in enumerate(events) if not e.actor and e.new_object
-                  and e.verb not in NOTICING_VERBS | MAKING_VERBS), None)
+                  and e.verb not in NOTICING_VERBS | MAKING_VERBS
+                  and not any(e.new_object.split()[-1] in earlier.frame() for earlier in events[:i])), None)
     if len(events) < count and first is not None:
-        events.insert(first, Event("spot", events[first].new_object))
+        events.insert(first, Event("spot", events[first].new_object, kind="spot", about=events[first].new_object))
     # 4. the last moment, held after it happens
     last = events[-1] if events else None
     if len(events) < count and last is not None and not last.passive and last.verb not in ("admire", ""):
-        events.append(Event("look", f"back happily after {last.frame()}") if not last.actor
-                      else Event("look", f"at {_definite(last.actor)} one last time"))
+        events.append(Event("look", f"back happily after {last.frame()}", kind="after") if not last.actor
+                      else Event("look", f"at {_definite(last.actor)} one last time", kind="after",
+                                 about=_definite(last.actor)))
     # 5. the places of the idea, reached in turn, the first one before anything happens
     for k, (prep, place) in enumerate(reading.places):
         if len(events) >= count:
             break
         verb, how = PLACE_ARRIVALS.get(prep, ("arrive", prep if prep in ("in", "on", "at") else "at"))
-        events.insert(0 if k == 0 else len(events) - 1, Event(verb, f"{how} {place}"))
+        events.insert(0 if k == 0 else len(events) - 1, Event(verb, f"{how} {place}", kind="arrive", about=place))
     # 6. the things of the idea no event shows yet ("🐧🎈🌈": the penguin with the balloon)
     description = " ".join([*reading.adjectives, reading.character])
     shown = " ".join(e.frame() for e in events)
     for thing in reading.things:
         if len(events) < count and thing.split()[-1] not in shown and "'" not in thing:
-            events.append(Event("", f"the {description} with {thing}"))
+            events.append(Event("", f"the {description} with {thing}", kind="thing", about=thing))
     # 7. the time span the idea names (a day by default), the character at successive moments
     moments = TIME_SPANS.get(reading.span or "day")
     description = " ".join([*reading.adjectives, reading.character])
     for k in range(count - len(events)):
         again = " again" if k >= len(moments) else ""
-        events.append(Event("", f"the {description} {moments[k % len(moments)]}{again}"))
+        moment = moments[k % len(moments)]
+        events.append(Event("", f"the {description} {moment}{again}", kind="moment", about=moment))
     return events[:count]
+
+
+def event_from_frame(frame: str, new_object: str = "") -> Event:
+    """A frame already in gerund form as an Event ("a crow helping search for the scarf": actor "a crow")."""
+    from lemminflect import getLemma
+
+    words = frame.split()
+    k = next((i for i, w in enumerate(words) if w.endswith("ing") and len(w) > 4), None)
+    if k is None:
+        return Event("", frame)
+    lemma = (getLemma(words[k], upos="VERB") or (words[k],))[0]
+    return Event(lemma, " ".join(words[k + 1:]), actor=" ".join(words[:k]), new_object=new_object)
 
 
 def _definite(phrase: str) -> str:
@@ -464,8 +482,8 @@ def title_for(reading: IdeaReading) -> str:
     return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
-def clause_frame(text: str, character: str) -> str | None:
-    """A described scene as a frame: "she feeds the pigeons in the square" → "feeding the pigeons in the
+def clause_event(text: str, character: str) -> Event | None:
+    """A described scene as an event: "she feeds the pigeons in the square" → frame "feeding the pigeons in the
     square", "she should be holding a trophy" → "holding a trophy"; None when `text` has no verb."""
     doc = nlp.parse(text)
     if not len(doc):
@@ -483,7 +501,7 @@ def clause_frame(text: str, character: str) -> str | None:
     event = _event(_Clause(doc, root, subject is not None), reading, refs)
     if event.verb == "be" and not event.rest:
         return None
-    return event.frame()
+    return event
 
 
 PERSON_SUFFIXES = ("man", "woman", "er", "ist", "or", "ess", "ian", "ant", "ent")

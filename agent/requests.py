@@ -337,11 +337,11 @@ def _remove(r: _Request) -> ParsedEdit | None:
     return ParsedEdit([edits.RemoveFrames(frames=sorted(r.refs.frames))])
 
 
-def _clause_frame(text: str, r: _Request) -> str | None:
-    """A described scene as a 1Prompt1Story frame: "she feeds the pigeons" → "feeding the pigeons"."""
-    from agent.reading import clause_frame
+def _clause_event(text: str, r: _Request):
+    """A described scene as an event: "she feeds the pigeons" → frame "feeding the pigeons"."""
+    from agent.reading import clause_event
 
-    return clause_frame(text, r.character)
+    return clause_event(text, r.character)
 
 
 def _add_scene(r: _Request) -> ParsedEdit | None:
@@ -360,7 +360,9 @@ def _add_scene(r: _Request) -> ParsedEdit | None:
         return ParsedEdit([], question="What should the new frame show? For example: “add a frame where she "
                                        "feeds the pigeons”.")
     content = _words(doc, {t.i for t in doc} - {t.i for t in rest})
-    frame = _clause_frame(content, r) or content
+    event = _clause_event(content, r)
+    frame = event.frame() if event else content
+    caption = event.caption(f"the {r.character}") if event else content[:1].upper() + content[1:] + "."
     position = r.count
     if r.refs.position.startswith("after:"):
         position = int(r.refs.position.split(":")[1]) + 1
@@ -368,7 +370,6 @@ def _add_scene(r: _Request) -> ParsedEdit | None:
         position = int(r.refs.position.split(":")[1])
     elif r.refs.position == "start":
         position = 0
-    caption = None
     return ParsedEdit([edits.InsertFrame(position=position, text=frame, caption=caption)])
 
 
@@ -602,9 +603,9 @@ def _frame_content(r: _Request) -> ParsedEdit | None:
     skip = set(r.refs.tokens)
     content = [t for t in doc if t.i not in skip]
     text = _words(doc, {t.i for t in doc} - {t.i for t in content})
-    clause = _clause_frame(text, r)
-    if clause:
-        return ParsedEdit([edits.AddText(frame=frame, text=clause)])
+    event = _clause_event(text, r)
+    if event:
+        return ParsedEdit([edits.AddText(frame=frame, text=event.frame())])
     # "change frame 3 to a snowy forest": the object of change/make/set
     for token in content:
         if token.dep_ in ("pobj", "dobj", "attr", "oprd") and token.pos_ in ("NOUN", "PROPN") and \

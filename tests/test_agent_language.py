@@ -119,3 +119,19 @@ def test_undo_in_words_goes_back(baker):
     assert _prompts(baker) != before
     assert baker.revise("never mind, go back").question is None
     assert _prompts(baker) == before
+
+
+@pytest.mark.parametrize("idea, subject, things", [
+    ("一个小男孩在山顶放风筝，风筝断了线，他追着风筝跑到了村子里。", "boy", {"kite", "hilltop", "village"}),
+    ("一位老渔夫救了一只被渔网缠住的海豚，海豚带他穿过风暴回家。", "fisherman", {"dolphin", "net", "storm"}),
+    ("一只小猫在花园里种了一朵向日葵。", "cat", {"sunflower", "garden"}),
+])
+def test_chinese_ideas_keep_their_world_and_captions(idea, subject, things):
+    story, _ = plan_story(idea, None, frames=5)
+    assert subject in story.identity_prompt  # words outside the glossary come from CC-CEDICT ("渔夫")
+    assert len(story.frames) == 5
+    text = " ".join(f.prompt for f in story.frames)
+    assert things & set(re.findall(r"[a-z]+", text))
+    for frame in story.frames:
+        assert re.search(r"[\u4e00-\u9fff]", frame.caption), frame.caption  # every caption in the idea's language
+    assert len({f.prompt for f in story.frames}) == 5
