@@ -267,7 +267,8 @@ async def apply(state: ChatState, call, *args, **kwargs) -> None:
     except StoryError as error:
         await cl.Message(content=str(error)).send()
         return
-    await cl.Message(content=reply.question or reply.text, actions=view.story_actions()).send()
+    actions = view.choice_actions(reply.choices) if reply.choices else view.story_actions()
+    await cl.Message(content=reply.question or reply.text, actions=actions).send()
     if reply.to_render:
         await render(state, reply.to_render)
 
@@ -408,6 +409,16 @@ async def undo(state: ChatState, action: cl.Action) -> None:
 async def redo(state: ChatState, action: cl.Action) -> None:
     if await _need_story(state):
         await apply(state, state.session.redo)
+
+
+@cl.action_callback(view.CHOOSE)
+@in_background
+async def choose(state: ChatState, action: cl.Action) -> None:
+    """A question's answer button: the corrected request, as if the person had typed it."""
+    message = str(action.payload.get("message", ""))
+    if state.session is not None and message:
+        await cl.Message(content=message, author="You", type="user_message").send()
+        await apply(state, state.session.revise, message)
 
 
 @cl.action_callback(view.EXPORT)

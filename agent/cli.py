@@ -86,7 +86,7 @@ def _plan(args) -> int:
 def _revise(args) -> int:
     session = _session(args.story, no_llm=args.no_llm)
     reply = session.revise(args.message)
-    sys.stdout.write(reply.text + "\n")
+    sys.stdout.write(reply.text + "\n" + "".join(f"  - {choice}\n" for choice in reply.choices))
     return EXIT_QUESTION if reply.question else EXIT_OK
 
 

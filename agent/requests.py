@@ -97,6 +97,7 @@ class Refs:
     tokens: set[int] = field(default_factory=set)
     missing: list[int] = field(default_factory=list)  # 1-based numbers beyond the story
     position: str = ""  # "start" / "end" / "after:N" / "before:N" for moves and insertions
+    missing_span: tuple[int, int] = (0, 0)  # characters of the message naming the first missing frame
 
 
 def _number(token) -> int | None:
@@ -177,6 +178,9 @@ def find_refs(doc, count: int) -> Refs:
         for number in group:
             add(number)
         used |= {t.i for t in token.lefts if t.dep_ in ("det", "predet")}
+        if refs.missing and refs.missing_span == (0, 0):  # where the message names it, to offer corrected messages
+            first, last = doc[min(used)], doc[max(used)]
+            refs.missing_span = (first.idx, last.idx + len(last.text))
         preposition = token.head if token.dep_ == "pobj" else None
         if preposition is not None and preposition.lower_ in ("after", "before", "in", "on", "to", "for", "of"):
             used.add(preposition.i)
@@ -199,11 +203,14 @@ def find_refs(doc, count: int) -> Refs:
     return refs
 
 
-def _missing_question(refs: Refs, count: int) -> ParsedEdit:
+def _missing_question(message: str, refs: Refs, count: int) -> ParsedEdit:
+    """"There is no frame 9", with the message corrected to each frame that exists as the choices."""
     number = refs.missing[0]
     text = (f"There is no frame {number}: this story has only {count} frame{'s' if count != 1 else ''}. "
             f"Which frame did you mean (1 to {count})?")
-    return ParsedEdit([], question=text, choices=[f"frame {i + 1}" for i in range(min(count, 6))])
+    start, end = refs.missing_span
+    choices = [f"{message[:start]}frame {k}{message[end:]}" for k in range(1, min(count, 6) + 1)] if end else []
+    return ParsedEdit([], question=text, choices=choices)
 
 
 def _words(doc, skip: set[int]) -> str:
@@ -259,7 +266,7 @@ def understand(message: str, story) -> ParsedEdit | None:
     doc = nlp.parse(text)
     refs = find_refs(doc, len(story.frames))
     if refs.missing:
-        return _missing_question(refs, len(story.frames))
+        return _missing_question(text, refs, len(story.frames))
     request = _Request(doc, story, refs, _verb_phrases(doc), _character(story))
     for reader in (_undo_redo, _rename, _style, _remove, _add_scene, _move, _swap, _reroll_lock, _mood,
                    _identity, _recolour, _setting, _frame_content):
@@ -518,14 +525,18 @@ def _recolour(r: _Request) -> ParsedEdit | None:
     if colour is None:
         return None
     thing = None
-    for token in r.doc:
-        if token.pos_ in ("NOUN", "PROPN") and token.lower_ not in COLOUR_WORDS and token.i not in r.refs.tokens \
+    for token in r.doc:  # by its role, as the tagger may call "seagull" an adjective
+        nounish = token.pos_ in ("NOUN", "PROPN") or token.dep_ in ("nsubj", "dobj", "pobj", "attr", "nsubjpass")
+        if nounish and token.pos_ not in ("PRON", "DET") and token.lower_ not in COLOUR_WORDS \
+                and token.i not in r.refs.tokens \
                 and token.lemma_.lower() not in FRAME_NOUNS | {"colour", "color", "everything", "it"}:
             thing = token
             break
     if thing is None:
+        shown = _shown_things(r.story)
         return ParsedEdit([], question=f"What should be {colour.lower_}? Name it, for example "
-                                       f"“make the {r.character} {colour.lower_}”.")
+                                       f"“make the {r.character} {colour.lower_}”.",
+                          choices=[f"make the {name} {colour.lower_}" for name in [r.character, *shown][:4]])
     lemma = thing.lemma_.lower()
     if lemma == r.character or lemma in ("character", "hero", "she", "he"):
         return ParsedEdit([edits.SetIdentity(text=f"{colour.lower_} colours", append=True)])
@@ -535,13 +546,24 @@ def _recolour(r: _Request) -> ParsedEdit | None:
     if not targets:
         targets = r.targets()
         if not targets:
-            choices = [f"frame {i + 1}" for i in range(min(r.count, 6))]
+            message = r.doc.text.rstrip(".!?")
+            choices = [f"{message} in frame {i + 1}" for i in range(min(r.count, 6))]
             return ParsedEdit([], question=f"No frame shows a {lemma} yet. Which frame should have a "
                                            f"{colour.lower_} {lemma}?", choices=choices)
         prompts = {i: _with_modifier(r.story.frames[i].prompt, f"a {colour.lower_} {lemma}") for i in targets}
         return ParsedEdit([edits.RewriteFrames(prompts=prompts, what=f"a {colour.lower_} {lemma} added")])
     prompts = {i: _recolour_text(r.story.frames[i].prompt, lemma, colour.lower_) for i in targets}
     return ParsedEdit([edits.RewriteFrames(prompts=prompts, what=f"the {lemma} is now {colour.lower_}")])
+
+
+def _shown_things(story) -> list[str]:
+    """Nouns the frames show, most frequent first ("bakery", "loaf")."""
+    counts: dict[str, int] = {}
+    for frame in story.frames:
+        for token in nlp.parse(frame.prompt):
+            if token.pos_ == "NOUN" and token.dep_ in ("dobj", "pobj") and token.lemma_ not in FRAME_NOUNS:
+                counts[token.lemma_.lower()] = counts.get(token.lemma_.lower(), 0) + 1
+    return sorted(counts, key=lambda noun: -counts[noun])
 
 
 def _mentions(text: str, lemma: str) -> bool:

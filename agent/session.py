@@ -38,6 +38,7 @@ class Reply(BaseModel):
     changed: list[int] = Field(default_factory=list)
     to_render: list[int] = Field(default_factory=list)
     question: str | None = None
+    choices: list[str] = Field(default_factory=list, description="answers to the question, as whole messages")
 
 
 class RenderEvent(BaseModel):
@@ -166,7 +167,7 @@ class StorySession:
             llm = None
         parsed = parse_message(message, self._story, llm)
         if parsed.question:
-            return Reply(text=parsed.question, question=parsed.question)
+            return Reply(text=parsed.question, question=parsed.question, choices=parsed.choices)
         return self._apply(parsed.ops)
 
     def _apply(self, ops: list[edits.EditOp]) -> Reply:

@@ -31,6 +31,7 @@ EXPORT_TEXT = (
 # Action names: app.py registers one callback per name.
 REROLL, EDIT, LOCK = "reroll", "edit_frame", "toggle_lock"
 RENDER_ALL, UNDO, REDO, EXPORT = "render_all", "undo", "redo", "export"
+CHOOSE = "choose"  # an answer to the agent's question, sent as the person's next message
 
 
 def check_message(text: str, attachments: int) -> str | None:
@@ -76,6 +77,12 @@ def lock_action(frame_id: str, locked: bool) -> cl.Action:
         icon="lock-open" if locked else "lock",
         tooltip="Locked frames are never re-rendered unless you ask for them",
     )
+
+
+def choice_actions(choices: list[str]) -> list[cl.Action]:
+    """One button per answer to a question ("change frame 5 to winter")."""
+    return [cl.Action(name=CHOOSE, payload={"message": choice}, label=choice, tooltip="Send this")
+            for choice in choices]
 
 
 def story_actions() -> list[cl.Action]:

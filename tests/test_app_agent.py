@@ -76,3 +76,35 @@ def test_idea_revision_and_resume_with_storyboard_cards(real_session):
             assert app.chat_state().session.story.frames[1].prompt.startswith("the fox sleeps")
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+def test_ordinary_words_and_a_question_answered_with_its_button(real_session):
+    from chainlit.config import config
+    from chainlit.context import context
+
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.start()
+            await say("A young baker opens a tiny bakery, burns her first loaf, and wins a baking contest.")
+            session = app.chat_state().session
+            before = [f.prompt for f in session.story.frames]
+
+            await say("can you make frame 2 more dramatic?")
+            after = [f.prompt for f in session.story.frames]
+            assert "dramatic" in after[1] and "can you" not in after[1] and after[2:] == before[2:]
+
+            await say("change the ninth frame to winter")
+            question = recorder.of("new_message")[-1]
+            assert "no frame 9" in question["output"]
+            buttons = [a for a in recorder.of("action") if a["forId"] == question["id"] and a["name"] == "choose"]
+            assert [b["payload"]["message"] for b in buttons][:2] == ["change frame 1 to winter",
+                                                                     "change frame 2 to winter"]
+            assert [f.prompt for f in session.story.frames] == after  # nothing changed yet
+
+            answer = buttons[0]
+            await config.code.action_callbacks["choose"](cl.Action(name="choose", payload=answer["payload"],
+                                                                   label=answer["label"]))
+            await asyncio.wait_for(context.session.current_task, 20)
+            assert "in winter" in session.story.frames[0].prompt
+
+    asyncio.run(asyncio.wait_for(scenario(), 90))
