@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from agent import edits
 from agent.events import chinese_clause_beat, detect_language, find_character
@@ -39,19 +36,7 @@ _ZH_REF = rf"(?:第\s*(?P<zh>{_ZH_NUM})\s*{_ZH_NOUN}?|(?P<zhlast>最后一){_ZH_
 REF = re.compile(rf"{_EN_REF}|{_ZH_REF}", re.IGNORECASE)
 ZH_STYLES = {"漫画": "comic", "水彩": "storybook", "绘本": "storybook", "动漫": "anime", "照片": "photo",
              "写实": "photo", "像素": "pixel", "素描": "sketch", "油画": "painting", "3d": "3d"}
-HELP = ("Try: “frame 3: reading under a tree”, “frame 2 + at night”, “remove frame 2”, “swap 1 and 3”, "
-        "“move 4 to 1”, “re-roll 2”, “lock 1”, “style: comic”, “character: a girl in a yellow raincoat”, "
-        "“title: …”, “add frame: …”, “undo”, “redo”.")
-
-
-class EditRequest(BaseModel):
-    """What the LLM is asked to fill for a free-form request (frame numbers 1-based, 0 = none)."""
-
-    action: Literal["set_text", "add_text", "insert", "remove", "move", "swap", "identity", "style", "lock",
-                    "unlock", "reroll", "undo", "redo", "rename", "unclear"]
-    frame: int = Field(ge=0, le=13)
-    other: int = Field(ge=0, le=13)
-    text: str = Field(max_length=160)
+HELP = edits.help_text()
 
 
 def _number(match: re.Match, count: int) -> int:
@@ -134,7 +119,6 @@ _PATTERNS = [
     ("set_text", rf"{_A}{_T}"),
 ]
 PATTERNS = [(name, re.compile(pattern, re.IGNORECASE | re.DOTALL)) for name, pattern in _PATTERNS]
-_FRAME_COMMANDS = {"remove", "swap", "move", "lock", "unlock", "reroll", "insert", "add_text", "set_text"}
 
 
 def _style_name(text: str) -> str:
@@ -209,57 +193,52 @@ def _build(name: str, groups: dict, numbers: list[int], story: Story) -> ParsedE
 
 
 def _llm_edit(message: str, story: Story, llm: ChatModel, numbers: list[int]) -> ParsedEdit | None:
+    """A capable LLM's reading, as operations from the same table (`edits.EditPlan`), checked against the
+    message and the story; None when it cannot be trusted."""
     frames = "\n".join(f"{i + 1}. {f.prompt}" for i, f in enumerate(story.frames))
+    operations = "\n".join(f'- "{op.model_fields["kind"].default}": {op.means}' for op in edits.OPERATIONS)
     messages = [
-        {"role": "system", "content": render_prompt("edit_system")},
+        {"role": "system", "content": render_prompt("edit_system", operations=operations)},
         {"role": "user", "content": render_prompt("edit_user", title=story.title, frames=frames,
                                                   identity=story.identity_prompt, message=message[:1000])},
     ]
     try:
-        request = llm.complete_json(messages, EditRequest, retries=1, max_tokens=120).value
+        plan = llm.complete_json(messages, edits.EditPlan, retries=1, max_tokens=400,
+                                 schema=edits.EditPlan.schema_for_llm()).value
     except LLMError as error:
         log.info("free-form edit without the LLM: %s", error)
         return None
-    return _from_request(request, message, story, numbers)
+    if not plan.ops:
+        return ParsedEdit([], question=plan.question) if plan.question.strip() else None
+    ops = [edits.to_indices(op) for op in plan.ops]
+    return ParsedEdit(ops) if all(_trustworthy(op, message, story, numbers) for op in ops) else None
 
 
-def _from_request(request: EditRequest, message: str, story: Story, numbers: list[int]) -> ParsedEdit | None:
-    """Check the LLM's reading against the message itself; None when it cannot be trusted."""
-    count, action = len(story.frames), request.action
-    frame = numbers[0] if len(numbers) == 1 else request.frame
-    if numbers and frame not in numbers:
-        return None
-    text = strip_junk(request.text)
-    needs_frame = action in _FRAME_COMMANDS | {"lock", "unlock", "reroll"}
-    if action == "unclear" or (needs_frame and not 1 <= frame <= count):
-        return None
-    needs_text = action in ("set_text", "add_text", "identity", "rename")
-    if needs_text and (not text or not is_english(text) or REF.search(text)):
-        return None
-    hints = {"undo": r"undo|back|revert|撤", "redo": r"redo|again|重做",
-             "remove": r"remove|delete|drop|get rid|删|去掉"}
-    if action in hints and not re.search(hints[action], message, re.IGNORECASE):
-        return None
-    other = request.other
-    if action in ("move", "swap") and not 1 <= other <= count:
-        return None
-    ops = {
-        "set_text": lambda: edits.SetText(frame=frame - 1, text=text),
-        "add_text": lambda: edits.AddText(frame=frame - 1, text=text),
-        "insert": lambda: edits.InsertFrame(position=min(request.frame, count), text=text) if text else None,
-        "remove": lambda: edits.RemoveFrame(frame=frame - 1),
-        "move": lambda: edits.MoveFrame(frame=frame - 1, to=other - 1),
-        "swap": lambda: edits.SwapFrames(first=frame - 1, second=other - 1),
-        "identity": lambda: edits.SetIdentity(text=text),
-        "style": lambda: edits.SetStyle(style=_style_name(text)) if text else None,
-        "lock": lambda: edits.SetLock(frame=frame - 1, locked=True),
-        "unlock": lambda: edits.SetLock(frame=frame - 1, locked=False),
-        "reroll": lambda: edits.Reroll(frame=frame - 1),
-        "undo": lambda: edits.Undo(), "redo": lambda: edits.Redo(),
-        "rename": lambda: edits.Rename(title=text[:120]),
-    }
-    op = ops[action]()
-    return ParsedEdit([op]) if op is not None else None
+_REMOVE_WORDS = r"remove|delete|drop|rid|cut|删|去掉"
+_HINTS = {edits.Undo: r"undo|back|revert|mind|撤", edits.Redo: r"redo|again|重做",
+          edits.RemoveFrame: _REMOVE_WORDS, edits.RemoveFrames: _REMOVE_WORDS}
+
+
+def _trustworthy(op: edits.EditOp, message: str, story: Story, numbers: list[int]) -> bool:
+    """An LLM operation stays within the story, names only frames the message names (when it names any),
+    writes English picture text without frame numbers, and removes or undoes only when asked in words."""
+    count = len(story.frames)
+    named: list[int] = []
+    for field in type(op).frame_fields:
+        value = getattr(op, field)
+        named += [value] if isinstance(value, int) else list(value)
+    limit = count + 1 if isinstance(op, edits.InsertFrame) else count
+    if any(not 0 <= index < limit for index in named):
+        return False
+    if numbers and not isinstance(op, (edits.InsertFrame, edits.MoveFrame, edits.SwapFrames)) and \
+            any(index + 1 not in numbers for index in named):
+        return False
+    texts = [getattr(op, f) for f in ("text", "title", "style") if isinstance(getattr(op, f, None), str)]
+    texts += list(op.prompts.values()) if isinstance(op, edits.RewriteFrames) else []
+    if any(not is_english(t) or REF.search(t) for t in texts):
+        return False
+    hint = _HINTS.get(type(op))
+    return hint is None or re.search(hint, message, re.IGNORECASE) is not None
 
 
 def _capable(llm: ChatModel | None) -> bool:

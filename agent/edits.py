@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,10 +21,20 @@ from generator.settings import MAX_SEED
 
 
 class _Op(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """One operation. The class says, for the help text and the LLM's instructions, what it does (`means`),
+    how a person might ask for it (`example`), and which fields hold frame numbers (`frame_fields`)."""
+
+    # `kind` is required in the JSON schema (serialization mode), so a grammar-constrained model writes it first.
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+    means: ClassVar[str] = ""
+    example: ClassVar[str] = ""
+    frame_fields: ClassVar[tuple[str, ...]] = ()
 
 
 class SetText(_Op):
+    means = "replace one frame's picture text"
+    example = "frame 3: reading under a tree"
+    frame_fields = ("frame",)
     kind: Literal["set_text"] = "set_text"
     frame: int
     text: str = Field(min_length=1)
@@ -32,12 +42,18 @@ class SetText(_Op):
 
 
 class AddText(_Op):
+    means = "add a detail to one frame's text"
+    example = "in frame 4 she should be holding a trophy"
+    frame_fields = ("frame",)
     kind: Literal["add_text"] = "add_text"
     frame: int
     text: str = Field(min_length=1)
 
 
 class InsertFrame(_Op):
+    means = "a new frame at `position` (1 = first) showing `text`"
+    example = "add a scene where she feeds the pigeons"
+    frame_fields = ("position",)
     kind: Literal["insert"] = "insert"
     position: int  # 0..len(frames); len(frames) appends
     text: str = Field(min_length=1)
@@ -45,6 +61,9 @@ class InsertFrame(_Op):
 
 
 class RemoveFrame(_Op):
+    means = "remove one frame"
+    example = "remove frame 2"
+    frame_fields = ("frame",)
     kind: Literal["remove"] = "remove"
     frame: int
 
@@ -52,6 +71,9 @@ class RemoveFrame(_Op):
 class RemoveFrames(_Op):
     """Remove several frames in one step ("delete the last two frames")."""
 
+    means = "remove several frames"
+    example = "delete the last two frames"
+    frame_fields = ("frames",)
     kind: Literal["remove_many"] = "remove_many"
     frames: list[int] = Field(min_length=1)
 
@@ -59,61 +81,119 @@ class RemoveFrames(_Op):
 class RewriteFrames(_Op):
     """New prompts for several frames in one step ("make it rain in all the frames", "make the seagull blue")."""
 
+    means = "new picture texts for several frames (all of each text, keyed by frame number)"
+    example = "make it rain in all the frames"
+    frame_fields = ("prompts",)
     kind: Literal["rewrite"] = "rewrite"
     prompts: dict[int, str] = Field(min_length=1)
     what: str = Field(min_length=1, description="what changed, for the reply: 'rain', 'the seagull is blue'")
 
 
 class MoveFrame(_Op):
+    means = "move a frame to another position"
+    example = "put frame 5 first"
+    frame_fields = ("frame", "to")
     kind: Literal["move"] = "move"
     frame: int
     to: int
 
 
 class SwapFrames(_Op):
+    means = "swap two frames"
+    example = "swap the first and last frames"
+    frame_fields = ("first", "second")
     kind: Literal["swap"] = "swap"
     first: int
     second: int
 
 
 class SetIdentity(_Op):
+    means = "the main character's description: all of it, or a part to add with append"
+    example = "the baker should be an old man"
     kind: Literal["identity"] = "identity"
     text: str = Field(min_length=1)
     append: bool = False  # True: add to the identity ("wearing a green hat")
 
 
 class SetStyle(_Op):
+    means = "the picture style: storybook, comic, anime, photo, painting, pixel, 3d, sketch or a free phrase"
+    example = "switch to pixel art"
     kind: Literal["style"] = "style"
     style: str = Field(min_length=1)
 
 
 class SetLock(_Op):
+    means = "keep a frame's picture (locked) or let it change again"
+    example = "keep frame 1 as it is"
+    frame_fields = ("frame",)
     kind: Literal["lock"] = "lock"
     frame: int
     locked: bool = True
 
 
 class Reroll(_Op):
+    means = "a new random version of a frame"
+    example = "try frame 2 again"
+    frame_fields = ("frame",)
     kind: Literal["reroll"] = "reroll"
     frame: int
     seed: int | None = None  # None = a fresh random seed
 
 
 class Undo(_Op):
+    means = "undo the last change"
+    example = "never mind"
     kind: Literal["undo"] = "undo"
 
 
 class Redo(_Op):
+    means = "redo what was undone"
+    example = "redo"
     kind: Literal["redo"] = "redo"
 
 
 class Rename(_Op):
+    means = "the story's title"
+    example = "call the story Flour and Fire"
     kind: Literal["rename"] = "rename"
     title: str = Field(min_length=1, max_length=120)
 
 
 EditOp = (SetText | AddText | InsertFrame | RemoveFrame | RemoveFrames | RewriteFrames | MoveFrame | SwapFrames
           | SetIdentity | SetStyle | SetLock | Reroll | Undo | Redo | Rename)
+OPERATIONS: tuple[type[_Op], ...] = get_args(EditOp)  # the one command table: help text and LLM schema
+
+
+def help_text() -> str:
+    """What a person can ask, one example per operation."""
+    return "You can say, for example: " + "; ".join(f"“{op.example}”" for op in OPERATIONS) + "."
+
+
+class EditPlan(BaseModel):
+    """A capable LLM's reading of a request: the same operations, with frame numbers counted from 1 as the
+    person counts them (`to_indices` converts), or a short question."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+    ops: list[Annotated[EditOp, Field(discriminator="kind")]] = Field(max_length=4)
+    question: str = Field(max_length=200)
+
+    @classmethod
+    def schema_for_llm(cls) -> dict:
+        return cls.model_json_schema(mode="serialization")
+
+
+def to_indices(op: EditOp) -> EditOp:
+    """`op` with its frame numbers counted from 0 (the LLM counts from 1, like the person)."""
+    update = {}
+    for name in type(op).frame_fields:
+        value = getattr(op, name)
+        if isinstance(value, int):
+            update[name] = value - 1
+        elif isinstance(value, list):
+            update[name] = [v - 1 for v in value]
+        elif isinstance(value, dict):
+            update[name] = {k - 1: v for k, v in value.items()}
+    return op.model_copy(update=update)
 
 
 @dataclass

@@ -131,6 +131,7 @@ class ChatModel:
         retries: int = 1,
         max_tokens: int = 512,
         temperature: float = 0.2,
+        schema: dict | None = None,
     ) -> Structured[T]:
         """A reply constrained to `model`'s JSON schema, validated, retried, else the fallback.
 
@@ -139,8 +140,9 @@ class ChatModel:
             model: the pydantic model the reply must validate against.
             fallback: builds a value deterministically when every attempt fails; without it LLMOutputError.
             retries: further attempts after the first; each shows the model its previous error.
+            schema: the JSON schema to constrain to; default `model.model_json_schema()`.
         """
-        schema = model.model_json_schema()
+        schema = schema or model.model_json_schema()
         conversation = list(messages)
         errors: list[str] = []
         for attempt in range(1, retries + 2):

@@ -68,3 +68,15 @@ def test_real_gguf_streams_prose(smollm):
     pieces = list(smollm.stream([{"role": "user", "content": "Say hello in five words."}], max_tokens=12))
     assert len(pieces) > 1 and "".join(pieces).strip()
     assert smollm.last_usage.completion_tokens == len(pieces)
+
+
+def test_real_gguf_answers_in_the_edit_operations_grammar(smollm):
+    from agent import edits
+    from agent.editor import _llm_edit
+
+    story, _ = plan_story(IDEAS["long"], None, frames=4)
+    messages = [{"role": "user", "content": "Make frame 2 happen at night. Answer with the JSON edit."}]
+    plan = smollm.complete_json(messages, edits.EditPlan, max_tokens=300, schema=edits.EditPlan.schema_for_llm())
+    assert isinstance(plan.value, edits.EditPlan) and not plan.used_fallback  # llama.cpp kept to the union
+    parsed = _llm_edit("make the second picture happen at night", story, smollm, [2])
+    assert parsed is None or parsed.question or all(getattr(op, "frame", 1) == 1 for op in parsed.ops)

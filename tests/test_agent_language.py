@@ -135,3 +135,56 @@ def test_chinese_ideas_keep_their_world_and_captions(idea, subject, things):
     for frame in story.frames:
         assert re.search(r"[\u4e00-\u9fff]", frame.caption), frame.caption  # every caption in the idea's language
     assert len({f.prompt for f in story.frames}) == 5
+
+
+def _capable_session(tmp_path, *replies):
+    import json
+
+    from agent.llm import FakeLLM
+
+    story, _ = plan_story(BAKER, None, frames=5)
+    llm = FakeLLM([json.dumps(r) for r in replies])
+    llm.compact_prompts = False  # a capable GGUF: asked for what the parser cannot read
+    session = StorySession(tmp_path / "c", story, llm=llm, generator_provider=lambda: None)
+    session.save()
+    return session, llm
+
+
+def test_a_capable_model_reads_what_the_parser_cannot_in_the_same_operations(tmp_path):
+    session, llm = _capable_session(tmp_path, {"ops": [
+        {"kind": "rewrite", "prompts": {"1": "spotting a tiny bakery on a busy street in Paris",
+                                        "2": "opening a tiny bakery on a busy street in Paris"},
+         "what": "the story moves to Paris"}], "question": ""})
+    before = _prompts(session)
+    reply = session.revise("let the whole thing happen somewhere in France, Paris maybe")
+    assert reply.question is None
+    assert _prompts(session)[:2] != before[:2] and _prompts(session)[2:] == before[2:]
+    assert all("Paris" in p for p in _prompts(session)[:2])  # 1-based numbers from the model, 0-based ops
+    messages, schema = llm.calls[0]
+    assert set(schema["$defs"]) >= {"RewriteFrames", "InsertFrame", "Undo"}  # the union, grammar-constrained
+    assert "kind" in schema["$defs"]["AddText"]["required"]
+    assert all(f'"{kind}"' in messages[0]["content"] for kind in ("rewrite", "insert", "undo"))  # from the table
+
+
+def test_the_parser_answers_first_and_the_model_is_not_asked(tmp_path):
+    session, llm = _capable_session(tmp_path)
+    session.revise("make it rain in all the frames")
+    assert llm.calls == [] and all("rain" in p for p in _prompts(session))
+
+
+@pytest.mark.parametrize("reply", [
+    {"ops": [{"kind": "remove", "frame": 2}], "question": ""},  # removes without being asked to
+    {"ops": [{"kind": "add_text", "frame": 9, "text": "at night"}], "question": ""},  # no frame 9
+    {"ops": [{"kind": "add_text", "frame": 1, "text": "frame 2 should be darker"}], "question": ""},  # wording
+])
+def test_a_model_answer_that_cannot_be_trusted_changes_nothing(tmp_path, reply):
+    session, _ = _capable_session(tmp_path, reply)
+    before = session.story.model_dump()
+    answer = session.revise("let the whole thing happen somewhere in France, Paris maybe")
+    assert answer.question and session.story.model_dump() == before
+
+
+def test_a_model_question_is_passed_on(tmp_path):
+    session, _ = _capable_session(tmp_path, {"ops": [], "question": "Which part of France: Paris or Nice?"})
+    assert session.revise("let the whole thing happen somewhere in France").question == \
+        "Which part of France: Paris or Nice?"
