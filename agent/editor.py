@@ -85,6 +85,25 @@ def _english_text(text: str, story: Story) -> str | None:
     return None
 
 
+def caption_for(frame_text: str, story: Story) -> str:
+    """A reader's sentence for an English frame text, so picture and caption agree after a text edit:
+    "reading under a tree" → "The baker reads under a tree."."""
+    from agent.reading import event_from_frame
+
+    event = event_from_frame(frame_text.split(",")[0].strip())
+    if event.verb:
+        return event.caption(f"the {find_character(story.identity_prompt)[0]}")
+    return frame_text[:1].upper() + frame_text[1:].rstrip(".") + "."
+
+
+def frame_text_edit(index: int, text: str, story: Story) -> ParsedEdit:
+    """The Edit button's new text for frame `index` (0-based) as an operation, or a question."""
+    problem = _out_of_range([index + 1], len(story.frames))
+    if problem:
+        return ParsedEdit([], question=problem)
+    return _build("set_text", {"text": text}, [index + 1], story)
+
+
 def _out_of_range(numbers: list[int], count: int) -> str | None:
     for number in numbers:
         if not 1 <= number <= count:
@@ -164,7 +183,7 @@ def _build(name: str, groups: dict, numbers: list[int], story: Story) -> ParsedE
         if not english:
             return ParsedEdit([], question="I could not turn that into an English picture description. "
                                            "Please write the frame text in English.")
-        caption = text.strip() if not is_english(text) else None
+        caption = text.strip() if not is_english(text) else caption_for(english, story)
         if name == "set_text":
             return ParsedEdit([edits.SetText(frame=index[0], text=english, caption=caption)])
         if name == "add_text":

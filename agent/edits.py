@@ -198,11 +198,12 @@ def to_indices(op: EditOp) -> EditOp:
 
 @dataclass
 class EditResult:
-    """A new story, the frames whose content changed, the frames to re-render, and a 1-based summary."""
+    """A new story, the frames whose content changed, the frames the operation names, and a 1-based summary.
+    What re-renders is `story.due_frames(model, named)`."""
 
     story: Story
     changed: list[int]
-    to_render: list[int]
+    named: list[int]  # frames the operation names itself: they re-render even when locked
     summary: str
 
 
@@ -216,18 +217,12 @@ def _numbers(indices: list[int]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _to_render(story: Story, model: str, explicit: list[int]) -> list[int]:
-    return [i for i in range(len(story.frames))
-            if story.needs_render(i, model) and (not story.frames[i].locked or i in explicit)]
-
-
-def apply_edit(story: Story, op: EditOp, model: str) -> EditResult:
+def apply_edit(story: Story, op: EditOp) -> EditResult:
     """Apply `op`; raises InvalidStoryError (1-based message) when it names a frame that does not exist.
 
     Args:
         story: the current story.
         op: one edit operation (0-based frame numbers).
-        model: the image model name renders are checked against ("storyboard" without one).
     """
     n = len(story.frames)
     frames = _frames(story)
@@ -319,4 +314,4 @@ def apply_edit(story: Story, op: EditOp, model: str) -> EditResult:
         summary = f"The story is now called “{op.title}”."
     else:  # pragma: no cover - the union is exhaustive
         raise TypeError(op)
-    return EditResult(new, changed, _to_render(new, model, explicit), summary)
+    return EditResult(new, changed, explicit, summary)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from agent import edits
 from agent.cards import StoryboardGenerator
-from agent.editor import parse_message
+from agent.editor import frame_text_edit, parse_message
 from agent.planner import plan_story
 from agent.replies import plan_text, render_text, settings_text
 from agent.storage import STORY_FILE, FrameSaver, atomic_write_bytes, save_png
@@ -172,18 +172,17 @@ class StorySession:
 
     def _apply(self, ops: list[edits.EditOp]) -> Reply:
         with self._lock:
-            story, changed, summaries = self._story, set(), []
+            story, changed, named, summaries = self._story, set(), set(), []
             try:
                 for op in ops:
-                    result = edits.apply_edit(story, op, self._current_model())
+                    result = edits.apply_edit(story, op)
                     story, summaries = result.story, summaries + [result.summary]
                     changed.update(result.changed)
+                    named.update(result.named)
             except InvalidStoryError as error:
                 return Reply(text=str(error), question=str(error))
             self._set_story(story)
-            to_render = [i for i in self._stale() if i in changed or not story.frames[i].locked]
-            explicit = [op.frame for op in ops if isinstance(op, (edits.SetText, edits.AddText, edits.Reroll))]
-            to_render = sorted(set(to_render) | {i for i in explicit if i < len(story.frames)})
+            to_render = story.due_frames(self._model_name, named)
         return Reply(text=render_text(summaries, to_render), changed=sorted(changed), to_render=to_render)
 
     def reroll(self, index: int) -> Reply:
@@ -193,7 +192,8 @@ class StorySession:
         return self._apply([edits.SetLock(frame=index, locked=locked)])
 
     def set_frame_text(self, index: int, text: str) -> Reply:
-        parsed = parse_message(f"frame {index + 1}: {text}", self._story, None)
+        """The frame's new text from the Edit button: built as an operation, never re-parsed as a message."""
+        parsed = frame_text_edit(index, text, self._story)
         return Reply(text=parsed.question, question=parsed.question) if parsed.question else self._apply(parsed.ops)
 
     def undo(self) -> Reply:
@@ -227,9 +227,6 @@ class StorySession:
         return reply or Reply(text="Nothing changed.")
 
     # --- rendering ---------------------------------------------------------------------------------
-    def _current_model(self) -> str | None:
-        return self._model_name
-
     def frames_needing_render(self) -> list[int]:
         """Unlocked frames without an image for their current text, seed, identity, settings and model.
 
@@ -242,9 +239,7 @@ class StorySession:
 
     def _stale(self) -> list[int]:
         # Before the model is known (no render yet in this session), any matching render counts.
-        story = self._story
-        return [i for i in range(len(story.frames))
-                if not story.frames[i].locked and story.current_render(i, self._model_name) is None]
+        return self._story.due_frames(self._model_name)
 
     def frame_image(self, index: int) -> Path | None:
         """The image to show for frame `index`: its current render, else its newest one, else None."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timezone
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -218,8 +219,18 @@ class Story(StoryContent):
         versions = self.renders.get(self.frames[index].id, [])
         return versions[-1] if versions else None
 
-    def needs_render(self, index: int, model: str) -> bool:
+    def needs_render(self, index: int, model: str | None) -> bool:
+        """Whether frame `index` has no image for its inputs as they are now."""
         return self.current_render(index, model) is None
+
+    def due_frames(self, model: str | None, named: Iterable[int] = ()) -> list[int]:
+        """The frames to render: no image for their inputs as they are now (for `model`; None = any model),
+        and not locked unless `named` (a person asking for a frame by number overrides its lock).
+
+        The one place that decides what re-renders: edits, revisions, settings and the render button use it."""
+        named = set(named)
+        return [i for i, frame in enumerate(self.frames)
+                if (not frame.locked or i in named) and self.needs_render(i, model)]
 
     def with_render(self, frame_id: str, render: FrameRender) -> Story:
         """A new Story with `render` appended to the frame's versions (not an undoable change)."""

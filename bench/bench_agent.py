@@ -1,9 +1,12 @@
-"""The story agent: planning with the default GGUF versus a "perfect" fake LLM, and the cost of a revision.
+"""The story agent: planning by the parser (the default), with the embedded GGUF, and with a "perfect" fake
+LLM; the cost of reading a request; and the cost of a revision.
 
 Prints, in one run:
-  1. per idea, with the embedded SmolLM2-135M: planning latency, LLM tokens/s, and how much of the plan the
-     model wrote (frames / identity / title kept after the checks) versus a fake LLM that answers a perfect
-     plan: what the repair and fallback layer does, and what a larger GGUF would bring;
+  1. per idea: planning latency and how much of the plan a model wrote (frames / identity / title kept after
+     the checks) for the default setup (the parser; the embedded 135M model is not asked), the embedded
+     SmolLM2-135M opted in (STORY_SMALL_LLM=1), and a fake LLM that answers a perfect plan (what a capable
+     GGUF would bring); the one-time load of the language tools is reported apart;
+  2. reading revision requests in ordinary words: median and worst latency per request (no LLM call);
   2. on the tiny image model: time(one-frame revision: parse + render) / time(whole-story render), with the
      target ≤ 1.5/N for N frames (CPU seconds of this process, robust to other load; wall seconds too).
 
@@ -99,31 +102,65 @@ def _plan_row(name: str, llm, frames: int) -> dict:
 
 
 def bench_planning() -> None:
+    import os
+
+    from agent import nlp
     from agent.llm import default_llm
 
+    started = time.perf_counter()
+    nlp.warm_up(chinese=True)
+    load = time.perf_counter() - started
+    from generator.tokens import count_clip_tokens
+
+    count_clip_tokens("warm up")  # the CLIP tokenizer loads once too
     real = default_llm()
     perfect = _perfect_llm()
     real.complete([{"role": "user", "content": "hi"}], max_tokens=1)  # load once, outside the timings
-    print(f"\n== planning: {real.name} versus a perfect fake LLM (frames kept after checks / requested) ==")
-    print(f"{'idea':<10} {'model':<8} {'latency':>8} {'CPU s':>6} {'tok/s':>6} {'in/out':>8} {'frames':>7} "
+    print(f"\n== planning: the parser (default), {real.name} opted in, a perfect fake LLM "
+          f"(frames kept after checks / requested) ==")
+    print(f"language tools loaded once in {load:.2f} s (spaCy, jieba, CC-CEDICT)")
+    print(f"{'idea':<10} {'setup':<8} {'latency':>8} {'CPU s':>6} {'frames':>7} "
           f"{'ident':>5} {'title':>5} {'repairs':>7} {'max CLIP':>8}  frame 2")
-    latencies, speeds, cpus = [], [], []
+    latencies: dict[str, list[float]] = {"parser": [], "small": []}
     for name, spec in PERFECT.items():
         count = len(spec[3])
-        for label, llm in (("default", real), ("perfect", perfect)):
-            row = _plan_row(name, llm, count)
-            if label == "default":
-                latencies.append(row["seconds"])
-                cpus.append(row["cpu"])
-                speeds.append(row["tokens_per_s"])
-            print(f"{name:<10} {label:<8} {row['seconds']:>7.1f}s {row['cpu']:>6.1f} {row['tokens_per_s']:>6.1f} "
-                  f"{row['prompt']:>4}/{row['completion']:<3} {row['from_llm']:>3}/{row['frames']:<3} "
-                  f"{'yes' if row['identity'] else 'no':>5} "
+        for label, llm in (("parser", real), ("small", real), ("perfect", perfect)):
+            if label == "small":
+                os.environ["STORY_SMALL_LLM"] = "1"
+            try:
+                row = _plan_row(name, llm, count)
+            finally:
+                os.environ.pop("STORY_SMALL_LLM", None)
+            latencies.get(label, []).append(row["seconds"])
+            print(f"{name:<10} {label:<8} {row['seconds']:>7.2f}s {row['cpu']:>6.2f} "
+                  f"{row['from_llm']:>3}/{row['frames']:<3} {'yes' if row['identity'] else 'no':>5} "
                   f"{'yes' if row['title'] else 'no':>5} {row['repairs']:>7} {row['max_tokens']:>5}/75  "
                   f"{row['example'][:60]}")
-    print(f"default model {real.name}: median planning latency {statistics.median(latencies):.1f} s wall, "
-          f"{statistics.median(cpus):.1f} s CPU (all llama.cpp threads; robust to other load), "
-          f"median {statistics.median(speeds):.1f} generated tokens per second of call time")
+    print(f"median planning latency: parser {statistics.median(latencies['parser']) * 1000:.0f} ms, "
+          f"with {real.name} {statistics.median(latencies['small']):.1f} s")
+
+
+REQUESTS = ["make the bakery green", "add a scene where she feeds the pigeons in the square", "switch to pixel art",
+            "the baker should be an old man", "frame 3 feels too sad, cheer it up", "put frame 5 first",
+            "delete the last two frames", "make it rain in all the frames", "give her round glasses",
+            "call the story Flour and Fire", "把第二帧改成夜晚", "change the ninth frame to winter", "never mind"]
+
+
+def bench_requests() -> None:
+    from agent import nlp
+    from agent.editor import parse_message
+    from agent.planner import plan_story
+
+    nlp.warm_up(chinese=True)
+    story, _ = plan_story("A young baker who opens a tiny bakery on a busy street, burns her first loaf, and wins "
+                          "a baking contest at the end of summer.", None, frames=5)
+    times = []
+    for message in REQUESTS:
+        started = time.perf_counter()
+        parse_message(message, story, None)
+        times.append(time.perf_counter() - started)
+    print(f"\n== reading {len(REQUESTS)} requests in ordinary words (parser, no LLM call) ==")
+    print(f"median {statistics.median(times) * 1000:.1f} ms, worst {max(times) * 1000:.1f} ms (target < 1 s)")
 
 
 def bench_revision(frames: int = 4, steps: int = 4, repeats: int = 7, batch_size: int = 2) -> None:
@@ -165,6 +202,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if not args.skip_llm:
         bench_planning()
+    bench_requests()
     if args.planning_only:
         return
     # Batching makes a whole story cheaper per frame, while a one-frame revision is one batch of 1, so the

@@ -150,7 +150,7 @@ class FakeStorySession:
         self._cancel.set()
 
     def frames_needing_render(self) -> list[int]:
-        return [i for i, f in enumerate(self.story.frames) if not f.locked and self.story.needs_render(i, "fake")]
+        return self.story.due_frames("fake")
 
     def render(self, frames: list[int] | None = None, *, on_event: Callable | None = None) -> Reply:
         self.calls.append(("render", frames))
