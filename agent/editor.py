@@ -261,8 +261,8 @@ def _trustworthy(op: edits.EditOp, message: str, story: Story, numbers: list[int
 
 
 def _capable(llm: ChatModel | None) -> bool:
-    """Whether `llm` reads requests better than the parser: the embedded 135M model does not (the agent
-    passed 5/21 dev cases with it, 21/21 on the parser), a multi-billion-parameter GGUF does."""
+    """Whether `llm` reads requests better than the parser: the embedded 135M model does not (requests are
+    not given to it), a multi-billion-parameter GGUF does."""
     from agent.plan_request import wants_compact_request
 
     return llm is not None and not wants_compact_request(llm)

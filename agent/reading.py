@@ -342,7 +342,7 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
                 words.append(f"{target}'s" if possessive else target)
                 refs.promote(target)
             continue
-        if token.lower_ in ("my", "our"):
+        if token.lower_ in ("my", "our", "your"):
             words.append("the")
             continue
         words.append(token.text)

@@ -14,8 +14,8 @@ Older files load through `migrate` (keyed by `schema_version`).
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field

@@ -1,6 +1,5 @@
 """Revising: explicit commands (English and Chinese) without the LLM, free-form through a fake LLM, questions."""
 
-import json
 
 import pytest
 
