@@ -35,23 +35,26 @@ _PERSON_ENDINGS = ("man", "woman", "er", "ist", "or", "ess", "ian")
 
 
 def _dictionary_token(word: str, flag: str) -> _Token | None:
-    """A word the glossary lacks, read through jieba's part of speech and CC-CEDICT (渔夫 → fisherman)."""
+    """A word the glossary lacks, read through jieba's part of speech and CC-CEDICT (渔夫 → fisherman). A word
+    whose first sense is a verb ("迷路": to lose the way) is an action whatever jieba tagged it."""
     from agent import nlp
     from agent.glossary import CHARACTER_NOUNS
 
     if flag in _DICTIONARY_SKIP or len(word) < 2 and not flag.startswith("v"):
         return None
-    english = nlp.english_sense(word, flag).lower()
+    senses = nlp.cedict().get(word, [])
+    first_is_verb = bool(senses) and senses[0].startswith("to ")
+    english = nlp.english_sense(word, "v" if first_is_verb else flag).lower()
     if not english or len(english.split()) > 4:
         return None
-    if flag.startswith("v"):
+    if flag.startswith("v") or first_is_verb:
         return _Token(word, "action", nlp.gerund(english))
     if flag == "t":
         return _Token(word, "time", f"in {english}" if " " not in english else english)
     if flag in ("s", "ns"):
         return _Token(word, "place", f"in the {english}")
     head = english.split()[-1]
-    if nlp.parse(f"I saw the {english}.")[-2].pos_ not in ("NOUN", "PROPN"):  # "流浪" → "nomadic": a description
+    if nlp.parse(f"I saw the {english}.")[-2].pos_ not in ("NOUN", "PROPN"):  # "nomadic": a description
         return None
     if head in CHARACTER_NOUNS or head.endswith(_PERSON_ENDINGS) and len(head) > 4:
         return _Token(word, "character", english)
@@ -147,8 +150,8 @@ def worn_items(text: str) -> dict[str, str]:
 
 
 def _helper(english: str) -> str:
-    colour = USUAL_COLOURS.get(english, "")
-    return f"a {colour} {english}" if colour else f"a {english}"
+    phrase = " ".join(p for p in (USUAL_COLOURS.get(english, ""), english) if p)
+    return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
 
 
 @dataclass

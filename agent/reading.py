@@ -27,14 +27,17 @@ TIME_SPANS = {
     "day": ["in the early morning", "at midday", "in the late afternoon", "in the evening", "at night"],
     "week": ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "on Saturday", "on Sunday"],
     "year": ["in spring", "in summer", "in autumn", "in winter"],
+    "month": ["at the start of the month", "in the second week", "in the third week", "at the end of the month"],
     "summer": ["in early summer", "on a hot midsummer day", "at the end of summer"],
     "winter": ["on the first snowy day", "in the middle of winter", "as winter ends"],
     "night": ["at dusk", "at midnight", "just before dawn"],
 }
 CONNECTIVES = {"then", "finally", "eventually", "later", "soon", "next", "also", "afterwards", "so", "and", "but"}
-CLAUSE_BREAKS = {"and", "but", "then", ",", ";", "while", "so"}
+CLAUSE_BREAKS = {"and", "but", "then", ",", ";", "while", "so", "until"}  # "until it grows": its own moment
 PERSON_PRONOUNS = {"he", "him", "she", "her", "they", "them", "it"}
-MAKING_VERBS = {"grow", "build", "make", "bake", "paint", "draw", "write", "knit", "sew", "plant", "cook", "create",
+# Verbs whose "to ..." is the character's own wish, which a later beat can fulfil ("wants to see the sunrise").
+WISH_VERBS = {"want", "wish", "hope", "dream", "long", "try", "decide", "plan", "yearn", "set out", "need", "mean"}
+MAKING_VERBS = {"grow", "build", "make", "bake", "paint", "draw", "write", "knit", "sew", "cook", "create",
                 "craft", "carve", "design", "compose", "sculpt"}
 NOTICING_VERBS = {"spot", "find", "see", "notice", "discover", "meet"}
 # How a character reaches a place, by the preposition the idea used: "in the snow" → "walking through the snow".
@@ -57,6 +60,7 @@ class Event:
     passive: bool = False
     wish: str = ""  # "see the sunrise just once" for "wants to see the sunrise just once"
     new_object: str = ""  # "a stray kitten" for "finds a stray kitten in the rain"
+    plural: bool = False  # the actor is plural: "the firemen arrive"
     kind: str = "event"  # an added beat says how it was found: wish, made, spot, after, arrive, thing, moment
     about: str = ""  # what an added beat is about: its place, thing or moment
 
@@ -70,7 +74,11 @@ class Event:
         who = self.actor or subject
         if not self.verb:
             return f"Here is {self.rest}."
-        verb = f"is {nlp.participle(self.verb)}" if self.passive else nlp.third_person(self.verb)
+        many = self.plural and bool(self.actor)
+        if self.passive:
+            verb = f"{'are' if many else 'is'} {nlp.participle(self.verb)}"
+        else:
+            verb = ({"be": "are"}.get(self.verb, self.verb) if many else nlp.third_person(self.verb))
         text = " ".join(p for p in (who, verb, self.rest) if p)
         return text[:1].upper() + text[1:] + "."
 
@@ -99,10 +107,13 @@ class IdeaReading:
 def _phrase(token, *, definite: bool = False) -> str:
     """The noun phrase of `token` without relative clauses or prepositional tails ("a stray kitten")."""
     words = list(token.doc[token.left_edge.i:token.i + 1])
-    if words and words[0].dep_ == "det" and definite:
+    if words and words[0].dep_ == "det" and definite and token.pos_ != "PROPN":  # "the South Pole" stays
         words = words[1:]
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None and token.dep_ != "pobj":  # "a piece of cheese", "a message in ..." stays short
+        words += list(token.doc[of.i:of.right_edge.i + 1])
     text = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in words).replace(" 's", "'s")
-    if definite and not any(t.dep_ == "poss" for t in words) and token.pos_ != "PROPN":
+    if definite and not any(t.dep_ in ("poss", "det") for t in words[:2]) and token.pos_ != "PROPN":
         text = "the " + text
     return text
 
@@ -165,12 +176,18 @@ def _look(noun, reading: IdeaReading) -> None:
     reading.character = " ".join([*compounds, noun.lemma_.lower()])
     reading.adjectives = [t.lower_ for t in noun.lefts if t.dep_ in ("amod", "nmod") and t.pos_ in ("ADJ", "NOUN")
                           and t.lower_ not in compounds]
+    from agent.glossary import CLOTHING
+
+    worn = {item.split()[-1] for item in CLOTHING}
     for child in noun.rights:
-        if child.dep_ == "prep" and child.lower_ in ("in", "with"):
-            obj = next((t for t in child.children if t.dep_ == "pobj"), None)
-            if obj is not None:
-                phrase = " ".join(t.lower_ for t in obj.lefts if t.dep_ in ("amod", "compound")) + " " + obj.lower_
-                (reading.clothing if child.lower_ == "in" else reading.features).append(phrase.strip())
+        obj = next((t for t in child.children if t.dep_ == "pobj"), None) if child.dep_ == "prep" else None
+        if obj is None:
+            continue
+        phrase = " ".join(t.lower_ for t in obj.lefts if t.dep_ in ("amod", "compound")) + " " + obj.lower_
+        if child.lower_ == "in" and obj.lemma_.lower() in worn or child.lower_ == "with":
+            (reading.clothing if child.lower_ == "in" else reading.features).append(phrase.strip())
+        elif child.lower_ in PLACE_PREPOSITIONS and obj.lemma_.lower() not in TIME_WORDS:
+            reading.places.append((child.lower_, _phrase(obj, definite=True)))  # "an astronaut on the moon"
         elif child.dep_ == "acl" and child.lemma_ == "wear":
             obj = next((t for t in child.children if t.dep_ == "dobj"), None)
             if obj is not None:
@@ -246,29 +263,38 @@ def _as_clause(tokens, subject: str) -> _Clause | None:
 
 
 class _Referents:
-    """What pronouns can point to: the main character and the things introduced so far, newest last."""
+    """What pronouns can point to: the main character and the things introduced so far, newest last, each
+    with its grammatical number ("it" is a kitten, "them" the missing cookies)."""
 
     def __init__(self, reading: IdeaReading, gender: str):
         self.reading = reading
         self.gender = gender  # "he", "she" or "it": how the idea refers to the main character
-        self.things: list[str] = []  # definite noun phrases ("the stray kitten")
+        self.things: list[tuple[str, bool]] = []  # (definite noun phrase, plural)
 
-    def promote(self, phrase: str) -> None:
+    def promote(self, phrase: str, plural: bool = False) -> None:
         """`phrase` was just mentioned: it is now the likeliest referent."""
-        self.things = [t for t in self.things if t != phrase] + [phrase]
+        self.things = [t for t in self.things if t[0] != phrase] + [(phrase, plural)]
+
+    def demote(self, phrase: str, plural: bool = False) -> None:
+        """`phrase` was mentioned after a preposition: a referent only when nothing likelier is there."""
+        if all(t[0] != phrase for t in self.things):
+            self.things.insert(0, (phrase, plural))
 
     def resolve(self, pronoun: str) -> str | None:
         """The noun phrase for a personal pronoun, None for the main character."""
         lower = pronoun.lower()
         personal = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she"}
         if lower in personal:
-            return None if personal[lower] == self.gender or self.gender == "it" else (
-                self.things[-1] if self.things else None)
-        # it / its / they / them / their
-        if self.gender == "it" and not self.things:
+            if personal[lower] == self.gender or self.gender == "it":
+                return None
+            return next((t for t, plural in reversed(self.things) if not plural), None)
+        plural = lower in ("they", "them", "their", "theirs")
+        match = next((t for t, many in reversed(self.things) if many == plural), None)
+        if match is None and plural and self.things:  # "they became friends": the character and the other one
+            return f"{self.reading.subject} and {self.things[-1][0]}"
+        if match is None and self.gender == "it":
             return None
-        return self.things[-1] if self.things else None
-
+        return match
 
 def _gender(doc, character: str) -> str:
     for token in doc:
@@ -295,11 +321,12 @@ def _note_noun(token, reading: IdeaReading, refs: _Referents) -> None:
             if all(phrase != p for _, p in reading.places):
                 reading.places.append((prep.lower_, phrase))
             return
-        if phrase not in refs.things:
-            refs.things.insert(0, phrase)
+        refs.demote(phrase, token.tag_ in ("NNS", "NNPS"))
+        return
+    if token.lemma_.lower() in TIME_WORDS:  # "every day" is when, not what
         return
     if token.dep_ in ("dobj", "npadvmod", "attr", "oprd", "nsubj", "nsubjpass", "conj"):
-        refs.promote(phrase)
+        refs.promote(phrase, token.tag_ in ("NNS", "NNPS"))
         if phrase not in reading.things:
             reading.things.append(phrase)
 
@@ -308,13 +335,17 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
     doc, verb = clause.doc, clause.verb
     actor = ""
     subject = next((t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    together, plural = "", False
     if clause.subject_given and subject is not None:
         if subject.pos_ == "PRON":
             resolved = refs.resolve(subject.text) if subject.lower_ not in ("i", "we", "you") else None
-            actor = resolved or ""
+            actor, plural = resolved or "", subject.lower_ == "they"
+            if actor.startswith(f"{reading.subject} and "):  # "they became friends": with the other one
+                together, actor = actor[len(reading.subject) + 5:], ""
         elif subject.lemma_.lower() != reading.character.split()[-1] and subject.text != reading.name:
             actor = _phrase(subject)
-            refs.promote(_phrase(subject, definite=True))
+            plural = subject.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subject.children)
+            refs.promote(_phrase(subject, definite=True), plural)
             reading.things.append(_phrase(subject, definite=True))
     passive = any(t.dep_ == "auxpass" for t in verb.children)
     lemma = verb_lemma(verb) or verb.lemma_.lower()
@@ -340,7 +371,8 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
                                  else "herself" if refs.gender == "she" else "himself")
             else:
                 words.append(f"{target}'s" if possessive else target)
-                refs.promote(target)
+                if " and " not in target:
+                    refs.promote(target, token.lower_ in ("they", "them", "their"))
             continue
         if token.lower_ in ("my", "our", "your"):
             words.append("the")
@@ -348,15 +380,18 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
         words.append(token.text)
         _note_noun(token, reading, refs)
     rest = " ".join(words).replace(" 's", "'s").replace(" n't", "n't").replace(" ,", ",")
+    if together:
+        rest = f"{rest} with {together}".strip()
     wish = ""
     xcomp = next((t for t in verb.children if t.dep_ == "xcomp" and t.pos_ == "VERB"), None)
-    if xcomp is not None and any(t.lower_ == "to" for t in xcomp.children):
+    if lemma in WISH_VERBS and xcomp is not None and any(t.lower_ == "to" for t in xcomp.children):
         tail = f" {rest}".split(" to ", 1)
         wish = tail[1] if len(tail) == 2 else ""
     obj = next((t for t in verb.children if t.dep_ in ("dobj", "npadvmod") and t.pos_ == "NOUN"
                 and any(d.lower_ in ("a", "an") for d in t.lefts)), None)
     new_object = _phrase(obj) if obj is not None else ""
-    return Event(verb=lemma, rest=rest, actor=actor, passive=passive, wish=wish, new_object=new_object)
+    return Event(verb=lemma, rest=rest, actor=actor, passive=passive, wish=wish, new_object=new_object,
+                 plural=plural)
 
 
 def read_idea(text: str) -> IdeaReading:
@@ -446,6 +481,8 @@ def expand_events(reading: IdeaReading, count: int) -> list[Event]:
     # 7. the time span the idea names (a day by default), the character at successive moments
     moments = TIME_SPANS.get(reading.span or "day")
     description = " ".join([*reading.adjectives, reading.character])
+    if reading.places and not reading.events:  # "an astronaut on the moon": the moments happen there
+        description += " {} {}".format(*reading.places[0])
     for k in range(count - len(events)):
         again = " again" if k >= len(moments) else ""
         moment = moments[k % len(moments)]

@@ -188,3 +188,24 @@ def test_a_model_question_is_passed_on(tmp_path):
     session, _ = _capable_session(tmp_path, {"ops": [], "question": "Which part of France: Paris or Nice?"})
     assert session.revise("let the whole thing happen somewhere in France").question == \
         "Which part of France: Paris or Nice?"
+
+
+@pytest.mark.parametrize("idea, expected", [
+    # number agreement: "them" is the cookies, not the house
+    ("A detective dog searches the whole house for the missing cookies and finds them under the sofa",
+     ["searching the whole house for the missing cookies", "finding the missing cookies under the sofa"]),
+    # "they" is the character and the other one; "until" starts its own moment
+    ("A shy dragon lives in a cave. One day a knight comes and they become friends.",
+     ["living in a cave", "a knight coming", "becoming friends with the knight"]),
+    ("An old woman plants a tiny seed and waters it every day until it grows into a giant beanstalk",
+     ["planting a tiny seed", "watering the tiny seed every day", "the tiny seed growing into a giant beanstalk"]),
+])
+def test_clauses_and_referents_of_a_story(idea, expected):
+    assert [event.frame() for event in read_idea(idea).events] == expected
+
+
+def test_only_a_wish_comes_true_by_itself():
+    taught = expand_events(read_idea("A boy builds a robot and teaches it to dance"), 4)
+    assert not any(e.frame() == "dancing" for e in taught)  # the robot dances, not the boy
+    refused = expand_events(read_idea("A cat refuses to come down from the tree"), 3)
+    assert not any(e.frame().startswith("coming down") for e in refused)
