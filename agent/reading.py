@@ -35,6 +35,8 @@ TIME_SPANS = {
 CONNECTIVES = {"then", "finally", "eventually", "later", "soon", "next", "also", "afterwards", "so", "and", "but"}
 CLAUSE_BREAKS = {"and", "but", "then", ",", ";", "while", "so", "until"}  # "until it grows": its own moment
 PERSON_PRONOUNS = {"he", "him", "she", "her", "they", "them", "it"}
+# Verbs that only introduce what a picture should show: "frame 5 should show him waving goodbye".
+SHOWING_VERBS = {"show", "make", "let", "have", "see", "depict", "feature", "want", "need", "draw", "picture"}
 # Verbs whose "to ..." is the character's own wish, which a later beat can fulfil ("wants to see the sunrise").
 WISH_VERBS = {"want", "wish", "hope", "dream", "long", "try", "decide", "plan", "yearn", "set out", "need", "mean"}
 MAKING_VERBS = {"grow", "build", "make", "bake", "paint", "draw", "write", "knit", "sew", "cook", "create",
@@ -526,7 +528,11 @@ def clause_event(text: str, character: str) -> Event | None:
     if not len(doc):
         return None
     root = doc[:].root
-    if root.pos_ not in ("VERB", "AUX") or root.lemma_.lower() in ("make", "let", "want", "need", "change"):
+    if root.lemma_.lower() in SHOWING_VERBS:  # "show him waving goodbye", "make him hold a lantern"
+        shown = next((t for t in root.children if t.dep_ in ("ccomp", "xcomp", "dep", "oprd")
+                      and t.tag_ in ("VB", "VBG", "VBN")), None)
+        return clause_event(doc[shown.left_edge.i:shown.right_edge.i + 1].text, character) if shown else None
+    if root.pos_ not in ("VERB", "AUX") or root.lemma_.lower() == "change":
         return None
     reading = IdeaReading(character=character)
     refs = _Referents(reading, _gender(doc, character))

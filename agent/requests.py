@@ -25,6 +25,9 @@ NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "
 ORDINAL_WORDS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
                  "tenth", "eleventh", "twelfth"]
 ALL_WORDS = {"all", "every", "each", "whole"}
+# Parts of a story that name a frame: "the ending" is the last one.
+STORY_PARTS = {"ending": lambda n: n, "finale": lambda n: n, "climax": lambda n: n, "beginning": lambda n: 1,
+               "opening": lambda n: 1, "middle": lambda n: (n + 1) // 2}
 START_WORDS = {"start", "beginning", "front", "first", "top"}
 END_WORDS = {"end", "last", "bottom", "finish"}
 
@@ -62,7 +65,7 @@ WEATHER_VERBS = {"rain": "in the rain", "snow": "in the snow", "storm": "in a st
 # Moods: the words that ask for one, and what it becomes in a prompt.
 MOODS = {
     "happy": ({"happy", "happier", "cheer", "cheerful", "joyful", "joy", "bright", "brighter", "fun", "upbeat",
-               "lighter", "sunnier", "sunny", "glad", "smile", "smiling"}, "happy and smiling, bright cheerful light"),
+               "lighter", "sunnier", "sunny", "glad", "smile", "smiling", "brighten", "lighten"}, "happy and smiling, bright cheerful light"),
     "sad": ({"sad", "sadder", "gloomy", "melancholy", "somber", "sombre", "cry", "crying"},
             "sad and quiet, soft muted light"),
     "dramatic": ({"dramatic", "epic", "intense", "tense", "exciting", "action"},
@@ -138,7 +141,8 @@ def find_refs(doc, count: int) -> Refs:
                                                       "advmod")]
         mods += [t for t in doc[max(0, token.i - 3):token.i] if t not in mods and (
             _number(t) is not None or t.lower_ in {"last", "final", "next", "previous"} | ALL_WORDS)]
-        after = [t for t in doc[token.i + 1:token.i + 2] if _number(t) is not None]
+        after = [t for t in doc[token.i + 1:token.i + 2]  # "frame 3", "picture #2"; not "the last picture first"
+                 if _number(t) is not None and t.lower_ not in ORDINAL_WORDS]
         group: list[int] = []
         used = {token.i}
         ordinal = next((t for t in mods if t.lower_ in ORDINAL_WORDS or t.lower_ in ("last", "final")
@@ -191,6 +195,10 @@ def find_refs(doc, count: int) -> Refs:
         taken |= used
     for token in doc:
         if token.i in refs.tokens:
+            continue
+        if token.lower_ in STORY_PARTS and token.dep_ != "pobj" and count:  # "make the ending more dramatic"
+            add(STORY_PARTS[token.lower_](count))
+            refs.tokens |= {token.i} | {t.i for t in token.lefts if t.dep_ == "det"}
             continue
         if token.lower_ in ALL_WORDS and token.head.lemma_.lower() in FRAME_NOUNS | {"everywhere"}:
             refs.every = True
@@ -418,7 +426,9 @@ def _reroll_lock(r: _Request) -> ParsedEdit | None:
     if r.verbs & UNLOCK_VERBS:
         return ParsedEdit([edits.SetLock(frame=f, locked=False) for f in r.refs.frames])
     negated = any(t.dep_ == "neg" for t in r.doc) and r.verbs & {"change", "touch", "redraw", "render"}
-    if r.verbs & LOCK_VERBS and (lower & {"is", "as", "same", "locked", "lock"} or "lock" in r.verbs) or negated:
+    kept = any(t.lemma_ in LOCK_VERBS and any(c.i in r.refs.tokens for c in t.children) for t in r.doc)
+    if r.verbs & LOCK_VERBS and (lower & {"is", "as", "same", "locked", "lock"} or "lock" in r.verbs) or negated \
+            or kept:
         return ParsedEdit([edits.SetLock(frame=f, locked=True) for f in r.refs.frames])
     if r.verbs & REROLL_VERBS and (lower & {"again", "another", "new", "different"} or r.verbs & {
             "reroll", "re-roll", "redraw", "regenerate"}) or lower & {"version", "variation", "seed"}:
@@ -493,6 +503,9 @@ def _identity(r: _Request) -> ParsedEdit | None:
                 return None
             return ParsedEdit([edits.SetIdentity(text=f"{verb} {item}", append=True)])
     root = doc[:].root
+    described = _described_character(r, root, character_words)
+    if described is not None:
+        return described
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     attr = next((c for c in root.children if c.dep_ in ("attr", "oprd") and c.pos_ in ("NOUN", "PROPN")), None)
     if root.lemma_ == "make" and attr is None:  # "make her a knight": "her" may hang off "knight"
@@ -519,6 +532,36 @@ def _identity(r: _Request) -> ParsedEdit | None:
     return ParsedEdit([edits.SetIdentity(text=", ".join([new_head, *tail]))])
 
 
+AGE_ADJECTIVES = {"young", "old", "little", "older", "younger", "elderly", "teenage", "baby", "tiny", "big", "tall",
+                  "short", "small"}
+
+
+def _described_character(r: _Request, root, character_words: set[str]) -> ParsedEdit | None:
+    """"make the keeper younger", "she should be taller": an adjective for the character's description; an age
+    or size word replaces the one it has."""
+    if root.lemma_ not in ("make", "be", "look", "become", "turn", "seem"):
+        return None
+    adjective = next((c for c in root.children if c.dep_ in ("ccomp", "acomp", "oprd", "xcomp")
+                      and c.tag_ in ("JJ", "JJR") and c.lower_ not in COLOUR_WORDS), None)
+    who = next((c for c in (*root.children, *(adjective.children if adjective is not None else ()))
+                if c.dep_ in ("nsubj", "dobj") and c.lemma_.lower() in character_words), None)
+    if adjective is None or who is None or r.refs.frames or MOOD_OF.get(adjective.lower_):
+        return None
+    from lemminflect import getLemma
+
+    word = (getLemma(adjective.lower_, upos="ADJ") or (adjective.lower_,))[0]
+    head, *tail = [p.strip() for p in r.story.identity_prompt.split(",")]
+    words = head.split()
+    article, rest = (words[0], words[1:]) if words and words[0].lower() in ("a", "an", "the") else ("a", words)
+    if word in AGE_ADJECTIVES:
+        rest = [w for w in rest if w.lower() not in AGE_ADJECTIVES]
+    rest = [word, *rest]
+    article = "an" if rest[0][:1] in "aeiou" else "a"
+    if word == "young":
+        tail = [p for p in tail if "grey hair" not in p]
+    return ParsedEdit([edits.SetIdentity(text=", ".join([" ".join([article, *rest]), *tail]))])
+
+
 def _recolour(r: _Request) -> ParsedEdit | None:
     """"make the seagull blue", "the bakery should be green": a thing's colour wherever it is shown."""
     colour = next((t for t in r.doc if t.lower_ in COLOUR_WORDS and t.i not in r.refs.tokens), None)
@@ -540,7 +583,8 @@ def _recolour(r: _Request) -> ParsedEdit | None:
     lemma = thing.lemma_.lower()
     if lemma == r.character or lemma in ("character", "hero", "she", "he"):
         return ParsedEdit([edits.SetIdentity(text=f"{colour.lower_} colours", append=True)])
-    if lemma in r.story.identity_prompt.lower() and not any(lemma in f.prompt.lower() for f in r.story.frames):
+    worn = ", ".join(r.story.identity_prompt.lower().split(", ")[1:])  # not the head: "lighthouse keeper"
+    if lemma in worn and not any(lemma in f.prompt.lower() for f in r.story.frames):
         return ParsedEdit([edits.SetIdentity(text=_recolour_text(r.story.identity_prompt, lemma, colour.lower_))])
     targets = [i for i in r.targets() or range(r.count) if _mentions(r.story.frames[i].prompt, lemma)]
     if not targets:

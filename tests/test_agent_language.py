@@ -88,6 +88,12 @@ def _prompts(session):
     ("give her round glasses", lambda before, s: "round glasses" in s.story.identity_prompt),
     ("the baker should be an old man", lambda before, s: s.story.identity_prompt.startswith("an old man")),
     ("把第二帧改成夜晚", lambda before, s: "night" in _prompts(s)[1] and _prompts(s)[0] == before[0]),
+    ("make the ending more dramatic", lambda before, s: "dramatic" in _prompts(s)[4] and _prompts(s)[:4] == before[:4]),
+    ("put the last picture first", lambda before, s: _prompts(s)[0] == before[4]),
+    ("frame 5 should show her waving goodbye", lambda before, s: "waving goodbye" in _prompts(s)[4]),
+    ("make her hold a lantern in frame 1", lambda before, s: "holding a lantern" in _prompts(s)[0]),
+    ("make the baker older", lambda before, s: s.story.identity_prompt.startswith("an old baker")),
+    ("keep frame 2, I love it", lambda before, s: s.story.frames[1].locked),
 ])
 def test_requests_in_ordinary_words(baker, message, check):
     before = _prompts(baker)
