@@ -65,7 +65,8 @@ WEATHER_VERBS = {"rain": "in the rain", "snow": "in the snow", "storm": "in a st
 # Moods: the words that ask for one, and what it becomes in a prompt.
 MOODS = {
     "happy": ({"happy", "happier", "cheer", "cheerful", "joyful", "joy", "bright", "brighter", "fun", "upbeat",
-               "lighter", "sunnier", "sunny", "glad", "smile", "smiling", "brighten", "lighten"}, "happy and smiling, bright cheerful light"),
+               "lighter", "sunnier", "sunny", "glad", "smile", "smiling", "brighten", "lighten"},
+              "happy and smiling, bright cheerful light"),
     "sad": ({"sad", "sadder", "gloomy", "melancholy", "somber", "sombre", "cry", "crying"},
             "sad and quiet, soft muted light"),
     "dramatic": ({"dramatic", "epic", "intense", "tense", "exciting", "action"},
