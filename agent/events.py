@@ -202,14 +202,15 @@ def parsed_analysis(idea: str, english: str, frame_count: int) -> IdeaAnalysis:
     colour_words = [w for w in reading.adjectives + " ".join(reading.clothing).split() if w in COLOURS]
     colour = colour_words[0] if colour_words else stable_choice(idea, COLOURS)
     worn = read_look(english, reading.character.split()[-1], " ".join(reading.adjectives))  # "loses its scarf"
-    look = Look(noun=reading.character, age=next((a for a in reading.adjectives if a in AGE_WORDS), ""),
+    age = next((a for a in reading.adjectives if a in AGE_WORDS), "")
+    look = Look(noun=reading.plural or reading.character, age=age,
                 adjectives=reading.adjectives, clothing=worn.clothing, held=worn.held, features=worn.features)
     if not (worn.clothing or worn.held or worn.features):  # items the clothing table does not know
         look.clothing, look.features = reading.clothing, reading.features
     return IdeaAnalysis(
         "en", english, reading.character, " ".join(reading.adjectives), (reading.name,) if reading.name else (),
         colour, title_for(reading), beats=[e.frame() for e in events],
-        captions=[e.caption(reading.subject) for e in events], look=look,
+        captions=[e.caption(reading.subject, bool(reading.plural)) for e in events], look=look,
         idea_colour=colour_words[0] if colour_words else "", actions={e.verb for e in reading.events},
         parsed=True, kind=kind)
 
@@ -268,6 +269,6 @@ def identity_from_analysis(analysis: IdeaAnalysis) -> str:
     """A concrete identity prompt: kind, age, clothing, colours (no action, no place), from the idea's own words
     where it gives them ("a young red fox, wearing a red scarf, ...")."""
     look = analysis.look
-    if look is None or look.noun != analysis.character:
+    if look is None or look.noun != analysis.character and not analysis.parsed:
         look = read_look(analysis.english, analysis.character, analysis.descriptors)
     return identity_from_look(look, analysis.english, analysis.idea_colour or analysis.colour, analysis.kind)

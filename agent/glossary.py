@@ -27,7 +27,10 @@ PEOPLE = {
     "keeper": "in his sixties", "baker": "in her fifties", "traveler": "in her twenties", "musician": "in his twenties",
     "brother": "about ten years old", "sister": "about ten years old", "mother": "in her thirties",
     "father": "in his thirties", "doctor": "in her forties", "painter": "in his thirties",
-    "firefighter": "in her thirties",
+    "firefighter": "in her thirties", "son": "about eight years old", "daughter": "about eight years old",
+    "aunt": "in her forties", "uncle": "in his forties", "cousin": "about ten years old", "baby": "one year old",
+    "friend": "about ten years old", "neighbour": "in her fifties", "neighbor": "in her fifties",
+    "postman": "in his fifties", "fisherman": "in his sixties", "shepherd": "in his thirties",
 }
 
 # What a role wears when the idea does not say ("an astronaut" in a jacket and boots would not read as one).

@@ -120,7 +120,8 @@ def read_look(english: str, noun: str, descriptors: str) -> Look:
 def with_article(phrase: str) -> str:
     """"an orange jacket", "a scarf", "silver armour" (no article for uncountable items)."""
     last = phrase.split()[-1]
-    if last in UNCOUNTABLE_CLOTHING or phrase in UNCOUNTABLE_CLOTHING or last.endswith("s") and last != "dress":
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is"))  # "boots", not "princess", "walrus"
+    if last in UNCOUNTABLE_CLOTHING or phrase in UNCOUNTABLE_CLOTHING or plural:
         return phrase
     return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
 
@@ -135,8 +136,10 @@ def identity_from_look(look: Look, seed_text: str, colour: str, kind: str = "") 
     `colour` is the idea's first colour (or a stable invented one): uncoloured clothing the idea names gets it.
     `kind` ("person", "animal") says what the character is when the tables do not know its noun.
     """
+    from lemminflect import getLemma
+
     noun = look.noun
-    head_noun = noun.split()[-1]
+    head_noun = (getLemma(noun.split()[-1], upos="NOUN") or (noun.split()[-1],))[0]  # "two brothers": brother
     is_person = head_noun in PEOPLE or kind == "person"
     is_animal = not is_person and (head_noun in ANIMALS or kind == "animal")
     second = stable_choice(seed_text + "2", [c for c in COLOURS if c != colour])
@@ -144,7 +147,7 @@ def identity_from_look(look: Look, seed_text: str, colour: str, kind: str = "") 
     head = with_article(" ".join(p for p in ("young" if young else "", *look.adjectives, noun) if p))
     parts = [head]
     if is_person:
-        if not look.age and head_noun in PEOPLE:
+        if not look.age and head_noun in PEOPLE and not set(look.adjectives) & _SIZES:  # "a little sailor"
             parts[0] += f" {PEOPLE[head_noun]}"
         hair = "grey" if look.age in ("old", "elderly", "ancient") else \
             stable_choice(seed_text, ["short brown", "curly black", "long red", "straight blond"])

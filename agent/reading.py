@@ -32,9 +32,15 @@ TIME_SPANS = {
     "winter": ["on the first snowy day", "in the middle of winter", "as winter ends"],
     "night": ["at dusk", "at midnight", "just before dawn"],
 }
+OPENERS = {"once upon a time", "one day", "one morning", "one evening", "one night", "long ago", "long, long ago",
+           "a long time ago", "once", "later", "then", "finally", "at last", "in the end", "suddenly"}
 CONNECTIVES = {"then", "finally", "eventually", "later", "soon", "next", "also", "afterwards", "so", "and", "but"}
-CLAUSE_BREAKS = {"and", "but", "then", ",", ";", "while", "so", "until"}  # "until it grows": its own moment
+CLAUSE_BREAKS = {"and", "but", "then", ",", ";", "while", "so", "until", "when"}  # "until it grows": its own moment
 PERSON_PRONOUNS = {"he", "him", "she", "her", "they", "them", "it"}
+CHANGE_VERBS = {"turn", "change", "transform", "grow", "make", "become"}
+# Weather a clause like "it was snowing" sets for the frames of its sentence.
+WEATHER_VERBS = {"rain": "in the rain", "snow": "in the snow", "storm": "in a storm", "hail": "in the hail",
+                 "pour": "in the pouring rain", "drizzle": "in a light drizzle"}
 # Verbs that only introduce what a picture should show: "frame 5 should show him waving goodbye".
 SHOWING_VERBS = {"show", "make", "let", "have", "see", "depict", "feature", "want", "need", "draw", "picture"}
 # Verbs whose "to ..." is the character's own wish, which a later beat can fulfil ("wants to see the sunrise").
@@ -63,6 +69,7 @@ class Event:
     wish: str = ""  # "see the sunrise just once" for "wants to see the sunrise just once"
     new_object: str = ""  # "a stray kitten" for "finds a stray kitten in the rain"
     plural: bool = False  # the actor is plural: "the firemen arrive"
+    negated: bool = False  # "does not find the key"
     kind: str = "event"  # an added beat says how it was found: wish, made, spot, after, arrive, thing, moment
     about: str = ""  # what an added beat is about: its place, thing or moment
 
@@ -70,15 +77,18 @@ class Event:
         if not self.verb:  # a moment, not an action: "the lonely snowman on Monday"
             return self.rest
         verb = f"being {nlp.participle(self.verb)}" if self.passive else nlp.gerund(self.verb)
-        return " ".join(p for p in (self.actor, verb, self.rest) if p)
+        return " ".join(p for p in (self.actor, "not" if self.negated else "", verb, self.rest) if p)
 
-    def caption(self, subject: str) -> str:
+    def caption(self, subject: str, plural_subject: bool = False) -> str:
         who = self.actor or subject
         if not self.verb:
-            return f"Here is {self.rest}."
-        many = self.plural and bool(self.actor)
+            return f"Here {'are' if plural_subject else 'is'} {self.rest}."
+        many = self.plural if self.actor else plural_subject
         if self.passive:
             verb = f"{'are' if many else 'is'} {nlp.participle(self.verb)}"
+        elif self.negated:
+            verb = f"{'do' if many else 'does'} not {self.verb}" if self.verb != "be" else (
+                "are not" if many else "is not")
         else:
             verb = ({"be": "are"}.get(self.verb, self.verb) if many else nlp.third_person(self.verb))
         text = " ".join(p for p in (who, verb, self.rest) if p)
@@ -98,12 +108,13 @@ class IdeaReading:
     places: list[tuple[str, str]] = field(default_factory=list)  # ("on", "the busy street")
     things: list[str] = field(default_factory=list)  # other characters and objects: "the stray kitten"
     span: str = ""  # "week" for "a week in the life of ..."
-    gender: str = "it"  # how the idea refers to the main character: "she", "he" or "it"
+    gender: str = "it"  # how the idea refers to the main character: "she", "he", "it" or "they" (several)
+    plural: str = ""  # "two brothers": the character's plural form, with its number word
 
     @property
     def subject(self) -> str:
-        """How a caption names the main character: "Pepper", "the old fisherman"."""
-        return self.name or f"the {' '.join([*self.adjectives, self.character])}"
+        """How a caption names the main character: "Pepper", "the old fisherman", "the two brothers"."""
+        return self.name or f"the {' '.join([*self.adjectives, self.plural or self.character])}"
 
 
 def _phrase(token, *, definite: bool = False) -> str:
@@ -168,6 +179,10 @@ def _main_character(sentence):
         named = next((t for t in candidate.children if t.dep_ == "acl" and t.lemma_ in ("name", "call")), None)
         if named is not None:
             proper = next((t for t in named.subtree if t.pos_ == "PROPN"), proper)
+        following = candidate.nbor(1) if candidate.i + 1 < len(candidate.doc) else None
+        if proper is None and following is not None and following.pos_ == "PROPN" and following.dep_ in (
+                "nsubj", "appos", "npadvmod", "compound"):
+            proper = following  # "my grandmother's cat Mochi"
         name = proper.text if proper is not None else ""
     return candidate, name, span
 
@@ -178,6 +193,10 @@ def _look(noun, reading: IdeaReading) -> None:
     reading.character = " ".join([*compounds, noun.lemma_.lower()])
     reading.adjectives = [t.lower_ for t in noun.lefts if t.dep_ in ("amod", "nmod") and t.pos_ in ("ADJ", "NOUN")
                           and t.lower_ not in compounds]
+    before = noun.i - len(compounds) - len(reading.adjectives) - 1
+    while before >= 0 and noun.doc[before].pos_ == "ADJ":  # "a tiny turtle races": attached elsewhere by mistake
+        reading.adjectives.insert(0, noun.doc[before].lower_)
+        before -= 1
     from agent.glossary import CLOTHING
 
     worn = {item.split()[-1] for item in CLOTHING}
@@ -201,7 +220,9 @@ def _segments(sentence) -> list[list]:
     parts: list[list] = [[]]
     for token in sentence:
         relative = token.tag_ in ("WDT", "WP") and token.i > sentence.start and token.nbor(-1).pos_ in ("NOUN", "PROPN")
-        if token.lower_ in CLAUSE_BREAKS and token.dep_ in ("cc", "punct", "advmod", "mark") or relative:
+        in_subject = token.dep_ == "cc" and token.head.dep_ in ("nsubj", "nsubjpass")  # "A girl and her dog explore"
+        if token.lower_ in CLAUSE_BREAKS and token.dep_ in ("cc", "punct", "advmod", "mark") and not in_subject \
+                or relative:
             parts.append([])
             if relative:
                 parts[-1].append(token)
@@ -214,11 +235,11 @@ def _segments(sentence) -> list[list]:
 
 def verb_lemma(token) -> str | None:
     """The verb lemma of `token`, also when the small model tagged a verb as a plural noun ("She sails/NNS")."""
-    if token.pos_ in ("VERB", "AUX"):
-        return token.lemma_.lower()
-    if token.tag_ == "NNS":
-        from lemminflect import getAllLemmas
+    from lemminflect import getAllLemmas, getLemma
 
+    if token.pos_ in ("VERB", "AUX"):  # lemminflect: spaCy's small model lemmatizes "hated" as "hat"
+        return (getLemma(token.lower_, upos="AUX" if token.pos_ == "AUX" else "VERB") or (token.lemma_,))[0].lower()
+    if token.tag_ == "NNS":
         verbs = getAllLemmas(token.lower_).get("VERB")
         return verbs[0] if verbs else None
     return None
@@ -238,22 +259,22 @@ def _as_clause(tokens, subject: str) -> _Clause | None:
     if not words or len(words) == 1 and not words[0].tag_.startswith("VB"):
         return None  # "balloon" in a list of things is no event
     first = words[0]
-    own_subject = first.tag_ in ("WDT", "WP") or first.pos_ in ("DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM")
-    if first.tag_ in ("WDT", "WP"):
+    if first.tag_ in ("WDT", "WP"):  # "who wants to see the sunrise": the noun before it is the subject
         text = text.split(" ", 1)[1] if " " in text else ""
-        own_subject = False
-    elif own_subject:
+    else:  # its own subject, wherever it stands ("In a small village lived a baker")
         doc = nlp.parse(text)
         root = doc[:].root
-        if verb_lemma(root) and any(t.dep_ in ("nsubj", "nsubjpass") for t in root.children):
+        if verb_lemma(root) and any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in root.children):
             return _Clause(doc, root, True)
-        # "the tall man with the red tie waits": a verb read as a noun after the subject's description
-        verb = next((t for t in doc[1:] if t.tag_ == "NNS" and verb_lemma(t) and t.dep_ in ("pobj", "conj")), None)
+        # "the tall man with the red tie waits", "a tiny turtle races a rabbit": a verb read as a plural noun
+        verb = next((t for t in doc[1:] if t.tag_ == "NNS" and verb_lemma(t) and t.dep_ in ("pobj", "conj", "ROOT")
+                     and doc[t.i - 1].pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in FRAMING_NOUNS
+                     and (t.i + 1 == len(doc) or doc[t.i + 1].pos_ in ("DET", "ADP", "ADV", "PRON", "PUNCT"))),
+                    None)
         if verb is not None:
             doc = nlp.parse(f"{subject} {doc[verb.i:].text}")
             if verb_lemma(doc[1]):
                 return _Clause(doc, doc[1], False)
-        own_subject = False
     for t in words:
         if t.lower_ in CONNECTIVES and t.i == tokens[0].i:
             text = text.split(" ", 1)[1] if " " in text else ""
@@ -291,12 +312,21 @@ class _Referents:
                 return None
             return next((t for t, plural in reversed(self.things) if not plural), None)
         plural = lower in ("they", "them", "their", "theirs")
+        if plural and self.gender == "they":
+            return None
         match = next((t for t, many in reversed(self.things) if many == plural), None)
         if match is None and plural and self.things:  # "they became friends": the character and the other one
             return f"{self.reading.subject} and {self.things[-1][0]}"
         if match is None and self.gender == "it":
             return None
         return match
+
+def _expletive(clause: _Clause) -> bool:
+    """"It was snowing", "there was a princess": no one acts."""
+    subject = next((t for t in clause.verb.children if t.dep_ in ("nsubj", "expl")), None)
+    weather = (verb_lemma(clause.verb) or "") in WEATHER_VERBS and subject is not None and subject.lower_ == "it"
+    return weather or subject is not None and subject.dep_ == "expl"
+
 
 def _gender(doc, character: str) -> str:
     for token in doc:
@@ -319,7 +349,8 @@ def _note_noun(token, reading: IdeaReading, refs: _Referents) -> None:
         if token.lemma_.lower() in TIME_WORDS or any(t.dep_ == "poss" for t in token.lefts):
             return
         describes = prep.head.tag_ == "VBN" and prep.head.dep_ in ("acl", "advcl")  # "a dolphin tangled in a net"
-        if prep.lower_ in PLACE_PREPOSITIONS and not describes:
+        becomes = prep.lower_ == "into" and prep.head.lemma_.lower() in CHANGE_VERBS  # "turns her into a frog"
+        if prep.lower_ in PLACE_PREPOSITIONS and not describes and not becomes:
             if all(phrase != p for _, p in reading.places):
                 reading.places.append((prep.lower_, phrase))
             return
@@ -344,7 +375,12 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
             actor, plural = resolved or "", subject.lower_ == "they"
             if actor.startswith(f"{reading.subject} and "):  # "they became friends": with the other one
                 together, actor = actor[len(reading.subject) + 5:], ""
-        elif subject.lemma_.lower() != reading.character.split()[-1] and subject.text != reading.name:
+        elif subject.lemma_.lower() == reading.character.split()[-1] or subject.text == reading.name:
+            companion = next((c for c in subject.children if c.dep_ == "conj"), None)  # "a girl and her dog"
+            if companion is not None:
+                together = _phrase(companion, definite=True).replace("her ", "the ").replace("his ", "the ")
+                refs.promote(together)
+        else:
             actor = _phrase(subject)
             plural = subject.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subject.children)
             refs.promote(_phrase(subject, definite=True), plural)
@@ -354,9 +390,27 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
     particles = [t for t in verb.children if t.dep_ == "prt" and t.i == verb.i + 1]
     if particles:
         lemma += " " + particles[0].lower_
-    start = verb.i + 1 + len(particles)
+    negated = any(t.dep_ == "neg" for t in verb.children)
+    skip = {t.i for child in verb.children if child.dep_ in ("nsubj", "nsubjpass") for t in child.subtree}
+    skip |= {t.i for t in verb.children if t.dep_ in ("aux", "auxpass", "neg", "punct", "cc", "mark", "expl")}
+    skip |= {t.i for t in verb.children if t.lower_ in CONNECTIVES and t.dep_ == "advmod"}
+    skip |= {t.i for t in particles}
+    inside = {t.i for t in verb.subtree}
+    if not clause.subject_given:
+        skip.add(0)  # the pronoun put in front of a clause without its own subject
+    if not actor:  # "In a small village lived a baker named Rosa": the character is no object of its own verb
+        for child in verb.children:
+            if child.dep_ in ("dobj", "attr") and (child.lemma_.lower() == reading.character.split()[-1]
+                                                   or child.text == reading.name):
+                skip |= {t.i for t in child.subtree}
+    after = [t for t in doc if t.i > verb.i and t.i not in skip]
+    fronted = [t for t in doc if t.i < verb.i and t.i in inside and t.i not in skip  # "In a small village lived"
+               and t.text != reading.name]
+    for child in verb.children:  # "Once upon a time", "One day": how a story opens, not what a picture shows
+        if child.i < verb.i and doc[child.left_edge.i:child.right_edge.i + 1].text.lower() in OPENERS:
+            fronted = [t for t in fronted if not child.left_edge.i <= t.i <= child.right_edge.i]
     words: list[str] = []
-    for token in doc[start:]:
+    for token in after + fronted:
         if token.is_punct and token.i == len(doc) - 1:
             continue
         if token.pos_ == "PRON" and token.lower_ in PERSON_PRONOUNS | {"its", "their", "his", "hers"}:
@@ -369,8 +423,8 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
                 elif possessive:
                     words.append(f"{reading.subject}'s")
                 else:
-                    words.append(reading.subject if not acting_main else "itself" if refs.gender == "it"
-                                 else "herself" if refs.gender == "she" else "himself")
+                    words.append(reading.subject if not acting_main else
+                                 {"it": "itself", "she": "herself", "they": "themselves"}.get(refs.gender, "himself"))
             else:
                 words.append(f"{target}'s" if possessive else target)
                 if " and " not in target:
@@ -379,7 +433,7 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
         if token.lower_ in ("my", "our", "your"):
             words.append("the")
             continue
-        words.append(token.text)
+        words.append(token.text if token.pos_ == "PROPN" or token.i > verb.i else token.lower_)
         _note_noun(token, reading, refs)
     rest = " ".join(words).replace(" 's", "'s").replace(" n't", "n't").replace(" ,", ",")
     if together:
@@ -390,10 +444,10 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
         tail = f" {rest}".split(" to ", 1)
         wish = tail[1] if len(tail) == 2 else ""
     obj = next((t for t in verb.children if t.dep_ in ("dobj", "npadvmod") and t.pos_ == "NOUN"
-                and any(d.lower_ in ("a", "an") for d in t.lefts)), None)
+                and t.i not in skip and any(d.lower_ in ("a", "an") for d in t.lefts)), None)
     new_object = _phrase(obj) if obj is not None else ""
     return Event(verb=lemma, rest=rest, actor=actor, passive=passive, wish=wish, new_object=new_object,
-                 plural=plural)
+                 plural=plural, negated=negated)
 
 
 def read_idea(text: str) -> IdeaReading:
@@ -409,9 +463,16 @@ def read_idea(text: str) -> IdeaReading:
     if noun is not None:
         _look(noun, reading)
     reading.gender = _gender(doc, reading.character)
+    if noun is not None and noun.tag_ == "NNS":  # "two brothers": they, their, them are the characters
+        number = next((t.lower_ for t in noun.lefts if t.dep_ == "nummod"), "")
+        reading.plural, reading.gender = " ".join(p for p in (number, noun.lower_) if p), "they"
+    if not reading.span:  # "a diary of a grumpy cat during a rainy week"
+        reading.span = next((t.lemma_.lower() for t in doc if t.lemma_.lower() in TIME_SPANS and (
+            t.dep_ == "npadvmod" or t.dep_ == "pobj" and t.head.lower_ in ("during", "for", "over", "through"))), "")
     refs = _Referents(reading, reading.gender)
     subject = {"she": "She", "he": "He"}.get(refs.gender, "It")  # a pronoun keeps "sails" a verb
     for sentence in sentences:
+        first, weather = len(reading.events), ""
         for segment in _segments(sentence):
             clause = _as_clause(segment, subject)
             if clause is None and noun is not None and noun.i in {t.i for t in segment}:
@@ -420,7 +481,12 @@ def read_idea(text: str) -> IdeaReading:
                 if reading.events and segment:  # "red, yellow and blue balloons": part of the last event
                     reading.events[-1].rest += ", " + " ".join(t.text for t in segment)
                 continue
+            if _expletive(clause):
+                weather = weather or WEATHER_VERBS.get(verb_lemma(clause.verb) or "", "")
+                continue  # "It was snowing", "There was a princess": a setting, not an event
             reading.events.append(_event(clause, reading, refs))
+        for event in reading.events[first:] if weather else ():
+            event.rest = f"{event.rest}, {weather}".strip(", ")
     if not reading.events and noun is not None:  # a list of things ("penguin, balloon, mountain") is its world
         for chunk in doc.noun_chunks:
             if chunk.root.i != noun.i and chunk.root.pos_ == "NOUN" and \
@@ -475,14 +541,14 @@ def expand_events(reading: IdeaReading, count: int) -> list[Event]:
         verb, how = PLACE_ARRIVALS.get(prep, ("arrive", prep if prep in ("in", "on", "at") else "at"))
         events.insert(0 if k == 0 else len(events) - 1, Event(verb, f"{how} {place}", kind="arrive", about=place))
     # 6. the things of the idea no event shows yet ("🐧🎈🌈": the penguin with the balloon)
-    description = " ".join([*reading.adjectives, reading.character])
+    description = " ".join([*reading.adjectives, reading.plural or reading.character])
     shown = " ".join(e.frame() for e in events)
     for thing in reading.things:
         if len(events) < count and thing.split()[-1] not in shown and "'" not in thing:
             events.append(Event("", f"the {description} with {thing}", kind="thing", about=thing))
     # 7. the time span the idea names (a day by default), the character at successive moments
     moments = TIME_SPANS.get(reading.span or "day")
-    description = " ".join([*reading.adjectives, reading.character])
+    description = " ".join([*reading.adjectives, reading.plural or reading.character])
     if reading.places and not reading.events:  # "an astronaut on the moon": the moments happen there
         description += " {} {}".format(*reading.places[0])
     for k in range(count - len(events)):
@@ -513,9 +579,10 @@ def _definite(phrase: str) -> str:
 def title_for(reading: IdeaReading) -> str:
     """"The Old Fisherman and the Dolphin", "Pepper and the Treasure Map", "The Lonely Snowman"."""
     small = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "with"}
-    head = reading.name or "the " + " ".join([*reading.adjectives[:2], reading.character])
+    head = reading.name or "the " + " ".join([*reading.adjectives[:2], reading.plural or reading.character])
     thing = next((t for t in reading.things if len(t.split()) <= 4 and "'" not in t
-                  and t.split()[0] not in ("its", "his", "her", "their")), "")
+                  and t.split()[0] not in ("its", "his", "her", "their")
+                  and not (reading.name and reading.name in t) and reading.character not in t), "")
     text = f"{head} and {thing}" if thing else head
     words = text.replace("'s", "\u2019s").split()
     return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
@@ -560,6 +627,6 @@ def character_kind(reading: IdeaReading, gender: str, people: set[str], animals:
         return "animal"
     if head in others:
         return ""
-    if gender in ("he", "she") or head.endswith(PERSON_SUFFIXES) and len(head) > 5:
+    if gender in ("he", "she") or reading.name or head.endswith(PERSON_SUFFIXES) and len(head) > 5:
         return "person"
     return ""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from agent import edits, nlp
 from agent.glossary import COLOUR_WORDS
+from agent.reading import WEATHER_VERBS
 from agent.styles import STYLE_PRESETS
 
 FRAME_NOUNS = {"frame", "picture", "panel", "image", "scene", "shot", "page", "illustration", "one", "drawing"}
@@ -61,7 +62,6 @@ SETTING_PREPOSITIONS = {
     "in the": {"rain", "snow", "storm", "wind", "sun", "sunshine", "dark", "moonlight", "thunderstorm",
                "snowstorm", "blizzard", "rainstorm", "dusk light"},
 }
-WEATHER_VERBS = {"rain": "in the rain", "snow": "in the snow", "storm": "in a storm", "hail": "in the hail"}
 # Moods: the words that ask for one, and what it becomes in a prompt.
 MOODS = {
     "happy": ({"happy", "happier", "cheer", "cheerful", "joyful", "joy", "bright", "brighter", "fun", "upbeat",

@@ -215,3 +215,24 @@ def test_only_a_wish_comes_true_by_itself():
     assert not any(e.frame() == "dancing" for e in taught)  # the robot dances, not the boy
     refused = expand_events(read_idea("A cat refuses to come down from the tree"), 3)
     assert not any(e.frame().startswith("coming down") for e in refused)
+
+
+@pytest.mark.parametrize("idea, subject, frames", [
+    ("Once upon a time there was a princess who hated dresses and wanted to become a knight", "the princess",
+     ["hating dresses", "wanting to become a knight"]),  # no "being a princess", no "Once upon a time"
+    ("In a small village lived a baker named Rosa. Every morning she baked bread for her neighbours.", "Rosa",
+     ["living in a small village", "baking bread for the neighbours every morning"]),  # inverted subject
+    ("Two brothers build a treehouse in their garden", "the two brothers",
+     ["building a treehouse in the garden"]),  # a plural character: "their" is theirs
+    ("It was snowing when the old postman delivered the last letter", "the old postman",
+     ["delivering the last letter, in the snow"]),  # weather sets the scene
+    ("A girl and her dog explore an abandoned castle", "the girl",
+     ["exploring an abandoned castle with the dog"]),  # a companion comes along
+    ("A tiny turtle races a rabbit across the meadow", "the tiny turtle",
+     ["racing a rabbit across the meadow"]),  # a verb the tagger read as a plural noun
+    ("My grandmother's cat Mochi climbs the tallest tree", "Mochi", ["climbing the tallest tree"]),
+])
+def test_story_sentences_as_people_write_them(idea, subject, frames):
+    reading = read_idea(idea)
+    assert reading.subject == subject
+    assert [event.frame() for event in reading.events] == frames
