@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 
 from agent import nlp
+from agent.glossary import CHINESE_GLOSSARY
 from agent.requests import ParsedEdit, understand
 
 # Request verbs and the English request they start.
 CHANGE_WORDS = ("改成", "改为", "变成", "换成", "设成", "设为", "改到", "变为", "弄成", "画成")
 ADD_WORDS = ("加上", "添加", "加入", "增加", "加个", "加一")
 NEW_FRAME_WORDS = ("新的一帧", "新一帧", "新画面", "一帧", "一张", "一幅", "一个画面", "场景")
+CHARACTER_WORDS = ("主角", "角色", "主人公", "人物")
 ALL_WORDS = ("所有", "全部", "每一帧", "每帧", "每张", "每个画面", "都")
 MOOD_WORDS = {"开心": "happier", "快乐": "happier", "高兴": "happier", "欢乐": "happier", "悲伤": "sadder",
               "难过": "sadder", "伤心": "sadder", "恐怖": "scarier", "可怕": "scarier", "紧张": "more dramatic",
@@ -35,6 +37,10 @@ def english_of(text: str) -> str:
         if not word.strip() or flag in _FUNCTION_FLAGS or word in ("个", "只", "一", "着", "了"):
             continue
         if flag == "m" and not word.isdigit():
+            continue
+        known = CHINESE_GLOSSARY.get(word)
+        if known and known[0] in ("character", "object", "clothing", "colour"):  # our own words first: 小男孩 = boy
+            out.append(re.sub(r"^(?:a|an|the) ", "", known[1]))
             continue
         english = nlp.english_sense(word, flag)
         if not english and len(word) > 1:  # a word CC-CEDICT lacks: its characters one by one
@@ -61,6 +67,15 @@ def understand_chinese(message: str, story) -> ParsedEdit | None:
     text = message.strip().rstrip("。！？!?")
     refs, rest = _frame_words(text)
     target = " and ".join(refs) if refs else ("all frames" if any(w in text for w in ALL_WORDS) else "")
+    if any(w in rest for w in CHARACTER_WORDS):  # "把主角改成小男孩": the main character
+        verb = next((v for v in CHANGE_WORDS if v in rest), None)
+        content = english_of(rest.split(verb, 1)[1]) if verb else ""
+        if content:
+            return understand(f"the character should be a {content}", story)
+    if "风格" in rest or "画风" in rest:
+        content = english_of(rest.replace("风格", " ").replace("画风", " "))
+        if content:
+            return understand(f"switch to {content} style", story)
     for word, english in MOOD_WORDS.items():
         if word in rest:
             return understand(f"make {target or 'it'} {english}", story)

@@ -141,8 +141,14 @@ PATTERNS = [(name, re.compile(pattern, re.IGNORECASE | re.DOTALL)) for name, pat
 
 
 def _style_name(text: str) -> str:
+    """A preset for "comic", "漫画", "改成动漫"; an English phrase otherwise (a Chinese one through CC-CEDICT)."""
     text = strip_junk(text).lower()
-    return ZH_STYLES.get(text, text)
+    preset = next((name for word, name in ZH_STYLES.items() if word in text), None)
+    if preset or is_english(text):
+        return preset or text
+    from agent.chinese_requests import english_of
+
+    return english_of(text) or text
 
 
 def parse_explicit(message: str, story: Story) -> ParsedEdit | None:

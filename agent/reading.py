@@ -606,8 +606,8 @@ def clause_event(text: str, character: str) -> Event | None:
     subject = next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None and subject.lower_ in ("you", "i", "we"):
         return None
-    if subject is None and root.tag_ not in ("VBG", "VBN") and root.i != 0:
-        return None
+    if subject is None and (root.tag_ not in ("VBG", "VBN") and root.i != 0 or root.tag_ == "VB"):
+        return None  # no one does it, or it is an order to us ("give it a rainbow")
     event = _event(_Clause(doc, root, subject is not None), reading, refs)
     if event.verb == "be" and not event.rest:
         return None

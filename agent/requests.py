@@ -58,9 +58,9 @@ STYLE_WORDS = {**{name: name for name in STYLE_PRESETS if name != "none"},
 # A setting word and the preposition that attaches it to a frame: "night" → "at night".
 SETTING_PREPOSITIONS = {
     "at": {"night", "dawn", "dusk", "sunset", "sunrise", "midnight", "noon", "twilight", "daybreak"},
-    "in": {"winter", "summer", "spring", "autumn", "fall", "morning", "evening", "afternoon", "fog", "mist"},
+    "in": {"winter", "summer", "spring", "autumn", "fall"},
     "in the": {"rain", "snow", "storm", "wind", "sun", "sunshine", "dark", "moonlight", "thunderstorm",
-               "snowstorm", "blizzard", "rainstorm", "dusk light"},
+               "snowstorm", "blizzard", "rainstorm", "morning", "evening", "afternoon", "fog", "mist"},
 }
 # Moods: the words that ask for one, and what it becomes in a prompt.
 MOODS = {
@@ -77,6 +77,7 @@ MOODS = {
              "calm and peaceful, soft warm light"),
     "funny": ({"funny", "funnier", "silly", "playful", "comic"}, "funny and playful, expressive faces"),
 }
+SETTING_WORDS = {w for words in SETTING_PREPOSITIONS.values() for w in words}
 MOOD_OF = {word: mood for mood, (words, _) in MOODS.items() for word in words}
 TOO = {"too", "so", "very", "overly", "really"}  # "too sad": the opposite is wanted
 OPPOSITE = {"sad": "happy", "happy": "calm", "scary": "calm", "calm": "dramatic", "dramatic": "calm",
@@ -175,7 +176,8 @@ def find_refs(doc, count: int) -> Refs:
         elif any(t.lower_ in ALL_WORDS for t in mods) or token.tag_ == "NNS" and not mods:
             refs.every = True
             used |= {t.i for t in mods}
-        elif cardinal is not None and token.lower_ != "one":
+        elif cardinal is not None and token.lower_ != "one" and not any(
+                t.lower_ in ("more", "extra", "new", "additional", "another") for t in doc[cardinal.i:token.i]):
             group.append(_number(cardinal))
             used.add(cardinal.i)
         else:
@@ -194,6 +196,13 @@ def find_refs(doc, count: int) -> Refs:
                 refs.frames = [f for f in refs.frames if f != group[-1] - 1]
         refs.tokens |= used
         taken |= used
+    for token in doc:
+        if token.lower_ == "between" and not refs.position:  # "a frame between 2 and 3": after 2
+            numbers = [t for t in token.subtree if t is not token and _number(t) and t.lower_ not in ORDINAL_WORDS]
+            if numbers:
+                refs.position = f"after:{min(_number(t) for t in numbers) - 1}"
+                refs.tokens |= {t.i for t in token.subtree}
+                refs.frames = [f for f in refs.frames if f + 1 not in {_number(t) for t in numbers}]
     for token in doc:
         if token.i in refs.tokens:
             continue
@@ -278,7 +287,7 @@ def understand(message: str, story) -> ParsedEdit | None:
         return _missing_question(text, refs, len(story.frames))
     request = _Request(doc, story, refs, _verb_phrases(doc), _character(story))
     for reader in (_undo_redo, _rename, _style, _remove, _add_scene, _move, _swap, _reroll_lock, _mood,
-                   _identity, _recolour, _setting, _frame_content):
+                   _replace_thing, _other_character, _identity, _recolour, _setting, _frame_content):
         parsed = reader(request)
         if parsed is not None:
             return parsed
@@ -344,7 +353,14 @@ def _style(r: _Request) -> ParsedEdit | None:
 
 
 def _remove(r: _Request) -> ParsedEdit | None:
-    if not (r.verbs & REMOVE_VERBS) or not (r.refs.frames or r.refs.every):
+    if not r.verbs & REMOVE_VERBS:
+        return None
+    rest_of = {t.lower_ for t in r.doc} & {"everything", "all", "rest", "every"}
+    if r.refs.position[:6] in ("after:", "before") and rest_of and not r.refs.frames:  # "everything after frame 2"
+        anchor = int(r.refs.position.split(":")[1])
+        span = range(anchor + 1, r.count) if r.refs.position.startswith("after") else range(0, anchor)
+        return ParsedEdit([edits.RemoveFrames(frames=list(span))]) if span else None
+    if not (r.refs.frames or r.refs.every):
         return None
     if r.refs.every:
         return ParsedEdit([], question="Remove every frame? A story needs at least one. Which frames should go?")
@@ -364,7 +380,7 @@ def _add_scene(r: _Request) -> ParsedEdit | None:
     if not r.verbs & ADD_VERBS:
         return None
     doc = r.doc
-    noun = next((t for t in doc if t.lemma_.lower() in FRAME_NOUNS and t.i not in r.refs.tokens), None)
+    noun = next((t for t in doc if t.lemma_.lower() in FRAME_NOUNS - {"one"} and t.i not in r.refs.tokens), None)
     if noun is None:
         return None
     skip = set(r.refs.tokens) | {t.i for t in doc if t.i <= noun.i}
@@ -565,7 +581,8 @@ def _described_character(r: _Request, root, character_words: set[str]) -> Parsed
 
 def _recolour(r: _Request) -> ParsedEdit | None:
     """"make the seagull blue", "the bakery should be green": a thing's colour wherever it is shown."""
-    colour = next((t for t in r.doc if t.lower_ in COLOUR_WORDS and t.i not in r.refs.tokens), None)
+    colour = next((t for t in r.doc if t.lower_ in COLOUR_WORDS and t.i not in r.refs.tokens
+                   and t.dep_ not in ("dobj", "pobj", "nsubj")), None)  # "a rainbow in the sky" is a thing
     if colour is None:
         return None
     thing = None
@@ -612,7 +629,12 @@ def _shown_things(story) -> list[str]:
 
 
 def _mentions(text: str, lemma: str) -> bool:
-    return any(t.lemma_.lower() == lemma for t in nlp.parse(text))
+    """Whether `text` shows the thing `lemma` names (as a noun: "fishing" is no fish)."""
+    return any(_is_thing(t, lemma) for t in nlp.parse(text))
+
+
+def _is_thing(token, lemma: str) -> bool:
+    return token.lemma_.lower() == lemma and token.pos_ in ("NOUN", "PROPN", "ADJ") and token.tag_ != "VBG"
 
 
 def _recolour_text(text: str, lemma: str, colour: str) -> str:
@@ -622,7 +644,7 @@ def _recolour_text(text: str, lemma: str, colour: str) -> str:
     for token in doc:
         if token.lower_ in COLOUR_WORDS and token.head.lemma_.lower() == lemma:
             continue
-        if token.lemma_.lower() == lemma:
+        if _is_thing(token, lemma):
             compounds = [t for t in token.lefts if t.dep_ == "compound"]
             if compounds:  # "tiny bread bakery": the colour goes before the compound
                 index = len(out) - len(compounds)
@@ -645,7 +667,7 @@ def _setting_phrase(r: _Request) -> str | None:
             if lemma in words or token.lower_ in words:
                 adjectives = [t.lower_ for t in token.lefts if t.dep_ == "amod"]
                 return " ".join([preposition, *adjectives, token.lower_])
-        if token.lower_ in ("rainy", "snowy", "stormy", "foggy", "sunny", "windy"):
+        if token.lower_ in ("rainy", "snowy", "stormy", "foggy", "sunny", "windy") and token.dep_ != "amod":
             return {"rainy": "in the rain", "snowy": "in the snow", "stormy": "in a storm", "foggy": "in the fog",
                     "sunny": "in the sunshine", "windy": "in strong wind"}[token.lower_]
     return None
@@ -661,25 +683,103 @@ def _setting(r: _Request) -> ParsedEdit | None:
 
 
 def _frame_content(r: _Request) -> ParsedEdit | None:
-    """A named frame and what it should show: "in frame 4 she should be holding a trophy",
-    "frame 2 should show her asleep", "change frame 3 to the girl reading by the fire"."""
+    """A named frame and what it should show: "in frame 4 she should be holding a trophy" (added),
+    "change frame 1 to the girl packing her fishing rod" (a new scene), "give frame 4 a rainbow in the sky"."""
     if len(r.refs.frames) != 1:
         return None
     frame = r.refs.frames[0]
-    doc = r.doc
-    skip = set(r.refs.tokens)
-    content = [t for t in doc if t.i not in skip]
-    text = _words(doc, {t.i for t in doc} - {t.i for t in content})
+    text = _words(r.doc, set(r.refs.tokens))
+    doc = nlp.parse(text)
+    root = doc[:].root
+    into = next((c for c in root.children if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "into", "with")),
+                None)
+    if root.lemma_ in ("change", "replace", "turn", "make", "set") and into is not None:
+        target = doc[into.i + 1:]
+        scene = _scene_of(target, r)
+        if scene:
+            return ParsedEdit([edits.SetText(frame=frame, text=scene.frame(),
+                                             caption=scene.caption(f"the {r.character}"))])
+        return ParsedEdit([edits.AddText(frame=frame, text=target.text)])
     event = _clause_event(text, r)
     if event:
         return ParsedEdit([edits.AddText(frame=frame, text=event.frame())])
-    # "change frame 3 to a snowy forest": the object of change/make/set
-    for token in content:
-        if token.dep_ in ("pobj", "dobj", "attr", "oprd") and token.pos_ in ("NOUN", "PROPN") and \
-                token.lemma_.lower() not in FRAME_NOUNS:
-            phrase = " ".join(t.text for t in token.subtree)
-            head = token.head
-            if head.pos_ == "ADP" and head.lower_ not in ("to", "into"):
-                phrase = f"{head.lower_} {phrase}"
-            return ParsedEdit([edits.AddText(frame=frame, text=phrase)])
+    if root.lemma_ in ("give", "add", "put", "include", "show", "draw"):  # "give frame 4 a rainbow in the sky"
+        rest = [t for t in doc if t.i > root.i and not (t.dep_ in ("dative", "dobj") and t.pos_ == "PRON")]
+        if rest:
+            return ParsedEdit([edits.AddText(frame=frame, text=doc[rest[0].i:].text)])
     return None
+
+
+def _scene_of(span, r: _Request):
+    """A scene named as a noun phrase or a clause: "the girl packing her fishing rod" → packing the fishing rod."""
+    head = span.root
+    acting = next((c for c in head.children if c.dep_ in ("acl", "relcl") and c.tag_ == "VBG"), None)
+    if acting is not None and head.lemma_.lower() in (r.character, "character", "she", "he", "they"):
+        return _clause_event(span.doc[acting.i:acting.right_edge.i + 1].text, r)
+    return _clause_event(span.text, r)
+
+
+def _replace_thing(r: _Request) -> ParsedEdit | None:
+    """"turn the lake into a river", "replace the fish with a turtle": a thing becomes another wherever shown."""
+    for token in r.doc:
+        if token.lemma_ not in ("turn", "change", "replace", "swap", "make"):
+            continue
+        old = next((c for c in token.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
+                    and c.lemma_.lower() not in FRAME_NOUNS | {r.character}), None)
+        into = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in ("into", "to", "with", "for")),
+                    None)
+        new = next((c for c in into.children if c.dep_ == "pobj"), None) if into is not None else None
+        if old is None or new is None or new.lemma_.lower() in SETTING_WORDS:
+            continue
+        lemma = old.lemma_.lower()
+        targets = [i for i in r.targets() or range(r.count) if _mentions(r.story.frames[i].prompt, lemma)]
+        if not targets:
+            return None
+        replacement = r.doc[new.left_edge.i:new.i + 1].text
+        prompts = {i: _replace_phrase(r.story.frames[i].prompt, lemma, replacement) for i in targets}
+        return ParsedEdit([edits.RewriteFrames(prompts=prompts, what=f"the {lemma} is now {replacement}")])
+    return None
+
+
+def _replace_phrase(text: str, lemma: str, replacement: str) -> str:
+    """`text` with each noun phrase headed by `lemma` replaced ("a quiet lake" → "a river")."""
+    doc = nlp.parse(text)
+    out, skip_until = [], -1
+    for token in doc:
+        if token.i <= skip_until:
+            continue
+        head = next((t for t in doc[token.i:] if _is_thing(t, lemma)), None)
+        if head is not None and token.i == head.left_edge.i:
+            out.append(replacement + head.whitespace_)
+            skip_until = head.i
+            continue
+        out.append(token.text_with_ws)
+    return "".join(out).strip()
+
+
+def _other_character(r: _Request) -> ParsedEdit | None:
+    """"make the grandfather wear a straw hat", "give the grandfather a beard": another character's look, in the
+    frames that show them."""
+    for token in r.doc:
+        lemma = token.lemma_.lower()
+        if lemma not in WEAR_VERBS | {"give"}:
+            continue
+        who = next((c for c in token.children if c.dep_ in ("nsubj", "dative", "iobj") and c.pos_ == "NOUN"), None)
+        item = next((c for c in token.children if c.dep_ == "dobj" and c is not who), None)
+        if who is None or item is None or who.lemma_.lower() in (r.character, "character", "hero"):
+            continue
+        name = who.lemma_.lower()
+        targets = [i for i in r.targets() or range(r.count) if _mentions(r.story.frames[i].prompt, name)]
+        if not targets:
+            return None
+        detail = ("wearing " if lemma in ("wear", "put on", "dress") else "with ") + \
+            r.doc[item.left_edge.i:item.right_edge.i + 1].text
+        prompts = {i: _after_noun(r.story.frames[i].prompt, name, detail) for i in targets}
+        return ParsedEdit([edits.RewriteFrames(prompts=prompts, what=f"the {name} {detail}")])
+    return None
+
+
+def _after_noun(text: str, lemma: str, detail: str) -> str:
+    """`detail` right after each mention of `lemma` ("the grandfather" → "the grandfather wearing a straw hat")."""
+    doc = nlp.parse(text)
+    return "".join(t.text + (f" {detail}" if _is_thing(t, lemma) else "") + t.whitespace_ for t in doc).strip()

@@ -236,3 +236,39 @@ def test_story_sentences_as_people_write_them(idea, subject, frames):
     reading = read_idea(idea)
     assert reading.subject == subject
     assert [event.frame() for event in reading.events] == frames
+
+
+FISHING = "A little girl and her grandfather go fishing on a quiet lake, catch a golden fish, and let it go."
+
+
+@pytest.fixture
+def fishing(tmp_path):
+    story, _ = plan_story(FISHING, None, frames=4)
+    session = StorySession(tmp_path / "f", story, llm=NO_LLM, generator_provider=lambda: None)
+    session.save()
+    return session
+
+
+@pytest.mark.parametrize("message, check", [
+    ("make the fish purple", lambda before, s: "purple fish" in _prompts(s)[1] and "fishing" in _prompts(s)[0]
+     and "purple" not in _prompts(s)[0]),  # the fish, not "fishing"
+    ("turn the lake into a river", lambda before, s: "river" in _prompts(s)[0] and "lake" not in _prompts(s)[0]),
+    ("replace the golden fish with a turtle", lambda before, s: all("fish " not in p for p in _prompts(s)[1:])),
+    ("make the grandfather wear a straw hat", lambda before, s: "grandfather wearing a straw hat" in _prompts(s)[0]),
+    ("add one more picture at the end where they eat dinner together",
+     lambda before, s: len(_prompts(s)) == 5 and _prompts(s)[4].startswith("eating dinner")),
+    ("add a frame between 2 and 3 showing a storm coming",
+     lambda before, s: len(_prompts(s)) == 5 and "storm" in _prompts(s)[2]),
+    ("remove everything after frame 2", lambda before, s: _prompts(s) == before[:2]),
+    ("give frame 4 a rainbow in the sky", lambda before, s: _prompts(s)[3].endswith("a rainbow in the sky")),
+    ("change frame 1 to the girl packing her fishing rod",
+     lambda before, s: _prompts(s)[0].startswith("packing the fishing rod")),
+    ("把最后一帧改成晚上", lambda before, s: "in the evening" in _prompts(s)[3]),
+    ("把主角改成小男孩", lambda before, s: s.story.identity_prompt.startswith("a boy")),
+    ("风格改成动漫", lambda before, s: s.story.style == "anime"),
+])
+def test_more_requests_in_ordinary_words(fishing, message, check):
+    before = _prompts(fishing)
+    reply = fishing.revise(message)
+    assert reply.question is None, reply.text
+    assert check(before, fishing), _prompts(fishing)
