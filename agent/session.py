@@ -306,7 +306,9 @@ class StorySession:
                 emit(RenderEvent(kind="error", message=str(error)))
                 raise
         label = "storyboard cards" if self._model_name == STORYBOARD_MODEL else generator.model_info.label
-        return Reply(text=f"Rendered {len(saver.done)} frame(s) with {label}.", changed=saver.done)
+        notice = getattr(generator, "last_notice", "")
+        return Reply(text=f"Rendered {len(saver.done)} frame(s) with {label}.{' ' + notice if notice else ''}",
+                     changed=saver.done)
 
     def _record_render(self, frame_id: str, render: FrameRender) -> None:
         with self._lock:

@@ -39,6 +39,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--precision", choices=["fp16", "bf16", "fp32"], help="default: fp16 on CUDA, fp32 on CPU")
     parser.add_argument("--device", help="e.g. cuda, cuda:1, cpu (default: cuda when available)")
+    parser.add_argument("--memory", choices=["auto", "full", "balanced", "low"],
+                        help="GPU memory mode (default: STORY_GPU_MEMORY or auto)")
+    parser.add_argument("--vae", help="a separate VAE folder, e.g. the fp16-fix SDXL VAE (default: STORY_VAE)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--random_seed", action="store_true", help="draw a random seed")
     parser.add_argument("--window_length", type=int, default=10)
@@ -149,7 +152,8 @@ def main(argv=None) -> int:
         model = args.model or (manifest.model.name if manifest and manifest.model else None)
         from generator.engine import StoryGenerator
 
-        generator = StoryGenerator.load(model or "", device=args.device, precision=args.precision)
+        generator = StoryGenerator.load(model or "", device=args.device, precision=args.precision,
+                                        memory=args.memory, vae=args.vae)
         if generator.model_info.is_test_model:
             log.warning("Using the built-in tiny TEST model (random weights): images are noise, not art.")
         for identity, frames, settings, seeds, out in jobs:

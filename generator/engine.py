@@ -71,13 +71,37 @@ class StoryGenerator:
         self.model_info = model_info
         self._lock = threading.Lock()  # one render at a time per pipeline
         self._fingerprints = None
+        self.last_notice = ""  # what the last render had to change to finish (an out-of-memory fallback)
 
     @classmethod
-    def load(cls, model: str, *, device: str | None = None, precision: str | None = None):
-        """``model``: "tiny", a local SDXL diffusers folder, or a hub id already in the local cache."""
+    def load(cls, model: str, *, device: str | None = None, precision: str | None = None, memory: str | None = None,
+             vae: str | None = None):
+        """``model``: "tiny", a local SDXL diffusers folder, or a hub id already in the local cache.
+
+        Args:
+            memory: GPU memory mode (`generator.memory`): auto | full | balanced | low; None = STORY_GPU_MEMORY
+                (default auto).
+            vae: a separate VAE folder (e.g. the fp16-fix SDXL VAE); None = STORY_VAE (default: the model's own).
+        """
+        import os
+
+        memory = memory if memory is not None else os.environ.get("STORY_GPU_MEMORY", "auto")
+        vae = vae if vae is not None else (os.environ.get("STORY_VAE", "").strip() or None)
         from generator.models import load_pipeline
 
-        return cls(*load_pipeline(model, device=device, precision=precision))
+        return cls(*load_pipeline(model, device=device, precision=precision, memory=memory, vae=vae))
+
+    def lower_memory_mode(self) -> str | None:
+        """Switch to the next lower memory mode; the new mode, or None when already at the lowest."""
+        from generator.memory import LOWER, apply_mode
+
+        lower = LOWER.get(self.model_info.memory_mode)
+        if lower is not None:
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            apply_mode(self.pipe, lower, torch.device(self.model_info.device))
+            self.model_info = self.model_info.model_copy(update={"memory_mode": lower})
+        return lower
 
     def fingerprints(self) -> dict:
         from generator.models import weight_fingerprints
@@ -121,33 +145,46 @@ class StoryGenerator:
         _validate(identity_prompt, frame_prompts, targets, seeds)
         layouts, windows = self.layouts(identity_prompt, frame_prompts, settings)
         finished: dict = {}
+        self.last_notice = ""
         with self._lock, torch.inference_mode():
             try:
-                self._render(
-                    identity_prompt.strip(),
-                    layouts,
-                    windows,
-                    settings,
-                    targets,
-                    seeds,
-                    on_step,
-                    on_frame,
-                    cancel,
-                    output_type,
-                    finished,
-                )
+                attempt = (identity_prompt.strip(), layouts, windows, seeds, on_step, on_frame, cancel, output_type)
+                try:
+                    self._attempt(settings, targets, finished, *attempt)
+                except OutOfMemoryError:
+                    lower = self.lower_memory_mode()
+                    if lower is None:
+                        raise
+                    remaining = [index for index in targets if index not in finished]
+                    log.warning("out of memory: retrying %d frame(s) in memory mode %s, batch 1", len(remaining), lower)
+                    self._attempt(settings.model_copy(update={"batch_size": 1}), remaining, finished, *attempt)
+                    self.last_notice = (
+                        f"The GPU ran out of memory, so I switched to the “{lower}” memory mode and drew the rest one "
+                        "frame at a time; nothing was lost. Set STORY_GPU_MEMORY to keep it."
+                    )
             except _Stop:
                 raise RenderCancelled(finished) from None
-            except torch.OutOfMemoryError as error:
-                raise OutOfMemoryError(str(error).splitlines()[0]) from error
-            except RuntimeError as error:
-                if "out of memory" in str(error) or "can't allocate memory" in str(error):
-                    raise OutOfMemoryError(str(error).splitlines()[0]) from error
-                raise
             finally:
                 if torch.cuda.is_available():
                     torch.cuda.empty_cache()
         return finished
+
+    def _attempt(self, settings, targets, finished, identity, layouts, windows, seeds, on_step, on_frame, cancel,
+                 output_type):
+        """One try at rendering ``targets``; out-of-memory errors of any kind come out as OutOfMemoryError."""
+        from generator.memory import tile_for_size
+
+        tile_for_size(self.pipe, self.model_info.memory_mode, settings.width or self.model_info.default_size[0],
+                      settings.height or self.model_info.default_size[1])
+        try:
+            self._render(identity, layouts, windows, settings, targets, seeds, on_step, on_frame, cancel,
+                         output_type, finished)
+        except torch.OutOfMemoryError as error:
+            raise OutOfMemoryError(str(error).splitlines()[0]) from error
+        except RuntimeError as error:
+            if "out of memory" in str(error) or "can't allocate memory" in str(error):
+                raise OutOfMemoryError(str(error).splitlines()[0]) from error
+            raise
 
     def _render(
         self, identity, layouts, windows, settings, targets, seeds, on_step, on_frame, cancel, output_type, finished

@@ -43,6 +43,16 @@ class IpcaRun:
     generators: Sequence[torch.Generator] = ()
     storing: bool = False
     step: int = 0
+    _biases: dict = field(default_factory=dict, repr=False)
+
+    def identity_bias(self, keys: int, dtype, device) -> torch.Tensor:
+        """[1, 1, 1, keys]: ln 2 on the identity columns, 0 elsewhere; built once per shape, dtype and device."""
+        slot = (keys, dtype, str(device))
+        if slot not in self._biases:
+            bias = torch.zeros(1, 1, 1, keys, dtype=dtype, device=device)
+            bias[..., : self.identity_columns] = LN2
+            self._biases[slot] = bias
+        return self._biases[slot]
 
     def keep_masks(self, rows: int, queries: int, device, dtype) -> torch.Tensor | None:
         """[rows, queries, identity_columns] 0/1 masks of kept identity columns, or None without dropout."""
@@ -102,12 +112,20 @@ class IdentityCrossAttnProcessor:
         return out / attn.rescale_output_factor
 
     def _fast(self, query, key, value, cond):
-        batch, _, queries, _ = query.shape
-        columns = self.run.identity_columns
-        keep = self.run.keep_masks(batch - cond.start, queries, query.device, query.dtype)
-        bias = query.new_zeros(batch, 1, 1 if keep is None else queries, key.shape[2])  # [B, 1, Nq|1, Nk]
-        bias[cond, 0, :, :columns] = LN2 if keep is None else torch.log1p(keep)
-        return F.scaled_dot_product_attention(query, key, value, attn_mask=bias)
+        """+ln 2 on the identity columns, for the conditional rows only: the unconditional half runs without a
+        mask, so SDPA may pick its flash kernel there; without dropout the bias is built once per call."""
+        rows, queries = query.shape[0] - cond.start, query.shape[2]
+        keep = self.run.keep_masks(rows, queries, query.device, query.dtype)
+        if keep is None:
+            bias = self.run.identity_bias(key.shape[2], query.dtype, query.device)  # [1, 1, 1, Nk]
+        else:
+            bias = query.new_zeros(rows, 1, queries, key.shape[2])
+            bias[:, 0, :, : self.run.identity_columns] = torch.log1p(keep)
+        conditional = F.scaled_dot_product_attention(query[cond], key[cond], value[cond], attn_mask=bias)
+        if cond.start == 0:
+            return conditional
+        unconditional = F.scaled_dot_product_attention(query[: cond.start], key[: cond.start], value[: cond.start])
+        return torch.cat([unconditional, conditional])
 
     def _reference(self, query, key, value, cond):
         stored_key, stored_value = self.store[self.run.step]  # [1, h, 77, d]

@@ -39,6 +39,8 @@ class ModelInfo(BaseModel):
     dtype: str
     device: str
     scheduler: str
+    memory_mode: str = "full"  # generator.memory: full | balanced | low (auto resolved at load)
+    vae: str = ""  # a separate VAE folder (STORY_VAE), e.g. the fp16-fix SDXL VAE
 
     @property
     def label(self) -> str:
@@ -95,16 +97,43 @@ def _has_fp16_variant(folder: Path) -> bool:
     return any((folder / "unet").glob("*.fp16.safetensors"))
 
 
-def load_pipeline(model: str, device: str | None = None, precision: str | None = None):
-    """Return ``(pipeline, ModelInfo)`` for ``model`` ("tiny", a folder, or a cached hub id)."""
+def load_vae(folder: str, dtype: torch.dtype):
+    """A separate VAE (a diffusers AutoencoderKL folder), e.g. madebyollin/sdxl-vae-fp16-fix, so the decode
+    stays in fp16 instead of upcasting to fp32."""
+    from diffusers import AutoencoderKL
+
+    path = Path(folder).expanduser()
+    if not (path / "config.json").is_file():
+        raise ModelNotFoundError(f"STORY_VAE={folder} is not a diffusers VAE folder (no config.json).")
+    try:
+        return AutoencoderKL.from_pretrained(path, dtype=dtype, use_safetensors=True, local_files_only=True)
+    except Exception as error:
+        raise ModelNotFoundError(f"Could not load the VAE at {path}: {type(error).__name__}: {error}") from error
+
+
+def load_pipeline(model: str, device: str | None = None, precision: str | None = None, *,
+                  memory: str = "auto", vae: str | None = None):
+    """Return ``(pipeline, ModelInfo)`` for ``model`` ("tiny", a folder, or a cached hub id).
+
+    Args:
+        memory: a `generator.memory` mode: auto | full | balanced | low.
+        vae: a separate VAE folder to use instead of the model's own.
+    """
     from diffusers import EulerDiscreteScheduler, StableDiffusionXLPipeline
 
+    from generator.memory import apply_mode, check_mode
+
+    memory = check_mode(memory)
     target = pick_device(device)
     dtype = pick_dtype(target, precision)
+    own_vae = load_vae(vae, dtype) if vae else None
     if model == TINY:
         from generator.tiny import tiny_components
 
-        pipe = StableDiffusionXLPipeline(**tiny_components()).to(target)
+        components = tiny_components()
+        if own_vae is not None:
+            components["vae"] = own_vae
+        pipe = StableDiffusionXLPipeline(**components).to(target)
         if dtype != torch.float32:
             pipe.to(dtype=dtype)
         kind, source = "tiny", "built-in"
@@ -113,8 +142,9 @@ def load_pipeline(model: str, device: str | None = None, precision: str | None =
         kind, source = _model_kind(folder, model), str(folder)
         variant = "fp16" if dtype == torch.float16 and _has_fp16_variant(folder) else None
         try:
+            extra = {"vae": own_vae} if own_vae is not None else {}
             pipe = StableDiffusionXLPipeline.from_pretrained(
-                folder, dtype=dtype, use_safetensors=True, local_files_only=True, variant=variant
+                folder, dtype=dtype, use_safetensors=True, local_files_only=True, variant=variant, **extra
             )
         except Exception as error:
             raise ModelNotFoundError(
@@ -125,6 +155,7 @@ def load_pipeline(model: str, device: str | None = None, precision: str | None =
             pipe.scheduler = EulerDiscreteScheduler.from_config(pipe.scheduler.config)
         pipe.to(target)
     pipe.set_progress_bar_config(disable=True)
+    applied = apply_mode(pipe, memory, target)
     size = pipe.default_sample_size * pipe.vae_scale_factor
     info = ModelInfo(
         name=model,
@@ -136,6 +167,8 @@ def load_pipeline(model: str, device: str | None = None, precision: str | None =
         dtype=str(dtype).removeprefix("torch."),
         device=str(target),
         scheduler=type(pipe.scheduler).__name__,
+        memory_mode=applied,
+        vae=vae or "",
     )
     log.info("loaded image model %s (%s, %s on %s)", info.label, kind, info.dtype, target)
     return pipe, info

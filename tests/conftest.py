@@ -11,12 +11,15 @@ REAL_WEIGHTS = os.environ.get("STORYLOOM_TEST_WEIGHTS") == "1"
 
 
 def pytest_collection_modifyitems(config, items):
-    if REAL_WEIGHTS:
-        return
-    skip = pytest.mark.skip(reason="needs real SDXL/GGUF weights on disk; set STORYLOOM_TEST_WEIGHTS=1 to run")
+    import torch
+
+    skip_weights = pytest.mark.skip(reason="needs real SDXL/GGUF weights on disk; set STORYLOOM_TEST_WEIGHTS=1")
+    skip_gpu = pytest.mark.skip(reason="needs a CUDA GPU")
     for item in items:
-        if "weights" in item.keywords:
-            item.add_marker(skip)
+        if "weights" in item.keywords and not REAL_WEIGHTS:
+            item.add_marker(skip_weights)
+        if "gpu" in item.keywords and not torch.cuda.is_available():
+            item.add_marker(skip_gpu)
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +27,7 @@ def tiny_generator():
     """One StoryGenerator on the built-in tiny model, shared by the session (tests must not mutate it)."""
     from generator import StoryGenerator
 
-    return StoryGenerator.load("tiny")
+    return StoryGenerator.load("tiny", device="cpu")  # exactness tests hold CPU-fp32 tolerances, GPU or not
 
 
 @pytest.fixture()

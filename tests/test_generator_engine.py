@@ -180,7 +180,7 @@ def test_settings_reject_out_of_range_values():
 
 def test_saved_tiny_pipeline_loads_through_the_real_loader(tmp_path, tiny_generator):
     tiny_generator.pipe.save_pretrained(tmp_path / "tiny-sdxl")
-    loaded = StoryGenerator.load(str(tmp_path / "tiny-sdxl"))
+    loaded = StoryGenerator.load(str(tmp_path / "tiny-sdxl"), device="cpu")
     assert loaded.model_info.kind == "sdxl" and loaded.model_info.scheduler == "EulerDiscreteScheduler"
     assert not loaded.model_info.is_test_model
     assert close(render(loaded, FAST.model_copy(update={"guidance": 5.0})), render(tiny_generator))

@@ -142,7 +142,7 @@ def test_playground_style_folder_keeps_edm_scheduler_and_lower_guidance(tmp_path
     components = tiny_components()
     components["scheduler"] = EDMDPMSolverMultistepScheduler()
     StableDiffusionXLPipeline(**components).save_pretrained(tmp_path / "playground-like")
-    loaded = StoryGenerator.load(str(tmp_path / "playground-like"))
+    loaded = StoryGenerator.load(str(tmp_path / "playground-like"), device="cpu")
     assert loaded.model_info.kind == "playground"
     assert loaded.model_info.scheduler == "EDMDPMSolverMultistepScheduler"
     assert loaded.model_info.recommended_guidance == 3.0
