@@ -94,7 +94,13 @@ def _model_kind(folder: Path, name: str) -> str:
 
 
 def _has_fp16_variant(folder: Path) -> bool:
-    return any((folder / "unet").glob("*.fp16.safetensors"))
+    return any((folder / "unet").glob("*.fp16.safetensors")) or any((folder / "unet").glob("*.fp16-*.safetensors"))
+
+
+def _has_plain_weights(folder: Path) -> bool:
+    unet = folder / "unet"
+    return (unet / "diffusion_pytorch_model.safetensors").is_file() or \
+        (unet / "diffusion_pytorch_model.safetensors.index.json").is_file()
 
 
 def load_vae(folder: str, dtype: torch.dtype):
@@ -140,7 +146,9 @@ def load_pipeline(model: str, device: str | None = None, precision: str | None =
     else:
         folder = resolve_model_folder(model)
         kind, source = _model_kind(folder, model), str(folder)
-        variant = "fp16" if dtype == torch.float16 and _has_fp16_variant(folder) else None
+        # fp16 files when they suit the dtype, or when they are all the folder has (upcast on load)
+        fp16_only = _has_fp16_variant(folder) and not _has_plain_weights(folder)
+        variant = "fp16" if _has_fp16_variant(folder) and (dtype == torch.float16 or fp16_only) else None
         try:
             extra = {"vae": own_vae} if own_vae is not None else {}
             pipe = StableDiffusionXLPipeline.from_pretrained(

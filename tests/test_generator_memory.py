@@ -109,3 +109,17 @@ def test_a_separate_vae_folder_is_used(tmp_path):
     assert loaded.model_info.vae == str(tmp_path / "vae")
     with pytest.raises(ModelNotFoundError, match="not a diffusers VAE folder"):
         StoryGenerator.load("tiny", device="cpu", vae=str(tmp_path / "nowhere"))
+
+
+def test_a_folder_with_only_fp16_weights_loads_on_a_cpu(tmp_path):
+    """The user's path: weights saved as fp16 safetensors (variant "fp16"), loaded in fp32 for a CPU."""
+    from diffusers import StableDiffusionXLPipeline
+
+    from generator.tiny import tiny_components
+
+    StableDiffusionXLPipeline(**tiny_components()).to(dtype=torch.float16).save_pretrained(
+        tmp_path / "model", variant="fp16", safe_serialization=True)
+    generator = StoryGenerator.load(str(tmp_path / "model"), device="cpu")
+    assert generator.pipe.unet.dtype == torch.float32 and generator.model_info.dtype == "float32"
+    images = generator.render(IDENTITY, FRAMES[:1], SETTINGS.model_copy(update={"steps": 1}), output_type="np")
+    assert images[0].shape[-1] == 3 and np.isfinite(images[0]).all()

@@ -1,0 +1,137 @@
+"""The engine on the user's path, per memory mode: an SDXL-architecture folder (every component at SDXL base
+1.0's real configuration, random weights) saved as a diffusers folder with fp16 safetensors, loaded through
+`StoryGenerator.load(folder, memory=...)` like a person's model, and rendered side by side with the stock
+pipeline in the same run.
+
+Prints per mode: per-frame time of a 4-frame story ÷ the stock pipeline's one frame (IPCA fast at batch 1 and
+at the default batch 2), peak allocated and reserved GiB (CUDA; process RSS above idle on CPU), load seconds.
+
+    python -m bench.bench_gpu                  # CUDA: 1024x1024, 30 steps; CPU: 256x256, 2 steps
+    python -m bench.bench_gpu --config tiny    # the tiny architecture (seconds, for a smoke run)
+    python -m bench.bench_gpu --modes full low --size 768 --steps 20
+
+Targets (issue #9, measured on a GPU): default mode ≤ 10 GiB allocated at 1024², low ≤ 7 GiB, fast batch 1
+≤ 1.03× stock, default batch ≤ 0.7× stock per frame with the speed work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from bench.bench_generator import FRAMES, IDENTITY, timed
+from generator import GenerationSettings, StoryGenerator
+
+GIB = 1024**3
+
+
+def sdxl_components(seed: int = 0) -> dict:
+    """SDXL base 1.0's real configuration for every component (random weights, the real CLIP tokenizer)."""
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+
+    from generator.tiny import full_size_unet_config
+    from generator.tokens import load_clip_tokenizer
+
+    tokenizer = load_clip_tokenizer()
+    torch.manual_seed(seed)
+    common = dict(vocab_size=len(tokenizer), max_position_embeddings=77, bos_token_id=tokenizer.bos_token_id,
+                  eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    text_encoder = CLIPTextModel(CLIPTextConfig(hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
+                                                num_attention_heads=12, projection_dim=768,
+                                                hidden_act="quick_gelu", **common))
+    text_encoder_2 = CLIPTextModelWithProjection(CLIPTextConfig(
+        hidden_size=1280, intermediate_size=5120, num_hidden_layers=32, num_attention_heads=20, projection_dim=1280,
+        hidden_act="gelu", **common))
+    vae = AutoencoderKL(
+        in_channels=3, out_channels=3, latent_channels=4, layers_per_block=2, sample_size=1024,
+        block_out_channels=(128, 256, 512, 512), down_block_types=("DownEncoderBlock2D",) * 4,
+        up_block_types=("UpDecoderBlock2D",) * 4, scaling_factor=0.13025, force_upcast=True)
+    unet = UNet2DConditionModel(**full_size_unet_config())
+    scheduler = EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
+                                       num_train_timesteps=1000, steps_offset=1, timestep_spacing="leading")
+    return dict(unet=unet, vae=vae, text_encoder=text_encoder, text_encoder_2=text_encoder_2,
+                tokenizer=tokenizer, tokenizer_2=load_clip_tokenizer(), scheduler=scheduler)
+
+
+def save_folder(config: str, folder: Path) -> Path:
+    """The model as a person has it: a diffusers folder with fp16 safetensors."""
+    from diffusers import StableDiffusionXLPipeline
+
+    from generator.tiny import tiny_components
+
+    components = sdxl_components() if config == "sdxl" else tiny_components()
+    pipe = StableDiffusionXLPipeline(**components).to(dtype=torch.float16)
+    pipe.save_pretrained(folder, variant="fp16", safe_serialization=True)
+    del pipe, components
+    gc.collect()
+    return folder
+
+
+def bench_mode(folder: Path, mode: str, settings: GenerationSettings, frames: int) -> dict:
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    started = time.perf_counter()
+    generator = StoryGenerator.load(str(folder), memory=mode)
+    load = time.perf_counter() - started
+    story = FRAMES[:frames]
+    stock = settings.model_copy(update={"svr": "off", "ipca": "off", "batch_size": 1})
+    runs = {
+        "stock": lambda: generator.render(IDENTITY, story, stock, frames=[0]),
+        "fast b1": lambda: generator.render(IDENTITY, story, settings.model_copy(update={"batch_size": 1})),
+        f"fast b{settings.batch_size}": lambda: generator.render(IDENTITY, story, settings),
+    }
+    runs["stock"]()  # warm-up
+    best = {name: (float("inf"), 0) for name in runs}
+    reserved = 0
+    for _ in range(2):
+        for name, work in runs.items():
+            if device.type == "cuda":
+                torch.cuda.reset_peak_memory_stats()
+            elapsed, peak = timed(device, work)
+            if device.type == "cuda":
+                peak = torch.cuda.max_memory_allocated()
+                reserved = max(reserved, torch.cuda.max_memory_reserved())
+            best[name] = (min(best[name][0], elapsed), max(best[name][1], peak))
+    result = {"mode": generator.model_info.memory_mode, "load": load, "best": best, "reserved": reserved}
+    del generator
+    gc.collect()
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+    return result
+
+
+def main(argv=None) -> None:
+    cuda = torch.cuda.is_available()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", choices=["sdxl", "tiny"], default="sdxl")
+    parser.add_argument("--modes", nargs="+", default=["full", "balanced", "low"])
+    parser.add_argument("--size", type=int, default=1024 if cuda else 256)
+    parser.add_argument("--steps", type=int, default=30 if cuda else 2)
+    parser.add_argument("--frames", type=int, default=4)
+    args = parser.parse_args(argv)
+    settings = GenerationSettings(steps=args.steps, batch_size=2, seed=1, width=args.size, height=args.size)
+    device = f"cuda {torch.cuda.get_device_name()}" if cuda else "cpu (process CPU seconds, RSS)"
+    print(f"torch {torch.__version__}, device: {device}; {args.config} config, {args.size}x{args.size}, "
+          f"{args.steps} steps, {args.frames} frames", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.perf_counter()
+        folder = save_folder(args.config, Path(scratch) / "model")
+        print(f"saved the fp16 folder in {time.perf_counter() - started:.0f} s", flush=True)
+        print(f"{'mode':<10}{'load s':>8}{'fast b1 / stock':>17}{'fast b2 / stock':>17}"
+              f"{'peak alloc GiB':>16}{'reserved GiB':>14}")
+        for mode in args.modes:
+            row = bench_mode(folder, mode, settings, args.frames)
+            stock = row["best"]["stock"][0]
+            ratios = [row["best"][name][0] / (args.frames * stock) for name in ("fast b1", "fast b2")]
+            peak = max(p for _, p in row["best"].values()) / GIB
+            print(f"{row['mode']:<10}{row['load']:>8.1f}{ratios[0]:>16.3f}x{ratios[1]:>16.3f}x{peak:>16.2f}"
+                  f"{row['reserved'] / GIB:>14.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
