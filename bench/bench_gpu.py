@@ -97,12 +97,7 @@ def bench_mode(folder: Path, mode: str, settings: GenerationSettings, frames: in
                 peak = torch.cuda.max_memory_allocated()
                 reserved = max(reserved, torch.cuda.max_memory_reserved())
             best[name] = (min(best[name][0], elapsed), max(best[name][1], peak))
-    result = {"mode": generator.model_info.memory_mode, "load": load, "best": best, "reserved": reserved}
-    del generator
-    gc.collect()
-    if device.type == "cuda":
-        torch.cuda.empty_cache()
-    return result
+    return {"mode": generator.model_info.memory_mode, "load": load, "best": best, "reserved": reserved}
 
 
 def main(argv=None) -> None:
@@ -126,6 +121,9 @@ def main(argv=None) -> None:
               f"{'peak alloc GiB':>16}{'reserved GiB':>14}")
         for mode in args.modes:
             row = bench_mode(folder, mode, settings, args.frames)
+            gc.collect()  # the previous mode's pipeline goes before the next one loads
+            if cuda:
+                torch.cuda.empty_cache()
             stock = row["best"]["stock"][0]
             ratios = [row["best"][name][0] / (args.frames * stock) for name in ("fast b1", "fast b2")]
             peak = max(p for _, p in row["best"].values()) / GIB
