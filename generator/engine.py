@@ -72,24 +72,33 @@ class StoryGenerator:
         self._lock = threading.Lock()  # one render at a time per pipeline
         self._fingerprints = None
         self.last_notice = ""  # what the last render had to change to finish (an out-of-memory fallback)
+        self._run = IpcaRun(identity_columns=1)  # IPCA state, reset at every render
+        self._processors: dict[str, dict] = {}  # IPCA mode -> layer name -> processor, reused across renders
 
     @classmethod
     def load(cls, model: str, *, device: str | None = None, precision: str | None = None, memory: str | None = None,
-             vae: str | None = None):
+             vae: str | None = None, speed: bool | None = None):
         """``model``: "tiny", a local SDXL diffusers folder, or a hub id already in the local cache.
 
         Args:
             memory: GPU memory mode (`generator.memory`): auto | full | balanced | low; None = STORY_GPU_MEMORY
                 (default auto).
             vae: a separate VAE folder (e.g. the fp16-fix SDXL VAE); None = STORY_VAE (default: the model's own).
+            speed: fused QKV + channels-last + regional torch.compile (`generator.speed`); None = STORY_SPEED.
         """
         import os
 
-        memory = memory if memory is not None else os.environ.get("STORY_GPU_MEMORY", "auto")
-        vae = vae if vae is not None else (os.environ.get("STORY_VAE", "").strip() or None)
         from generator.models import load_pipeline
 
-        return cls(*load_pipeline(model, device=device, precision=precision, memory=memory, vae=vae))
+        memory = memory if memory is not None else os.environ.get("STORY_GPU_MEMORY", "auto")
+        vae = vae if vae is not None else (os.environ.get("STORY_VAE", "").strip() or None)
+        speed = speed if speed is not None else os.environ.get("STORY_SPEED", "").strip() in ("1", "true", "yes")
+        generator = cls(*load_pipeline(model, device=device, precision=precision, memory=memory, vae=vae))
+        if speed:
+            from generator.speed import enable_speed_mode
+
+            enable_speed_mode(generator.pipe)
+        return generator
 
     def lower_memory_mode(self) -> str | None:
         """Switch to the next lower memory mode; the new mode, or None when already at the lowest."""
@@ -194,7 +203,7 @@ class StoryGenerator:
         width = settings.width or self.model_info.default_size[0]
         height = settings.height or self.model_info.default_size[1]
         frame_seed = {index: seeds.get(index, settings.seed) for index in targets}
-        run = IpcaRun(
+        run = self._run.reset(
             identity_columns=layouts[0].identity.stop,
             guidance=guidance > 1.0,  # SOT + identity
             dropout=settings.ipca_dropout,
@@ -202,9 +211,15 @@ class StoryGenerator:
         embed = _EmbeddingCache(pipe, settings, guidance > 1.0)
         with ExitStack() as stack:
             if settings.ipca != "off":
+                # The same processor objects every render, so a compiled UNet (speed mode) is not recompiled.
+                processors = self._processors.setdefault(settings.ipca, {})
+                for processor in processors.values():
+                    processor.store.clear()
                 stack.enter_context(
                     identity_preserving_attention(
-                        pipe.unet, lambda name: IdentityCrossAttnProcessor(run, settings.ipca)
+                        pipe.unet,
+                        lambda name: processors.get(name)
+                        or processors.setdefault(name, IdentityCrossAttnProcessor(run, settings.ipca)),
                     )
                 )
             call = _PipelineCall(pipe, settings.steps, guidance, width, height, run, cancel)

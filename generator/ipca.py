@@ -45,6 +45,14 @@ class IpcaRun:
     step: int = 0
     _biases: dict = field(default_factory=dict, repr=False)
 
+    def reset(self, identity_columns: int, guidance: bool, dropout: float) -> "IpcaRun":
+        """Ready for a new render (the same object serves every render of a generator)."""
+        if identity_columns != self.identity_columns:
+            self._biases.clear()
+        self.identity_columns, self.guidance, self.dropout = identity_columns, guidance, dropout
+        self.generators, self.storing, self.step = (), False, 0
+        return self
+
     def identity_bias(self, keys: int, dtype, device) -> torch.Tensor:
         """[1, 1, 1, keys]: ln 2 on the identity columns, 0 elsewhere; built once per shape, dtype and device."""
         slot = (keys, dtype, str(device))
