@@ -103,11 +103,11 @@ def full_size_generator() -> StoryGenerator:
     return StoryGenerator(pipe, info)
 
 
-def measure(generator: StoryGenerator, settings: GenerationSettings, frames: int, repeats: int) -> dict:
-    device = generator.pipe.device
+def story_runs(generator: StoryGenerator, settings: GenerationSettings, frames: int) -> dict:
+    """The runs compared side by side: the stock pipeline on one frame, and the story in each IPCA mode."""
     story = FRAMES[:frames]
     stock_settings = settings.model_copy(update={"svr": "off", "ipca": "off", "batch_size": 1})
-    runs = {
+    return {
         "stock, 1 frame": lambda: generator.render(IDENTITY, story, stock_settings, frames=[0]),
         "fast, batch 1": lambda: generator.render(IDENTITY, story, settings.model_copy(update={"batch_size": 1})),
         f"fast, batch {settings.batch_size}": lambda: generator.render(IDENTITY, story, settings),
@@ -115,6 +115,11 @@ def measure(generator: StoryGenerator, settings: GenerationSettings, frames: int
             IDENTITY, story, settings.model_copy(update={"ipca": "reference", "batch_size": 1})
         ),
     }
+
+
+def measure(generator: StoryGenerator, settings: GenerationSettings, frames: int, repeats: int) -> dict:
+    device = generator.pipe.device
+    runs = story_runs(generator, settings, frames)
     runs["stock, 1 frame"]()  # warm-up (allocator, kernels)
     best = {name: (float("inf"), 0) for name in runs}
     for _ in range(repeats):  # interleaved, best of `repeats`

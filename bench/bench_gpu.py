@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from bench.bench_generator import FRAMES, IDENTITY, timed
+from bench.bench_generator import story_runs, timed
 from generator import GenerationSettings, StoryGenerator
 
 GIB = 1024**3
@@ -79,13 +79,9 @@ def bench_mode(folder: Path, mode: str, settings: GenerationSettings, frames: in
     started = time.perf_counter()
     generator = StoryGenerator.load(str(folder), memory=mode.removesuffix("+speed"), speed=speed)
     load = time.perf_counter() - started
-    story = FRAMES[:frames]
-    stock = settings.model_copy(update={"svr": "off", "ipca": "off", "batch_size": 1})
-    runs = {
-        "stock": lambda: generator.render(IDENTITY, story, stock, frames=[0]),
-        "fast b1": lambda: generator.render(IDENTITY, story, settings.model_copy(update={"batch_size": 1})),
-        f"fast b{settings.batch_size}": lambda: generator.render(IDENTITY, story, settings),
-    }
+    every = story_runs(generator, settings, frames)
+    runs = {"stock": every["stock, 1 frame"], "fast b1": every["fast, batch 1"],
+            f"fast b{settings.batch_size}": every[f"fast, batch {settings.batch_size}"]}
     runs["stock"]()  # warm-up
     started = time.perf_counter()
     runs[f"fast b{settings.batch_size}"]()  # the first story render (compiles in speed mode)

@@ -61,12 +61,17 @@ def test_plans_are_grammatical_and_captions_are_sentences():
     assert not BAKER.lower().startswith(story.title.lower()) and len(story.title.split()) <= 8
 
 
-@pytest.fixture
-def baker(tmp_path):
-    story, _ = plan_story(BAKER, None, frames=5)
-    session = StorySession(tmp_path / "s", story, llm=NO_LLM, generator_provider=lambda: None)
+def planned_session(folder, idea: str, frames: int) -> StorySession:
+    """A saved session on the parser's plan of `idea`, storyboard cards, no LLM."""
+    story, _ = plan_story(idea, None, frames=frames)
+    session = StorySession(folder, story, llm=NO_LLM, generator_provider=lambda: None)
     session.save()
     return session
+
+
+@pytest.fixture
+def baker(tmp_path):
+    return planned_session(tmp_path / "s", BAKER, 5)
 
 
 def _prompts(session):
@@ -243,10 +248,7 @@ FISHING = "A little girl and her grandfather go fishing on a quiet lake, catch a
 
 @pytest.fixture
 def fishing(tmp_path):
-    story, _ = plan_story(FISHING, None, frames=4)
-    session = StorySession(tmp_path / "f", story, llm=NO_LLM, generator_provider=lambda: None)
-    session.save()
-    return session
+    return planned_session(tmp_path / "f", FISHING, 4)
 
 
 @pytest.mark.parametrize("message, check", [
