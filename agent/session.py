@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +30,32 @@ from generator.settings import GenerationSettings
 log = logging.getLogger(__name__)
 
 NO_LLM = False  # pass as `llm` to plan and revise without any language model
+
+
+class StorySaveError(StoryError):
+    """The story could not be written (read-only folder, full disk); nothing was changed."""
+
+
+def _stamp(file: Path) -> tuple[int, int]:
+    info = file.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+@contextmanager
+def _file_lock(folder: Path):
+    """An exclusive lock on `folder/.lock` across processes (a no-op where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class Reply(BaseModel):
@@ -87,6 +114,8 @@ class StorySession:
         self._render_lock = threading.Lock()  # one render at a time per session
         self._cancel = threading.Event()
         self._model_name: str | None = None
+        self._stamp: tuple[int, int] | None = None  # (mtime, size) of the story file as this session last saw it
+        self._holding = False  # this session holds the story's lock file
 
     # --- lifecycle ---------------------------------------------------------------------------------
     @classmethod
@@ -124,12 +153,54 @@ class StorySession:
     def save(self) -> None:
         """Write the story file atomically (done after every change; public for new sessions)."""
         with self._lock:
-            atomic_write_bytes(self.story_dir / self.story_file, self._story.to_json().encode("utf-8"))
+            self._write(self._story)
+
+    def _write(self, story: Story) -> None:
+        file = self.story_dir / self.story_file
+        try:
+            atomic_write_bytes(file, story.to_json().encode("utf-8"))
+            self._stamp = _stamp(file)
+        except OSError as error:
+            raise StorySaveError(
+                f"Could not save the story ({error.strerror or error}); nothing was changed. Check that "
+                f"{self.story_dir} is writable and the disk has room, then try again."
+            ) from error
+
+    @contextmanager
+    def _changing(self):
+        """Hold the story for one change: this process's lock, a lock file for other processes (the CLI, a
+        second server), and the latest saved version, so two sessions of one story never write over each
+        other's changes: each change is applied to what is on disk now."""
+        with self._lock:
+            if self._holding:  # already held by this thread (the lock file is not re-entrant)
+                yield
+                return
+            with _file_lock(self.story_dir):
+                self._holding = True
+                try:
+                    self._refresh()
+                    yield
+                finally:
+                    self._holding = False
+
+    def _refresh(self) -> None:
+        """Take the saved story when another session saved since this one last read or wrote it."""
+        file = self.story_dir / self.story_file
+        try:
+            stamp = _stamp(file)
+        except OSError:
+            return
+        if stamp != self._stamp:
+            saved = Story.from_json(file.read_text(encoding="utf-8"))
+            if saved.id == self._story.id and saved.version > self._story.version:
+                self._story = saved
+            self._stamp = stamp
 
     def _set_story(self, story: Story) -> None:
-        with self._lock:
-            self._story = story
-            self.save()
+        """Save first, then change memory: a failed save leaves the session as it was (call inside _changing)."""
+        story = story.model_copy(update={"version": self._story.version + 1})
+        self._write(story)
+        self._story = story
 
     def _language_model(self):
         if self._llm is NO_LLM:
@@ -152,7 +223,7 @@ class StorySession:
                                      settings=self._story.settings)
         if report.llm_error and not note:
             note = "The language model gave no usable plan, so the story was built from your idea directly."
-        with self._lock:
+        with self._changing():
             content = {k: getattr(planned, k) for k in ("title", "identity_prompt", "style", "settings", "frames")}
             story = self._story.changed("plan", **content).model_copy(update={"idea": planned.idea})
             self._set_story(story)
@@ -165,13 +236,15 @@ class StorySession:
             llm = self._language_model()
         except StoryError:
             llm = None
-        parsed = parse_message(message, self._story, llm)
+        with self._changing():  # read the request against the story as saved now
+            story = self._story
+        parsed = parse_message(message, story, llm)
         if parsed.question:
             return Reply(text=parsed.question, question=parsed.question, choices=parsed.choices)
         return self._apply(parsed.ops)
 
     def _apply(self, ops: list[edits.EditOp]) -> Reply:
-        with self._lock:
+        with self._changing():
             story, changed, named, summaries = self._story, set(), set(), []
             try:
                 for op in ops:
@@ -219,7 +292,7 @@ class StorySession:
         if settings != self._story.settings:
             old = self._story.settings
             pixels = settings.model_dump(exclude={"batch_size"}) != old.model_dump(exclude={"batch_size"})
-            with self._lock:
+            with self._changing():
                 self._set_story(self._story.changed("settings", settings=settings))
             affected = [i for i, f in enumerate(self._story.frames) if pixels and not f.locked]
             return Reply(text=settings_text(changes, affected, self._story), changed=affected,
@@ -246,7 +319,12 @@ class StorySession:
         story = self._story
         story.check_index(index)
         render = story.current_render(index) or story.latest_render(index)
-        return self.story_dir / render.image if render else None
+        if render is None:
+            return None
+        path = self.story_dir / render.image
+        if not path.resolve().is_relative_to(self.story_dir.resolve()):  # validated on load; checked where used
+            raise InvalidStoryError(f"Frame {index + 1}'s image is outside the story folder; it is not used.")
+        return path
 
     def strip_image(self) -> Path | None:
         """The story strip of the shown images (written to `strip.png`), or None before any render."""
@@ -311,7 +389,7 @@ class StorySession:
                      changed=saver.done)
 
     def _record_render(self, frame_id: str, render: FrameRender) -> None:
-        with self._lock:
+        with self._changing():
             self._set_story(self._story.with_render(frame_id, render))
 
     # --- export ------------------------------------------------------------------------------------

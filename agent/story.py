@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from agent.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 from generator.errors import InvalidStoryError
@@ -47,7 +47,8 @@ class Frame(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(default_factory=new_id, description="stable across edits, moves and undo")
+    id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,64}$",
+                    description="stable across edits, moves and undo; also a file name, so letters and digits only")
     prompt: str = Field(min_length=1, max_length=600, description="English action and setting, no character")
     caption: str = Field("", max_length=1000, description="text for the reader, any language")
     locked: bool = False
@@ -75,6 +76,18 @@ class FrameRender(BaseModel):
     image: str = Field(description="path relative to the story folder")
     context: RenderContext
     created_at: str = Field(default_factory=utc_now)
+
+    @field_validator("image")
+    @classmethod
+    def _inside_the_story_folder(cls, image: str) -> str:
+        """A story file may name only images inside its own folder: never an absolute path or a way out."""
+        from pathlib import PurePosixPath, PureWindowsPath
+
+        posix, windows = PurePosixPath(image), PureWindowsPath(image)
+        if posix.is_absolute() or windows.is_absolute() or windows.drive or ".." in posix.parts \
+                or ".." in windows.parts or not image.strip():
+            raise ValueError(f"image {image!r} is not a path inside the story folder")
+        return image
 
 
 class StoryContent(BaseModel):
@@ -105,6 +118,7 @@ class Story(StoryContent):
 
     schema_version: int = SCHEMA_VERSION
     id: str = Field(default_factory=lambda: new_id(12))
+    version: int = Field(0, ge=0, description="bumped by every save; two sessions of one story read it to merge")
     idea: str = Field("", description="what the person asked for, kept for the record")
     renders: dict[str, list[FrameRender]] = Field(default_factory=dict, description="frame id -> versions")
     undo_stack: list[Revision] = Field(default_factory=list)
@@ -255,7 +269,15 @@ class Story(StoryContent):
             ) from error
         if not isinstance(data, dict):
             raise InvalidStoryError("The story file must hold a JSON object.")
-        return cls.model_validate(migrate(data))
+        try:
+            return cls.model_validate(migrate(data))
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the story"
+            raise InvalidStoryError(
+                f"The story file is not valid ({error.error_count()} problem(s); first: {where}: {first['msg']}). "
+                "Nothing was changed; fix the file or plan a new story."
+            ) from None
 
 
 def migrate(data: dict) -> dict:
@@ -272,6 +294,8 @@ def migrate(data: dict) -> dict:
     if version == 0:
         frames = data.get("frame_prompt_list") or data.get("frame_prompts") or []
         identity = data.get("id_prompt") or data.get("identity_prompt") or ""
+        if not isinstance(frames, list) or not all(isinstance(p, str) for p in frames) or not isinstance(identity, str):
+            raise InvalidStoryError("The story file's frame_prompt_list must be a list of texts and id_prompt a text.")
         data = {
             "schema_version": 1,
             "title": data.get("title", "Imported story"),

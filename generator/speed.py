@@ -20,5 +20,8 @@ def enable_speed_mode(pipe) -> None:
     """Fuse the attention projections, make the UNet channels-last and compile its repeated blocks."""
     pipe.fuse_qkv_projections(unet=True, vae=False)
     pipe.unet.to(memory_format=torch.channels_last)
-    pipe.unet.compile_repeated_blocks(fullgraph=False)
+    # Inductor's on-disk graph cache hashes the modules the graph touches; Chainlit's lazily loaded package
+    # answers unknown attributes with KeyError, which breaks that hash inside the app. Compiling without the
+    # disk cache costs the few seconds of the first render in each process, nothing after.
+    pipe.unet.compile_repeated_blocks(fullgraph=False, options={"fx_graph_cache": False})
     log.info("speed mode: fused QKV, channels-last UNet, regional torch.compile")

@@ -54,6 +54,7 @@ def test_good_model_plan_is_kept_whole():
              "caption": "They walk home", "locked": False, "seed": None},
         ],
         "schema_version": 1,
+        "version": 0,
         "idea": FOX_IDEA,
         "renders": {},
         "undo_stack": [],
