@@ -234,8 +234,8 @@ async def start_story(state: ChatState, idea: str) -> None:
         reply = await state.worker.call(
             state.session.plan, idea, frames=_int(values.get("frames")), style=values.get("style")
         )
-    except StoryError as error:
-        planning.content = f"I could not plan that story: {error}"
+    except Exception as error:  # never leave "Planning your story…" on screen
+        planning.content = f"I could not plan that story: {view.failure_text(error)}"
         await planning.update()
         return
     planning.content = reply.text
@@ -264,8 +264,8 @@ async def apply(state: ChatState, call, *args, **kwargs) -> None:
     """Run one session call that returns a Reply, show it, and render what it says needs rendering."""
     try:
         reply = await state.worker.call(call, *args, **kwargs)
-    except StoryError as error:
-        await cl.Message(content=str(error)).send()
+    except Exception as error:  # a failed save, a bug: a clear message, and the chat goes on
+        await cl.Message(content=view.failure_text(error)).send()
         return
     actions = view.choice_actions(reply.choices) if reply.choices else view.story_actions()
     await cl.Message(content=reply.question or reply.text, actions=actions).send()

@@ -677,6 +677,8 @@ def _setting(r: _Request) -> ParsedEdit | None:
     phrase = _setting_phrase(r)
     if phrase is None:
         return None
+    if len(r.refs.frames) == 1 and _clause_event(_words(r.doc, set(r.refs.tokens)), r):
+        return None  # "frame 5 should show him waving goodbye at sunset": a scene, its time included
     targets = r.targets(default_all=True)
     prompts = {i: _with_modifier(r.story.frames[i].prompt, phrase) for i in targets}
     return ParsedEdit([edits.RewriteFrames(prompts=prompts, what=phrase)])

@@ -32,6 +32,22 @@ log = logging.getLogger(__name__)
 NO_LLM = False  # pass as `llm` to plan and revise without any language model
 
 
+def _check_clip_budget(story: Story, frames) -> None:
+    """Refuse an edit that would make a frame too long for CLIP with the character (every render of it, and
+    1Prompt1Story's consolidated prompts of its neighbours, would fail later)."""
+    from generator.tokens import CLIP_TOKEN_BUDGET, count_clip_tokens
+
+    identity = story.render_identity()
+    for index in frames:
+        if index < len(story.frames):
+            tokens = count_clip_tokens(f"{identity} {story.frames[index].prompt}")
+            if tokens > CLIP_TOKEN_BUDGET:
+                raise InvalidStoryError(
+                    f"Frame {index + 1} would be {tokens} CLIP tokens together with the character and style; at "
+                    f"most {CLIP_TOKEN_BUDGET} fit. Nothing was changed: say it in fewer words."
+                )
+
+
 class StorySaveError(StoryError):
     """The story could not be written (read-only folder, full disk); nothing was changed."""
 
@@ -252,6 +268,8 @@ class StorySession:
                     story, summaries = result.story, summaries + [result.summary]
                     changed.update(result.changed)
                     named.update(result.named)
+                _check_clip_budget(story, changed if story.identity_prompt == self._story.identity_prompt
+                                   and story.style == self._story.style else range(len(story.frames)))
             except InvalidStoryError as error:
                 return Reply(text=str(error), question=str(error))
             self._set_story(story)

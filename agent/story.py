@@ -168,7 +168,13 @@ class Story(StoryContent):
             raise ValueError(f"not story content: {sorted(unknown)}")
         new_content = self.content().model_copy(update=updates, deep=True)
         # Validate through the model so the limits (max frames, lengths) hold after every change.
-        new_content = StoryContent.model_validate(new_content.model_dump())
+        try:
+            new_content = StoryContent.model_validate(new_content.model_dump())
+        except ValidationError as error:  # "frame 1: <700 characters>": a clear refusal, not a traceback
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise InvalidStoryError(f"That change does not fit the story ({where}: {first['msg']}); nothing was "
+                                    "changed.") from None
         undo = [*self.undo_stack, Revision(label=label, content=self.content())][-MAX_HISTORY:]
         return self.model_copy(update={**dict(new_content), "undo_stack": undo, "redo_stack": []}, deep=True)
 

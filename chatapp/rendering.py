@@ -15,7 +15,6 @@ import chainlit as cl
 from chatapp import view
 from chatapp.progress import RenderProgress, send_frame, show_strip
 from chatapp.render_queue import RENDER_QUEUE
-from generator.errors import StoryError
 
 
 async def render(state, frames: list[int] | None) -> None:
@@ -52,10 +51,10 @@ async def render(state, frames: list[int] | None) -> None:
             actions=view.story_actions(),
         ).send()
         raise
-    except StoryError as error:
+    except Exception as error:  # a story error says what to do; anything else must not leave a spinning task list
         await _drain(progress, consumer)
         await progress.finish("Failed", "not rendered")
-        await cl.Message(content=str(error), actions=view.story_actions()).send()
+        await cl.Message(content=view.failure_text(error), actions=view.story_actions()).send()
         return
     await _drain(progress, consumer)
     unfinished = [i for i in todo if i not in progress.done]

@@ -7,6 +7,7 @@ right frame after frames were added, removed or moved (and says so when its fram
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from chainlit.input_widget import InputWidget, Select, Slider, TextInput
 from agent.events import MAX_IDEA_CHARS
 from agent.styles import DEFAULT_STYLE, STYLE_PRESETS
 from generator.settings import GenerationSettings
+
+log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = MAX_IDEA_CHARS  # an idea or a revision; longer pastes are refused with a clear message
 DEFAULT_FRAMES = 4
@@ -32,6 +35,18 @@ EXPORT_TEXT = (
 REROLL, EDIT, LOCK = "reroll", "edit_frame", "toggle_lock"
 RENDER_ALL, UNDO, REDO, EXPORT = "render_all", "undo", "redo", "export"
 CHOOSE = "choose"  # an answer to the agent's question, sent as the person's next message
+
+
+def failure_text(error: Exception) -> str:
+    """What a person reads when something failed: a story error's own words, else what happened and that
+    the story is safe (it is saved before every change is shown)."""
+    from generator.errors import StoryError
+
+    if isinstance(error, StoryError):
+        return str(error)
+    log.exception("unexpected failure", exc_info=error)
+    return (f"That did not work ({type(error).__name__}: {str(error)[:200]}). Your story is saved as it was "
+            "before this step; try again, or undo.")
 
 
 def check_message(text: str, attachments: int) -> str | None:

@@ -108,3 +108,27 @@ def test_ordinary_words_and_a_question_answered_with_its_button(real_session):
             assert "in winter" in session.story.frames[0].prompt
 
     asyncio.run(asyncio.wait_for(scenario(), 90))
+
+
+def test_an_unexpected_failure_gets_a_clear_message_and_the_chat_goes_on(real_session, monkeypatch):
+    import agent.session
+
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.start()
+            await say("A small red fox finds a glowing lantern in the forest.")
+            session = app.chat_state().session
+            before = session.story.model_dump()
+
+            def broken(*args, **kwargs):
+                raise ValueError("the parser fell over")
+
+            with monkeypatch.context() as patch:
+                patch.setattr(agent.session, "parse_message", broken)
+                await say("make frame 2 at night")
+            assert "That did not work (ValueError" in recorder.texts()[-1] and "saved" in recorder.texts()[-1]
+            assert session.story.model_dump() == before
+            await say("make frame 2 at night")  # the chat goes on
+            assert "at night" in session.story.frames[1].prompt
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
