@@ -235,6 +235,7 @@ async def start_story(state: ChatState, idea: str) -> None:
             state.session.plan, idea, frames=_int(values.get("frames")), style=values.get("style")
         )
     except Exception as error:  # never leave "Planning your story…" on screen
+        state.session = None  # the next message is an idea again, not a revision of an empty story
         planning.content = f"I could not plan that story: {view.failure_text(error)}"
         await planning.update()
         return

@@ -85,14 +85,24 @@ def write_pdf(story: Story, images: list[Image.Image], path: Path) -> None:
     atomic_write_bytes(path, bytes(pdf.output()))
 
 
+def _md(text: str) -> str:
+    """Story text as inert Markdown: HTML escaped, link and image syntax and script URLs defused."""
+    import html
+    import re
+
+    text = html.escape(" ".join(text.split()), quote=False)
+    text = re.sub(r"(?i)\b(javascript|vbscript|data):", r"\1 :", text)  # no longer a URL scheme
+    return re.sub(r"([\[\]()!`*_#<>|])", r"\\\1", text)
+
+
 def write_markdown(story: Story, png_names: list[str], path: Path) -> None:
-    lines = [f"# {story.title}", ""]
+    lines = [f"# {_md(story.title)}", ""]
     if story.idea:
-        lines += [f"> {story.idea}", ""]
-    lines += [f"**Character:** {story.identity_prompt}  ", f"**Style:** {story.style}", ""]
+        lines += [f"> {_md(story.idea)}", ""]
+    lines += [f"**Character:** {_md(story.identity_prompt)}  ", f"**Style:** {_md(story.style)}", ""]
     for index, (frame, name) in enumerate(zip(story.frames, png_names, strict=False)):
-        lines += [f"## {index + 1}. {frame.caption or frame.prompt}", "", f"![Frame {index + 1}]({name})", "",
-                  f"_Prompt:_ {frame.prompt}", ""]
+        lines += [f"## {index + 1}. {_md(frame.caption or frame.prompt)}", "", f"![Frame {index + 1}]({name})", "",
+                  f"_Prompt:_ {_md(frame.prompt)}", ""]
     atomic_write_bytes(path, "\n".join(lines).encode("utf-8"))
 
 

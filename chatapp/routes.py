@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-from chainlit.auth import get_current_user
+from chainlit.auth import get_current_user, reuseable_oauth
+from chainlit.auth.jwt import decode_jwt
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import FileResponse
 
@@ -19,9 +20,16 @@ from chatapp.persistence import STORAGE_ROUTE, safe_object_path
 def install(http_app: FastAPI, report: Callable[[], dict], files_dir: Callable[[], Path]) -> None:
     """Add the routes to ``http_app``; ``report()`` fills /health, ``files_dir()`` is LocalStorageClient's root."""
 
-    def health() -> dict:
-        """Liveness plus what a person debugging the app wants to know."""
-        return {"status": "ok", **report()}
+    def health(token: Annotated[str | None, Depends(reuseable_oauth)] = None) -> dict:
+        """Liveness for anyone ("ok", or "degraded" when something is wrong); the details (model names, paths,
+        problems) only to a logged-in user."""
+        details = report()
+        status = "degraded" if details.get("problems") else "ok"
+        try:
+            decode_jwt(token) if token else None
+        except Exception:
+            token = None
+        return {"status": status, **details} if token else {"status": status}
 
     async def stored_file(object_key: str, user: Annotated[object, Depends(get_current_user)]):
         """Element files of the chat history (frame images, exports), only to the user who owns them."""

@@ -108,3 +108,12 @@ def test_an_edit_too_long_for_clip_is_refused_at_edit_time_with_the_count(folder
     reply = live.revise("frame 1: " + "x" * 700)  # longer than a frame may be at all
     assert reply.question and "nothing was changed" in reply.text.lower()
     assert live.story.model_dump() == before
+
+
+def test_the_markdown_export_is_inert(folder, tmp_path):
+    live = open_session(folder)
+    live.revise("title: <script>alert(1)</script> [x](javascript:alert(2))")
+    out = live.export("md", tmp_path / "out")
+    text = next(path for path in out if path.suffix == ".md").read_text()
+    assert "<script>" not in text and "javascript:" not in text and "](javascript" not in text
+    assert "&lt;script&gt;" in text  # still readable

@@ -132,3 +132,15 @@ def test_an_unexpected_failure_gets_a_clear_message_and_the_chat_goes_on(real_se
             assert "at night" in session.story.frames[1].prompt
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+def test_an_idea_of_invisible_characters_leaves_the_chat_ready_for_a_real_idea(real_session):
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.start()
+            await say("\u200b\u200b\u200d")
+            assert "could not plan" in recorder.texts()[-1] and app.chat_state().session is None
+            await say("A small red fox finds a glowing lantern in the forest.")
+            assert len(app.chat_state().session.story.frames) == 4  # planned, not read as a revision
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))

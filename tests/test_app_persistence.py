@@ -144,6 +144,8 @@ def test_health_answers_with_the_app_state(http):
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["render_queue"] == 0
     assert set(body) == {"status", "models_checked", "render_queue", "image_model", "problems"}
+    client.cookies.clear()  # without a login: liveness only, no model names or paths
+    assert client.get("/health").json() == {"status": "ok"}
 
 
 def test_stored_files_are_served_only_to_their_owner(http):
