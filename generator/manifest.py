@@ -55,4 +55,19 @@ class RenderManifest(BaseModel):
 
     @classmethod
     def read(cls, path: Path) -> "RenderManifest":
-        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        from pydantic import ValidationError
+
+        from generator.errors import InvalidStoryError
+
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            return cls.model_validate_json(text)
+        except (OSError, UnicodeDecodeError) as error:
+            raise InvalidStoryError(f"Cannot read the manifest {path}: {error}") from error
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the file"
+            raise InvalidStoryError(
+                f"{path} is not a Storyloom render manifest ({where}: {first['msg'].split(':')[0]}). Use the "
+                "manifest.json that a render wrote next to its frames."
+            ) from None

@@ -150,3 +150,13 @@ def test_playground_style_folder_keeps_edm_scheduler_and_lower_guidance(tmp_path
 
     images = loaded.render("a red fox", ["in snow", "on grass"], GenerationSettings(steps=2))
     assert len(images) == 2 and images[0].size == (128, 128)
+
+
+@pytest.mark.parametrize("content", ["SECRET_KEY=abc123\nother: line", '{"frames": 3}'])
+def test_manifest_that_is_no_manifest_gets_a_clear_error(tmp_path, capsys, content):
+    from generator.cli import main
+
+    (tmp_path / "notes.json").write_text(content)
+    assert main(["--manifest", str(tmp_path / "notes.json")]) == 2  # the CLI's error code
+    err = capsys.readouterr().err
+    assert "is not a Storyloom render manifest" in err and "SECRET_KEY" not in err and "Traceback" not in err
