@@ -152,10 +152,10 @@ async def starters(user=None, language=None) -> list[cl.Starter]:
 
 @cl.on_chat_start
 async def start() -> None:
+    """Nothing is said at the start, so Chainlit shows the starter ideas (it shows them only in an empty chat);
+    what the chat must know about the models comes with the first plan."""
     chat_state()
     await send_settings(None)
-    if found := notices():
-        await cl.Message(content="\n\n".join(found), author="Storyloom").send()
 
 
 @cl.on_chat_resume
@@ -239,7 +239,8 @@ async def start_story(state: ChatState, idea: str) -> None:
         planning.content = f"I could not plan that story: {view.failure_text(error)}"
         await planning.update()
         return
-    planning.content = reply.text
+    found = notices()
+    planning.content = reply.text + ("\n\n" + "\n\n".join(f"_{notice}_" for notice in found) if found else "")
     planning.actions = view.story_actions()
     await planning.update()
     await apply_chosen_settings(state, values)
