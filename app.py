@@ -111,11 +111,38 @@ def health_report() -> dict:
 routes.install(http_app, health_report, files_dir=lambda: CHAT_DIR / "files")
 
 
+def check_history_database(path: Path) -> str | None:
+    """Why the chat-history database cannot be used (corrupt, unreadable, read-only), or None."""
+    import sqlite3
+
+    if not path.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{path}?mode=rw", uri=True) as db:
+            result = db.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.Error as error:
+        return f"The chat history database {path} cannot be used ({error}); move it aside and restart."
+    if result != "ok":
+        return f"The chat history database {path} is damaged ({result}); move it aside and restart."
+    return None
+
+
+def check_auth_secret() -> None:
+    """Refuse to start without a login secret: every login would fail with an error 500 later."""
+    if not os.environ.get("CHAINLIT_AUTH_SECRET", "").strip():
+        raise SystemExit("CHAINLIT_AUTH_SECRET is empty, so no login can work. Run `make .env` (it writes a random "
+                         "one into .env), or set it yourself, then start the app again.")
+
+
 @cl.on_app_startup
 async def startup() -> None:
+    check_auth_secret()
     STORIES_DIR.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("STORY_PASSWORD"):
         log.error("STORY_PASSWORD is not set: nobody can log in. Run `make .env` (it writes one into .env).")
+    if problem := check_history_database(CHAT_DIR / "history.sqlite"):
+        STARTUP_PROBLEMS.append(problem)  # /health says "degraded", and every chat is told with its first plan
+        log.error(problem)
     # Model checks run in the background so the server answers at once; chats started before they end
     # simply do not see their notices.
     threading.Thread(target=_startup_checks, name="storyloom-startup-checks", daemon=True).start()
