@@ -45,8 +45,6 @@ REROLL_VERBS = {"reroll", "re-roll", "redraw", "regenerate", "redo", "retry", "t
 LOCK_VERBS = {"lock", "keep", "freeze", "pin"}
 UNLOCK_VERBS = {"unlock", "unfreeze", "unpin"}
 WEAR_VERBS = {"wear", "put on", "dress", "have", "hold", "carry"}
-CHANGE_VERBS = {"make", "change", "turn", "set", "switch", "give", "paint", "color", "colour", "be", "become",
-                "show", "want", "need", "let", "should"}
 
 # Styles by the words people use for them.
 STYLE_WORDS = {**{name: name for name in STYLE_PRESETS if name != "none"},
@@ -482,11 +480,6 @@ def _with_modifier(prompt: str, phrase: str, drop: list[str] = ()) -> str:
     drop_parts = {q.strip() for d in drop for q in d.split(",")}
     parts = [p for p in parts if p not in drop_parts and p != phrase]
     return ", ".join([*parts, phrase])
-
-
-def _noun_phrase(token) -> str:
-    words = [t for t in token.lefts if t.dep_ in ("amod", "compound") and t.lower_ not in COLOUR_WORDS]
-    return " ".join(t.lower_ for t in [*words, token])
 
 
 def _identity(r: _Request) -> ParsedEdit | None:
