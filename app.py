@@ -152,6 +152,14 @@ def _startup_checks() -> None:
     from agent.llm import default_llm
 
     lower_thread_priority()
+    from agent import nlp
+    from generator.tokens import load_clip_tokenizer
+
+    load_clip_tokenizer()  # before the image model, which imports transformers in this thread
+    try:
+        nlp.warm_up()  # spaCy off the request path: the first idea is then planned in milliseconds
+    except StoryError as error:
+        STARTUP_PROBLEMS.append(str(error))
     IMAGE_MODEL.get()
     if problem := check_language_model(default_llm):
         STARTUP_PROBLEMS.append(problem)

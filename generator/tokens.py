@@ -19,8 +19,11 @@ TOKENIZER_DIR = Path(__file__).parent / "assets" / "clip_tokenizer"
 
 @lru_cache(maxsize=1)
 def load_clip_tokenizer():
-    """The real CLIP BPE tokenizer (ids identical to SDXL's two tokenizers), from package data; no download."""
-    from transformers import CLIPTokenizer
+    """The real CLIP BPE tokenizer (ids identical to SDXL's two tokenizers), from package data; no download.
+
+    Imported from its own module: `transformers`' lazy top-level attributes are not safe to resolve while another
+    thread imports the library (the app loads the image model while a chat plans its first story)."""
+    from transformers.models.clip.tokenization_clip import CLIPTokenizer
 
     return CLIPTokenizer(
         str(TOKENIZER_DIR / "vocab.json"),
