@@ -10,8 +10,10 @@ from agent.story import Story
 from agent.styles import STYLE_PRESETS
 
 _PLAN_WORDS = {
-    "en": ("Character", "Style", "Frames", "Say “frame 2: …”, “remove frame 3”, “swap 1 and 2” or “undo” to revise."),
-    "zh": ("角色", "风格", "画面", "可以说“第2帧：……”、“删除第3帧”、“交换1和2”或“撤销”来修改。"),
+    "en": ("Character", "Style", "Frames",
+           "Say what to change in your own words: “cheer frame 3 up”, “add a scene where …”, “make it rain in all "
+           "the frames”, “switch to pixel art”, “put the last frame first” or “undo”."),
+    "zh": ("角色", "风格", "画面", "用自己的话说要改什么：“把第二帧改成夜晚”、“让第三帧更开心”、“删除第3帧”或“撤销”。"),
 }
 
 
