@@ -32,7 +32,7 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
 
 run: setup
-	$(VENV)/bin/chainlit run app.py --headless --host $(HOST) --port $(PORT)
+	$(PY) -m chatapp.serve --host $(HOST) --port $(PORT)
 
 test: setup browser
 	$(PY) -m pytest

@@ -23,6 +23,7 @@ import chainlit as cl  # noqa: E402
 from chainlit.context import context
 from chainlit.data import get_data_layer
 from chainlit.server import app as http_app
+from chainlit.server import sio
 
 from agent.config import AgentConfig
 from chatapp import persistence, routes, view
@@ -109,6 +110,8 @@ def health_report() -> dict:
 
 
 routes.install(http_app, health_report, files_dir=lambda: CHAT_DIR / "files")
+routes.install_local_page(http_app)
+routes.install_socket_settings(sio)
 
 
 def check_history_database(path: Path) -> str | None:
@@ -180,6 +183,14 @@ def notices() -> list[str]:
 # --- chat lifecycle --------------------------------------------------------------------------------
 
 
+@cl.set_chat_profiles
+async def profiles(user=None, language=None) -> list[cl.ChatProfile]:
+    """One profile: Chainlit then shows its icon and description as the first screen's welcome, with the
+    starters below and no profile picker."""
+    return [cl.ChatProfile(name="Storyloom", markdown_description=view.welcome_text(notices()),
+                           icon="/public/storyloom.svg", default=True)]
+
+
 @cl.set_starters
 async def starters(user=None, language=None) -> list[cl.Starter]:
     return [cl.Starter(label=label, message=idea, icon=f"/public/starter-{icon}.svg") for label, idea, icon in STARTERS]
@@ -237,7 +248,7 @@ async def end() -> None:
 async def stop() -> None:
     state = chat_state()
     if state.rendering and state.session is not None:
-        state.session.cancel()
+        state.session.cancel()  # the render says what was stopped and what was kept
 
 
 # --- messages ---------------------------------------------------------------------------------------
@@ -269,10 +280,14 @@ async def start_story(state: ChatState, idea: str) -> None:
         reply = await state.worker.call(
             state.session.plan, idea, frames=_int(values.get("frames")), style=values.get("style")
         )
-    except Exception as error:  # never leave "Planning your story…" on screen
+    except (Exception, asyncio.CancelledError) as error:  # never leave "Planning your story…" on screen
         state.session = None  # the next message is an idea again, not a revision of an empty story
-        planning.content = f"I could not plan that story: {view.failure_text(error)}"
+        stopped = isinstance(error, asyncio.CancelledError)
+        planning.content = ("Stopped before the plan was ready. Send an idea to start again." if stopped
+                            else f"I could not plan that story: {view.failure_text(error)}")
         await planning.update()
+        if stopped:
+            raise
         return
     found = notices()
     planning.content = reply.text + ("\n\n" + "\n\n".join(f"_{notice}_" for notice in found) if found else "")

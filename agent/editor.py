@@ -255,7 +255,7 @@ def _trustworthy(op: edits.EditOp, message: str, story: Story, numbers: list[int
     limit = count + 1 if isinstance(op, edits.InsertFrame) else count
     if any(not 0 <= index < limit for index in named):
         return False
-    if numbers and not isinstance(op, (edits.InsertFrame, edits.MoveFrame, edits.SwapFrames)) and \
+    if numbers and not isinstance(op, edits.InsertFrame | edits.MoveFrame | edits.SwapFrames) and \
             any(index + 1 not in numbers for index in named):
         return False
     texts = [getattr(op, f) for f in ("text", "title", "style") if isinstance(getattr(op, f, None), str)]

@@ -227,7 +227,7 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
     n = len(story.frames)
     frames = _frames(story)
     explicit: list[int] = []
-    if isinstance(op, (SetText, AddText, RemoveFrame, SetLock, Reroll)):
+    if isinstance(op, SetText | AddText | RemoveFrame | SetLock | Reroll):
         story.check_index(op.frame)
     if isinstance(op, SetText):
         caption = op.caption if op.caption is not None else frames[op.frame].caption
@@ -300,7 +300,7 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
         frames[op.frame] = frames[op.frame].model_copy(update={"seed": seed})
         new, changed, explicit = story.changed(f"re-roll frame {op.frame + 1}", frames=frames), [op.frame], [op.frame]
         summary = f"Frame {op.frame + 1} gets a new seed ({seed})."
-    elif isinstance(op, (Undo, Redo)):
+    elif isinstance(op, Undo | Redo):
         moved = story.undone() if isinstance(op, Undo) else story.redone()
         word = "undo" if isinstance(op, Undo) else "redo"
         if moved is None:

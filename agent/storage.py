@@ -78,7 +78,16 @@ class FrameSaver:
             version += 1
             relative = f"{IMAGES_DIR}/{index + 1:02d}-{frame.id}-v{version}.png"
             path = self.story_dir / relative
-        save_png(image, path)
+        try:
+            save_png(image, path)
+        except OSError as error:
+            from agent.session import StorySaveError
+
+            raise StorySaveError(
+                f"Could not save the picture of frame {index + 1} ({error.strerror or error}); the frames finished "
+                f"before it are kept. Check that {self.story_dir} is writable and the disk has room, then press "
+                "**Render all**."
+            ) from error
         self.record(frame.id, FrameRender(image=relative, context=self.story.render_context(index, self.model)))
         self.done.append(index)
         self.emit(RenderEvent(kind="frame_done", frame=index, image_path=path))

@@ -117,8 +117,16 @@ def make_data_layer(db_path: Path, files_dir: Path):
     """The SQLAlchemy data layer over ``db_path`` (tables created here) with element files in ``files_dir``."""
     from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 
+    class SQLiteDataLayer(SQLAlchemyDataLayer):
+        """SQLAlchemyDataLayer binds a thread's tags as a list, which PostgreSQL stores and SQLite refuses (so the
+        whole thread would go unsaved). Chainlit tags a thread with its chat profile; Storyloom has one profile
+        and reads no tags, so they are not stored."""
+
+        async def update_thread(self, thread_id, name=None, user_id=None, metadata=None, tags=None):
+            return await super().update_thread(thread_id, name=name, user_id=user_id, metadata=metadata)
+
     create_tables(db_path)
-    return SQLAlchemyDataLayer(
+    return SQLiteDataLayer(
         conninfo=f"sqlite+aiosqlite:///{db_path}",
         storage_provider=LocalStorageClient(files_dir),
     )

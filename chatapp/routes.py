@@ -1,18 +1,23 @@
-"""The app's own HTTP routes on Chainlit's FastAPI server: ``/health`` and the chat-history files at ``/storage``.
+"""The app's own routes on Chainlit's server: ``/health``, the chat-history files at ``/storage``, HTML pages
+without anything fetched from the internet, and two socket settings (long messages, a quiet Stop).
 
 Chainlit registers a catch-all route for its UI before app.py is loaded, so ours are moved in front of it.
+Checked against Chainlit 2.12 (`chainlit/server.py`, `chainlit/socket.py`); tests/test_app_security.py fails when
+a newer Chainlit changes what these rely on.
 """
 
 from __future__ import annotations
 
+import gzip
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 from chainlit.auth import get_current_user, reuseable_oauth
 from chainlit.auth.jwt import decode_jwt
-from fastapi import Depends, FastAPI, HTTPException
-from fastapi.responses import FileResponse
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse
 
 from chatapp.persistence import STORAGE_ROUTE, safe_object_path
 
@@ -47,3 +52,53 @@ def install(http_app: FastAPI, report: Callable[[], dict], files_dir: Callable[[
     http_app.add_api_route(STORAGE_ROUTE + "/{object_key:path}", stored_file, methods=["GET"])
     for _ in range(2):
         http_app.router.routes.insert(0, http_app.router.routes.pop())
+
+
+# <link> tags to other sites in Chainlit's page: Google Fonts (the UI falls back to the system sans-serif) and
+# KaTeX's style sheet (only for maths, which stories never show). The app is local: it fetches nothing.
+_REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref=\"https?://[^\"]*\"[^>]*>", re.IGNORECASE)
+# Socket.IO drops a message over its buffer (1 MB by default) without a word; a bigger buffer lets an overlong
+# paste arrive, so the chat can say it is too long.
+MAX_SOCKET_MESSAGE_BYTES = 16 * 1024 * 1024
+
+
+def local_page(html: str) -> str:
+    """Chainlit's UI page without the links that would load files from the internet."""
+    return _REMOTE_LINK.sub("", html)
+
+
+def install_local_page(http_app: FastAPI) -> None:
+    """Every HTML page the server sends (Chainlit's UI page, on whatever path) goes through `local_page`."""
+
+    async def local_pages(request: Request, call_next):
+        response = await call_next(request)
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])
+        if response.headers.get("content-encoding") == "gzip":  # Chainlit's GZip middleware sits inside this one
+            body = gzip.decompress(body)
+        dropped = ("content-length", "content-encoding")
+        headers = {key: value for key, value in response.headers.items() if key.lower() not in dropped}
+        return HTMLResponse(local_page(body.decode()), status_code=response.status_code, headers=headers)
+
+    http_app.middleware("http")(local_pages)
+
+
+def install_socket_settings(sio) -> None:
+    """Let long messages in (to be refused with a reason) and make Stop quiet: Chainlit's own Stop handler
+    posts "Task manually stopped." before the app can say what was stopped and what was kept."""
+    from chainlit.config import config
+    from chainlit.context import init_ws_context
+    from chainlit.session import WebsocketSession
+
+    sio.eio.max_http_buffer_size = MAX_SOCKET_MESSAGE_BYTES
+
+    async def stop(sid):
+        if session := WebsocketSession.get(sid):
+            init_ws_context(session)
+            if session.current_task:
+                session.current_task.cancel()
+            if config.code.on_stop:
+                await config.code.on_stop()
+
+    sio.on("stop", stop)

@@ -21,6 +21,9 @@ from generator.settings import GenerationSettings
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = MAX_IDEA_CHARS  # an idea or a revision; longer pastes are refused with a clear message
+# The message box keeps at most this many characters (public/storyloom.js): a pasted book would freeze the page
+# while it draws the message, and the reply saying it is too long would never come.
+BOX_MAX_CHARS = 40_000
 DEFAULT_FRAMES = 4
 SIZE_DEFAULT = "model default"
 SIZE_CHOICES = [SIZE_DEFAULT, "512x512", "768x768", "1024x1024", "832x1216", "1216x832"]
@@ -35,6 +38,18 @@ EXPORT_TEXT = (
 REROLL, EDIT, LOCK = "reroll", "edit_frame", "toggle_lock"
 RENDER_ALL, UNDO, REDO, EXPORT = "render_all", "undo", "redo", "export"
 CHOOSE = "choose"  # an answer to the agent's question, sent as the person's next message
+
+
+WELCOME = (
+    "**Write a story idea** in your own words (who it is about, what happens), or pick one below.  \n"
+    "I plan the frames, draw them one by one, and then change any of them when you ask: "
+    "*make frame 2 at night*, *add a scene where she finds the key*."
+)
+
+
+def welcome_text(notices: list[str]) -> str:
+    """The first screen's two lines, and what the person must know about the models (in smaller type)."""
+    return WELCOME + "".join(f"\n\n_{notice}_" for notice in notices)
 
 
 def failure_text(error: Exception) -> str:
@@ -60,8 +75,10 @@ def check_message(text: str, attachments: int) -> str | None:
     if not stripped:
         return "The message is empty. Describe a story idea, or a change such as “make frame 2 at night”."
     if len(stripped) > MAX_MESSAGE_CHARS:
+        size = (f"over {BOX_MAX_CHARS:,} characters long (the message box stops there)" if len(text) >= BOX_MAX_CHARS
+                else f"{len(stripped):,} characters long")
         return (
-            f"That message is {len(stripped):,} characters long; I take at most {MAX_MESSAGE_CHARS:,}. "
+            f"That message is {size}; I take at most {MAX_MESSAGE_CHARS:,}. "
             "Send a short idea (a sentence or two about the character and what happens) or one change at a time."
         )
     return None

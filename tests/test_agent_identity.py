@@ -1,10 +1,7 @@
 """The deterministic identity and title read from the idea, and the checks on LLM identities and titles."""
 
-import pytest
 
-from agent.events import analyse_idea, identity_from_analysis
 from agent.identity import Look, identity_problem, read_look, title_problem
-
 
 
 def test_descriptions_that_are_not_about_the_character_are_left_out():

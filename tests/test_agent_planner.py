@@ -16,7 +16,6 @@ from generator.settings import GenerationSettings
 from generator.tokens import count_clip_tokens
 
 
-
 @pytest.fixture(autouse=True)
 def _small_model_opt_in(monkeypatch):
     """These tests cover the repair of small-model plans, which STORY_SMALL_LLM=1 turns on."""

@@ -144,3 +144,72 @@ def test_an_idea_of_invisible_characters_leaves_the_chat_ready_for_a_real_idea(r
             assert len(app.chat_state().session.story.frames) == 4  # planned, not read as a revision
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+REAL_REPLACE = __import__("os").replace
+
+
+def _failing_replace(number: int, only: str = ""):
+    """os.replace as on a read-only folder (EROFS) or a full disk (ENOSPC): every save fails, or only those of
+    files ending with ``only`` (root ignores file modes, so the error is injected rather than made with chmod)."""
+    import errno
+    import os
+
+    def replace(src, dst, *args, **kwargs):
+        if only and not str(dst).endswith(only):
+            return REAL_REPLACE(src, dst, *args, **kwargs)
+        os.unlink(src)
+        raise OSError(number, os.strerror(number), str(dst))
+
+    assert number in (errno.EROFS, errno.ENOSPC)
+    return replace
+
+
+@pytest.mark.parametrize("number", [30, 28])  # EROFS, ENOSPC
+def test_a_new_chat_on_a_folder_that_cannot_be_written_says_so_and_stays_usable(real_session, monkeypatch, number):
+    import agent.storage
+
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.start()
+            with monkeypatch.context() as patch:
+                patch.setattr(agent.storage.os, "replace", _failing_replace(number))
+                await say("A small red fox finds a glowing lantern in the forest.")
+            answer = recorder.texts()[-1]
+            assert answer.startswith("I could not plan that story: Could not save the story"), answer
+            assert "Planning your story" not in recorder.texts()[-1] and app.chat_state().session is None
+            await say("A small red fox finds a glowing lantern in the forest.")  # the folder is fine again
+            assert len(app.chat_state().session.story.frames) == 4
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+@pytest.mark.parametrize("number", [30, 28])
+def test_a_revision_and_a_render_on_a_full_disk_change_nothing_and_say_so(real_session, monkeypatch, number):
+    import agent.storage
+
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await app.start()
+            await say("A small red fox finds a glowing lantern in the forest.")
+            state = app.chat_state()
+            session = state.session
+            saved = (session.story_dir / "story.json").read_text()
+            before = session.story.model_dump()
+            with monkeypatch.context() as patch:
+                patch.setattr(agent.storage.os, "replace", _failing_replace(number))
+                await say("make frame 2 at night")
+                assert "nothing was changed" in recorder.texts()[-1]
+                assert session.story.model_dump() == before
+                assert (session.story_dir / "story.json").read_text() == saved
+                await say("re-roll frame 1")  # the new seed cannot be saved either
+                assert "nothing was changed" in recorder.texts()[-1]
+                patch.setattr(agent.storage.os, "replace", _failing_replace(number, only=".png"))
+                await say("re-roll frame 1")  # the seed is saved, the new image is not
+            assert "Could not save the picture of frame 1" in recorder.texts()[-1], recorder.texts()[-3:]
+            assert not state.rendering  # the next render can start: the UI is usable again
+            assert json.loads((session.story_dir / "story.json").read_text())  # whole and valid
+            await say("make frame 2 at night")  # the disk has room again
+            assert "at night" in session.story.frames[1].prompt
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))

@@ -59,7 +59,7 @@ def test_a_chat_with_its_story_id_and_image_survives_a_new_data_layer(tmp_path):
         layer = make_data_layer(db, files)
         user = await layer.create_user(cl.User(identifier="storyloom"))
         async with chainlit_context(thread_id="t-1", user=user):
-            await layer.update_thread("t-1", name="A fox", user_id=user.id)
+            await layer.update_thread("t-1", name="A fox", user_id=user.id, tags=["Storyloom"])  # the profile
             await layer.update_thread("t-1", metadata={"story_id": "old"})
             await remember_story(layer, "t-1", "abc123")
             message = cl.Message(content="**Frame 1**")

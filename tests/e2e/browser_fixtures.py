@@ -34,7 +34,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`chainlit run <target> --headless` in the repository root, with its own data folder and login."""
+    """`python -m chatapp.serve` (Chainlit on <target>, in its own app root), with its own data and login."""
 
     def __init__(self, target: str, data_dir: Path, log_path: Path, **env: str):
         self.target, self.data_dir, self.log_path = target, data_dir, log_path
@@ -57,9 +57,9 @@ class AppServer:
     def start(self, timeout: float = 120) -> None:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("chainlit")), "run", self.target, "--headless",
-             "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, "-m", "chatapp.serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT, env={**self.env, "STORYLOOM_APP": self.target}, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -122,6 +122,18 @@ def loaded(locator) -> bool:
     return all(locator.evaluate_all("els => els.map(e => e.complete && e.naturalWidth > 0)"))
 
 
+def log_in(page, server: AppServer) -> None:
+    page.goto(server.url + "/login")
+    page.locator("#email").fill(USERNAME)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.locator("#chat-input").wait_for()
+
+
+def reply_count(page, text: str) -> int:
+    return page.get_by_text(text).count()
+
+
 def test_story_in_the_browser(server, browser):
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(WAIT_MS)
@@ -136,11 +148,7 @@ def story_in_the_browser(server: AppServer, page) -> None:
     timings = {}
 
     # 1. Log in and see the welcome screen with its starter ideas.
-    page.goto(server.url + "/login")
-    page.locator("#email").fill(USERNAME)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.locator("#chat-input").wait_for()
+    log_in(page, server)
     page.get_by_text("A fox and a lost lantern").wait_for()
     shot(page, "01-welcome")
 
@@ -188,6 +196,7 @@ def story_in_the_browser(server: AppServer, page) -> None:
     page.locator("#stop-button").click(timeout=10_000)
     page.get_by_text(re.compile(r"^Stopped\. ")).wait_for()
     wait_idle(page)
+    assert page.get_by_text("Task manually stopped").count() == 0  # the app says what stopped, Chainlit not
     stopped = story_json(server)
     redrawn = [
         i for i, frame in enumerate(stopped["frames"])
@@ -237,3 +246,66 @@ def story_in_the_browser(server: AppServer, page) -> None:
     assert left == 1 or all_done  # the kill normally lands before the last frames finish
     shot(page, "09-resumed")
     (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=2))
+
+
+def test_first_screen_two_tabs_and_a_long_paste(server, browser):
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        first_screen_two_tabs_and_a_long_paste(server, browser, page)
+    except BaseException:
+        shot(page, "failure-tabs")
+        raise
+
+
+def first_screen_two_tabs_and_a_long_paste(server: AppServer, browser, page) -> None:
+    # 1. The first screen: a welcome that says what to type, three starter ideas, nothing from the internet.
+    elsewhere = []
+    page.on("request", lambda request: elsewhere.append(request.url)
+            if not request.url.startswith((server.url, "data:", "blob:")) else None)
+    log_in(page, server)
+    page.get_by_text("Write a story idea").wait_for()
+    starters = page.locator("#starters button")
+    starters.first.wait_for()
+    assert starters.count() == 3
+    page.wait_for_load_state("networkidle")
+    assert elsewhere == []
+    shot(page, "10-first-screen")
+
+    # 2. A story, drawn in few steps; replies carry no rating thumbs.
+    change_settings(page, "", steps=2)
+    send(page, IDEA)
+    page.get_by_text("Character:").wait_for()
+    count = len(story_json(server)["frames"])
+    images(page, count - 1).wait_for()
+    wait_idle(page)
+    assert page.locator("button.positive-feedback-off").filter(visible=True).count() == 0
+
+    # 3. The same chat in a second tab. Tab A renames the story, then tab B edits frame 1: both changes are kept,
+    # and A's undo takes back only the last change (B's), never A's own rename with it.
+    other = browser.new_page()
+    other.set_default_timeout(WAIT_MS)
+    other.goto(page.url)
+    other.get_by_text("Welcome back to").wait_for()
+    send(page, "title: Changed In Tab A")
+    page.get_by_text("Changed In Tab A").last.wait_for()
+    wait_idle(page)
+    send(other, "frame 1 + in the rain")
+    other.get_by_text(re.compile("rain")).last.wait_for()
+    wait_idle(other)
+    both = story_json(server)
+    assert both["title"] == "Changed In Tab A"
+    assert "rain" in both["frames"][0]["prompt"]
+    shot(other, "11-second-tab")
+    send(page, "undo")
+    page.get_by_text(re.compile(r"^Undo: ")).last.wait_for()
+    wait_idle(page)
+    undone = story_json(server)
+    assert undone["title"] == "Changed In Tab A" and "rain" not in undone["frames"][0]["prompt"]
+
+    # 4. A pasted megabyte gets an answer (too long) instead of silence, and the chat goes on.
+    page.locator("#chat-input").fill("a" * 1_000_000)
+    page.keyboard.press("Enter")
+    page.get_by_text(re.compile(r"over 40,000 characters long")).wait_for(timeout=60_000)
+    shot(page, "12-long-paste")
+    other.close()
