@@ -11,37 +11,26 @@ import asyncio
 import json
 import logging
 import os
-import sys
 import threading
 from pathlib import Path
 
-# `chainlit run app.py` puts this folder first on sys.path only while loading the file, then pops it; the lazy
-# imports (agent.session, generator.engine) need it afterwards too, so keep a copy at the end.
-sys.path.append(str(Path(__file__).resolve().parent))
-
-import chainlit as cl  # noqa: E402
+import chainlit as cl
 from chainlit.context import context
 from chainlit.data import get_data_layer
 from chainlit.server import app as http_app
 from chainlit.server import sio
 
-from agent.config import AgentConfig
+from agent.session import Studio
 from chatapp import persistence, routes, view
-from chatapp.models import STORYBOARD_NOTICE, SharedImageModel, check_language_model
 from chatapp.persistence import check_password, make_data_layer
 from chatapp.render_queue import RENDER_QUEUE
 from chatapp.rendering import render, show_story
 from chatapp.worker import ChatWorker, lower_thread_priority
-from generator.errors import StoryError
+from core.errors import StoryError
 
 log = logging.getLogger("storyloom.app")
 
-CONFIG = AgentConfig.from_env()
-STORIES_DIR = CONFIG.data_dir.resolve()
-CHAT_DIR = Path(os.environ.get("STORY_CHAT_DIR") or STORIES_DIR / "_chat").resolve()
-IMAGE_MODEL = SharedImageModel(CONFIG.image_model)
-STARTUP_PROBLEMS: list[str] = []
-MODELS_CHECKED = threading.Event()  # set once the start-up model checks are over
+STUDIO: Studio | None = None  # built on first use (tests put their own here)
 STATE_KEY = "storyloom"
 STARTERS = [  # (label, idea, icon in public/)
     ("A fox and a lost lantern",
@@ -51,11 +40,17 @@ STARTERS = [  # (label, idea, icon in public/)
 ]
 
 
-def _story_session_class():
-    # Looked up on each use: tests substitute a fake here, and importing app.py stays cheap.
-    from agent.session import StorySession
+def studio() -> Studio:
+    """The process's models, checks and stories (configuration read from .env on first use)."""
+    global STUDIO
+    if STUDIO is None:
+        STUDIO = Studio()
+    return STUDIO
 
-    return StorySession
+
+def chat_dir() -> Path:
+    """Where the chat history (SQLite) and its element files live."""
+    return Path(os.environ.get("STORY_CHAT_DIR") or studio().stories_dir / "_chat").resolve()
 
 
 class ChatState:
@@ -88,7 +83,7 @@ def chat_state() -> ChatState:
 
 @cl.data_layer
 def data_layer():
-    return make_data_layer(CHAT_DIR / "history.sqlite", CHAT_DIR / "files")
+    return make_data_layer(chat_dir() / "history.sqlite", chat_dir() / "files")
 
 
 @cl.password_auth_callback
@@ -101,15 +96,11 @@ def login(username: str, password: str) -> cl.User | None:
 
 def health_report() -> dict:
     """What /health answers besides "ok"; never blocks on a render."""
-    return {
-        "models_checked": MODELS_CHECKED.is_set(),
-        "render_queue": RENDER_QUEUE.length,
-        "image_model": IMAGE_MODEL.name or "storyboard",
-        "problems": STARTUP_PROBLEMS + ([IMAGE_MODEL.problem] if IMAGE_MODEL.problem else []),
-    }
+    return {**studio().health(), "render_queue": RENDER_QUEUE.length}
 
 
-routes.install(http_app, health_report, files_dir=lambda: CHAT_DIR / "files")
+# HTTP handlers on Chainlit's server (routes and middleware must be in place before it starts serving).
+routes.install(http_app, health_report, files_dir=lambda: chat_dir() / "files")
 routes.install_local_page(http_app)
 routes.install_socket_settings(sio)
 
@@ -140,44 +131,20 @@ def check_auth_secret() -> None:
 @cl.on_app_startup
 async def startup() -> None:
     check_auth_secret()
-    STORIES_DIR.mkdir(parents=True, exist_ok=True)
+    studio().stories_dir.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("STORY_PASSWORD"):
         log.error("STORY_PASSWORD is not set: nobody can log in. Run `make .env` (it writes one into .env).")
-    if problem := check_history_database(CHAT_DIR / "history.sqlite"):
-        STARTUP_PROBLEMS.append(problem)  # /health says "degraded", and every chat is told with its first plan
+    if problem := check_history_database(chat_dir() / "history.sqlite"):
+        studio().problems.append(problem)  # /health says "degraded", and every chat is told
         log.error(problem)
     # Model checks run in the background so the server answers at once; chats started before they end
     # simply do not see their notices.
-    threading.Thread(target=_startup_checks, name="storyloom-startup-checks", daemon=True).start()
+    threading.Thread(target=_warm_up, name="storyloom-startup-checks", daemon=True).start()
 
 
-def _startup_checks() -> None:
-    from agent.llm import default_llm
-
+def _warm_up() -> None:
     lower_thread_priority()
-    from agent import nlp
-    from generator.tokens import load_clip_tokenizer
-
-    load_clip_tokenizer()  # before the image model, which imports transformers in this thread
-    try:
-        nlp.warm_up()  # spaCy off the request path: the first idea is then planned in milliseconds
-    except StoryError as error:
-        STARTUP_PROBLEMS.append(str(error))
-    IMAGE_MODEL.get()
-    if problem := check_language_model(default_llm):
-        STARTUP_PROBLEMS.append(problem)
-        log.error(problem)
-    MODELS_CHECKED.set()
-
-
-def notices() -> list[str]:
-    """What every new chat is told once about the models (storyboard mode, broken models)."""
-    found = list(STARTUP_PROBLEMS)
-    if IMAGE_MODEL.problem:
-        found.append(IMAGE_MODEL.problem)
-    elif not IMAGE_MODEL.configured:
-        found.append(STORYBOARD_NOTICE)
-    return found
+    studio().warm_up()
 
 
 # --- chat lifecycle --------------------------------------------------------------------------------
@@ -187,7 +154,7 @@ def notices() -> list[str]:
 async def profiles(user=None, language=None) -> list[cl.ChatProfile]:
     """One profile: Chainlit then shows its icon and description as the first screen's welcome, with the
     starters below and no profile picker."""
-    return [cl.ChatProfile(name="Storyloom", markdown_description=view.welcome_text(notices()),
+    return [cl.ChatProfile(name="Storyloom", markdown_description=view.welcome_text(studio().notices()),
                            icon="/public/storyloom.svg", default=True)]
 
 
@@ -228,9 +195,7 @@ async def _reopen(state: ChatState, story_id: str | None) -> None:
         await cl.Message(content="This chat has no story yet: send an idea to start one.").send()
         return
     try:
-        state.session = await state.worker.call(
-            _story_session_class().open, STORIES_DIR / story_id, generator_provider=IMAGE_MODEL.get
-        )
+        state.session = await state.worker.call(studio().open_story, story_id)
     except (StoryError, OSError, ValueError) as error:
         await cl.Message(content=f"This chat's story could not be opened ({error}). Start a new chat to go on.").send()
         return
@@ -273,9 +238,7 @@ async def start_story(state: ChatState, idea: str) -> None:
     values = cl.user_session.get("chat_settings") or {}
     planning = await cl.Message(content="Planning your story…").send()
     try:
-        state.session = await state.worker.call(
-            _story_session_class().create, STORIES_DIR, generator_provider=IMAGE_MODEL.get
-        )
+        state.session = await state.worker.call(studio().new_story)
         await remember_story(state.session.story.id)
         reply = await state.worker.call(
             state.session.plan, idea, frames=_int(values.get("frames")), style=values.get("style")
@@ -289,7 +252,7 @@ async def start_story(state: ChatState, idea: str) -> None:
         if stopped:
             raise
         return
-    found = notices()
+    found = studio().notices()
     planning.content = reply.text + ("\n\n" + "\n\n".join(f"_{notice}_" for notice in found) if found else "")
     planning.actions = view.story_actions()
     await planning.update()

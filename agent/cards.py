@@ -63,7 +63,7 @@ class StoryboardGenerator:
 
     def render(self, identity_prompt, frame_prompts, settings, frames=None, *, seeds=None, on_step=None,
                on_frame=None, cancel=None):
-        from generator.errors import RenderCancelled
+        from core.errors import RenderCancelled
 
         done = {}
         for index in (range(len(frame_prompts)) if frames is None else frames):

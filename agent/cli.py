@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import StoryError
+from core.errors import StoryError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_QUESTION, EXIT_INTERRUPTED = 0, 1, 2, 3, 4
 
@@ -51,13 +51,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _session(path: Path, *, no_llm: bool = False, model: str | None = None):
-    from agent.session import NO_LLM, StorySession, _shared_generator
+    from agent.session import NO_LLM, ImageModel, StorySession
 
     provider = None
     if model == "storyboard":
         provider = lambda: None  # noqa: E731
     elif model:
-        provider = lambda: _shared_generator(model)  # noqa: E731
+        provider = ImageModel.shared(model).require
     return StorySession.open(path, llm=NO_LLM if no_llm else None, generator_provider=provider)
 
 

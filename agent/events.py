@@ -29,7 +29,6 @@ from agent.glossary import (
 from agent.identity import Look, identity_from_look, read_look, stable_choice
 from agent.prompt_repair import is_english
 
-MAX_IDEA_CHARS = 4000  # longer ideas are refused with a message; documented in the README and chainlit.md
 MIN_FRAMES, MAX_DEFAULT_FRAMES = 4, 6  # frame count when the person does not ask for one
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")

@@ -23,7 +23,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.errors import StoryError
+from core.errors import StoryError
 
 log = logging.getLogger(__name__)
 

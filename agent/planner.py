@@ -19,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agent.events import (
-    MAX_IDEA_CHARS,
     analyse_idea,
     default_frame_count,
     identity_from_analysis,
     normalize_idea,
 )
+from core.story import MAX_IDEA_CHARS
 from agent.identity import identity_problem, read_look, title_problem
 from agent.llm import ChatModel
 from agent.plan_request import ask_for_plan, rephrase_problem, wants_compact_request
@@ -42,10 +42,10 @@ from agent.prompt_repair import (
     strip_subject,
 )
 from agent.prompts import load_template
-from agent.story import MAX_FRAMES, Frame, Story
-from agent.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
-from generator.errors import InvalidStoryError
-from generator.settings import GenerationSettings
+from core.story import MAX_FRAMES, Frame, Story
+from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
+from core.errors import InvalidStoryError
+from core.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ def plan_story(
         idea: the person's words, any language, at most MAX_IDEA_CHARS characters.
         llm: the language model, or None for the deterministic plan alone.
         frames: number of frames (1-12); None = 4-6 depending on the idea.
-        style: a preset name from agent.styles (or a free style phrase); None = the default preset.
+        style: a preset name from core.styles (or a free style phrase); None = the default preset.
         settings: generation settings to keep (seed, steps...); None = defaults with a negative prompt.
         count_tokens: CLIP token counter; default generator.tokens.count_clip_tokens.
     """

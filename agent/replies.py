@@ -6,8 +6,8 @@ prompts themselves stay English because that is what CLIP reads.
 
 from __future__ import annotations
 
-from agent.story import Story
-from agent.styles import STYLE_PRESETS
+from core.story import Story
+from core.styles import STYLE_PRESETS
 
 _PLAN_WORDS = {
     "en": ("Character", "Style", "Frames",

@@ -2,7 +2,7 @@
 
 "make the seagull blue", "add a scene where she feeds the pigeons", "can you make frame 3 more dramatic?",
 "delete the last two frames", "put frame 5 first", "call the story Flour and Fire", "never mind" — each
-becomes operations from `agent.edits`, a question (ambiguous or impossible, nothing changes), or None when the
+becomes operations from `core.edits`, a question (ambiguous or impossible, nothing changes), or None when the
 parser cannot tell (then a capable LLM, if configured, gets the message).
 
 English goes through spaCy (`agent.nlp`); Chinese through jieba and CC-CEDICT (`agent.chinese_requests`).
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent import edits, nlp
+from agent import nlp
+from core import edits
 from agent.glossary import COLOUR_WORDS
 from agent.reading import WEATHER_VERBS
-from agent.styles import STYLE_PRESETS
+from core.styles import STYLE_PRESETS
 
 FRAME_NOUNS = {"frame", "picture", "panel", "image", "scene", "shot", "page", "illustration", "one", "drawing"}
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",

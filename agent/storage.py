@@ -10,9 +10,12 @@ import io
 import os
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
-from agent.story import FrameRender, Story
+from core.errors import StorySaveError
+from core.reply import RenderEvent
+from core.story import FrameRender, Story
 
 STORY_FILE = "story.json"
 IMAGES_DIR = "images"
@@ -40,6 +43,29 @@ def save_png(image, path: Path) -> None:
     atomic_write_bytes(path, buffer.getvalue())
 
 
+def file_stamp(file: Path) -> tuple[int, int]:
+    """(mtime, size): changes whenever the file is written."""
+    info = file.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+@contextmanager
+def file_lock(folder: Path):
+    """An exclusive lock on `folder/.lock` across processes (a no-op where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class FrameSaver:
     """Render callbacks that save each finished frame as a new version and record it in the story at once.
 
@@ -58,8 +84,6 @@ class FrameSaver:
         self._started: set[int] = set()
 
     def on_step(self, frames: list[int], step: int, total: int) -> None:
-        from agent.session import RenderEvent
-
         for index in frames:
             if index not in self._started:
                 self._started.add(index)
@@ -67,8 +91,6 @@ class FrameSaver:
             self.emit(RenderEvent(kind="step", frame=index, step=step, total_steps=total))
 
     def on_frame(self, index: int, image) -> None:
-        from agent.session import RenderEvent
-
         frame = self.story.frames[index]
         version = len(self.story.renders.get(frame.id, [])) + sum(1 for i in self.done if
                                                                   self.story.frames[i].id == frame.id) + 1
@@ -81,8 +103,6 @@ class FrameSaver:
         try:
             save_png(image, path)
         except OSError as error:
-            from agent.session import StorySaveError
-
             raise StorySaveError(
                 f"Could not save the picture of frame {index + 1} ({error.strerror or error}); the frames finished "
                 f"before it are kept. Check that {self.story_dir} is writable and the disk has room, then press "

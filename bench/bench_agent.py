@@ -85,7 +85,7 @@ def _perfect_llm():
 
 def _plan_row(name: str, llm, frames: int) -> dict:
     from agent.planner import plan_story
-    from agent.styles import compose_identity
+    from core.styles import compose_identity
     from generator.tokens import count_clip_tokens
 
     started, cpu = time.perf_counter(), time.process_time()

@@ -14,9 +14,9 @@ from typing import Any
 import chainlit as cl
 from chainlit.input_widget import InputWidget, Select, Slider, TextInput
 
-from agent.events import MAX_IDEA_CHARS
-from agent.styles import DEFAULT_STYLE, STYLE_PRESETS
-from generator.settings import GenerationSettings
+from core.story import MAX_IDEA_CHARS
+from core.styles import DEFAULT_STYLE, STYLE_PRESETS
+from core.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def welcome_text(notices: list[str]) -> str:
 def failure_text(error: Exception) -> str:
     """What a person reads when something failed: a story error's own words, else what happened and that
     the story is safe (it is saved before every change is shown)."""
-    from generator.errors import StoryError
+    from core.errors import StoryError
 
     if isinstance(error, StoryError):
         return str(error)
@@ -227,7 +227,7 @@ def settings_changes(new: dict[str, Any], current: dict[str, Any]) -> dict[str, 
 def current_settings(session) -> dict[str, Any]:
     """The panel's values for a chat: its story's settings, or a new story's defaults before the first idea."""
     if session is None or not session.story.frames:
-        from agent.story import Story
+        from core.story import Story
 
         fresh = Story()  # what a new story starts with (the agent's defaults, e.g. its negative prompt)
         return settings_values(fresh.style, DEFAULT_FRAMES, fresh.settings)

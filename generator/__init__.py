@@ -7,7 +7,7 @@ Public surface (importing this package loads no model):
     images = gen.render(identity_prompt, frame_prompts, GenerationSettings(seed=7))
 """
 
-from generator.errors import (
+from core.errors import (
     InvalidStoryError,
     ModelNotFoundError,
     OutOfMemoryError,
@@ -15,7 +15,7 @@ from generator.errors import (
     RenderCancelled,
     StoryError,
 )
-from generator.settings import GenerationSettings
+from core.settings import GenerationSettings
 
 __all__ = [
     "GenerationSettings",

@@ -14,9 +14,9 @@ import re
 import sys
 from pathlib import Path
 
-from generator.errors import StoryError
+from core.errors import StoryError
 from generator.manifest import ModelRecord, RenderManifest
-from generator.settings import MAX_SEED, GenerationSettings
+from core.settings import MAX_SEED, GenerationSettings
 from generator.strip import story_strip
 
 log = logging.getLogger("generator")

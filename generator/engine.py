@@ -16,9 +16,9 @@ from contextlib import ExitStack
 
 import torch
 
-from generator.errors import InvalidStoryError, OutOfMemoryError, RenderCancelled
+from core.errors import InvalidStoryError, OutOfMemoryError, RenderCancelled
 from generator.ipca import IdentityCrossAttnProcessor, IpcaRun, identity_preserving_attention
-from generator.settings import MAX_SEED, GenerationSettings
+from core.settings import MAX_SEED, GenerationSettings
 from generator.svr import SvrParams, apply_svr_per_encoder
 from generator.tokens import PromptLayout, consolidate, content_token_ids
 from generator.windows import circular_windows

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.settings import GenerationSettings
+from core.settings import GenerationSettings
 
 MANIFEST_VERSION = 1
 LIBRARIES = ("storyloom", "torch", "diffusers", "transformers", "accelerate")
@@ -57,7 +57,7 @@ class RenderManifest(BaseModel):
     def read(cls, path: Path) -> "RenderManifest":
         from pydantic import ValidationError
 
-        from generator.errors import InvalidStoryError
+        from core.errors import InvalidStoryError
 
         try:
             text = Path(path).read_text(encoding="utf-8")

@@ -33,7 +33,7 @@ TILE_ABOVE_PIXELS = 1024 * 1024
 def check_mode(mode: str) -> str:
     mode = (mode or "auto").strip().lower()
     if mode not in MEMORY_MODES:
-        from generator.errors import StoryError
+        from core.errors import StoryError
 
         raise StoryError(f"STORY_GPU_MEMORY must be one of {', '.join(MEMORY_MODES)}, not {mode!r}.")
     return mode

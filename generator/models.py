@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 from pydantic import BaseModel, ConfigDict
 
-from generator.errors import ModelNotFoundError
+from core.errors import ModelNotFoundError
 
 log = logging.getLogger(__name__)
 

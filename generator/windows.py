@@ -11,7 +11,7 @@ tokens and ``window_length`` allows, so no window is ever truncated by the text 
 
 from collections.abc import Sequence
 
-from generator.errors import InvalidStoryError, PromptTooLongError
+from core.errors import InvalidStoryError, PromptTooLongError
 from generator.tokens import CLIP_TOKEN_BUDGET
 
 

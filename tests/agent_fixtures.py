@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from PIL import Image
 
-from generator.errors import InvalidStoryError, RenderCancelled
-from generator.settings import GenerationSettings
+from core.errors import InvalidStoryError, RenderCancelled
+from core.settings import GenerationSettings
 
 FOX_IDEA = (
     "A little red fox named Pip finds a glowing lantern in the snow. She follows its light to a frozen lake. "

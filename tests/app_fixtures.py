@@ -1,7 +1,7 @@
 """Test doubles for the chat app: a `FakeStorySession` with the documented `agent.session.StorySession` interface,
 and a real Chainlit context whose emitter records every event sent to the browser.
 
-The fake keeps real `agent.story.Story` state (so undo/redo, frame ids and locks behave like the product's), writes
+The fake keeps real `core.story.Story` state (so undo/redo, frame ids and locks behave like the product's), writes
 small PNGs instead of running a model, and records every call, so handler tests can assert both what the
 session was asked and what the person saw.
 """
@@ -20,10 +20,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from agent.session import RenderEvent, Reply
-from agent.story import Frame, Story
-from generator.errors import InvalidStoryError
-from generator.settings import GenerationSettings
+from core.reply import RenderEvent, Reply
+from core.story import Frame, Story
+from core.errors import InvalidStoryError
+from core.settings import GenerationSettings
 
 
 class FakeStorySession:
@@ -181,7 +181,7 @@ class FakeStorySession:
         version = len(self.story.renders.get(frame.id, []))
         relative = Path("images") / f"{frame.id}-v{version}.png"
         Image.new("RGB", (64, 64), tuple(digest[:3])).save(self.story_dir / relative)
-        from agent.story import FrameRender
+        from core.story import FrameRender
 
         self.story = self.story.with_render(frame.id, FrameRender(image=str(relative), context=context))
         self.save()

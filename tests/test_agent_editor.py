@@ -3,10 +3,10 @@
 
 import pytest
 
-from agent import edits
+from core import edits
 from agent.editor import parse_message
 from agent.llm import FakeLLM
-from agent.story import Frame, FrameRender, Story
+from core.story import Frame, FrameRender, Story
 
 
 def story(n=4, locked=()):

@@ -13,7 +13,7 @@ from agent.config import embedded_gguf_path
 from agent.editor import parse_message
 from agent.llm import LlamaChatModel
 from agent.planner import plan_story
-from agent.story import Story
+from core.story import Story
 
 IDEAS = {
     "long": ("A lonely lighthouse keeper named Ada finds a message in a bottle on the rocks. The message asks for "
@@ -71,7 +71,7 @@ def test_real_gguf_streams_prose(smollm):
 
 
 def test_real_gguf_answers_in_the_edit_operations_grammar(smollm):
-    from agent import edits
+    from core import edits
     from agent.editor import _llm_edit
 
     story, _ = plan_story(IDEAS["long"], None, frames=4)

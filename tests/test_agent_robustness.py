@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from agent import session as session_module
+from agent.session import story_session as session_module
 from agent.planner import plan_story
-from agent.session import NO_LLM, StorySaveError, StorySession
-from generator.errors import InvalidStoryError, StoryError
+from agent.session import NO_LLM, StorySession
+from core.errors import StorySaveError
+from core.errors import InvalidStoryError, StoryError
 
 IDEA = "A young baker opens a tiny bakery, burns her first loaf, and wins a baking contest."
 
@@ -66,7 +67,7 @@ def test_crafted_story_files_are_refused_with_a_clear_message(folder, change, fr
 
 @pytest.mark.parametrize("image", ["/etc/passwd", "../.env", "images/../../x.png", "C:\\x.png"])
 def test_a_story_file_naming_an_image_outside_its_folder_is_refused(folder, image):
-    from agent.story import Story
+    from core.story import Story
 
     story = Story.from_json((folder / "story.json").read_text())
     context = story.render_context(0, "storyboard").model_dump(mode="json")
@@ -76,7 +77,7 @@ def test_a_story_file_naming_an_image_outside_its_folder_is_refused(folder, imag
 
 
 def test_a_reference_story_with_a_string_frame_list_is_refused(tmp_path):
-    from agent.story import Story
+    from core.story import Story
 
     with pytest.raises(InvalidStoryError, match="list of texts"):
         Story.from_json(json.dumps({"id_prompt": "a fox", "frame_prompt_list": "running in the snow"}))

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from agent.story import Frame, FrameRender, RenderContext, Story, migrate
-from agent.styles import DEFAULT_NEGATIVE_PROMPT
-from generator.errors import InvalidStoryError
-from generator.settings import GenerationSettings
+from core.story import Frame, FrameRender, RenderContext, Story, migrate
+from core.styles import DEFAULT_NEGATIVE_PROMPT
+from core.errors import InvalidStoryError
+from core.settings import GenerationSettings
 
 
 def make_story(n=3) -> Story:

@@ -12,28 +12,14 @@ import pytest
 from app_fixtures import chainlit_context
 
 import app
-from agent.session import NO_LLM, StorySession
-from chatapp.models import SharedImageModel
-
-
-class OfflineStorySession(StorySession):
-    """The product's session with the deterministic planner only (the LLM is covered by the agent's tests)."""
-
-    @classmethod
-    def create(cls, stories_dir, **kwargs):
-        return super().create(stories_dir, llm=NO_LLM, **kwargs)
-
-    @classmethod
-    def open(cls, story_dir, **kwargs):
-        return super().open(story_dir, llm=NO_LLM, **kwargs)
+from agent.config import AgentConfig
+from agent.session import NO_LLM, ImageModel, Studio
 
 
 @pytest.fixture(autouse=True)
 def real_session(tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "STORIES_DIR", tmp_path)
-    monkeypatch.setattr(app, "IMAGE_MODEL", SharedImageModel(""))
-    monkeypatch.setattr(app, "STARTUP_PROBLEMS", [])
-    monkeypatch.setattr(app, "_story_session_class", lambda: OfflineStorySession)
+    """The product's studio and session with the deterministic reader only (the LLM has its own tests)."""
+    monkeypatch.setattr(app, "STUDIO", Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM))
     monkeypatch.setattr(chainlit.data, "_data_layer", None)
     monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
     return tmp_path
@@ -111,7 +97,7 @@ def test_ordinary_words_and_a_question_answered_with_its_button(real_session):
 
 
 def test_an_unexpected_failure_gets_a_clear_message_and_the_chat_goes_on(real_session, monkeypatch):
-    import agent.session
+    import agent.session.story_session as story_session
 
     async def scenario():
         async with chainlit_context() as (recorder, _):
@@ -124,7 +110,7 @@ def test_an_unexpected_failure_gets_a_clear_message_and_the_chat_goes_on(real_se
                 raise ValueError("the parser fell over")
 
             with monkeypatch.context() as patch:
-                patch.setattr(agent.session, "parse_message", broken)
+                patch.setattr(story_session, "parse_message", broken)
                 await say("make frame 2 at night")
             assert "That did not work (ValueError" in recorder.texts()[-1] and "saved" in recorder.texts()[-1]
             assert session.story.model_dump() == before

@@ -16,7 +16,7 @@ import app
 from chatapp import view
 from chatapp.models import SharedImageModel
 from chatapp.render_queue import RENDER_QUEUE
-from generator.errors import OutOfMemoryError
+from core.errors import OutOfMemoryError
 
 
 @pytest.fixture(autouse=True)

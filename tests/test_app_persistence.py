@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 
 import app
 from chatapp import view
-from chatapp.models import STORYBOARD_NOTICE, SharedImageModel, check_language_model
+from agent.config import AgentConfig
+from agent.session import NO_LLM, STORYBOARD_NOTICE, ImageModel, Studio, check_language_model
 from chatapp.persistence import (
     LocalStorageClient,
     check_password,
@@ -27,8 +28,8 @@ from chatapp.persistence import (
     story_of_thread,
 )
 from chatapp.render_queue import RenderQueue
-from generator.errors import ModelNotFoundError, StoryError
-from generator.settings import GenerationSettings
+from core.errors import ModelNotFoundError, StoryError
+from core.settings import GenerationSettings
 from scripts.init_env import fill_secrets
 
 
@@ -127,7 +128,8 @@ def test_login_callback_reads_the_password_from_the_environment(monkeypatch):
 def http(tmp_path, monkeypatch):
     """The app's FastAPI server (no lifespan) over a temp history database, with a logged-in user's cookie."""
     monkeypatch.setenv("CHAINLIT_AUTH_SECRET", "x" * 48)
-    monkeypatch.setattr(app, "CHAT_DIR", tmp_path)
+    monkeypatch.setenv("STORY_CHAT_DIR", str(tmp_path))
+    monkeypatch.setattr(app, "STUDIO", Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM))
     layer = make_data_layer(tmp_path / "history.sqlite", tmp_path / "files")
     monkeypatch.setattr(chainlit.data, "_data_layer", layer)
     monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
@@ -166,21 +168,21 @@ def test_stored_files_are_served_only_to_their_owner(http):
 
 def test_image_model_loads_once_and_a_broken_one_falls_back_to_storyboard_cards():
     loads = []
-    good = SharedImageModel("tiny", loader=lambda name: loads.append(name) or "generator")
+    good = ImageModel("tiny", loader=lambda name: loads.append(name) or "generator")
     assert good.get() == "generator" and good.get() == "generator" and loads == ["tiny"]
 
     def missing(name):
         raise ModelNotFoundError(f"No SDXL model at {name}.")
 
-    broken = SharedImageModel("/nowhere", loader=missing)
+    broken = ImageModel("/nowhere", loader=missing)
     assert broken.get() is None
     assert "No SDXL model at /nowhere." in broken.problem and "storyboard cards" in broken.problem
 
     def corrupt(name):
         raise OSError("safetensors header is corrupt")
 
-    assert SharedImageModel("/bad", loader=corrupt).get() is None
-    assert SharedImageModel("").get() is None
+    assert ImageModel("/bad", loader=corrupt).get() is None
+    assert ImageModel("").get() is None
 
 
 def test_language_model_check_turns_failures_into_advice():
@@ -201,14 +203,13 @@ def test_language_model_check_turns_failures_into_advice():
     assert check_language_model(lambda: Fine()) is None
 
 
-def test_notices_say_once_what_is_wrong(monkeypatch):
-    monkeypatch.setattr(app, "STARTUP_PROBLEMS", [])
-    monkeypatch.setattr(app, "IMAGE_MODEL", SharedImageModel(""))
-    assert app.notices() == [STORYBOARD_NOTICE]
-    monkeypatch.setattr(app, "IMAGE_MODEL", SharedImageModel("tiny", loader=lambda n: object()))
-    assert app.notices() == []
-    monkeypatch.setattr(app, "STARTUP_PROBLEMS", ["The language model is not usable: bad GGUF"])
-    assert app.notices() == ["The language model is not usable: bad GGUF"]
+def test_notices_say_once_what_is_wrong(tmp_path):
+    storyboard = Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM)
+    assert storyboard.notices() == [STORYBOARD_NOTICE]
+    configured = Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel("tiny", loader=lambda n: object()))
+    assert configured.notices() == []
+    configured.problems.append("The language model is not usable: bad GGUF")
+    assert configured.notices() == ["The language model is not usable: bad GGUF"]
 
 
 # --- the render queue ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from generator import GenerationSettings, OutOfMemoryError, StoryGenerator
-from generator.errors import ModelNotFoundError, StoryError
+from core.errors import ModelNotFoundError, StoryError
 from generator.memory import GIB, apply_mode, auto_mode, check_mode, tile_for_size
 
 IDENTITY = "A watercolor illustration of a red fox wearing a blue scarf"
@@ -85,7 +85,7 @@ def test_out_of_memory_in_the_lowest_mode_is_reported(monkeypatch):
 
 def test_the_session_says_what_the_fallback_did(tmp_path, generator, monkeypatch):
     from agent.session import NO_LLM, StorySession
-    from agent.story import Frame, Story
+    from core.story import Frame, Story
 
     story = Story(identity_prompt=IDENTITY, frames=[Frame(prompt=p) for p in FRAMES],
                   settings=SETTINGS.model_copy(update={"steps": 1}))

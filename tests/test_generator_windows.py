@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from generator.engine import plan_layouts
-from generator.errors import InvalidStoryError, PromptTooLongError
+from core.errors import InvalidStoryError, PromptTooLongError
 from generator.tokens import CLIP_TOKEN_BUDGET, consolidate, content_token_ids, count_clip_tokens
 from generator.windows import circular_windows
 

@@ -22,6 +22,10 @@ class PromptTooLongError(InvalidStoryError):
         )
 
 
+class StorySaveError(StoryError):
+    """The story (or a frame's picture) could not be written: a read-only folder, a full disk."""
+
+
 class ModelNotFoundError(StoryError):
     """No usable image model where the settings point."""
 

@@ -20,12 +20,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from agent.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
-from generator.errors import InvalidStoryError
-from generator.settings import GenerationSettings
+from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
+from core.errors import InvalidStoryError
+from core.settings import GenerationSettings
 
 SCHEMA_VERSION = 1
 MAX_FRAMES = 12  # planning and editing never go beyond this many frames
+MAX_IDEA_CHARS = 4000  # longer ideas (and messages) are refused with a message; in the README and chainlit.md
 MAX_HISTORY = 200  # undo steps kept; older ones are dropped first
 STORYBOARD_MODEL = "storyboard"  # the "model" name of storyboard cards (no image model configured)
 

@@ -14,10 +14,10 @@ from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.story import MAX_FRAMES, Frame, Story
-from agent.styles import STYLE_PRESETS
-from generator.errors import InvalidStoryError
-from generator.settings import MAX_SEED
+from core.story import MAX_FRAMES, Frame, Story
+from core.styles import STYLE_PRESETS
+from core.errors import InvalidStoryError
+from core.settings import MAX_SEED
 
 
 class _Op(BaseModel):

@@ -13,19 +13,17 @@ import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, Field
-
-from agent import edits
+from core import edits
 from agent.cards import StoryboardGenerator
 from agent.editor import frame_text_edit, parse_message
 from agent.planner import plan_story
 from agent.replies import plan_text, render_text, settings_text
-from agent.storage import STORY_FILE, FrameSaver, atomic_write_bytes, save_png
-from agent.story import STORYBOARD_MODEL, FrameRender, Story
-from generator.errors import InvalidStoryError, RenderCancelled, StoryError
-from generator.settings import GenerationSettings
+from agent.storage import STORY_FILE, FrameSaver, atomic_write_bytes, file_lock, file_stamp, save_png
+from core.story import STORYBOARD_MODEL, FrameRender, Story
+from core.errors import InvalidStoryError, RenderCancelled, StoryError, StorySaveError
+from core.reply import RenderEvent, Reply
+from core.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
 
@@ -48,72 +46,12 @@ def _check_clip_budget(story: Story, frames) -> None:
                 )
 
 
-class StorySaveError(StoryError):
-    """The story could not be written (read-only folder, full disk); nothing was changed."""
-
-
-def _stamp(file: Path) -> tuple[int, int]:
-    info = file.stat()
-    return info.st_mtime_ns, info.st_size
-
-
-@contextmanager
-def _file_lock(folder: Path):
-    """An exclusive lock on `folder/.lock` across processes (a no-op where fcntl is missing)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-class Reply(BaseModel):
-    """What the app shows after a call: markdown text, changed frames, frames to render, or a question."""
-
-    text: str
-    changed: list[int] = Field(default_factory=list)
-    to_render: list[int] = Field(default_factory=list)
-    question: str | None = None
-    choices: list[str] = Field(default_factory=list, description="answers to the question, as whole messages")
-
-
-class RenderEvent(BaseModel):
-    """Progress of a render, for task lists and progress bars."""
-
-    kind: Literal["queued", "frame_started", "step", "frame_done", "cancelled", "error"]
-    frame: int | None = None
-    step: int = 0
-    total_steps: int = 0
-    image_path: Path | None = None
-    message: str = ""
-
-
 def default_generator_provider() -> Callable[[], object]:
     """The image model from STORY_IMAGE_MODEL (empty = storyboard), loaded once per process on first use."""
     from agent.config import AgentConfig
+    from agent.session.models import ImageModel
 
-    model = AgentConfig.from_env().image_model
-    return (lambda: _shared_generator(model)) if model else (lambda: None)
-
-
-_generators: dict[str, object] = {}
-_generators_lock = threading.Lock()
-
-
-def _shared_generator(model: str):
-    with _generators_lock:
-        if model not in _generators:
-            from generator import StoryGenerator
-
-            _generators[model] = StoryGenerator.load(model)
-        return _generators[model]
+    return ImageModel.shared(AgentConfig.from_env().image_model).get
 
 
 class StorySession:
@@ -175,7 +113,7 @@ class StorySession:
         file = self.story_dir / self.story_file
         try:
             atomic_write_bytes(file, story.to_json().encode("utf-8"))
-            self._stamp = _stamp(file)
+            self._stamp = file_stamp(file)
         except OSError as error:
             raise StorySaveError(
                 f"Could not save the story ({error.strerror or error}); nothing was changed. Check that "
@@ -191,7 +129,7 @@ class StorySession:
             if self._holding:  # already held by this thread (the lock file is not re-entrant)
                 yield
                 return
-            with _file_lock(self.story_dir):
+            with file_lock(self.story_dir):
                 self._holding = True
                 try:
                     self._refresh()
@@ -203,7 +141,7 @@ class StorySession:
         """Take the saved story when another session saved since this one last read or wrote it."""
         file = self.story_dir / self.story_file
         try:
-            stamp = _stamp(file)
+            stamp = file_stamp(file)
         except OSError:
             return
         if stamp != self._stamp:

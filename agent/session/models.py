@@ -1,4 +1,4 @@
-"""The models every chat shares, loaded once per process, and the start-up checks that explain what is wrong.
+"""The model registry: the image model every chat shares (loaded once per process) and the language-model check.
 
 A broken or missing model never stops the app: a bad image model falls back to storyboard cards, a bad GGUF
 is reported in every new chat (and again on the failing request), each time with what to fix.
@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from generator.errors import StoryError
+from core.errors import ModelNotFoundError, StoryError
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +20,23 @@ STORYBOARD_NOTICE = (
 )
 
 
-class SharedImageModel:
-    """The one StoryGenerator of the process, loaded on first use behind a lock; None means storyboard cards.
+class ImageModel:
+    """One configured image model, loaded on first use behind a lock; None means storyboard cards.
 
-    ``loader`` is ``StoryGenerator.load`` (a fake in tests). A load failure is remembered (``problem``) and
-    the app continues with storyboard cards rather than failing every render the same way.
+    ``loader`` is ``StoryGenerator.load`` by default. A load failure is remembered (``problem``) and the app
+    continues with storyboard cards rather than failing every render the same way. ``ImageModel.shared(name)``
+    is the process's one instance per model name (the app, the CLI and every session use it).
     """
+
+    _registry: dict[str, ImageModel] = {}
+    _registry_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, name: str) -> ImageModel:
+        with cls._registry_lock:
+            if name not in cls._registry:
+                cls._registry[name] = cls(name)
+            return cls._registry[name]
 
     def __init__(self, name: str, loader: Callable[[str], object] | None = None):
         self.name = name
@@ -48,6 +59,13 @@ class SharedImageModel:
                 self._tried = True
                 self._generator = self._load()
             return self._generator
+
+    def require(self) -> object:
+        """The loaded generator; the load failure as a StoryError (for the CLI, which must not fall back)."""
+        generator = self.get()
+        if generator is None:
+            raise ModelNotFoundError(self.problem or "No image model is configured.")
+        return generator
 
     def _load(self) -> object | None:
         loader = self._loader

@@ -1,0 +1,82 @@
+"""Studio: what the app holds once per process, and its one way to stories.
+
+The configuration (from `.env` and the environment), the image model every chat shares, the start-up checks
+and what they found, and the stories folder. The UI asks the studio for a new or saved `StorySession` and
+never loads a model, reads the configuration or imports the engine itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from agent.config import AgentConfig
+from agent.session.models import STORYBOARD_NOTICE, ImageModel, check_language_model
+from agent.session.story_session import StorySession
+from core.errors import StoryError
+
+log = logging.getLogger(__name__)
+
+
+class Studio:
+    """The app's models, checks and stories. Cheap to build: nothing is loaded until `warm_up` or a render."""
+
+    def __init__(self, config: AgentConfig | None = None, *, image_model: ImageModel | None = None,
+                 session_class: type[StorySession] = StorySession, llm=None):
+        self.config = config or AgentConfig.from_env()
+        self.stories_dir = Path(self.config.data_dir).resolve()
+        self.image_model = image_model or ImageModel.shared(self.config.image_model)
+        self.problems: list[str] = []  # what the start-up checks found, in words for the person
+        self.checked = threading.Event()  # set once the model checks are over
+        self._session_class = session_class
+        self._llm = llm  # None: the configured language model; agent.session.NO_LLM: none
+
+    # --- stories -------------------------------------------------------------------------------------
+    def new_story(self) -> StorySession:
+        return self._session_class.create(self.stories_dir, llm=self._llm, generator_provider=self.image_model.get)
+
+    def open_story(self, story_id: str) -> StorySession:
+        """A saved story by id (the folder name under the stories folder)."""
+        folder = (self.stories_dir / story_id).resolve()
+        if folder.parent != self.stories_dir:
+            raise StoryError(f"No story called {story_id!r} here.")
+        return self._session_class.open(folder, llm=self._llm, generator_provider=self.image_model.get)
+
+    # --- models and checks ---------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load what the first request would otherwise wait for, and note every problem (run off the event
+        loop: it takes seconds, minutes for a large image model)."""
+        from agent import nlp
+        from generator.tokens import load_clip_tokenizer
+
+        load_clip_tokenizer()  # before the image model, which imports transformers in this thread
+        try:
+            nlp.warm_up()  # spaCy off the request path: the first idea is then planned in milliseconds
+        except StoryError as error:
+            self.problems.append(str(error))
+        self.image_model.get()
+        if self._llm is None:
+            from agent.llm import default_llm
+
+            if problem := check_language_model(default_llm):
+                self.problems.append(problem)
+                log.error(problem)
+        self.checked.set()
+
+    def notices(self) -> list[str]:
+        """What every new chat is told about the models (storyboard mode, broken models)."""
+        found = list(self.problems)
+        if self.image_model.problem:
+            found.append(self.image_model.problem)
+        elif not self.image_model.configured:
+            found.append(STORYBOARD_NOTICE)
+        return found
+
+    def health(self) -> dict:
+        """The state /health shows a logged-in user; never blocks on a render."""
+        return {
+            "models_checked": self.checked.is_set(),
+            "image_model": self.image_model.name or "storyboard",
+            "problems": self.problems + ([self.image_model.problem] if self.image_model.problem else []),
+        }
