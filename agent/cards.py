@@ -11,6 +11,8 @@ import textwrap
 
 from PIL import Image, ImageDraw, ImageFont
 
+from core.story import STORYBOARD_MODEL
+
 CARD_LABEL = "storyboard - no image model configured"  # ASCII: the fallback font has no dashes
 CARD_SIZE = (512, 512)
 _PALETTE = [(238, 228, 210), (214, 230, 238), (226, 238, 214), (240, 220, 226), (230, 224, 244), (244, 236, 206)]
@@ -55,11 +57,15 @@ def storyboard_card(index: int, prompt: str, caption: str = "", size: tuple[int,
 
 
 class StoryboardGenerator:
-    """Draws cards with the same `render` signature as generator.StoryGenerator."""
+    """A `core.generator.Generator` that draws cards (the frame's prompt and caption) instead of pictures."""
 
-    def __init__(self, size: tuple[int, int] = CARD_SIZE):
+    model_name = STORYBOARD_MODEL
+    label = "storyboard cards"
+    last_notice = ""
+
+    def __init__(self, size: tuple[int, int] = CARD_SIZE, captions: dict[int, str] | None = None):
         self.size = size
-        self.captions: dict[int, str] = {}
+        self.captions: dict[int, str] = dict(captions or {})
 
     def render(self, identity_prompt, frame_prompts, settings, frames=None, *, seeds=None, on_step=None,
                on_frame=None, cancel=None):

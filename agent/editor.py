@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import re
 
-from core import edits
 from agent.events import chinese_clause_beat, detect_language, find_character
 from agent.llm import ChatModel, LLMError
 from agent.prompt_repair import is_english, strip_junk
 from agent.prompts import render_prompt
 from agent.requests import ParsedEdit, understand
+from core import edits
 from core.story import Story
 
 log = logging.getLogger(__name__)

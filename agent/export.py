@@ -18,8 +18,8 @@ from PIL import Image
 from agent.cards import storyboard_card
 from agent.pages import comic_page, drawable, unicode_font_path
 from agent.storage import atomic_write_bytes, save_png
-from core.story import Story
 from core.errors import InvalidStoryError
+from core.story import Story
 
 FORMATS = ("png", "strip", "page", "pdf", "gif", "md", "json", "zip", "all")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}

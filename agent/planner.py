@@ -24,7 +24,6 @@ from agent.events import (
     identity_from_analysis,
     normalize_idea,
 )
-from core.story import MAX_IDEA_CHARS
 from agent.identity import identity_problem, read_look, title_problem
 from agent.llm import ChatModel
 from agent.plan_request import ask_for_plan, rephrase_problem, wants_compact_request
@@ -42,10 +41,10 @@ from agent.prompt_repair import (
     strip_subject,
 )
 from agent.prompts import load_template
-from core.story import MAX_FRAMES, Frame, Story
-from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 from core.errors import InvalidStoryError
 from core.settings import GenerationSettings
+from core.story import MAX_FRAMES, MAX_IDEA_CHARS, Frame, Story
+from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 
 log = logging.getLogger(__name__)
 

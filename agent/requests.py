@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agent import nlp
-from core import edits
 from agent.glossary import COLOUR_WORDS
 from agent.reading import WEATHER_VERBS
+from core import edits
 from core.styles import STYLE_PRESETS
 
 FRAME_NOUNS = {"frame", "picture", "panel", "image", "scene", "shot", "page", "illustration", "one", "drawing"}

@@ -14,9 +14,9 @@ from typing import Any
 import chainlit as cl
 from chainlit.input_widget import InputWidget, Select, Slider, TextInput
 
+from core.settings import GenerationSettings
 from core.story import MAX_IDEA_CHARS
 from core.styles import DEFAULT_STYLE, STYLE_PRESETS
-from core.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
 

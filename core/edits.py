@@ -14,10 +14,10 @@ from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.story import MAX_FRAMES, Frame, Story
-from core.styles import STYLE_PRESETS
 from core.errors import InvalidStoryError
 from core.settings import MAX_SEED
+from core.story import MAX_FRAMES, Frame, Story
+from core.styles import STYLE_PRESETS
 
 
 class _Op(BaseModel):
@@ -217,6 +217,11 @@ def _numbers(indices: list[int]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _frames_phrase(indices: list[int]) -> str:
+    """ "frame 2", "frames 1, 2 and 4" """
+    return f"frame{'s' if len(indices) > 1 else ''} {_numbers(indices)}"
+
+
 def apply_edit(story: Story, op: EditOp) -> EditResult:
     """Apply `op`; raises InvalidStoryError (1-based message) when it names a frame that does not exist.
 
@@ -260,8 +265,8 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
         if len(gone) >= n:
             raise InvalidStoryError("A story needs at least one frame; that would remove them all.")
         frames = [f for i, f in enumerate(frames) if i not in gone]
-        new, changed = story.changed(f"remove frames {_numbers(gone)}", frames=frames), []
-        summary = f"Removed frames {_numbers(gone)}; the story now has {len(frames)} frames."
+        new, changed = story.changed(f"remove {_frames_phrase(gone)}", frames=frames), []
+        summary = f"Removed {_frames_phrase(gone)}; the story now has {len(frames)} frames."
     elif isinstance(op, RewriteFrames):
         for index in op.prompts:
             story.check_index(index)
@@ -269,8 +274,8 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
             frames[index] = frames[index].model_copy(update={"prompt": prompt})
         changed = sorted(op.prompts)
         explicit = changed
-        new = story.changed(f"{op.what} in frames {_numbers(changed)}", frames=frames)
-        summary = f"{op.what[:1].upper()}{op.what[1:]}: frames {_numbers(changed)} changed."
+        new = story.changed(f"{op.what} in {_frames_phrase(changed)}", frames=frames)
+        summary = f"{op.what[:1].upper()}{op.what[1:]}: {_frames_phrase(changed)} changed."
     elif isinstance(op, MoveFrame):
         story.check_index(op.frame)
         story.check_index(op.to)

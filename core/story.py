@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 from core.errors import InvalidStoryError
 from core.settings import GenerationSettings
+from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 
 SCHEMA_VERSION = 1
 MAX_FRAMES = 12  # planning and editing never go beyond this many frames

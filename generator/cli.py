@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from core.errors import StoryError
-from generator.manifest import ModelRecord, RenderManifest
 from core.settings import MAX_SEED, GenerationSettings
+from generator.manifest import ModelRecord, RenderManifest
 from generator.strip import story_strip
 
 log = logging.getLogger("generator")

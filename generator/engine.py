@@ -17,8 +17,8 @@ from contextlib import ExitStack
 import torch
 
 from core.errors import InvalidStoryError, OutOfMemoryError, RenderCancelled
-from generator.ipca import IdentityCrossAttnProcessor, IpcaRun, identity_preserving_attention
 from core.settings import MAX_SEED, GenerationSettings
+from generator.ipca import IdentityCrossAttnProcessor, IpcaRun, identity_preserving_attention
 from generator.svr import SvrParams, apply_svr_per_encoder
 from generator.tokens import PromptLayout, consolidate, content_token_ids
 from generator.windows import circular_windows
@@ -68,7 +68,7 @@ class StoryGenerator:
 
     def __init__(self, pipe, model_info):
         self.pipe = pipe
-        self.model_info = model_info
+        self.model_info = model_info  # the `core.generator.Generator` names below come from it
         self._lock = threading.Lock()  # one render at a time per pipeline
         self._fingerprints = None
         self.last_notice = ""  # what the last render had to change to finish (an out-of-memory fallback)
@@ -111,6 +111,14 @@ class StoryGenerator:
             apply_mode(self.pipe, lower, torch.device(self.model_info.device))
             self.model_info = self.model_info.model_copy(update={"memory_mode": lower})
         return lower
+
+    @property
+    def model_name(self) -> str:
+        return self.model_info.name
+
+    @property
+    def label(self) -> str:
+        return self.model_info.label
 
     def fingerprints(self) -> dict:
         from generator.models import weight_fingerprints

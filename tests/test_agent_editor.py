@@ -3,9 +3,9 @@
 
 import pytest
 
-from core import edits
 from agent.editor import parse_message
 from agent.llm import FakeLLM
+from core import edits
 from core.story import Frame, FrameRender, Story
 
 

@@ -14,8 +14,8 @@ from agent.cli import EXIT_ERROR, EXIT_OK, EXIT_QUESTION, main
 from agent.export import export_story, safe_filename
 from agent.pages import LAYOUTS, comic_page
 from agent.planner import plan_story
-from core.story import Story
 from core.errors import InvalidStoryError
+from core.story import Story
 
 
 @pytest.fixture()

@@ -71,8 +71,8 @@ def test_real_gguf_streams_prose(smollm):
 
 
 def test_real_gguf_answers_in_the_edit_operations_grammar(smollm):
-    from core import edits
     from agent.editor import _llm_edit
+    from core import edits
 
     story, _ = plan_story(IDEAS["long"], None, frames=4)
     messages = [{"role": "user", "content": "Make frame 2 happen at night. Answer with the JSON edit."}]

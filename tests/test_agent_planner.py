@@ -6,13 +6,13 @@ import json
 import pytest
 from agent_fixtures import FOX_IDEA, FOX_REPLY, plan_reply, without_ids
 
-from core.story import MAX_IDEA_CHARS
 from agent.llm import FakeLLM
 from agent.planner import IdeaError, plan_story
 from agent.prompt_repair import ALL_PRONOUNS
-from core.styles import DEFAULT_NEGATIVE_PROMPT, compose_identity
 from core.errors import InvalidStoryError
 from core.settings import GenerationSettings
+from core.story import MAX_IDEA_CHARS
+from core.styles import DEFAULT_NEGATIVE_PROMPT, compose_identity
 from generator.tokens import count_clip_tokens
 
 

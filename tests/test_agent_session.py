@@ -11,8 +11,8 @@ from PIL import Image
 from agent.cards import CARD_LABEL
 from agent.llm import FakeLLM
 from agent.session import NO_LLM, StorySession
-from core.story import Story
 from core.errors import InvalidStoryError
+from core.story import Story
 
 
 def new_session(tmp_path, generator=None, llm=NO_LLM):

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from core.story import Frame, FrameRender, RenderContext, Story, migrate
-from core.styles import DEFAULT_NEGATIVE_PROMPT
 from core.errors import InvalidStoryError
 from core.settings import GenerationSettings
+from core.story import Frame, FrameRender, RenderContext, Story, migrate
+from core.styles import DEFAULT_NEGATIVE_PROMPT
 
 
 def make_story(n=3) -> Story:

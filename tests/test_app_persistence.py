@@ -15,9 +15,9 @@ from app_fixtures import chainlit_context
 from fastapi.testclient import TestClient
 
 import app
-from chatapp import view
 from agent.config import AgentConfig
 from agent.session import NO_LLM, STORYBOARD_NOTICE, ImageModel, Studio, check_language_model
+from chatapp import view
 from chatapp.persistence import (
     LocalStorageClient,
     check_password,

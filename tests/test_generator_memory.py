@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from generator import GenerationSettings, OutOfMemoryError, StoryGenerator
 from core.errors import ModelNotFoundError, StoryError
+from generator import GenerationSettings, OutOfMemoryError, StoryGenerator
 from generator.memory import GIB, apply_mode, auto_mode, check_mode, tile_for_size
 
 IDENTITY = "A watercolor illustration of a red fox wearing a blue scarf"

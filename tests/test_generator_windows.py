@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.engine import plan_layouts
 from core.errors import InvalidStoryError, PromptTooLongError
+from generator.engine import plan_layouts
 from generator.tokens import CLIP_TOKEN_BUDGET, consolidate, content_token_ids, count_clip_tokens
 from generator.windows import circular_windows
 

@@ -14,16 +14,17 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from core import edits
 from agent.cards import StoryboardGenerator
 from agent.editor import frame_text_edit, parse_message
 from agent.planner import plan_story
 from agent.replies import plan_text, render_text, settings_text
 from agent.storage import STORY_FILE, FrameSaver, atomic_write_bytes, file_lock, file_stamp, save_png
-from core.story import STORYBOARD_MODEL, FrameRender, Story
+from core import edits
 from core.errors import InvalidStoryError, RenderCancelled, StoryError, StorySaveError
+from core.generator import Generator
 from core.reply import RenderEvent, Reply
 from core.settings import GenerationSettings
+from core.story import FrameRender, Story
 
 log = logging.getLogger(__name__)
 
@@ -303,13 +304,9 @@ class StorySession:
     def _generator(self):
         provider = self._generator_provider or default_generator_provider()
         self._generator_provider = provider
-        generator = provider()
-        if generator is None:
-            generator = StoryboardGenerator()
-            generator.captions = {i: f.caption for i, f in enumerate(self._story.frames)}
-            self._model_name = STORYBOARD_MODEL
-        else:
-            self._model_name = generator.model_info.name
+        generator: Generator = provider() or StoryboardGenerator(
+            captions={i: f.caption for i, f in enumerate(self._story.frames)})
+        self._model_name = generator.model_name
         return generator
 
     def render(self, frames: list[int] | None = None, *, on_event: Callable[[RenderEvent], None] | None = None
@@ -339,9 +336,8 @@ class StorySession:
             except StoryError as error:
                 emit(RenderEvent(kind="error", message=str(error)))
                 raise
-        label = "storyboard cards" if self._model_name == STORYBOARD_MODEL else generator.model_info.label
-        notice = getattr(generator, "last_notice", "")
-        return Reply(text=f"Rendered {len(saver.done)} frame(s) with {label}.{' ' + notice if notice else ''}",
+        notice = f" {generator.last_notice}" if generator.last_notice else ""
+        return Reply(text=f"Rendered {len(saver.done)} frame(s) with {generator.label}.{notice}",
                      changed=saver.done)
 
     def _record_render(self, frame_id: str, render: FrameRender) -> None:

@@ -9,7 +9,6 @@ test-artifacts/e2e/ (look at them when something fails: they show what the perso
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 import zipfile
@@ -21,7 +20,7 @@ from browser_fixtures import CHROMIUM, PASSWORD, ROOT, USERNAME, AppServer, laun
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-TARGET = os.environ.get("STORYLOOM_E2E_APP", "app.py")  # tests/e2e/fake_app.py checks the UI alone
+TARGET = "app.py"
 IDEA = "A small red fox finds a glowing lantern in the forest and follows its light home."
 WAIT_MS = 180_000  # generous: two cores are shared with other work
 
