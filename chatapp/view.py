@@ -14,7 +14,7 @@ from typing import Any
 import chainlit as cl
 from chainlit.input_widget import InputWidget, Select, Slider, TextInput
 
-from core.settings import GenerationSettings
+from core.settings import IPCA_MODES, SVR_MODES, GenerationSettings
 from core.story import MAX_IDEA_CHARS
 from core.styles import DEFAULT_STYLE, STYLE_PRESETS
 
@@ -191,8 +191,8 @@ def settings_widgets(values: dict[str, Any]) -> list[InputWidget]:
             max=12,
             step=1,
         ),
-        Select(id="svr", label="SVR mode", values=["svr", "svr-eot", "off"], initial_value=values["svr"]),
-        Select(id="ipca", label="IPCA mode", values=["fast", "reference", "off"], initial_value=values["ipca"]),
+        Select(id="svr", label="SVR mode", values=list(SVR_MODES), initial_value=values["svr"]),
+        Select(id="ipca", label="IPCA mode", values=list(IPCA_MODES), initial_value=values["ipca"]),
         TextInput(id="negative_prompt", label="Negative prompt", initial=values["negative_prompt"], multiline=True),
     ]
 

@@ -4,12 +4,14 @@ Defaults follow the reference code (spec §2.3, §4.1); the paper's App. B.1 swa
 authoritative. Everything here is plain data that serialises to JSON (it is stored in each story file).
 """
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SvrMode = Literal["svr", "svr-eot", "off"]
 IpcaMode = Literal["fast", "reference", "off"]
+SVR_MODES: tuple[str, ...] = get_args(SvrMode)  # the one list of mode names (CLI choices, settings panel)
+IPCA_MODES: tuple[str, ...] = get_args(IpcaMode)
 
 MAX_SEED = 2**32 - 1
 

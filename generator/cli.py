@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from core.errors import StoryError
-from core.settings import MAX_SEED, GenerationSettings
+from core.settings import IPCA_MODES, MAX_SEED, SVR_MODES, GenerationSettings
 from generator.manifest import ModelRecord, RenderManifest
 from generator.strip import story_strip
 
@@ -50,8 +50,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--size", help="WIDTHxHEIGHT or one number (default: the model's native size)")
     parser.add_argument("--negative_prompt", default="")
     parser.add_argument("--batch_size", type=int, default=2)
-    parser.add_argument("--ipca", choices=["fast", "reference", "off"], default="fast")
-    parser.add_argument("--svr", choices=["svr", "svr-eot", "off"], default="svr")
+    parser.add_argument("--ipca", choices=IPCA_MODES, default=GenerationSettings.model_fields["ipca"].default)
+    parser.add_argument("--svr", choices=SVR_MODES, default=GenerationSettings.model_fields["svr"].default)
     parser.add_argument("--ipca_dropout", type=float, default=0.0)
     parser.add_argument("--save_padding", default="test", help="name tag of the output folder (reference flag)")
     parser.add_argument("--out", help="output folder (default: result/<save_padding>_seed<seed>)")

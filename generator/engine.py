@@ -8,15 +8,20 @@ equals the same frame rendered with the whole story. The pipeline and UNet are n
 processors installed for the duration of one call.
 """
 
+from __future__ import annotations
+
+import dataclasses
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 
 import torch
 
 from core.errors import InvalidStoryError, OutOfMemoryError, RenderCancelled
+from core.generator import FrameCallback, StepCallback
 from core.settings import MAX_SEED, GenerationSettings
 from generator.ipca import IdentityCrossAttnProcessor, IpcaRun, identity_preserving_attention
 from generator.svr import SvrParams, apply_svr_per_encoder
@@ -25,12 +30,33 @@ from generator.windows import circular_windows
 
 log = logging.getLogger(__name__)
 
-StepCallback = Callable[[list, int, int], None]  # (frame indices of the batch, step done, total steps)
-FrameCallback = Callable[[int, object], None]  # (frame index, image)
+@dataclass
+class RenderRequest:
+    """One render: the consolidated prompts, what to draw, and whom to tell. ``finished`` fills as frames are
+    decoded; a stopped or failed render keeps what it holds."""
 
+    identity: str
+    layouts: list[PromptLayout]
+    windows: list[list[int]]
+    settings: GenerationSettings
+    targets: list[int]
+    seeds: dict[int, int] = field(default_factory=dict)  # per-frame overrides of settings.seed
+    on_step: StepCallback | None = None
+    on_frame: FrameCallback | None = None
+    cancel: threading.Event | None = None
+    output_type: str = "pil"
+    finished: dict = field(default_factory=dict)
 
-class _Stop(Exception):
-    """Raised from the step callback to leave the denoising loop at once (no wasted VAE decode)."""
+    def seed(self, index: int) -> int:
+        return self.seeds.get(index, self.settings.seed)
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def rest(self, **changes) -> RenderRequest:
+        """The frames not finished yet, as a request sharing ``finished`` (a retry after running out of memory)."""
+        targets = [index for index in self.targets if index not in self.finished]
+        return dataclasses.replace(self, targets=targets, **changes)  # the same `finished` dict
 
 
 def dropout_seed(seed: int) -> int:
@@ -72,7 +98,7 @@ class StoryGenerator:
         self._lock = threading.Lock()  # one render at a time per pipeline
         self._fingerprints = None
         self.last_notice = ""  # what the last render had to change to finish (an out-of-memory fallback)
-        self._run = IpcaRun(identity_columns=1)  # IPCA state, reset at every render
+        self._run = IpcaRun(identity_columns=1)  # IPCA state, set up for each render by `rendering`
         self._processors: dict[str, dict] = {}  # IPCA mode -> layer name -> processor, reused across renders
 
     @classmethod
@@ -161,93 +187,89 @@ class StoryGenerator:
         targets = list(range(len(frame_prompts))) if frames is None else list(frames)
         _validate(identity_prompt, frame_prompts, targets, seeds)
         layouts, windows = self.layouts(identity_prompt, frame_prompts, settings)
-        finished: dict = {}
+        request = RenderRequest(identity_prompt.strip(), layouts, windows, settings, targets, seeds, on_step,
+                                on_frame, cancel, output_type)
         self.last_notice = ""
         with self._lock, torch.inference_mode():
             try:
-                attempt = (identity_prompt.strip(), layouts, windows, seeds, on_step, on_frame, cancel, output_type)
                 try:
-                    self._attempt(settings, targets, finished, *attempt)
+                    self._attempt(request)
                 except OutOfMemoryError:
                     lower = self.lower_memory_mode()
                     if lower is None:
                         raise
-                    remaining = [index for index in targets if index not in finished]
-                    log.warning("out of memory: retrying %d frame(s) in memory mode %s, batch 1", len(remaining), lower)
-                    self._attempt(settings.model_copy(update={"batch_size": 1}), remaining, finished, *attempt)
+                    retry = request.rest(settings=settings.model_copy(update={"batch_size": 1}))
+                    log.warning("out of memory: retrying %d frame(s) in memory mode %s, batch 1", len(retry.targets),
+                                lower)
+                    self._attempt(retry)
                     self.last_notice = (
                         f"The GPU ran out of memory, so I switched to the “{lower}” memory mode and drew the rest one "
                         "frame at a time; nothing was lost. Set STORY_GPU_MEMORY to keep it."
                     )
-            except _Stop:
-                raise RenderCancelled(finished) from None
             finally:
                 if torch.cuda.is_available():
                     torch.cuda.empty_cache()
-        return finished
+        return request.finished
 
-    def _attempt(self, settings, targets, finished, identity, layouts, windows, seeds, on_step, on_frame, cancel,
-                 output_type):
-        """One try at rendering ``targets``; out-of-memory errors of any kind come out as OutOfMemoryError."""
+    def _attempt(self, request: RenderRequest) -> None:
+        """One try at rendering ``request.targets``; CUDA running out of memory comes out as OutOfMemoryError."""
         from generator.memory import tile_for_size
 
-        tile_for_size(self.pipe, self.model_info.memory_mode, settings.width or self.model_info.default_size[0],
-                      settings.height or self.model_info.default_size[1])
+        size = self.model_info.default_size
+        tile_for_size(self.pipe, self.model_info.memory_mode, request.settings.width or size[0],
+                      request.settings.height or size[1])
         try:
-            self._render(identity, layouts, windows, settings, targets, seeds, on_step, on_frame, cancel,
-                         output_type, finished)
+            self._render(request)
         except torch.OutOfMemoryError as error:
             raise OutOfMemoryError(str(error).splitlines()[0]) from error
-        except RuntimeError as error:
-            if "out of memory" in str(error) or "can't allocate memory" in str(error):
-                raise OutOfMemoryError(str(error).splitlines()[0]) from error
-            raise
 
-    def _render(
-        self, identity, layouts, windows, settings, targets, seeds, on_step, on_frame, cancel, output_type, finished
-    ):
-        pipe = self.pipe
+    def _render(self, request: RenderRequest) -> None:
+        """Denoise ``request.targets`` batch by batch with IPCA installed; RenderCancelled when stopped."""
+        pipe, settings = self.pipe, request.settings
         guidance = settings.guidance or self.model_info.recommended_guidance
         width = settings.width or self.model_info.default_size[0]
         height = settings.height or self.model_info.default_size[1]
-        frame_seed = {index: seeds.get(index, settings.seed) for index in targets}
-        run = self._run.reset(
-            identity_columns=layouts[0].identity.stop,
+        embed = _EmbeddingCache(pipe, settings, guidance > 1.0)
+        run_state = self._run.rendering(
+            identity_columns=request.layouts[0].identity.stop,
             guidance=guidance > 1.0,  # SOT + identity
             dropout=settings.ipca_dropout,
         )
-        embed = _EmbeddingCache(pipe, settings, guidance > 1.0)
         with ExitStack() as stack:
+            run = stack.enter_context(run_state)
             if settings.ipca != "off":
-                # The same processor objects every render, so a compiled UNet (speed mode) is not recompiled.
-                processors = self._processors.setdefault(settings.ipca, {})
-                for processor in processors.values():
-                    processor.store.clear()
-                stack.enter_context(
-                    identity_preserving_attention(
-                        pipe.unet,
-                        lambda name: processors.get(name)
-                        or processors.setdefault(name, IdentityCrossAttnProcessor(run, settings.ipca)),
-                    )
-                )
-            call = _PipelineCall(pipe, settings.steps, guidance, width, height, run, cancel)
+                stack.enter_context(identity_preserving_attention(pipe.unet, self._ipca_processors(settings.ipca)))
+            call = _PipelineCall(pipe, settings.steps, guidance, width, height, run)
             if settings.ipca == "reference":
                 # The reference's identity-only pre-pass that records every layer's K/V (spec §3.2);
                 # its image is never decoded. The "fast" mode proves it redundant (spec §3.4).
-                run.storing = True
-                call(embed.plain(identity), [settings.seed], [], on_step=None)
-                run.storing = False
-            for start in range(0, len(targets), settings.batch_size):
-                batch = targets[start : start + settings.batch_size]
-                run.generators = [torch.Generator().manual_seed(dropout_seed(frame_seed[i])) for i in batch]
-                rows = [embed.frame(layouts[i], windows[i].index(i), settings) for i in batch]
-                tensors = [torch.cat(parts) for parts in zip(*rows, strict=False)]
-                step_callback = (lambda step, total, batch=batch: on_step(batch, step, total)) if on_step else None
-                images = call(tensors, [frame_seed[i] for i in batch], batch, step_callback, output_type)
-                for index, image in zip(batch, images, strict=False):
-                    finished[index] = image
-                    if on_frame:
-                        on_frame(index, image)
+                with run.storing_identity():
+                    call(embed.plain(request.identity), [settings.seed], decode=None)
+            for start in range(0, len(request.targets), settings.batch_size):
+                if request.cancelled():
+                    raise RenderCancelled(request.finished)
+                batch = request.targets[start : start + settings.batch_size]
+                run.generators = [torch.Generator().manual_seed(dropout_seed(request.seed(i))) for i in batch]
+                rows = [embed.frame(request.layouts[i], request.windows[i].index(i), settings) for i in batch]
+                tensors = [torch.cat(parts) for parts in zip(*rows, strict=True)]
+                on_step = (lambda step, total, batch=batch: request.on_step(batch, step, total)) \
+                    if request.on_step else None
+                images = call(tensors, [request.seed(i) for i in batch], decode=request.output_type, on_step=on_step,
+                              cancel=request.cancel)
+                if images is None:  # stopped inside the batch
+                    raise RenderCancelled(request.finished)
+                for index, image in zip(batch, images, strict=True):
+                    request.finished[index] = image
+                    if request.on_frame:
+                        request.on_frame(index, image)
+
+    def _ipca_processors(self, mode: str):
+        """Layer name -> IPCA processor; the same objects every render, so a compiled UNet is not recompiled."""
+        processors = self._processors.setdefault(mode, {})
+        for processor in processors.values():
+            processor.store.clear()
+        return lambda name: processors.get(name) or processors.setdefault(
+            name, IdentityCrossAttnProcessor(self._run, mode))
 
 
 class _EmbeddingCache:
@@ -273,23 +295,17 @@ class _EmbeddingCache:
 
     def frame(self, layout: PromptLayout, express: int, settings: GenerationSettings):
         prompt, negative, pooled, negative_pooled = self.plain(layout.text)
-        params = SvrParams(
-            settings.alpha_weaken,
-            settings.beta_weaken,
-            settings.alpha_enhance,
-            settings.beta_enhance,
-            settings.eot_scale,
-        )
+        params = SvrParams.of(settings)
         reweighted = apply_svr_per_encoder(prompt[0], self.dims, layout, express, params, settings.svr)[None]
         return reweighted, negative, pooled, negative_pooled
 
 
 class _PipelineCall:
-    """One stock pipeline call on a batch of frames: seeded latents, step callback, cancel."""
+    """One stock pipeline call on a batch of frames: seeded latents, step callback, and diffusers' interrupt."""
 
-    def __init__(self, pipe, steps, guidance, width, height, run: IpcaRun, cancel):
+    def __init__(self, pipe, steps, guidance, width, height, run: IpcaRun):
         self.pipe, self.steps, self.guidance = pipe, steps, guidance
-        self.width, self.height, self.run, self.cancel = width, height, run, cancel
+        self.width, self.height, self.run = width, height, run
 
     def latents(self, seeds):
         from diffusers.utils.torch_utils import randn_tensor
@@ -307,19 +323,23 @@ class _PipelineCall:
         ]
         return torch.cat(noise), generators  # [B, 4, h/8, w/8]; generators continue into the scheduler
 
-    def __call__(self, tensors, seeds, batch, on_step, output_type="pil"):
-        if self.cancel is not None and self.cancel.is_set():
-            raise _Stop
+    def __call__(self, tensors, seeds, *, decode: str | None, on_step=None, cancel=None) -> list | None:
+        """The batch's images (``decode``: "pil" or "np"; None decodes nothing), or None when ``cancel`` was set
+        during the call: the pipeline's interrupt flag then skips the remaining steps, and the latents are cut to
+        one 8×8 patch, so the decode the pipeline still runs costs nothing (a 64-pixel image, thrown away)."""
         prompt, negative, pooled, negative_pooled = tensors
         latents, generators = self.latents(seeds)
         self.run.step = 0
+        interrupted = False
 
         def step_end(pipe, step, timestep, tensors_in):
+            nonlocal interrupted
             self.run.step = step + 1
             if on_step:
                 on_step(step + 1, self.steps)
-            if self.cancel is not None and self.cancel.is_set():
-                raise _Stop
+            if cancel is not None and cancel.is_set():
+                interrupted = pipe._interrupt = True  # diffusers' own way out of the denoising loop
+                return {"latents": tensors_in["latents"][:1, :, :8, :8]}  # nothing worth decoding
             return {}
 
         result = self.pipe(
@@ -333,7 +353,7 @@ class _PipelineCall:
             guidance_scale=self.guidance,
             width=self.width,
             height=self.height,
-            output_type=output_type if batch else "latent",
+            output_type=decode or "latent",
             callback_on_step_end=step_end,
         )
-        return list(result.images)
+        return None if interrupted else list(result.images)

@@ -45,13 +45,26 @@ class IpcaRun:
     step: int = 0
     _biases: dict = field(default_factory=dict, repr=False)
 
-    def reset(self, identity_columns: int, guidance: bool, dropout: float) -> "IpcaRun":
-        """Ready for a new render (the same object serves every render of a generator)."""
+    @contextmanager
+    def rendering(self, identity_columns: int, guidance: bool, dropout: float) -> Iterator["IpcaRun"]:
+        """The state of one render (the same object serves every render of a generator, so the processors and
+        their cached biases are reused); cleared when the render ends, however it ends."""
         if identity_columns != self.identity_columns:
             self._biases.clear()
         self.identity_columns, self.guidance, self.dropout = identity_columns, guidance, dropout
-        self.generators, self.storing, self.step = (), False, 0
-        return self
+        try:
+            yield self
+        finally:
+            self.generators, self.storing, self.step = (), False, 0
+
+    @contextmanager
+    def storing_identity(self) -> Iterator[None]:
+        """Reference mode's pre-pass: the processors record identity-only K/V instead of applying IPCA."""
+        self.storing = True
+        try:
+            yield
+        finally:
+            self.storing = False
 
     def identity_bias(self, keys: int, dtype, device) -> torch.Tensor:
         """[1, 1, 1, keys]: ln 2 on the identity columns, 0 elsewhere; built once per shape, dtype and device."""

@@ -6,23 +6,31 @@ EOT/padding rows in mode ``svr``). Applied to each text encoder's penultimate hi
 SOT and identity rows and the pooled embedding are never touched.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 
+from core.settings import GenerationSettings
 from generator.tokens import PromptLayout
 
 
 @dataclass(frozen=True)
 class SvrParams:
-    """Constants of the two reweightings; σ' = β·σ·exp(−α·σ) for both (code sign convention)."""
+    """Constants of the two reweightings; σ' = β·σ·exp(−α·σ) for both (code sign convention). Their defaults
+    live in `core.settings.GenerationSettings` only: `SvrParams.of(settings)`; `SvrParams()` = the defaults."""
 
-    alpha_weaken: float = 0.01
-    beta_weaken: float = 0.05
-    alpha_enhance: float = -0.01
-    beta_enhance: float = 1.0
-    eot_scale: float = 0.9  # mode "svr-eot" only
+    alpha_weaken: float = GenerationSettings.model_fields["alpha_weaken"].default
+    beta_weaken: float = GenerationSettings.model_fields["beta_weaken"].default
+    alpha_enhance: float = GenerationSettings.model_fields["alpha_enhance"].default
+    beta_enhance: float = GenerationSettings.model_fields["beta_enhance"].default
+    eot_scale: float = GenerationSettings.model_fields["eot_scale"].default  # mode "svr-eot" only
+
+    @classmethod
+    def of(cls, settings: GenerationSettings) -> SvrParams:
+        return cls(**{name: getattr(settings, name) for name in cls.__dataclass_fields__})
 
 
 def reweight_singular_values(rows: torch.Tensor, alpha: float, beta: float) -> torch.Tensor:

@@ -49,7 +49,7 @@ def without_ids(story) -> dict:
 
 
 class FakeGenerator:
-    """Same signature as generator.StoryGenerator.render; draws a flat colour from the seed and the prompt.
+    """A `core.generator.Generator` that records its calls and draws a flat colour from the seed and the prompt.
 
     `fail_at` raises RenderCancelled after that many frames (as a cancel mid-story would).
     """
@@ -58,6 +58,7 @@ class FakeGenerator:
         self.model_info = type("Info", (), {"name": name, "kind": "sdxl", "is_test_model": True,
                                             "default_size": (size, size), "recommended_guidance": 5.0,
                                             "label": f"{name} (test model)"})()
+        self.model_name, self.label, self.last_notice = name, f"{name} (test model)", ""
         self.size = size
         self.fail_at = fail_at
         self.calls: list[dict] = []

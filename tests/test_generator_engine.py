@@ -113,20 +113,30 @@ def test_progress_and_frame_callbacks(tiny_generator):
     assert done == [0, 1, 2]
 
 
-def test_cancel_stops_within_a_step_and_keeps_finished_frames(tiny_generator):
+def test_cancel_stops_within_a_step_and_keeps_finished_frames(tiny_generator, monkeypatch):
     cancel = threading.Event()
     steps = []
+    vae = tiny_generator.pipe.vae
+    decoded = []  # latent shapes the VAE decoded
+    original_decode = vae.decode
+
+    def decode(latents, **kwargs):
+        decoded.append(tuple(latents.shape))
+        return original_decode(latents, **kwargs)
+
+    monkeypatch.setattr(vae, "decode", decode)
 
     def on_step(batch, step, total):
         steps.append((tuple(batch), step))
         if batch == [1]:
             cancel.set()
 
-    settings = FAST.model_copy(update={"batch_size": 1})
+    settings = FAST.model_copy(update={"batch_size": 1, "width": 128, "height": 128})  # 16×16 latents
     with pytest.raises(RenderCancelled) as stopped:
         render(tiny_generator, settings, on_step=on_step, cancel=cancel)
     assert list(stopped.value.finished) == [0]
-    assert steps[-1] == ((1,), 1)  # stopped right after the first step of frame 2
+    assert steps[-1] == ((1,), 1)  # stopped right after the first step of frame 2 (diffusers' interrupt)
+    assert decoded == [(1, 4, 16, 16), (1, 4, 8, 8)]  # frame 1, then a stub: the stopped frame is never decoded
     assert not any(isinstance(p, IdentityCrossAttnProcessor) for p in tiny_generator.pipe.unet.attn_processors.values())
 
 
@@ -187,3 +197,12 @@ def test_saved_tiny_pipeline_loads_through_the_real_loader(tmp_path, tiny_genera
     fingerprints = loaded.fingerprints()
     assert any(name.startswith("unet/") for name in fingerprints)
     assert all(len(digest) == 64 for digest in fingerprints.values())
+
+
+def test_the_engine_and_the_storyboard_cards_are_both_generators(tiny_generator):
+    from agent.cards import StoryboardGenerator
+    from core.generator import Generator
+
+    assert isinstance(tiny_generator, Generator) and isinstance(StoryboardGenerator(), Generator)
+    assert tiny_generator.model_name == tiny_generator.model_info.name
+    assert not isinstance(object(), Generator)

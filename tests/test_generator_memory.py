@@ -54,11 +54,11 @@ def _fail_first_batches(generator, monkeypatch, failures: int):
     original = generator._render
     calls = {"failed": 0}
 
-    def render(identity, layouts, windows, settings, targets, *rest):
-        if settings.batch_size > 1 and calls["failed"] < failures:
+    def render(request):
+        if request.settings.batch_size > 1 and calls["failed"] < failures:
             calls["failed"] += 1
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return original(identity, layouts, windows, settings, targets, *rest)
+        return original(request)
 
     monkeypatch.setattr(generator, "_render", render)
     return calls
