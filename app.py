@@ -20,62 +20,22 @@ from chainlit.data import get_data_layer
 from chainlit.server import app as http_app
 from chainlit.server import sio
 
-from agent.session import Studio
-from chatapp import persistence, routes, view
+from chatapp import controls, persistence, routes, view  # noqa: F401 (controls: the buttons' handlers)
+from chatapp.chat import ChatState, apply, chat_dir, chat_state, say, send_settings, studio
 from chatapp.persistence import check_password, make_data_layer
 from chatapp.render_queue import RENDER_QUEUE
 from chatapp.rendering import render, show_story
-from chatapp.worker import ChatWorker, lower_thread_priority
+from chatapp.worker import lower_thread_priority
 from core.errors import StoryError
 
 log = logging.getLogger("storyloom.app")
 
-STUDIO: Studio | None = None  # built on first use (tests put their own here)
-STATE_KEY = "storyloom"
 STARTERS = [  # (label, idea, icon in public/)
     ("A fox and a lost lantern",
      "A small red fox finds a glowing lantern in the forest and follows its light home.", "fox"),
     ("A robot learns to paint", "A rusty little robot in a seaside town teaches itself to paint the sunset.", "robot"),
     ("Grandma's kite", "A girl in a yellow raincoat flies her grandmother's old kite on a windy hill.", "kite"),
 ]
-
-
-def studio() -> Studio:
-    """The process's models, checks and stories (configuration read from .env on first use)."""
-    global STUDIO
-    if STUDIO is None:
-        STUDIO = Studio()
-    return STUDIO
-
-
-def chat_dir() -> Path:
-    """Where the chat history (SQLite) and its element files live."""
-    return Path(os.environ.get("STORY_CHAT_DIR") or studio().stories_dir / "_chat").resolve()
-
-
-class ChatState:
-    """Everything one chat holds: its story session (None until the first idea) and its worker thread.
-
-    A plain class on purpose: `chainlit run` executes this file without registering it in sys.modules, which
-    @dataclass needs under postponed annotations.
-    """
-
-    def __init__(self) -> None:
-        self.session = None  # agent.session.StorySession
-        self.worker = ChatWorker()
-        self.rendering = False
-
-
-async def say(text: str) -> None:
-    await cl.Message(content=text).send()
-
-
-def chat_state() -> ChatState:
-    state = cl.user_session.get(STATE_KEY)
-    if state is None:
-        state = ChatState()
-        cl.user_session.set(STATE_KEY, state)
-    return state
 
 
 # --- persistence, login, HTTP routes ---------------------------------------------------------------
@@ -275,19 +235,6 @@ async def apply_chosen_settings(state: ChatState, values: dict) -> None:
             await cl.Message(content=f"{error} The story keeps its default settings.").send()
 
 
-async def apply(state: ChatState, call, *args, **kwargs) -> None:
-    """Run one session call that returns a Reply, show it, and render what it says needs rendering."""
-    try:
-        reply = await state.worker.call(call, *args, **kwargs)
-    except Exception as error:  # a failed save, a bug: a clear message, and the chat goes on
-        await cl.Message(content=view.failure_text(error)).send()
-        return
-    actions = view.choice_actions(reply.choices) if reply.choices else view.story_actions()
-    await cl.Message(content=reply.question or reply.text, actions=actions).send()
-    if reply.to_render:
-        await render(state, reply.to_render)
-
-
 async def remember_story(story_id: str) -> None:
     """Record the chat's story at once, so the chat can be resumed even after a crash."""
     if layer := get_data_layer():
@@ -314,169 +261,3 @@ def story_id_of(metadata) -> str | None:
 
 def _int(value) -> int | None:
     return int(value) if value not in (None, "") else None
-
-
-# --- buttons ------------------------------------------------------------------------------------------
-
-
-def in_background(handler):
-    """Run an action's work as the chat's current task: the HTTP call returns at once, Stop can cancel it,
-    and the UI shows the stop button meanwhile."""
-
-    async def callback(action: cl.Action):
-        async def work():
-            await context.emitter.task_start()
-            try:
-                await handler(chat_state(), action)
-            except asyncio.CancelledError:
-                pass
-            except StoryError as error:
-                await cl.Message(content=str(error)).send()
-            except Exception as error:  # a bug must not leave the person waiting in silence
-                log.exception("action %s failed", action.name)
-                await say(f"That did not work ({type(error).__name__}: {error}). Your story is saved.")
-            finally:
-                await context.emitter.task_end()
-
-        context.session.current_task = asyncio.get_running_loop().create_task(work())
-
-    callback.__name__ = handler.__name__
-    return callback
-
-
-def frame_index(state: ChatState, action: cl.Action) -> int | None:
-    """The current index of the button's frame, or None when the frame is gone."""
-    frame_id = action.payload.get("frame_id")
-    for index, frame in enumerate(state.session.story.frames):
-        if frame.id == frame_id:
-            return index
-    return None
-
-
-async def _need_story(state: ChatState) -> bool:
-    if state.session is None:
-        await cl.Message(content="There is no story yet: send an idea first.").send()
-        return False
-    return True
-
-
-async def _frame_or_say(state: ChatState, action: cl.Action) -> int | None:
-    if not await _need_story(state):
-        return None
-    index = frame_index(state, action)
-    if index is None:
-        await cl.Message(content="That frame is no longer in the story (it was removed or undone).").send()
-    return index
-
-
-@cl.action_callback(view.REROLL)
-@in_background
-async def reroll(state: ChatState, action: cl.Action) -> None:
-    if (index := await _frame_or_say(state, action)) is not None:
-        await apply(state, state.session.reroll, index)
-
-
-@cl.action_callback(view.LOCK)
-@in_background
-async def toggle_lock(state: ChatState, action: cl.Action) -> None:
-    if (index := await _frame_or_say(state, action)) is None:
-        return
-    locked = bool(action.payload.get("locked"))
-    await apply(state, state.session.set_lock, index, locked)
-    if action.forId and state.session.story.frames[index].locked == locked:
-        # The pressed button now says the opposite (Lock <-> Unlock).
-        await action.remove()
-        await view.lock_action(action.payload["frame_id"], locked).send(for_id=action.forId)
-
-
-@cl.action_callback(view.EDIT)
-@in_background
-async def edit_frame(state: ChatState, action: cl.Action) -> None:
-    if (index := await _frame_or_say(state, action)) is None:
-        return
-    current = state.session.story.frames[index].prompt
-    answer = await cl.AskUserMessage(
-        content=f"Send the new text for frame {index + 1}. Now it is: “{current}”", timeout=600
-    ).send()
-    text = (answer or {}).get("output", "").strip()
-    if problem := view.check_message(text, 0):
-        await cl.Message(content=f"Frame {index + 1} is unchanged. {problem}").send()
-        return
-    await apply(state, state.session.set_frame_text, index, text)
-
-
-@cl.action_callback(view.RENDER_ALL)
-@in_background
-async def render_all(state: ChatState, action: cl.Action) -> None:
-    if await _need_story(state):
-        await render(state, None)
-
-
-@cl.action_callback(view.UNDO)
-@in_background
-async def undo(state: ChatState, action: cl.Action) -> None:
-    if await _need_story(state):
-        await apply(state, state.session.undo)
-
-
-@cl.action_callback(view.REDO)
-@in_background
-async def redo(state: ChatState, action: cl.Action) -> None:
-    if await _need_story(state):
-        await apply(state, state.session.redo)
-
-
-@cl.action_callback(view.CHOOSE)
-@in_background
-async def choose(state: ChatState, action: cl.Action) -> None:
-    """A question's answer button: the corrected request, as if the person had typed it."""
-    message = str(action.payload.get("message", ""))
-    if state.session is not None and message:
-        await cl.Message(content=message, author="You", type="user_message").send()
-        await apply(state, state.session.revise, message)
-
-
-@cl.action_callback(view.EXPORT)
-@in_background
-async def export(state: ChatState, action: cl.Action) -> None:
-    if not await _need_story(state):
-        return
-    out_dir = state.session.story_dir / "exports"
-    paths = []
-    for fmt in view.EXPORT_FORMATS:
-        paths += await state.worker.call(state.session.export, fmt, out_dir)
-    files = [cl.File(path=str(path), name=Path(path).name, display="inline") for path in dict.fromkeys(paths)]
-    await cl.Message(content=view.EXPORT_TEXT, elements=files).send()
-
-
-# --- settings ------------------------------------------------------------------------------------------
-
-
-async def send_settings(session) -> None:
-    await cl.ChatSettings(view.settings_widgets(view.current_settings(session))).send()
-
-
-@cl.on_settings_update
-async def settings_update(values: dict) -> None:
-    # Chainlit's Stop cancels the session's current task, which it only sets for messages.
-    context.session.current_task = asyncio.current_task()
-    state = chat_state()
-    try:
-        changes = view.settings_changes(values, view.current_settings(state.session))
-    except ValueError as error:
-        await cl.Message(content=str(error)).send()
-        return
-    log.info("settings changed: %s", changes)
-    if not changes:
-        return
-    if state.session is None or not state.session.story.frames:
-        await cl.Message(content="Settings saved; they apply to the story you start next.").send()
-        return
-    if changes.pop("frames", None) is not None:
-        await cl.Message(
-            content="The number of frames is used when a story is planned. To change this one, say "
-            "“add a frame where …” or “remove frame 3”, or start a new chat."
-        ).send()
-    if changes:
-        await apply(state, state.session.update_settings, **changes)
-

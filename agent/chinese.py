@@ -65,7 +65,11 @@ def _dictionary_token(word: str, flag: str) -> _Token | None:
 
 def _tokens(text: str) -> list[_Token]:
     """Glossary words of `text` in order, and CC-CEDICT readings of the words the glossary lacks; a description
-    before "的 (小) CHARACTER" moves after the character, marked `described`; "小" stays only before a character."""
+    before "的 (小) CHARACTER" moves after the character, marked `described`; "小" stays only before a character.
+
+    Longer than 50 lines: one pass over jieba's words with the glossary, the dictionary and the "的" reordering
+    together; split, each piece would need the whole running state.
+    """
     from agent import nlp
 
     words, start = {}, 0
@@ -174,6 +178,9 @@ def read_clause(clause: str, main_character: str = "", worn: dict[str, str] | No
     Characters other than `main_character` become objects ("a bird") or, before the action, the subject
     ("a black crow helping search for the red scarf"). A transitive verb with no object in the clause takes
     the previous clause's object; a clause without a place happens where the previous one did.
+
+    Longer than 50 lines: the clause patterns of Chinese ideas (subject, 在 place, 把 object, verb
+    complements) are tried in order on one token list; tests/test_agent_language.py pins each.
     """
     worn = worn or {}
     caption = clause.strip(" ，,。")

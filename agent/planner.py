@@ -7,6 +7,9 @@ A large model writes most of the plan; the embedded 135M model mostly rephrases,
 
 Text in the idea is story material: it is fenced in the prompt, and output that echoes our instructions is
 rejected, so "ignore previous instructions" becomes a (strange) story, never a command.
+
+Longer than 300 lines: the plan's three choices (character, frames, title), each between the model's
+text and the reading's, with the checks that decide; the checks themselves live in prompt_repair and identity.
 """
 
 from __future__ import annotations
@@ -222,6 +225,29 @@ def plan_story(
         draft, report.llm_attempts, report.llm_error = ask_for_plan(llm, text, count, analysis)
     compact = llm is not None and wants_compact_request(llm)
 
+    character, identity = _identity(draft, analysis, report)
+    style_room = IDENTITY_TOKEN_BUDGET - (count_tokens(compose_identity("x", style)) - 1)
+    identity = fit_tokens(identity, max(style_room, 8), count_tokens, keep_words=3)
+    frames_of = _FramePicker(analysis, draft, report, character, identity, compose_identity(identity, style),
+                             count, count_tokens, compact)
+    for index in range(count):
+        frames_of.pick(index)
+    title = _title(draft, analysis, character, report)
+    story = Story(
+        title=title or analysis.title[:80],
+        identity_prompt=identity,
+        style=style,
+        settings=settings or GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT),
+        frames=[Frame(prompt=p, caption=c[:1000]) for p, c in zip(frames_of.prompts, frames_of.captions,
+                                                                   strict=True)],
+        idea=text,
+    )
+    report.seconds = time.perf_counter() - started
+    return story, report
+
+
+def _identity(draft, analysis, report: PlanReport) -> tuple[str, str]:
+    """The main character's noun and description: the model's when it passes every check, else the reading's."""
     character = analysis.character
     if draft and analysis.character == "traveler":  # the idea named no known character; trust the model's
         candidate = strip_junk(draft.character).lower()
@@ -240,54 +266,82 @@ def plan_story(
             report.notes.append(f"identity: model text rejected ({problem})")
         analysis.character = character
         identity = identity_from_analysis(analysis)
-    style_room = IDENTITY_TOKEN_BUDGET - (count_tokens(compose_identity("x", style)) - 1)
-    identity = fit_tokens(identity, max(style_room, 8), count_tokens, keep_words=3)
-    full_identity = compose_identity(identity, style)
+    return character, identity
 
-    llm_frames = draft.frames[:count] if draft else []
-    prompts: list[str] = []
-    bases: list[str] = []  # the frames before refinement, for the duplicate check
-    captions: list[str] = []
-    for index in range(count):
-        previous = prompts[-1] if prompts else ""
-        chosen, from_llm = None, False
-        if index < len(llm_frames):
-            candidate = clean_frame(llm_frames[index].prompt, character, analysis.names, identity, previous)
-            problem = frame_problem(candidate, identity, bases)
-            if problem is None and len(candidate.split()) < 3:
-                problem = "too short"  # "the dragon": a model's bare noun is no scene
-            if problem is None and draft.title and similarity(candidate, draft.title) > 0.6:
-                problem = "repeats the title"
-            if problem is None and compact:  # a small model was asked to rephrase the beats in order
-                problem = rephrase_problem(candidate, analysis.beats, index, bases)
-            if problem is None:
-                chosen, from_llm, report.frames_from_llm = candidate, True, report.frames_from_llm + 1
-            else:
-                report.notes.append(f"frame {index + 1}: model text rejected ({problem})")
-        if chosen is None and analysis.parsed:
-            chosen = analysis.beats[index]  # already a frame: subject gone, pronouns resolved
-            report.frames_from_beats += 1
+
+@dataclass
+class _FramePicker:
+    """Chooses each frame's prompt and caption: the model's when it passes every check, else the reading's beat."""
+
+    analysis: object
+    draft: object
+    report: PlanReport
+    character: str
+    identity: str
+    full_identity: str
+    count: int
+    count_tokens: Callable[[str], int]
+    compact: bool
+    prompts: list[str] = field(default_factory=list)
+    bases: list[str] = field(default_factory=list)  # the frames before refinement, for the duplicate check
+    captions: list[str] = field(default_factory=list)
+
+    def model_frame(self, index: int, previous: str) -> str | None:
+        """The model's frame `index`, cleaned, or None when it has none or it fails a check (noted)."""
+        llm_frames = self.draft.frames[: self.count] if self.draft else []
+        if index >= len(llm_frames):
+            return None
+        analysis, report, bases = self.analysis, self.report, self.bases
+        candidate = clean_frame(llm_frames[index].prompt, self.character, analysis.names, self.identity, previous)
+        problem = frame_problem(candidate, self.identity, bases)
+        if problem is None and len(candidate.split()) < 3:
+            problem = "too short"  # "the dragon": a model's bare noun is no scene
+        if problem is None and self.draft.title and similarity(candidate, self.draft.title) > 0.6:
+            problem = "repeats the title"
+        if problem is None and self.compact:  # a small model was asked to rephrase the beats in order
+            problem = rephrase_problem(candidate, analysis.beats, index, bases)
+        if problem is not None:
+            report.notes.append(f"frame {index + 1}: model text rejected ({problem})")
+            return None
+        report.frames_from_llm += 1
+        return candidate
+
+    def beat_frame(self, index: int, previous: str) -> str:
+        analysis, character = self.analysis, self.character
+        self.report.frames_from_beats += 1
+        if analysis.parsed:
+            return analysis.beats[index]  # already a frame: subject gone, pronouns resolved
+        chosen = clean_frame(analysis.beats[index], character, analysis.names, self.identity, previous)
+        if frame_problem(chosen, self.identity, self.bases) is not None and len(chosen.split()) < 2:
+            from agent.reading import TIME_SPANS  # the character at a moment of the day, never a stock scene
+
+            chosen = f"the {character} {TIME_SPANS['day'][index % len(TIME_SPANS['day'])]}"
+        return chosen
+
+    def pick(self, index: int) -> None:
+        analysis, character = self.analysis, self.character
+        previous = self.prompts[-1] if self.prompts else ""
+        chosen = self.model_frame(index, previous)
+        from_llm = chosen is not None
         if chosen is None:
-            chosen = clean_frame(analysis.beats[index], character, analysis.names, identity, previous)
-            if frame_problem(chosen, identity, bases) is not None and len(chosen.split()) < 2:
-                from agent.reading import TIME_SPANS  # the character at a moment of the day, never a stock scene
-
-                chosen = f"the {character} {TIME_SPANS['day'][index % len(TIME_SPANS['day'])]}"
-            report.frames_from_beats += 1
-        bases.append(chosen)
-        chosen = fit_frame(full_identity, refine(chosen, index, count), count_tokens, CLIP_BUDGET)
-        prompts.append(chosen)
+            chosen = self.beat_frame(index, previous)
+        self.bases.append(chosen)
+        self.prompts.append(fit_frame(self.full_identity, refine(chosen, index, self.count), self.count_tokens,
+                                      CLIP_BUDGET))
         # The model's caption only goes with the model's own frame, and must be new.
-        caption = strip_junk(llm_frames[index].caption) if from_llm else ""
+        caption = strip_junk(self.draft.frames[index].caption) if from_llm else ""
         if analysis.parsed and not from_llm:
             caption = analysis.captions[index]  # a full sentence for the picture actually chosen
-        elif not (_valid_caption(caption, analysis.language) and caption not in captions):
+        elif not (_valid_caption(caption, analysis.language) and caption not in self.captions):
             caption = analysis.captions[index]
-            beat = clean_frame(analysis.beats[index], character, analysis.names, identity, previous)
-            if (from_llm or analysis.language == "en") and similarity(bases[-1], beat) < 0.3:
-                caption = caption_for(bases[-1], character)  # the beat's caption would describe another picture
-        captions.append(caption)
+            beat = clean_frame(analysis.beats[index], character, analysis.names, self.identity, previous)
+            if (from_llm or analysis.language == "en") and similarity(self.bases[-1], beat) < 0.3:
+                caption = caption_for(self.bases[-1], character)  # the beat's caption would describe another picture
+        self.captions.append(caption)
 
+
+def _title(draft, analysis, character: str, report: PlanReport) -> str:
+    """The model's title when it passes every check (noted in the report), else "" (the reading's is used)."""
     title = clean_title(draft.title) if draft else ""
     problem = title_problem(title, character, analysis.english) if title else "empty"
     if problem is None and not content_words(title) & (
@@ -299,13 +353,4 @@ def plan_story(
     report.title_from_llm = problem is None
     if draft and problem is not None:
         report.notes.append(f"title: model text rejected ({problem})")
-    story = Story(
-        title=title if report.title_from_llm else analysis.title[:80],
-        identity_prompt=identity,
-        style=style,
-        settings=settings or GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT),
-        frames=[Frame(prompt=p, caption=c[:1000]) for p, c in zip(prompts, captions, strict=False)],
-        idea=text,
-    )
-    report.seconds = time.perf_counter() - started
-    return story, report
+    return title if report.title_from_llm else ""

@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from core.errors import InvalidStoryError
+from core.story import Story
+
 CLIP_BUDGET = 75  # content tokens between SOT and EOT (generator.tokens.CLIP_TOKEN_BUDGET)
 
 _LABELS = r"(?:frame|panel|scene|picture|image|shot|step|page|prompt|caption|beat)"
@@ -180,3 +183,19 @@ def fit_frame(identity: str, frame: str, count: Callable[[str], int], budget: in
     """The frame shortened so that `identity + " " + frame` fits CLIP's window."""
     room = budget - count(identity)
     return fit_tokens(frame, room, count)
+
+
+def check_clip_budget(story: Story, frames) -> None:
+    """Refuse an edit that would make a frame too long for CLIP with the character (every render of it, and
+    1Prompt1Story's consolidated prompts of its neighbours, would fail later)."""
+    from generator.tokens import CLIP_TOKEN_BUDGET, count_clip_tokens
+
+    identity = story.render_identity()
+    for index in frames:
+        if index < len(story.frames):
+            tokens = count_clip_tokens(f"{identity} {story.frames[index].prompt}")
+            if tokens > CLIP_TOKEN_BUDGET:
+                raise InvalidStoryError(
+                    f"Frame {index + 1} would be {tokens} CLIP tokens together with the character and style; at "
+                    f"most {CLIP_TOKEN_BUDGET} fit. Nothing was changed: say it in fewer words."
+                )

@@ -10,6 +10,9 @@ The parse is spaCy's `en_core_web_sm`. A clause is parsed again on its own, with
 ("flies over the whole town" → "The kite flies over the whole town"), because the small model reads verbs in
 long coordinated sentences as nouns. Frames are in the 1Prompt1Story form (a gerund phrase without the
 character); captions are full sentences for the reader.
+
+Longer than 300 lines: one reader over spaCy's dependency tree; its rules (clauses, coreference, the
+character, places, beats) share the same token helpers, and tests/test_agent_language.py pins each rule by kind.
 """
 
 from __future__ import annotations
@@ -365,6 +368,11 @@ def _note_noun(token, reading: IdeaReading, refs: _Referents) -> None:
 
 
 def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
+    """One clause as an event: who acts (a pronoun resolved), the verb, its objects, places and time.
+
+    Longer than 50 lines: the parts are read from one subtree in one walk, each a few lines that depend on the
+    parts before it.
+    """
     doc, verb = clause.doc, clause.verb
     actor = ""
     subject = next((t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")), None)
@@ -498,7 +506,10 @@ def read_idea(text: str) -> IdeaReading:
 def expand_events(reading: IdeaReading, count: int) -> list[Event]:
     """Exactly `count` events: the idea's own, grouped when there are too many, or extended from the idea's
     own world when there are too few (a wish comes true, the first place is reached, the last moment is
-    held, the time span passes), never from a list of unrelated scenes."""
+    held, the time span passes), never from a list of unrelated scenes.
+
+    Longer than 50 lines: the extension rules are one ordered list, each tried while events are missing.
+    """
     events = list(reading.events)
     if len(events) >= count:
         bounds = [round(i * len(events) / count) for i in range(count + 1)]

@@ -228,6 +228,9 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
     Args:
         story: the current story.
         op: one edit operation (0-based frame numbers).
+
+    Longer than 50 lines: one short branch per operation type, so every operation's effect on the story is
+    read in one place (the union of operations is closed; `OPERATIONS` documents them).
     """
     n = len(story.frames)
     frames = _frames(story)

@@ -124,6 +124,9 @@ def load_pipeline(model: str, device: str | None = None, precision: str | None =
     Args:
         memory: a `generator.memory` mode: auto | full | balanced | low.
         vae: a separate VAE folder to use instead of the model's own.
+
+    Longer than 50 lines: the loader's cases (tiny, a folder, a hub id in the local cache; fp16 files on
+    CPU; a separate VAE; the memory mode) each need the ones before them.
     """
     from diffusers import EulerDiscreteScheduler, StableDiffusionXLPipeline
 

@@ -14,12 +14,13 @@ from app_fixtures import chainlit_context
 import app
 from agent.config import AgentConfig
 from agent.session import NO_LLM, ImageModel, Studio
+from chatapp import chat
 
 
 @pytest.fixture(autouse=True)
 def real_session(tmp_path, monkeypatch):
     """The product's studio and session with the deterministic reader only (the LLM has its own tests)."""
-    monkeypatch.setattr(app, "STUDIO", Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM))
+    monkeypatch.setattr(chat, "STUDIO", Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM))
     monkeypatch.setattr(chainlit.data, "_data_layer", None)
     monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
     return tmp_path

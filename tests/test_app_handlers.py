@@ -16,7 +16,7 @@ from app_fixtures import SlowCards, chainlit_context
 import app
 from agent.config import AgentConfig
 from agent.session import NO_LLM, ImageModel, StorySession, Studio
-from chatapp import view
+from chatapp import chat, controls, view
 from chatapp.render_queue import RENDER_QUEUE
 from core.errors import OutOfMemoryError
 
@@ -25,7 +25,7 @@ def use_studio(monkeypatch, stories, generator=None) -> Studio:
     """The app over a studio in `stories`: storyboard cards (``generator`` None) or slow cards as its model."""
     model = ImageModel("slow-cards", loader=lambda name: generator) if generator else ImageModel("")
     studio = Studio(AgentConfig(data_dir=stories), image_model=model, llm=NO_LLM)
-    monkeypatch.setattr(app, "STUDIO", studio)
+    monkeypatch.setattr(chat, "STUDIO", studio)
     return studio
 
 
@@ -341,11 +341,11 @@ def test_buttons_before_any_story_ask_for_an_idea():
 def test_settings_changes_reach_the_session_and_bad_values_are_explained():
     async def scenario():
         async with chainlit_context() as (recorder, _):
-            await app.settings_update({"seed": "7"})
+            await controls.settings_update({"seed": "7"})
             assert "apply to the story you start next" in recorder.texts()[-1]
             await say("A fox")
             values = view.current_settings(state().session)
-            await app.settings_update({**values, "seed": "7", "size": "512x512", "guidance": 0, "frames": 6})
+            await controls.settings_update({**values, "seed": "7", "size": "512x512", "guidance": 0, "frames": 6})
             session = state().session
             settings = session.story.settings
             assert (settings.seed, settings.width, settings.height) == (7, 512, 512)
@@ -353,7 +353,7 @@ def test_settings_changes_reach_the_session_and_bad_values_are_explained():
             assert any("affects frames 1, 2, 3 and 4" in t for t in recorder.texts())
             assert any(t.startswith("The number of frames is used when a story is planned") for t in recorder.texts())
             assert len(session.story.frames) == 4
-            await app.settings_update({**view.current_settings(state().session), "seed": "seven"})
+            await controls.settings_update({**view.current_settings(state().session), "seed": "seven"})
             assert recorder.texts()[-1] == "The seed must be a whole number, not “seven”."
 
     run(scenario)

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 import app
 from agent.config import AgentConfig
 from agent.session import NO_LLM, STORYBOARD_NOTICE, ImageModel, Studio, check_language_model
-from chatapp import view
+from chatapp import chat, view
 from chatapp.persistence import (
     LocalStorageClient,
     check_password,
@@ -129,7 +129,7 @@ def http(tmp_path, monkeypatch):
     """The app's FastAPI server (no lifespan) over a temp history database, with a logged-in user's cookie."""
     monkeypatch.setenv("CHAINLIT_AUTH_SECRET", "x" * 48)
     monkeypatch.setenv("STORY_CHAT_DIR", str(tmp_path))
-    monkeypatch.setattr(app, "STUDIO", Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM))
+    monkeypatch.setattr(chat, "STUDIO", Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM))
     layer = make_data_layer(tmp_path / "history.sqlite", tmp_path / "files")
     monkeypatch.setattr(chainlit.data, "_data_layer", layer)
     monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)

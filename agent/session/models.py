@@ -106,3 +106,9 @@ def check_language_model(llm_factory: Callable[[], object]) -> str | None:
             "Check `STORY_LLM_GGUF` in `.env`, or leave it empty for the embedded SmolLM2-135M."
         )
     return None
+
+
+def default_generator_provider() -> Callable[[], object]:
+    """The image model from STORY_IMAGE_MODEL (empty = storyboard), loaded once per process on first use."""
+    from agent.config import AgentConfig
+    return ImageModel.shared(AgentConfig.from_env().image_model).get

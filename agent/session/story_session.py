@@ -8,7 +8,6 @@ the person is 1-based.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -17,7 +16,9 @@ from pathlib import Path
 from agent.cards import StoryboardGenerator
 from agent.editor import frame_text_edit, parse_message
 from agent.planner import plan_story
+from agent.prompt_repair import check_clip_budget
 from agent.replies import plan_text, render_text, settings_text
+from agent.session.models import default_generator_provider
 from agent.storage import STORY_FILE, FrameSaver, atomic_write_bytes, file_lock, file_stamp, save_png
 from core import edits
 from core.errors import InvalidStoryError, RenderCancelled, StoryError, StorySaveError
@@ -26,33 +27,7 @@ from core.reply import RenderEvent, Reply
 from core.settings import GenerationSettings
 from core.story import FrameRender, Story
 
-log = logging.getLogger(__name__)
-
 NO_LLM = False  # pass as `llm` to plan and revise without any language model
-
-
-def _check_clip_budget(story: Story, frames) -> None:
-    """Refuse an edit that would make a frame too long for CLIP with the character (every render of it, and
-    1Prompt1Story's consolidated prompts of its neighbours, would fail later)."""
-    from generator.tokens import CLIP_TOKEN_BUDGET, count_clip_tokens
-
-    identity = story.render_identity()
-    for index in frames:
-        if index < len(story.frames):
-            tokens = count_clip_tokens(f"{identity} {story.frames[index].prompt}")
-            if tokens > CLIP_TOKEN_BUDGET:
-                raise InvalidStoryError(
-                    f"Frame {index + 1} would be {tokens} CLIP tokens together with the character and style; at "
-                    f"most {CLIP_TOKEN_BUDGET} fit. Nothing was changed: say it in fewer words."
-                )
-
-
-def default_generator_provider() -> Callable[[], object]:
-    """The image model from STORY_IMAGE_MODEL (empty = storyboard), loaded once per process on first use."""
-    from agent.config import AgentConfig
-    from agent.session.models import ImageModel
-
-    return ImageModel.shared(AgentConfig.from_env().image_model).get
 
 
 class StorySession:
@@ -207,7 +182,7 @@ class StorySession:
                     story, summaries = result.story, summaries + [result.summary]
                     changed.update(result.changed)
                     named.update(result.named)
-                _check_clip_budget(story, changed if story.identity_prompt == self._story.identity_prompt
+                check_clip_budget(story, changed if story.identity_prompt == self._story.identity_prompt
                                    and story.style == self._story.style else range(len(story.frames)))
             except InvalidStoryError as error:
                 return Reply(text=str(error), question=str(error))
