@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -63,7 +63,6 @@ class Structured(Generic[T]):
 
     value: T
     attempts: int
-    used_fallback: bool
     errors: list[str] = field(default_factory=list)
 
 
@@ -101,7 +100,7 @@ def parse_json_reply(text: str, model: type[T]) -> T:
 
 
 class ChatModel:
-    """Base of every language model: implement `_chat` (and `_stream` for real streaming)."""
+    """Base of every language model: implement `_chat`."""
 
     name = "chat-model"
 
@@ -111,34 +110,25 @@ class ChatModel:
     def _chat(self, messages: list[Message], *, schema: dict | None, max_tokens: int, temperature: float) -> str:
         raise NotImplementedError
 
-    def _stream(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
-        yield self._chat(messages, schema=None, max_tokens=max_tokens, temperature=temperature)
-
     def complete(self, messages: list[Message], *, max_tokens: int = 256, temperature: float = 0.7) -> str:
         """A prose reply."""
         return self._chat(messages, schema=None, max_tokens=max_tokens, temperature=temperature).strip()
-
-    def stream(self, messages: list[Message], *, max_tokens: int = 256, temperature: float = 0.7) -> Iterator[str]:
-        """A prose reply as it is generated, piece by piece."""
-        yield from self._stream(messages, max_tokens=max_tokens, temperature=temperature)
 
     def complete_json(
         self,
         messages: list[Message],
         model: type[T],
         *,
-        fallback: Callable[[], T] | None = None,
         retries: int = 1,
         max_tokens: int = 512,
         temperature: float = 0.2,
         schema: dict | None = None,
     ) -> Structured[T]:
-        """A reply constrained to `model`'s JSON schema, validated, retried, else the fallback.
+        """A reply constrained to `model`'s JSON schema, validated and retried; LLMOutputError when none is valid.
 
         Args:
             messages: the conversation, system message first.
             model: the pydantic model the reply must validate against.
-            fallback: builds a value deterministically when every attempt fails; without it LLMOutputError.
             retries: further attempts after the first; each shows the model its previous error.
             schema: the JSON schema to constrain to; default `model.model_json_schema()`.
         """
@@ -153,7 +143,7 @@ class ChatModel:
                 log.warning("%s: %s", self.name, error)
                 break
             try:
-                return Structured(parse_json_reply(text, model), attempts=attempt, used_fallback=False, errors=errors)
+                return Structured(parse_json_reply(text, model), attempts=attempt, errors=errors)
             except ValueError as error:
                 errors.append(str(error))
                 log.info("%s: structured reply rejected (%s), attempt %d", self.name, error, attempt)
@@ -162,9 +152,7 @@ class ChatModel:
                     {"role": "assistant", "content": text[:2000]},
                     {"role": "user", "content": f"That reply was not valid ({error}). Answer again with JSON only."},
                 ]
-        if fallback is None:
-            raise LLMOutputError(f"The language model gave no usable answer ({'; '.join(errors)}).")
-        return Structured(fallback(), attempts=len(errors), used_fallback=True, errors=errors)
+        raise LLMOutputError(f"The language model gave no usable answer ({'; '.join(errors)}).")
 
 
 Reply = str | Callable[[list[Message], dict | None], str]
@@ -259,18 +247,6 @@ class LlamaChatModel(ChatModel):
             )
         return result["choices"][0]["message"]["content"] or ""
 
-    def _stream(self, messages, *, max_tokens, temperature) -> Iterator[str]:
-        with self._lock:
-            llama = self._load()
-            started, pieces = time.perf_counter(), 0
-            for chunk in llama.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=temperature, seed=self.seed, stream=True
-            ):
-                piece = chunk["choices"][0]["delta"].get("content")
-                if piece:
-                    pieces += 1
-                    yield piece
-            self.last_usage = Usage(0, pieces, time.perf_counter() - started)
 
 
 _default_lock = threading.Lock()

@@ -23,10 +23,6 @@ def load_template(name: str) -> string.Template:
     return string.Template((PROMPTS_DIR / f"{name}.txt").read_text(encoding="utf-8"))
 
 
-def template_variables(name: str) -> set[str]:
-    return set(load_template(name).get_identifiers())
-
-
 def render_prompt(name: str, **variables: object) -> str:
     """Fill `prompts/<name>.txt`; every placeholder must be given (extra variables are an error too)."""
     template = load_template(name)

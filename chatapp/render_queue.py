@@ -34,10 +34,6 @@ class RenderQueue:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
-    def busy(self) -> bool:
-        return bool(self._waiting)
-
-    @property
     def length(self) -> int:
         """Jobs running or waiting."""
         return len(self._waiting)

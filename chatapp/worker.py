@@ -24,7 +24,6 @@ class ChatWorker:
     def __init__(self, name: str = "chat"):
         self.name = name
         self._executor: ThreadPoolExecutor | None = None
-        self.current: asyncio.Future | None = None  # the last call handed to the thread
 
     @property
     def executor(self) -> ThreadPoolExecutor:
@@ -39,16 +38,11 @@ class ChatWorker:
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
         future.add_done_callback(_retrieve)
-        self.current = future
         return future
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` on this chat's thread and wait for it (cancelling the caller does not stop the thread)."""
         return await asyncio.shield(self.submit(fn, *args, **kwargs))
-
-    @property
-    def busy(self) -> bool:
-        return self.current is not None and not self.current.done()
 
     def close(self) -> None:
         """Let queued calls finish, then end the thread (a later call starts a new one)."""

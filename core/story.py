@@ -127,14 +127,6 @@ class Story(StoryContent):
 
     # --- convenience views -------------------------------------------------------------------------
     @property
-    def seed(self) -> int:
-        return self.settings.seed
-
-    @property
-    def negative_prompt(self) -> str:
-        return self.settings.negative_prompt
-
-    @property
     def frame_prompts(self) -> list[str]:
         return [frame.prompt for frame in self.frames]
 

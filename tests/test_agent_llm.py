@@ -1,4 +1,4 @@
-"""The LLM seam: strict JSON, bounded retry, fallback, the tightened grammar, the fake's transcript."""
+"""The LLM seam: strict JSON, bounded retry, the tightened grammar, the fake's transcript."""
 
 import re
 
@@ -20,7 +20,7 @@ def ask(llm, **kwargs):
 def test_valid_reply_first_time():
     llm = FakeLLM(['noise {"name": "fox", "count": 2} trailing'])
     result = ask(llm)
-    assert (result.value, result.attempts, result.used_fallback) == (Pair(name="fox", count=2), 1, False)
+    assert (result.value, result.attempts, result.errors) == (Pair(name="fox", count=2), 1, [])
     messages, schema = llm.calls[0]
     assert schema == Pair.model_json_schema()
 
@@ -35,22 +35,18 @@ def test_retry_shows_the_model_its_error():
     assert "not valid (invalid JSON: Invalid control character" in retry_messages[2]["content"]
 
 
-def test_fallback_after_bounded_retries():
+def test_retries_are_bounded_then_a_story_error_says_why():
     llm = FakeLLM(['{"name": "much too long a name", "count": 1}', "no json", "never asked"])
-    result = ask(llm, fallback=lambda: Pair(name="fb", count=0), retries=1)
-    assert result.used_fallback and result.value == Pair(name="fb", count=0)
+    with pytest.raises(LLMOutputError, match="name:"):
+        ask(llm, retries=1)
     assert len(llm.calls) == 2 and list(llm.replies) == ["never asked"]
-    assert result.errors[0].startswith("name:")
 
 
-def test_no_fallback_raises_a_story_error():
-    with pytest.raises(LLMOutputError):
-        ask(FakeLLM(["{}", "{}"]))
-
-
-def test_backend_failure_goes_straight_to_fallback():
-    result = ask(FakeLLM([]), fallback=lambda: Pair(name="fb", count=0))
-    assert result.used_fallback and result.errors == ["FakeLLM: no reply queued"]
+def test_a_backend_failure_is_not_retried():
+    llm = FakeLLM([])
+    with pytest.raises(LLMOutputError, match="no reply queued"):
+        ask(llm, retries=3)
+    assert len(llm.calls) == 1
 
 
 def test_parse_rejects_raw_control_characters():
@@ -75,9 +71,8 @@ def test_strict_grammar_without_bounded_strings():
     assert 'string ::= "\\"" char* "\\"" space' in grammar.splitlines()
 
 
-def test_stream_and_complete_on_the_fake():
-    llm = FakeLLM(["  hello  ", "world"])
+def test_complete_on_the_fake():
+    llm = FakeLLM(["  hello  "])
     assert llm.complete([{"role": "user", "content": "hi"}]) == "hello"
-    assert list(llm.stream([{"role": "user", "content": "hi"}])) == ["world"]
     with pytest.raises(LLMError):
         llm.complete([{"role": "user", "content": "hi"}])

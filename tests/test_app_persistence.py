@@ -244,7 +244,7 @@ def test_queue_runs_jobs_one_at_a_time_in_arrival_order_and_reports_places():
     assert run(scenario()) == ["a", "b", "c"]
     assert order == ["a", "b", "c"]
     assert places == {"b": [1], "c": [2, 1]}
-    assert not queue.busy
+    assert queue.length == 0
 
 
 def test_a_cancelled_waiter_leaves_the_line_and_a_cancelled_runner_keeps_the_turn_until_its_thread_ends():
@@ -261,10 +261,10 @@ def test_a_cancelled_waiter_leaves_the_line_and_a_cancelled_runner_keeps_the_tur
         assert queue._waiting == [0]
         first.cancel()  # Stop while running: the thread is still inside release.wait()
         await asyncio.gather(first, return_exceptions=True)
-        assert queue.busy
+        assert queue.length == 1
         release.set()
         third = await queue.run(lambda: "third")
-        assert third == "third" and not queue.busy
+        assert third == "third" and queue.length == 0
 
     run(scenario())
 
