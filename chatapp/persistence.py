@@ -20,8 +20,10 @@ log = logging.getLogger(__name__)
 
 STORAGE_ROUTE = "/storage"
 
-# Columns follow the keys Chainlit 2.12 writes (StepDict, ElementDict, Feedback); SQLite stores the
-# JSON and list columns as TEXT, which SQLAlchemyDataLayer already expects ("SQLite returns JSON as string").
+# Mirrors the tables of Chainlit 2.12.0's SQLAlchemyDataLayer (the keys of StepDict, ElementDict, Feedback; pinned
+# in pyproject.toml). SQLite stores the JSON columns as TEXT, which the data layer expects ("SQLite returns JSON as
+# string"). tests/test_app_persistence.py runs every write the data layer makes against it, and fails on a new
+# Chainlit version until this schema is checked again.
 SQLITE_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS users (
         "id" TEXT PRIMARY KEY,

@@ -324,3 +324,34 @@ def test_frames_phrase_and_labels():
     assert view.frames_phrase([0, 2, 3]) == "frames 1, 3 and 4"
     assert view.frame_label(0, "Hello", True) == "**Frame 1** 🔒 — Hello"
     assert view.task_title(1, "x" * 60, "step 2/4").endswith("… (step 2/4)")
+
+
+def test_the_schema_takes_every_write_of_the_pinned_chainlit_data_layer(tmp_path):
+    """Users, threads (with tags), steps, elements, feedback, and deletes: nothing refused by the SQLite schema."""
+    import chainlit
+    from chainlit.types import Feedback
+
+    assert chainlit.__version__ == "2.12.0", "new Chainlit: check chatapp/persistence.SQLITE_SCHEMA, then this pin"
+    db, files = tmp_path / "history.sqlite", tmp_path / "files"
+
+    async def every_write():
+        layer = make_data_layer(db, files)
+        user = await layer.create_user(cl.User(identifier="storyloom"))
+        async with chainlit_context(thread_id="t-9", user=user):
+            await layer.update_thread("t-9", name="A fox", user_id=user.id, metadata={"a": 1}, tags=["Storyloom"])
+            message = cl.Message(content="hello")
+            await layer.create_step(message.to_dict())
+            await layer.update_step({**message.to_dict(), "output": "hello again"})
+            feedback_id = await layer.upsert_feedback(Feedback(forId=message.id, threadId="t-9", value=1, comment="nice"))
+            thread = await layer.get_thread("t-9")
+            assert await layer.delete_feedback(feedback_id)
+            await layer.delete_step(message.id)
+            await layer.delete_thread("t-9")
+            gone = await layer.get_thread("t-9")
+        await layer.close()
+        return thread, gone
+
+    thread, gone = run(every_write())
+    assert thread["name"] == "A fox" and thread["steps"][0]["output"] == "hello again"
+    assert thread["steps"][0]["feedback"]["comment"] == "nice"
+    assert gone is None
