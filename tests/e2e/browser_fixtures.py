@@ -50,6 +50,7 @@ class AppServer:
             "STORY_CHAT_DIR": str(data_dir / "chat"),
             "STORY_IMAGE_MODEL": "tiny",
             "STORY_LLM_GGUF": "",
+            "STORYLOOM_SERVER_ROOTS": str(data_dir),  # a killed server's app root stays in the test's folder
             **env,
         }
         self.process: subprocess.Popen | None = None
