@@ -55,6 +55,7 @@ def chat_state() -> ChatState:
 
 async def apply(state: ChatState, call, *args, **kwargs) -> None:
     """Run one session call that returns a Reply, show it, and render what it says needs rendering."""
+    title = state.session.story.title if state.session else None
     try:
         reply = await state.worker.call(call, *args, **kwargs)
     except Exception as error:  # a failed save, a bug: a clear message, and the chat goes on
@@ -62,6 +63,8 @@ async def apply(state: ChatState, call, *args, **kwargs) -> None:
         return
     actions = view.choice_actions(reply.choices) if reply.choices else view.story_actions()
     await cl.Message(content=reply.question or reply.text, actions=actions).send()
+    if state.session and state.session.story.title != title:  # renamed (or undone): the side panel follows
+        await cl.ElementSidebar.set_title(state.session.story.title)
     if reply.to_render:
         await render(state, reply.to_render)
 

@@ -144,6 +144,17 @@ def test_a_revision_re_renders_only_the_frame_it_changed():
     run(scenario)
 
 
+def test_a_rename_retitles_the_side_panel():
+    async def scenario():
+        async with chainlit_context() as (recorder, _):
+            await say("A fox")
+            await say("call the story The Brave Little Fox")
+            assert state().session.story.title == "The Brave Little Fox"
+            assert recorder.of("set_sidebar_title")[-1] == "The Brave Little Fox"
+
+    run(scenario)
+
+
 def test_frame_99_gets_a_question_and_changes_nothing():
     async def scenario():
         async with chainlit_context() as (recorder, _):
