@@ -609,7 +609,9 @@ def clause_event(text: str, character: str) -> Event | None:
     if root.lemma_.lower() in SHOWING_VERBS:  # "show him waving goodbye", "make him hold a lantern"
         shown = next((t for t in root.children if t.dep_ in ("ccomp", "xcomp", "dep", "oprd")
                       and t.tag_ in ("VB", "VBG", "VBN")), None)
-        return clause_event(doc[shown.left_edge.i:shown.right_edge.i + 1].text, character) if shown else None
+        if shown is not None:
+            return clause_event(doc[shown.left_edge.i:shown.right_edge.i + 1].text, character)
+        # else the verb is the scene itself when someone does it: "they have lunch on the boat"
     if root.pos_ not in ("VERB", "AUX") or root.lemma_.lower() == "change":
         return None
     reading = IdeaReading(character=character)

@@ -259,6 +259,8 @@ def fishing(tmp_path):
     ("make the grandfather wear a straw hat", lambda before, s: "grandfather wearing a straw hat" in _prompts(s)[0]),
     ("add one more picture at the end where they eat dinner together",
      lambda before, s: len(_prompts(s)) == 5 and _prompts(s)[4].startswith("eating dinner")),
+    ("add a scene where they have lunch on the boat",  # "have" is the scene here, not "have him do …"
+     lambda before, s: len(_prompts(s)) == 5 and _prompts(s)[4].startswith("having lunch on the boat")),
     ("add a frame between 2 and 3 showing a storm coming",
      lambda before, s: len(_prompts(s)) == 5 and "storm" in _prompts(s)[2]),
     ("remove everything after frame 2", lambda before, s: _prompts(s) == before[:2]),
