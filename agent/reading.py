@@ -430,6 +430,8 @@ def _event(clause: _Clause, reading: IdeaReading, refs: _Referents) -> Event:
                     words.append("the")  # "losing its scarf" → "losing the scarf": the frame's own actor
                 elif possessive:
                     words.append(f"{reading.subject}'s")
+                elif token.dep_ in ("nsubj", "nsubjpass") and acting_main:
+                    words.append(token.lower_)  # the subject of an inner clause: "the crows he is meant to scare"
                 else:
                     words.append(reading.subject if not acting_main else
                                  {"it": "itself", "she": "herself", "they": "themselves"}.get(refs.gender, "himself"))

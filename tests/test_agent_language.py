@@ -276,3 +276,14 @@ def test_more_requests_in_ordinary_words(fishing, message, check):
     reply = fishing.revise(message)
     assert reply.question is None, reply.text
     assert check(before, fishing), _prompts(fishing)
+
+
+@pytest.mark.parametrize("idea, inner", [
+    ("The lonely scarecrow makes friends with the crows he is supposed to scare away", "crows he is supposed"),
+    ("An old fisherman remembers the storm he survived as a boy", "storm he survived"),
+])
+def test_the_subject_of_an_inner_clause_stays_a_subject(idea, inner):
+    """The main character as subject inside a relative clause is "he"/"she", never "himself"/"herself"."""
+    story, _ = plan_story(idea, None, frames=4)
+    text = " ".join(f.prompt + " " + f.caption for f in story.frames)
+    assert inner in text and not any(word in text.split() for word in ("himself", "herself", "itself"))
