@@ -14,6 +14,7 @@ from typing import Any
 import chainlit as cl
 from chainlit.input_widget import InputWidget, Select, Slider, TextInput
 
+from core.errors import StoryError
 from core.settings import IPCA_MODES, SVR_MODES, GenerationSettings
 from core.story import MAX_IDEA_CHARS
 from core.styles import DEFAULT_STYLE, STYLE_PRESETS
@@ -55,8 +56,6 @@ def welcome_text(notices: list[str]) -> str:
 def failure_text(error: Exception) -> str:
     """What a person reads when something failed: a story error's own words, else what happened and that
     the story is safe (it is saved before every change is shown)."""
-    from core.errors import StoryError
-
     if isinstance(error, StoryError):
         return str(error)
     log.exception("unexpected failure", exc_info=error)

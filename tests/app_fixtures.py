@@ -1,5 +1,6 @@
-"""For the chat app's tests: a real Chainlit context whose emitter records every event sent to the browser, and
-storyboard cards that render slowly (for Stop and the render queue). The handlers run on the real StorySession.
+"""For the chat app's tests: a real Chainlit context whose emitter records every event sent to the browser, a
+message as the browser sends it, and storyboard cards that render slowly (for Stop and the render queue). The
+handlers run on the real StorySession.
 """
 
 from __future__ import annotations
@@ -8,7 +9,21 @@ import asyncio
 import time
 from contextlib import asynccontextmanager
 
+import chainlit as cl
+
+import app
 from agent.cards import StoryboardGenerator
+
+
+async def say(text: str, elements=None) -> None:
+    """What Chainlit does for a message from the browser: build a cl.Message and call on_message."""
+    message = cl.Message(content=text, author="User", type="user_message", elements=elements or [])
+    await app.on_message(message)
+
+
+def frame_messages(recorder) -> list[dict]:
+    """The frame messages the browser was sent ("**Frame 2** — …"), in order."""
+    return [d for d in recorder.of("new_message") if d.get("output", "").startswith("**Frame ")]
 
 
 class SlowCards(StoryboardGenerator):

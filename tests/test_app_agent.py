@@ -9,7 +9,7 @@ import json
 import chainlit as cl
 import chainlit.data
 import pytest
-from app_fixtures import chainlit_context
+from app_fixtures import chainlit_context, frame_messages, say
 
 import app
 from agent.config import AgentConfig
@@ -26,12 +26,8 @@ def real_session(tmp_path, monkeypatch):
     return tmp_path
 
 
-async def say(text: str) -> None:
-    await app.on_message(cl.Message(content=text, author="User", type="user_message"))
-
-
 def frame_headings(recorder) -> list[str]:
-    return [d["output"].split(" — ")[0] for d in recorder.of("new_message") if d["output"].startswith("**Frame ")]
+    return [message["output"].split(" — ")[0] for message in frame_messages(recorder)]
 
 
 def test_idea_revision_and_resume_with_storyboard_cards(real_session):

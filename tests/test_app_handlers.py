@@ -11,7 +11,7 @@ import uuid
 import chainlit as cl
 import chainlit.data
 import pytest
-from app_fixtures import SlowCards, chainlit_context
+from app_fixtures import SlowCards, chainlit_context, frame_messages, say
 
 import app
 from agent.config import AgentConfig
@@ -49,12 +49,6 @@ def run(scenario):
     return asyncio.run(asyncio.wait_for(scenario(), 30))
 
 
-async def say(text: str, elements=None) -> None:
-    """What Chainlit does for a message from the browser: build a cl.Message and call on_message."""
-    message = cl.Message(content=text, author="User", type="user_message", elements=elements or [])
-    await app.on_message(message)
-
-
 def state() -> app.ChatState:
     return app.chat_state()
 
@@ -69,10 +63,6 @@ def tasklists(recorder) -> list[dict]:
         for e in recorder.of("element")
         if e["type"] == "tasklist"
     ]
-
-
-def frame_messages(recorder) -> list[dict]:
-    return [d for d in recorder.of("new_message") if d.get("output", "").startswith("**Frame ")]
 
 
 def test_chat_start_sends_settings_and_nothing_else_so_the_starters_stay():

@@ -64,19 +64,18 @@ class Studio:
                 log.error(problem)
         self.checked.set()
 
+    def all_problems(self) -> list[str]:
+        """Every problem found so far: the start-up checks', and the image model's if it failed to load."""
+        return self.problems + ([self.image_model.problem] if self.image_model.problem else [])
+
     def notices(self) -> list[str]:
         """What every new chat is told about the models (storyboard mode, broken models)."""
-        found = list(self.problems)
-        if self.image_model.problem:
-            found.append(self.image_model.problem)
-        elif not self.image_model.configured:
-            found.append(STORYBOARD_NOTICE)
-        return found
+        return self.all_problems() + ([] if self.image_model.configured else [STORYBOARD_NOTICE])
 
     def health(self) -> dict:
         """The state /health shows a logged-in user; never blocks on a render."""
         return {
             "models_checked": self.checked.is_set(),
             "image_model": self.image_model.name or "storyboard",
-            "problems": self.problems + ([self.image_model.problem] if self.image_model.problem else []),
+            "problems": self.all_problems(),
         }
