@@ -48,8 +48,8 @@ def data_layer():
 
 @cl.password_auth_callback
 def login(username: str, password: str) -> cl.User | None:
-    expected_user = os.environ.get("STORY_USERNAME", "storyloom")
-    if check_password(username, password, expected_user, os.environ.get("STORY_PASSWORD", "")):
+    config = studio().config
+    if check_password(username, password, config.username, config.password):
         return cl.User(identifier=username, metadata={"provider": "credentials"})
     return None
 
@@ -92,7 +92,7 @@ def check_auth_secret() -> None:
 async def startup() -> None:
     check_auth_secret()
     studio().stories_dir.mkdir(parents=True, exist_ok=True)
-    if not os.environ.get("STORY_PASSWORD"):
+    if not studio().config.password:
         log.error("STORY_PASSWORD is not set: nobody can log in. Run `make .env` (it writes one into .env).")
     if problem := check_history_database(chat_dir() / "history.sqlite"):
         studio().problems.append(problem)  # /health says "degraded", and every chat is told

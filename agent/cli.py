@@ -50,28 +50,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _session(path: Path, *, no_llm: bool = False, model: str | None = None):
+def _session(args, *, no_llm: bool = False, model: str | None = None):
     from agent.session import NO_LLM, ImageModel, StorySession
 
+    config = args.config
     provider = None
     if model == "storyboard":
         provider = lambda: None  # noqa: E731
     elif model:
-        provider = ImageModel.shared(model).require
-    return StorySession.open(path, llm=NO_LLM if no_llm else None, generator_provider=provider)
+        provider = ImageModel.shared(model, memory=config.gpu_memory, vae=config.vae or None,
+                                     speed=config.speed).require
+    return StorySession.open(args.story, llm=NO_LLM if no_llm else None, generator_provider=provider, config=config)
 
 
 def _plan(args) -> int:
-    from agent.llm import default_llm
-    from agent.planner import plan_story
+    from language.planner import plan_story
+    from llm.chat import default_llm
 
     llm = None
     if not args.no_llm:
         try:
-            llm = default_llm()
+            llm = default_llm(args.config)
         except StoryError as error:
             logging.getLogger(__name__).warning("planning without the language model: %s", error)
-    story, _ = plan_story(args.idea, llm, frames=args.frames, style=args.style)
+    story, _ = plan_story(args.idea, llm, frames=args.frames, style=args.style, small_llm=args.config.small_llm)
     if args.out is None:
         sys.stdout.write(story.to_json() + "\n")
         return EXIT_OK
@@ -84,14 +86,14 @@ def _plan(args) -> int:
 
 
 def _revise(args) -> int:
-    session = _session(args.story, no_llm=args.no_llm)
+    session = _session(args, no_llm=args.no_llm)
     reply = session.revise(args.message)
     sys.stdout.write(reply.text + "\n" + "".join(f"  - {choice}\n" for choice in reply.choices))
     return EXIT_QUESTION if reply.question else EXIT_OK
 
 
 def _render(args) -> int:
-    session = _session(args.story, model=args.model)
+    session = _session(args, model=args.model)
     frames = None
     if args.frames:
         try:
@@ -110,7 +112,7 @@ def _render(args) -> int:
 
 
 def _export(args) -> int:
-    session = _session(args.story, no_llm=True, model="storyboard")
+    session = _session(args, no_llm=True, model="storyboard")
     for path in session.export(args.format, args.out, layout=args.layout):
         sys.stdout.write(f"{path}\n")
     return EXIT_OK
@@ -122,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     handlers = {"plan": _plan, "revise": _revise, "render": _render, "export": _export}
     try:
+        from core.config import Config
+
+        args.config = Config.from_env()  # every STORY_* setting, read once
         return handlers[args.command](args)
     except StoryError as error:
         sys.stderr.write(f"error: {error}\n")

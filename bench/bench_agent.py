@@ -71,7 +71,7 @@ PERFECT = {  # what a strong model would answer: (title, character, identity, [(
 
 
 def _perfect_llm():
-    from agent.llm import FakeLLM
+    from llm.chat import FakeLLM
 
     def answer(messages, schema):
         idea = messages[1]["content"].split("<idea>\n", 1)[1].split("\n</idea>", 1)[0]
@@ -83,13 +83,13 @@ def _perfect_llm():
     return FakeLLM(default=answer)
 
 
-def _plan_row(name: str, llm, frames: int) -> dict:
-    from agent.planner import plan_story
+def _plan_row(name: str, llm, frames: int, small_llm: bool = False) -> dict:
     from core.styles import compose_identity
     from generator.tokens import count_clip_tokens
+    from language.planner import plan_story
 
     started, cpu = time.perf_counter(), time.process_time()
-    story, report = plan_story(IDEAS[name], llm, frames=frames)
+    story, report = plan_story(IDEAS[name], llm, frames=frames, small_llm=small_llm)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     identity = compose_identity(story.identity_prompt, story.style)
     tokens = [count_clip_tokens(identity + " " + f.prompt) for f in story.frames]
@@ -102,10 +102,9 @@ def _plan_row(name: str, llm, frames: int) -> dict:
 
 
 def bench_planning() -> None:
-    import os
 
-    from agent import nlp
-    from agent.llm import default_llm
+    from language import nlp
+    from llm.chat import default_llm
 
     started = time.perf_counter()
     nlp.warm_up(chinese=True)
@@ -125,12 +124,7 @@ def bench_planning() -> None:
     for name, spec in PERFECT.items():
         count = len(spec[3])
         for label, llm in (("parser", real), ("small", real), ("perfect", perfect)):
-            if label == "small":
-                os.environ["STORY_SMALL_LLM"] = "1"
-            try:
-                row = _plan_row(name, llm, count)
-            finally:
-                os.environ.pop("STORY_SMALL_LLM", None)
+            row = _plan_row(name, llm, count, small_llm=label == "small")
             latencies.get(label, []).append(row["seconds"])
             print(f"{name:<10} {label:<8} {row['seconds']:>7.2f}s {row['cpu']:>6.2f} "
                   f"{row['from_llm']:>3}/{row['frames']:<3} {'yes' if row['identity'] else 'no':>5} "
@@ -147,9 +141,9 @@ REQUESTS = ["make the bakery green", "add a scene where she feeds the pigeons in
 
 
 def bench_requests() -> None:
-    from agent import nlp
-    from agent.editor import parse_message
-    from agent.planner import plan_story
+    from language import nlp
+    from language.editor import parse_message
+    from language.planner import plan_story
 
     nlp.warm_up(chinese=True)
     story, _ = plan_story("A young baker who opens a tiny bakery on a busy street, burns her first loaf, and wins "

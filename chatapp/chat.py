@@ -3,7 +3,6 @@ call, its reply shown, what it changed rendered)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def studio() -> Studio:
 
 def chat_dir() -> Path:
     """Where the chat history (SQLite) and its element files live."""
-    return Path(os.environ.get("STORY_CHAT_DIR") or studio().stories_dir / "_chat").resolve()
+    return studio().config.chat_folder
 
 
 @dataclass

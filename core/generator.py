@@ -1,7 +1,7 @@
 """The `Generator` protocol: what renders a story's frames.
 
 Two things implement it: the 1Prompt1Story engine (`generator.StoryGenerator`, on an SDXL pipeline) and the
-storyboard cards drawn when no image model is configured (`agent.cards.StoryboardGenerator`). The session
+storyboard cards drawn when no image model is configured (`export.cards.StoryboardGenerator`). The session
 renders through this protocol only, so it works the same way with or without an image model.
 """
 

@@ -8,7 +8,6 @@ Writes one PNG per frame, the story strip and a ``manifest.json`` that ``--manif
 import argparse
 import json
 import logging
-import os
 import random
 import re
 import sys
@@ -34,8 +33,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--model",
         "--model_path",
         dest="model",
-        default=os.environ.get("STORY_IMAGE_MODEL"),
-        help="'tiny', an SDXL diffusers folder, or a cached hub id (default: $STORY_IMAGE_MODEL)",
+        default=None,
+        help="'tiny', an SDXL diffusers folder, or a cached hub id (default: STORY_IMAGE_MODEL)",
     )
     parser.add_argument("--precision", choices=["fp16", "bf16", "fp32"], help="default: fp16 on CUDA, fp32 on CPU")
     parser.add_argument("--device", help="e.g. cuda, cuda:1, cpu (default: cuda when available)")
@@ -149,11 +148,14 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     try:
         jobs, manifest = _jobs(args)
-        model = args.model or (manifest.model.name if manifest and manifest.model else None)
+        from core.config import Config
         from generator.engine import StoryGenerator
 
-        generator = StoryGenerator.load(model or "", device=args.device, precision=args.precision,
-                                        memory=args.memory, vae=args.vae)
+        config = Config.from_env()  # the defaults a person set in .env: STORY_IMAGE_MODEL, _GPU_MEMORY, _VAE, _SPEED
+        model = args.model or (manifest.model.name if manifest and manifest.model else None) or config.image_model
+        generator = StoryGenerator.load(model, device=args.device, precision=args.precision,
+                                        memory=args.memory or config.gpu_memory, vae=args.vae or config.vae or None,
+                                        speed=config.speed)
         if generator.model_info.is_test_model:
             log.warning("Using the built-in tiny TEST model (random weights): images are noise, not art.")
         for identity, frames, settings, seeds, out in jobs:

@@ -71,23 +71,18 @@ class StoryGenerator:
         self._processors: dict[str, dict] = {}  # IPCA mode -> layer name -> processor, reused across renders
 
     @classmethod
-    def load(cls, model: str, *, device: str | None = None, precision: str | None = None, memory: str | None = None,
-             vae: str | None = None, speed: bool | None = None):
+    def load(cls, model: str, *, device: str | None = None, precision: str | None = None, memory: str = "auto",
+             vae: str | None = None, speed: bool = False):
         """``model``: "tiny", a local SDXL diffusers folder, or a hub id already in the local cache.
 
         Args:
-            memory: GPU memory mode (`generator.memory`): auto | full | balanced | low; None = STORY_GPU_MEMORY
-                (default auto).
-            vae: a separate VAE folder (e.g. the fp16-fix SDXL VAE); None = STORY_VAE (default: the model's own).
-            speed: fused QKV + channels-last + regional torch.compile (`generator.speed`); None = STORY_SPEED.
+            memory: GPU memory mode (`generator.memory`): auto | full | balanced | low (the app passes
+                `Config.gpu_memory`, from STORY_GPU_MEMORY).
+            vae: a separate VAE folder (e.g. the fp16-fix SDXL VAE); None = the model's own.
+            speed: fused QKV + channels-last + regional torch.compile (`generator.speed`).
         """
-        import os
-
         from generator.models import load_pipeline
 
-        memory = memory if memory is not None else os.environ.get("STORY_GPU_MEMORY", "auto")
-        vae = vae if vae is not None else (os.environ.get("STORY_VAE", "").strip() or None)
-        speed = speed if speed is not None else os.environ.get("STORY_SPEED", "").strip() in ("1", "true", "yes")
         generator = cls(*load_pipeline(model, device=device, precision=precision, memory=memory, vae=vae))
         if speed:
             from generator.speed import enable_speed_mode

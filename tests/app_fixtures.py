@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 import chainlit as cl
 
 import app
-from agent.cards import StoryboardGenerator
+from export.cards import StoryboardGenerator
 
 
 async def say(text: str, elements=None) -> None:

@@ -3,10 +3,10 @@
 
 import pytest
 
-from agent.editor import parse_message
-from agent.llm import FakeLLM
 from core import edits
 from core.story import Frame, FrameRender, Story
+from language.editor import parse_message
+from llm.chat import FakeLLM
 
 
 def story(n=4, locked=()):

@@ -11,11 +11,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from agent.cli import EXIT_ERROR, EXIT_OK, EXIT_QUESTION, main
-from agent.export import export_story, safe_filename
-from agent.pages import LAYOUTS, comic_page
-from agent.planner import plan_story
 from core.errors import InvalidStoryError
 from core.story import Story
+from export.pages import LAYOUTS, comic_page
+from export.story import export_story, safe_filename
+from language.planner import plan_story
 
 
 @pytest.fixture()
@@ -107,14 +107,14 @@ def test_cli_plan_revise_render_export(tmp_path, capsys):
 
 
 def test_importing_the_agent_loads_no_model_and_no_ui():
-    code = ("import sys, agent.session, agent.cli, agent.planner, agent.editor, agent.export, agent.llm; "
+    code = ("import sys, agent.session, agent.cli, language.planner, language.editor, export.story, llm.chat; "
             "heavy = {'chainlit', 'llama_cpp', 'torch', 'diffusers'} & set(sys.modules); "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
 
 
 def test_chinese_captions_reach_the_pdf_when_a_cjk_font_exists(tmp_path):
-    from agent.pages import has_cjk_font
+    from export.pages import has_cjk_font
 
     planned, _ = plan_story("一只穿红色围巾的小狐狸在雪地里丢了围巾，一只乌鸦帮它找回来", None, frames=3)
     chinese = planned.frames[0].caption

@@ -9,11 +9,11 @@ import re
 import pytest
 from test_agent_planner import assert_structure
 
-from agent.config import embedded_gguf_path
-from agent.editor import parse_message
-from agent.llm import LlamaChatModel
-from agent.planner import plan_story
 from core.story import Story
+from language.editor import parse_message
+from language.planner import plan_story
+from llm.chat import LlamaChatModel
+from llm.gguf import embedded_gguf_path
 
 IDEAS = {
     "long": ("A lonely lighthouse keeper named Ada finds a message in a bottle on the rocks. The message asks for "
@@ -42,9 +42,8 @@ def smollm():
 
 @pytest.mark.parametrize("name", list(IDEAS))
 def test_real_gguf_plans_keep_their_structure(smollm, name, monkeypatch):
-    monkeypatch.setenv("STORY_SMALL_LLM", "1")  # the small model plans only when asked to (it lowers the dev score)
-    frames = 5 if name == "long" else 4
-    story, report = plan_story(IDEAS[name], smollm, frames=frames)
+    frames = 5 if name == "long" else 4  # the small model plans only when asked to (it lowers the dev score)
+    story, report = plan_story(IDEAS[name], smollm, frames=frames, small_llm=True)
     assert Story.from_json(story.to_json()) == story
     assert_structure(story, frames)
     assert report.llm_attempts >= 1  # the model was really asked
@@ -76,8 +75,8 @@ def test_real_gguf_writes_prose_and_counts_its_tokens(smollm):
 
 
 def test_real_gguf_answers_in_the_edit_operations_grammar(smollm):
-    from agent.editor import _llm_edit
     from core import edits
+    from language.editor import _llm_edit
 
     story, _ = plan_story(IDEAS["long"], None, frames=4)
     messages = [{"role": "user", "content": "Make frame 2 happen at night. Answer with the JSON edit."}]

@@ -1,7 +1,7 @@
 """The deterministic identity and title read from the idea, and the checks on LLM identities and titles."""
 
 
-from agent.identity import Look, identity_problem, read_look, title_problem
+from language.identity import Look, identity_problem, read_look, title_problem
 
 
 def test_descriptions_that_are_not_about_the_character_are_left_out():
@@ -25,7 +25,7 @@ def test_identity_and_title_checks():
 
 
 def test_title_that_is_the_idea_cut_after_its_verb_is_rejected():
-    from agent.identity import title_problem
+    from language.identity import title_problem
 
     idea = "a small red fox finds a glowing lantern in the forest and follows its light home"
     assert title_problem("A small red fox finds", "fox", idea) == "the idea's first words, cut off after a verb"

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from agent.planner import plan_story
-from agent.reading import expand_events, read_idea
 from agent.session import NO_LLM, StorySession
+from language.planner import plan_story
+from language.reading import expand_events, read_idea
 
 BAKER = ("A young baker who opens a tiny bakery on a busy street, burns her first loaf, and wins a baking contest "
          "at the end of summer.")
@@ -151,7 +151,7 @@ def test_chinese_ideas_keep_their_world_and_captions(idea, subject, things):
 def _capable_session(tmp_path, *replies):
     import json
 
-    from agent.llm import FakeLLM
+    from llm.chat import FakeLLM
 
     story, _ = plan_story(BAKER, None, frames=5)
     llm = FakeLLM([json.dumps(r) for r in replies])

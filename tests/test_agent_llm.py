@@ -5,7 +5,7 @@ import re
 import pytest
 from pydantic import BaseModel, Field
 
-from agent.llm import STRICT_CHAR_RULE, FakeLLM, LLMError, LLMOutputError, parse_json_reply, strict_json_grammar
+from llm.chat import STRICT_CHAR_RULE, FakeLLM, LLMError, LLMOutputError, parse_json_reply, strict_json_grammar
 
 
 class Pair(BaseModel):

@@ -1,25 +1,21 @@
 """Planning with a fake LLM: whole stories asserted, repairs, fallbacks, limits and the CLIP budget."""
 
-
+import functools
 import json
 
 import pytest
 from agent_fixtures import FOX_IDEA, FOX_REPLY, plan_reply, without_ids
 
-from agent.llm import FakeLLM
-from agent.planner import IdeaError, plan_story
-from agent.prompt_repair import ALL_PRONOUNS
 from core.errors import InvalidStoryError
 from core.settings import GenerationSettings
 from core.story import MAX_IDEA_CHARS
 from core.styles import DEFAULT_NEGATIVE_PROMPT, compose_identity
 from generator.tokens import count_clip_tokens
+from language.planner import IdeaError, plan_story
+from language.prompt_repair import ALL_PRONOUNS
+from llm.chat import FakeLLM
 
-
-@pytest.fixture(autouse=True)
-def _small_model_opt_in(monkeypatch):
-    """These tests cover the repair of small-model plans, which STORY_SMALL_LLM=1 turns on."""
-    monkeypatch.setenv("STORY_SMALL_LLM", "1")
+plan_story = functools.partial(plan_story, small_llm=True)  # these tests cover the repair of small-model plans
 
 
 def assert_structure(story, frames):
@@ -215,7 +211,7 @@ def test_chinese_ideas_plan_their_events_without_a_model(idea, frames, identity,
 
 
 def test_a_story_title_or_a_place_is_no_identity():
-    from agent.identity import Look, identity_problem
+    from language.identity import Look, identity_problem
     look = Look(noun="fox", clothing=["red scarf"])
     assert identity_problem("a story of a red fox in a snowy field, red scarf", look) == "a title, not a description"
     assert identity_problem("a small red fox wearing a red scarf in a snowy field", look) == \

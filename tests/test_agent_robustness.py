@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from agent.planner import plan_story
 from agent.session import NO_LLM, StorySession
 from agent.session import story_session as session_module
 from core.errors import InvalidStoryError, StoryError, StorySaveError
+from language.planner import plan_story
 
 IDEA = "A young baker opens a tiny bakery, burns her first loaf, and wins a baking contest."
 

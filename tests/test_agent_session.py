@@ -8,11 +8,11 @@ import pytest
 from agent_fixtures import FOX_IDEA, FOX_REPLY, FakeGenerator
 from PIL import Image
 
-from agent.cards import CARD_LABEL
-from agent.llm import FakeLLM
 from agent.session import NO_LLM, StorySession
 from core.errors import InvalidStoryError
 from core.story import Story
+from export.cards import CARD_LABEL
+from llm.chat import FakeLLM
 
 
 def new_session(tmp_path, generator=None, llm=NO_LLM):
@@ -128,7 +128,7 @@ def test_resume_from_disk_and_render_later_with_a_model(tmp_path):
 
 
 def test_storyboard_cards_are_labelled(tmp_path):
-    from agent.cards import storyboard_card
+    from export.cards import storyboard_card
 
     assert CARD_LABEL.startswith("storyboard") and "no image model configured" in CARD_LABEL
     card = np.asarray(storyboard_card(0, "walking in the rain"))
@@ -145,11 +145,12 @@ def test_open_reports_missing_or_corrupt_files(tmp_path):
 
 
 def test_missing_gguf_plans_without_the_llm_and_says_so(tmp_path, monkeypatch):
-    import agent.llm
+    import llm.chat
+    from core.config import Config
 
-    monkeypatch.setenv("STORY_LLM_GGUF", str(tmp_path / "missing.gguf"))
-    monkeypatch.setattr(agent.llm, "_default", None)
-    session = StorySession.create(tmp_path, generator_provider=lambda: None)
+    monkeypatch.setattr(llm.chat, "_default", None)
+    config = Config(llm_gguf=str(tmp_path / "missing.gguf"))
+    session = StorySession.create(tmp_path, generator_provider=lambda: None, config=config)
     reply = session.plan("dragon")
     assert "STORY_LLM_GGUF" in reply.text and len(session.story.frames) == 4
 

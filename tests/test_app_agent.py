@@ -12,15 +12,15 @@ import pytest
 from app_fixtures import chainlit_context, frame_messages, say
 
 import app
-from agent.config import AgentConfig
 from agent.session import NO_LLM, ImageModel, Studio
 from chatapp import chat
+from core.config import Config
 
 
 @pytest.fixture(autouse=True)
 def real_session(tmp_path, monkeypatch):
     """The product's studio and session with the deterministic reader only (the LLM has its own tests)."""
-    monkeypatch.setattr(chat, "STUDIO", Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM))
+    monkeypatch.setattr(chat, "STUDIO", Studio(Config(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM))
     monkeypatch.setattr(chainlit.data, "_data_layer", None)
     monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
     return tmp_path
@@ -150,13 +150,13 @@ def _failing_replace(number: int, only: str = ""):
 
 @pytest.mark.parametrize("number", [30, 28])  # EROFS, ENOSPC
 def test_a_new_chat_on_a_folder_that_cannot_be_written_says_so_and_stays_usable(real_session, monkeypatch, number):
-    import agent.storage
+    import storage.files
 
     async def scenario():
         async with chainlit_context() as (recorder, _):
             await app.start()
             with monkeypatch.context() as patch:
-                patch.setattr(agent.storage.os, "replace", _failing_replace(number))
+                patch.setattr(storage.files.os, "replace", _failing_replace(number))
                 await say("A small red fox finds a glowing lantern in the forest.")
             answer = recorder.texts()[-1]
             assert answer.startswith("I could not plan that story: Could not save the story"), answer
@@ -169,7 +169,7 @@ def test_a_new_chat_on_a_folder_that_cannot_be_written_says_so_and_stays_usable(
 
 @pytest.mark.parametrize("number", [30, 28])
 def test_a_revision_and_a_render_on_a_full_disk_change_nothing_and_say_so(real_session, monkeypatch, number):
-    import agent.storage
+    import storage.files
 
     async def scenario():
         async with chainlit_context() as (recorder, _):
@@ -180,14 +180,14 @@ def test_a_revision_and_a_render_on_a_full_disk_change_nothing_and_say_so(real_s
             saved = (session.story_dir / "story.json").read_text()
             before = session.story.model_dump()
             with monkeypatch.context() as patch:
-                patch.setattr(agent.storage.os, "replace", _failing_replace(number))
+                patch.setattr(storage.files.os, "replace", _failing_replace(number))
                 await say("make frame 2 at night")
                 assert "nothing was changed" in recorder.texts()[-1]
                 assert session.story.model_dump() == before
                 assert (session.story_dir / "story.json").read_text() == saved
                 await say("re-roll frame 1")  # the new seed cannot be saved either
                 assert "nothing was changed" in recorder.texts()[-1]
-                patch.setattr(agent.storage.os, "replace", _failing_replace(number, only=".png"))
+                patch.setattr(storage.files.os, "replace", _failing_replace(number, only=".png"))
                 await say("re-roll frame 1")  # the seed is saved, the new image is not
             assert "Could not save the picture of frame 1" in recorder.texts()[-1], recorder.texts()[-3:]
             assert not state.rendering  # the next render can start: the UI is usable again

@@ -14,17 +14,17 @@ import pytest
 from app_fixtures import SlowCards, chainlit_context, frame_messages, say
 
 import app
-from agent.config import AgentConfig
 from agent.session import NO_LLM, ImageModel, StorySession, Studio
 from chatapp import chat, controls, view
 from chatapp.render_queue import RENDER_QUEUE
+from core.config import Config
 from core.errors import OutOfMemoryError
 
 
 def use_studio(monkeypatch, stories, generator=None) -> Studio:
     """The app over a studio in `stories`: storyboard cards (``generator`` None) or slow cards as its model."""
     model = ImageModel("slow-cards", loader=lambda name: generator) if generator else ImageModel("")
-    studio = Studio(AgentConfig(data_dir=stories), image_model=model, llm=NO_LLM)
+    studio = Studio(Config(data_dir=stories), image_model=model, llm=NO_LLM)
     monkeypatch.setattr(chat, "STUDIO", studio)
     return studio
 

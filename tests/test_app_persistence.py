@@ -15,7 +15,6 @@ from app_fixtures import chainlit_context
 from fastapi.testclient import TestClient
 
 import app
-from agent.config import AgentConfig
 from agent.session import NO_LLM, STORYBOARD_NOTICE, ImageModel, Studio, check_language_model
 from chatapp import chat, view
 from chatapp.persistence import (
@@ -28,6 +27,7 @@ from chatapp.persistence import (
     story_of_thread,
 )
 from chatapp.render_queue import RenderQueue
+from core.config import Config
 from core.errors import ModelNotFoundError, StoryError
 from core.settings import GenerationSettings
 from scripts.init_env import fill_secrets
@@ -115,12 +115,13 @@ def test_password_check():
     assert not check_password("storyloom", "", "storyloom", "")  # no password configured: nobody gets in
 
 
-def test_login_callback_reads_the_password_from_the_environment(monkeypatch):
+def test_login_callback_reads_the_password_from_the_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("STORY_USERNAME", "ann")
     monkeypatch.setenv("STORY_PASSWORD", "s3cret")
+    monkeypatch.setattr(chat, "STUDIO", Studio(Config.from_env(env_file=None), image_model=ImageModel(""), llm=NO_LLM))
     assert app.login("ann", "s3cret").identifier == "ann"
     assert app.login("ann", "wrong") is None
-    monkeypatch.delenv("STORY_PASSWORD")
+    monkeypatch.setattr(chat, "STUDIO", Studio(Config(username="ann"), image_model=ImageModel(""), llm=NO_LLM))
     assert app.login("ann", "") is None
 
 
@@ -128,8 +129,8 @@ def test_login_callback_reads_the_password_from_the_environment(monkeypatch):
 def http(tmp_path, monkeypatch):
     """The app's FastAPI server (no lifespan) over a temp history database, with a logged-in user's cookie."""
     monkeypatch.setenv("CHAINLIT_AUTH_SECRET", "x" * 48)
-    monkeypatch.setenv("STORY_CHAT_DIR", str(tmp_path))
-    monkeypatch.setattr(chat, "STUDIO", Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM))
+    config = Config(data_dir=tmp_path, chat_dir=tmp_path)
+    monkeypatch.setattr(chat, "STUDIO", Studio(config, image_model=ImageModel(""), llm=NO_LLM))
     layer = make_data_layer(tmp_path / "history.sqlite", tmp_path / "files")
     monkeypatch.setattr(chainlit.data, "_data_layer", layer)
     monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
@@ -204,9 +205,9 @@ def test_language_model_check_turns_failures_into_advice():
 
 
 def test_notices_say_once_what_is_wrong(tmp_path):
-    storyboard = Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM)
+    storyboard = Studio(Config(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM)
     assert storyboard.notices() == [STORYBOARD_NOTICE]
-    configured = Studio(AgentConfig(data_dir=tmp_path), image_model=ImageModel("tiny", loader=lambda n: object()))
+    configured = Studio(Config(data_dir=tmp_path), image_model=ImageModel("tiny", loader=lambda n: object()))
     assert configured.notices() == []
     configured.problems.append("The language model is not usable: bad GGUF")
     assert configured.notices() == ["The language model is not usable: bad GGUF"]

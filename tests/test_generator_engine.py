@@ -200,8 +200,8 @@ def test_saved_tiny_pipeline_loads_through_the_real_loader(tmp_path, tiny_genera
 
 
 def test_the_engine_and_the_storyboard_cards_are_both_generators(tiny_generator):
-    from agent.cards import StoryboardGenerator
     from core.generator import Generator
+    from export.cards import StoryboardGenerator
 
     assert isinstance(tiny_generator, Generator) and isinstance(StoryboardGenerator(), Generator)
     assert tiny_generator.model_name == tiny_generator.model_info.name

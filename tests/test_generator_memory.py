@@ -41,12 +41,20 @@ def test_each_mode_sets_the_diffusers_switches(generator):
     assert not vae.use_tiling
 
 
-def test_the_default_mode_comes_from_the_environment(monkeypatch):
+def test_the_mode_comes_from_the_settings(monkeypatch):
+    from agent.session import ImageModel
+    from core.config import Config
+
     monkeypatch.setenv("STORY_GPU_MEMORY", "balanced")
-    assert StoryGenerator.load("tiny", device="cpu").model_info.memory_mode == "balanced"
-    monkeypatch.setenv("STORY_GPU_MEMORY", "huge")
+    config = Config.from_env(env_file=None)
+    assert config.gpu_memory == "balanced"
+    model = ImageModel("tiny", options={"memory": config.gpu_memory, "vae": None, "speed": False})
+    assert model.require().model_info.memory_mode == "balanced"
     with pytest.raises(StoryError):
-        StoryGenerator.load("tiny", device="cpu")
+        StoryGenerator.load("tiny", device="cpu", memory="huge")
+    monkeypatch.setenv("STORY_GPU_MEMORY", "huge")
+    with pytest.raises(StoryError, match="STORY_"):
+        Config.from_env(env_file=None)
 
 
 def _fail_first_batches(generator, monkeypatch, failures: int):

@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from core.config import Config
 from core.errors import ModelNotFoundError, StoryError
 
 log = logging.getLogger(__name__)
@@ -28,19 +29,27 @@ class ImageModel:
     is the process's one instance per model name (the app, the CLI and every session use it).
     """
 
-    _registry: dict[str, ImageModel] = {}
+    _registry: dict[tuple, ImageModel] = {}
     _registry_lock = threading.Lock()
 
     @classmethod
-    def shared(cls, name: str) -> ImageModel:
+    def shared(cls, name: str, **options) -> ImageModel:
+        """The process's one instance for `name` with these load options (memory, vae, speed)."""
+        key = (name, *sorted(options.items()))
         with cls._registry_lock:
-            if name not in cls._registry:
-                cls._registry[name] = cls(name)
-            return cls._registry[name]
+            if key not in cls._registry:
+                cls._registry[key] = cls(name, options=options)
+            return cls._registry[key]
 
-    def __init__(self, name: str, loader: Callable[[str], object] | None = None):
+    @classmethod
+    def from_config(cls, config: Config) -> ImageModel:
+        """The shared model the settings name, with their GPU memory mode, VAE and speed mode."""
+        return cls.shared(config.image_model, memory=config.gpu_memory, vae=config.vae or None, speed=config.speed)
+
+    def __init__(self, name: str, loader: Callable[..., object] | None = None, options: dict | None = None):
         self.name = name
         self._loader = loader
+        self._options = dict(options or {})
         self._lock = threading.Lock()
         self._generator: object | None = None
         self._tried = False
@@ -74,7 +83,7 @@ class ImageModel:
 
             loader = StoryGenerator.load
         try:
-            generator = loader(self.name)
+            generator = loader(self.name, **self._options)
         except StoryError as error:
             self.problem = f"The image model `{self.name}` could not be loaded: {error}"
         except Exception as error:  # corrupt weights raise whatever the library raises
@@ -107,8 +116,3 @@ def check_language_model(llm_factory: Callable[[], object]) -> str | None:
         )
     return None
 
-
-def default_generator_provider() -> Callable[[], object]:
-    """The image model from STORY_IMAGE_MODEL (empty = storyboard), loaded once per process on first use."""
-    from agent.config import AgentConfig
-    return ImageModel.shared(AgentConfig.from_env().image_model).get

@@ -4,6 +4,9 @@ The story is saved (atomically) after every change and after every finished fram
 keeps the frames already done. Only frames whose own inputs changed are rendered; locked frames never are
 unless named. Without an image model, frames are storyboard cards. API indices are 0-based; every text for
 the person is 1-based.
+
+Longer than 300 lines: one story's whole life (create/open, save and the cross-process lock, plan, revise,
+settings, render with its frame saver, export) in one class, so every change goes through `_changing`.
 """
 
 from __future__ import annotations
@@ -13,19 +16,20 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from agent.cards import StoryboardGenerator
-from agent.editor import frame_text_edit, parse_message
-from agent.planner import plan_story
-from agent.prompt_repair import check_clip_budget
 from agent.replies import plan_text, render_text, settings_text
-from agent.session.models import default_generator_provider
-from agent.storage import STORY_FILE, FrameSaver, atomic_write_bytes, file_lock, file_stamp, save_png
+from agent.session.models import ImageModel
 from core import edits
+from core.config import Config
 from core.errors import InvalidStoryError, RenderCancelled, StoryError, StorySaveError
 from core.generator import Generator
 from core.reply import RenderEvent, Reply
 from core.settings import GenerationSettings
 from core.story import FrameRender, Story
+from export.cards import StoryboardGenerator
+from language.editor import frame_text_edit, parse_message
+from language.planner import plan_story
+from language.prompt_repair import check_clip_budget
+from storage.files import STORY_FILE, FrameSaver, atomic_write_bytes, file_lock, file_stamp, save_png
 
 NO_LLM = False  # pass as `llm` to plan and revise without any language model
 
@@ -34,12 +38,13 @@ class StorySession:
     """One story on disk (`<stories_dir>/<id>/story.json` and `images/`) and the operations on it."""
 
     def __init__(self, story_dir: Path, story: Story, *, llm=None, generator_provider=None,
-                 story_file: str = STORY_FILE):
+                 story_file: str = STORY_FILE, config: Config | None = None):
         self.story_dir = Path(story_dir)
         self.story_file = story_file
         self._story = story
         self._llm = llm
         self._generator_provider = generator_provider
+        self._config = config or Config()  # the app and the CLI pass theirs (read once from the environment)
         self._lock = threading.RLock()  # story changes (revise may run while a render is in progress)
         self._render_lock = threading.Lock()  # one render at a time per session
         self._cancel = threading.Event()
@@ -49,21 +54,24 @@ class StorySession:
 
     # --- lifecycle ---------------------------------------------------------------------------------
     @classmethod
-    def create(cls, stories_dir: Path, *, llm=None, generator_provider=None) -> StorySession:
+    def create(cls, stories_dir: Path, *, llm=None, generator_provider=None, config: Config | None = None
+               ) -> StorySession:
         """A new, empty story in its own folder under `stories_dir`.
 
         Args:
             llm: a ChatModel; None = the configured one (loaded on first use); NO_LLM = none at all.
             generator_provider: zero-argument callable returning a StoryGenerator, or None for storyboard
-                cards; None = from STORY_IMAGE_MODEL.
+                cards; None = the image model `config` names.
+            config: the settings (default: `Config()`, the built-in defaults).
         """
         story = Story()
-        session = cls(Path(stories_dir) / story.id, story, llm=llm, generator_provider=generator_provider)
+        session = cls(Path(stories_dir) / story.id, story, llm=llm, generator_provider=generator_provider,
+                      config=config)
         session.save()
         return session
 
     @classmethod
-    def open(cls, path: Path, *, llm=None, generator_provider=None) -> StorySession:
+    def open(cls, path: Path, *, llm=None, generator_provider=None, config: Config | None = None) -> StorySession:
         """Resume a story: `path` is its folder (holding story.json) or a story JSON file."""
         path = Path(path)
         file = path if path.suffix == ".json" else path / STORY_FILE
@@ -74,7 +82,7 @@ class StorySession:
         except (OSError, UnicodeDecodeError) as error:
             raise InvalidStoryError(f"Cannot read the story file {file}: {error}") from error
         return cls(file.parent, Story.from_json(text), llm=llm, generator_provider=generator_provider,
-                   story_file=file.name)
+                   story_file=file.name, config=config)
 
     @property
     def story(self) -> Story:
@@ -136,9 +144,9 @@ class StorySession:
         if self._llm is NO_LLM:
             return None
         if self._llm is None:
-            from agent.llm import default_llm
+            from llm.chat import default_llm
 
-            self._llm = default_llm()
+            self._llm = default_llm(self._config)
         return self._llm
 
     # --- planning and revising ---------------------------------------------------------------------
@@ -150,7 +158,7 @@ class StorySession:
         except StoryError as error:  # e.g. the configured GGUF is missing: plan without it, and say so
             llm, note = None, str(error)
         planned, report = plan_story(idea, llm, frames=frames, style=style or self._story.style,
-                                     settings=self._story.settings)
+                                     settings=self._story.settings, small_llm=self._config.small_llm)
         if report.llm_error and not note:
             note = "The language model gave no usable plan, so the story was built from your idea directly."
         with self._changing():
@@ -277,7 +285,7 @@ class StorySession:
         self._cancel.set()
 
     def _generator(self):
-        provider = self._generator_provider or default_generator_provider()
+        provider = self._generator_provider or ImageModel.from_config(self._config).get
         self._generator_provider = provider
         generator: Generator = provider() or StoryboardGenerator(
             captions={i: f.caption for i, f in enumerate(self._story.frames)})
@@ -322,7 +330,7 @@ class StorySession:
     # --- export ------------------------------------------------------------------------------------
     def export(self, fmt: str, out_dir: Path, *, layout: str = "grid") -> list[Path]:
         """Write the story as zip|pdf|gif|page|md|json|png|strip|all into `out_dir`; returns the files."""
-        from agent.export import export_story
+        from export.story import export_story
 
         images = [self.frame_image(i) for i in range(len(self._story.frames))]
         return export_story(self._story, images, fmt, Path(out_dir), layout=layout)

@@ -11,9 +11,9 @@ import logging
 import threading
 from pathlib import Path
 
-from agent.config import AgentConfig
 from agent.session.models import STORYBOARD_NOTICE, ImageModel, check_language_model
 from agent.session.story_session import StorySession
+from core.config import Config
 from core.errors import StoryError
 
 log = logging.getLogger(__name__)
@@ -22,11 +22,11 @@ log = logging.getLogger(__name__)
 class Studio:
     """The app's models, checks and stories. Cheap to build: nothing is loaded until `warm_up` or a render."""
 
-    def __init__(self, config: AgentConfig | None = None, *, image_model: ImageModel | None = None,
+    def __init__(self, config: Config | None = None, *, image_model: ImageModel | None = None,
                  session_class: type[StorySession] = StorySession, llm=None):
-        self.config = config or AgentConfig.from_env()
+        self.config = config or Config.from_env()
         self.stories_dir = Path(self.config.data_dir).resolve()
-        self.image_model = image_model or ImageModel.shared(self.config.image_model)
+        self.image_model = image_model or ImageModel.from_config(self.config)
         self.problems: list[str] = []  # what the start-up checks found, in words for the person
         self.checked = threading.Event()  # set once the model checks are over
         self._session_class = session_class
@@ -34,21 +34,23 @@ class Studio:
 
     # --- stories -------------------------------------------------------------------------------------
     def new_story(self) -> StorySession:
-        return self._session_class.create(self.stories_dir, llm=self._llm, generator_provider=self.image_model.get)
+        return self._session_class.create(self.stories_dir, llm=self._llm, generator_provider=self.image_model.get,
+                                          config=self.config)
 
     def open_story(self, story_id: str) -> StorySession:
         """A saved story by id (the folder name under the stories folder)."""
         folder = (self.stories_dir / story_id).resolve()
         if folder.parent != self.stories_dir:
             raise StoryError(f"No story called {story_id!r} here.")
-        return self._session_class.open(folder, llm=self._llm, generator_provider=self.image_model.get)
+        return self._session_class.open(folder, llm=self._llm, generator_provider=self.image_model.get,
+                                        config=self.config)
 
     # --- models and checks ---------------------------------------------------------------------------
     def warm_up(self) -> None:
         """Load what the first request would otherwise wait for, and note every problem (run off the event
         loop: it takes seconds, minutes for a large image model)."""
-        from agent import nlp
         from generator.tokens import load_clip_tokenizer
+        from language import nlp
 
         load_clip_tokenizer()  # before the image model, which imports transformers in this thread
         try:
@@ -57,9 +59,9 @@ class Studio:
             self.problems.append(str(error))
         self.image_model.get()
         if self._llm is None:
-            from agent.llm import default_llm
+            from llm.chat import default_llm
 
-            if problem := check_language_model(default_llm):
+            if problem := check_language_model(lambda: default_llm(self.config)):
                 self.problems.append(problem)
                 log.error(problem)
         self.checked.set()

@@ -4,12 +4,12 @@ time of day), or new content for it.
 
 from __future__ import annotations
 
-from agent import nlp
-from agent.reading import WEATHER_VERBS
-from agent.requests.common import MOOD_OF, MOODS, OPPOSITE, SETTING_PREPOSITIONS, TOO, ParsedEdit, _Request, _words
-from agent.requests.looks import _with_modifier
-from agent.requests.structure import _clause_event
 from core import edits
+from language import nlp
+from language.reading import WEATHER_VERBS
+from language.requests.common import MOOD_OF, MOODS, OPPOSITE, SETTING_PREPOSITIONS, TOO, ParsedEdit, _Request, _words
+from language.requests.looks import _with_modifier
+from language.requests.structure import _clause_event
 
 
 def _mood(r: _Request) -> ParsedEdit | None:

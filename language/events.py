@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from agent.chinese import (  # noqa: F401 (agent.editor imports chinese_clause_beat here)
+from language.chinese import (  # noqa: F401 (language.editor imports chinese_clause_beat here)
     added_beat_caption,
     character_word,
     chinese_clause_beat,
@@ -21,13 +21,13 @@ from agent.chinese import (  # noqa: F401 (agent.editor imports chinese_clause_b
     read_clause,
     worn_items,
 )
-from agent.glossary import (
+from language.glossary import (
     AGE_WORDS,
     CHARACTER_NOUNS,
     COLOURS,
 )
-from agent.identity import Look, identity_from_look, read_look, stable_choice
-from agent.prompt_repair import is_english
+from language.identity import Look, identity_from_look, read_look, stable_choice
+from language.prompt_repair import is_english
 
 MIN_FRAMES, MAX_DEFAULT_FRAMES = 4, 6  # frame count when the person does not ask for one
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -160,9 +160,9 @@ def find_character(english: str) -> tuple[str, str]:
 def world_beats(read: list, pairs: list[tuple[str, str]], character: str, who: str,
                 frame_count: int) -> tuple[list[str], list[str]]:
     """Exactly `frame_count` (beat, caption) pairs for a Chinese idea: its clauses' beats, grouped when there are
-    too many, and beats from its own world when there are too few (`agent.reading.expand_events`), with
-    Chinese captions for those (`agent.chinese.added_beat_caption`)."""
-    from agent.reading import PLACE_PREPOSITIONS, IdeaReading, event_from_frame, expand_events
+    too many, and beats from its own world when there are too few (`language.reading.expand_events`), with
+    Chinese captions for those (`language.chinese.added_beat_caption`)."""
+    from language.reading import PLACE_PREPOSITIONS, IdeaReading, event_from_frame, expand_events
 
     chinese_of: dict[str, str] = {}
     places: list[tuple[str, str]] = []
@@ -190,10 +190,10 @@ def world_beats(read: list, pairs: list[tuple[str, str]], character: str, who: s
 
 
 def parsed_analysis(idea: str, english: str, frame_count: int) -> IdeaAnalysis:
-    """An English idea read with the dependency parser (`agent.reading`): character, events in order with
+    """An English idea read with the dependency parser (`language.reading`): character, events in order with
     pronouns resolved, beats from the idea's own world when it has fewer events than frames."""
-    from agent.glossary import ANIMALS, OTHER_CHARACTERS, PEOPLE
-    from agent.reading import character_kind, expand_events, read_idea, title_for
+    from language.glossary import ANIMALS, OTHER_CHARACTERS, PEOPLE
+    from language.reading import character_kind, expand_events, read_idea, title_for
 
     reading = read_idea(english)
     events = expand_events(reading, frame_count)
@@ -248,15 +248,15 @@ def analyse_idea(idea: str, frame_count: int) -> IdeaAnalysis:
         beats, captions = world_beats(read, pairs, character, character_word(idea, character), frame_count)
         title = chinese_title(idea, character, [w for w in descriptors.split() if w not in COLOURS])
     else:  # another language: nothing to read the events with; the character at moments of a day
-        from agent.reading import IdeaReading, expand_events, title_for
+        from language.reading import IdeaReading, expand_events, title_for
 
         reading = IdeaReading(character=character, adjectives=descriptors.split())
         added = expand_events(reading, frame_count)
         beats, captions = [e.frame() for e in added], [e.caption(reading.subject) for e in added]
         title = title_for(reading)
     idea_colour = next((c for c in COLOURS if re.search(rf"\b{c}\b", english.lower())), "")
-    from agent.glossary import ANIMALS, OTHER_CHARACTERS, PEOPLE
-    from agent.reading import IdeaReading, character_kind
+    from language.glossary import ANIMALS, OTHER_CHARACTERS, PEOPLE
+    from language.reading import IdeaReading, character_kind
 
     gender = "she" if "她" in idea else "he" if "他" in idea else "it"
     kind = character_kind(IdeaReading(character=character), gender, set(PEOPLE), ANIMALS, OTHER_CHARACTERS)

@@ -310,6 +310,6 @@ class _Request:
 
 
 def _character(story) -> str:
-    from agent.events import find_character
+    from language.events import find_character
 
     return find_character(story.identity_prompt)[0]

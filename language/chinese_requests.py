@@ -3,16 +3,16 @@
 jieba splits the message into words with parts of speech; the request's verb (改成, 加上, 删除...) picks the
 operation, frame numbers are read as in the command syntax (第3帧, 第三张, 最后一帧), and the content words are
 looked up in CC-CEDICT. The result is said again in plain English and read by the English parser
-(`agent.requests`), so both languages share one vocabulary of operations.
+(`language.requests`), so both languages share one vocabulary of operations.
 """
 
 from __future__ import annotations
 
 import re
 
-from agent import nlp
-from agent.glossary import CHINESE_GLOSSARY
-from agent.requests import ParsedEdit, understand
+from language import nlp
+from language.glossary import CHINESE_GLOSSARY
+from language.requests import ParsedEdit, understand
 
 # Request verbs and the English request they start.
 CHANGE_WORDS = ("改成", "改为", "变成", "换成", "设成", "设为", "改到", "变为", "弄成", "画成")

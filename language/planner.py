@@ -1,8 +1,8 @@
 """Planning: an idea (any language, up to MAX_IDEA_CHARS) becomes a `Story` with an identity and N frames.
 
-The deterministic reading of the idea (`agent.events`) always runs first and gives one beat per frame. The
+The deterministic reading of the idea (`language.events`) always runs first and gives one beat per frame. The
 LLM is then asked for the whole plan with those beats as suggestions, and every field it returns is checked
-and repaired (`agent.prompt_repair`); a field that fails is taken from the deterministic reading instead.
+and repaired (`language.prompt_repair`); a field that fails is taken from the deterministic reading instead.
 A large model writes most of the plan; the embedded 135M model mostly rephrases, and the plan stays usable.
 
 Text in the idea is story material: it is fenced in the prompt, and output that echoes our instructions is
@@ -15,22 +15,24 @@ text and the reading's, with the checks that decide; the checks themselves live 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from agent.events import (
+from core.errors import InvalidStoryError
+from core.settings import GenerationSettings
+from core.story import MAX_FRAMES, MAX_IDEA_CHARS, Frame, Story
+from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
+from language.events import (
     analyse_idea,
     default_frame_count,
     identity_from_analysis,
     normalize_idea,
 )
-from agent.identity import identity_problem, read_look, title_problem
-from agent.llm import ChatModel
-from agent.plan_request import ask_for_plan, rephrase_problem, wants_compact_request
-from agent.prompt_repair import (
+from language.identity import identity_problem, read_look, title_problem
+from language.plan_request import ask_for_plan, rephrase_problem, wants_compact_request
+from language.prompt_repair import (
     ALL_PRONOUNS,
     CLIP_BUDGET,
     content_words,
@@ -43,11 +45,8 @@ from agent.prompt_repair import (
     strip_junk,
     strip_subject,
 )
-from agent.prompts import load_template
-from core.errors import InvalidStoryError
-from core.settings import GenerationSettings
-from core.story import MAX_FRAMES, MAX_IDEA_CHARS, Frame, Story
-from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
+from llm.chat import ChatModel
+from llm.prompts import load_template
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +76,6 @@ class PlanReport:
 
 class IdeaError(InvalidStoryError):
     """The idea cannot be planned (empty or too long)."""
-
-
-def use_small_model() -> bool:
-    """STORY_SMALL_LLM=1 lets the embedded small model rephrase plans (off by default: it does not help)."""
-    return os.environ.get("STORY_SMALL_LLM", "").strip().lower() in ("1", "true", "yes")
 
 
 def check_idea(idea: str) -> str:
@@ -198,6 +192,7 @@ def plan_story(
     style: str | None = None,
     settings: GenerationSettings | None = None,
     count_tokens: Callable[[str], int] | None = None,
+    small_llm: bool = False,
 ) -> tuple[Story, PlanReport]:
     """Plan a story.
 
@@ -218,7 +213,7 @@ def plan_story(
     analysis = analyse_idea(text, count)
     report = PlanReport(language=analysis.language)
     draft = None
-    if llm is not None and wants_compact_request(llm) and not use_small_model():
+    if llm is not None and wants_compact_request(llm) and not small_llm:
         llm = None  # the embedded 135M model adds nothing to the parse (README: "Language"), only seconds
         report.notes.append("small language model not used for planning")
     if llm is not None:
@@ -313,7 +308,7 @@ class _FramePicker:
             return analysis.beats[index]  # already a frame: subject gone, pronouns resolved
         chosen = clean_frame(analysis.beats[index], character, analysis.names, self.identity, previous)
         if frame_problem(chosen, self.identity, self.bases) is not None and len(chosen.split()) < 2:
-            from agent.reading import TIME_SPANS  # the character at a moment of the day, never a stock scene
+            from language.reading import TIME_SPANS  # the character at a moment of the day, never a stock scene
 
             chosen = f"the {character} {TIME_SPANS['day'][index % len(TIME_SPANS['day'])]}"
         return chosen

@@ -1,6 +1,6 @@
 """Chinese ideas without a model: the glossary words of a clause, in order, as an English action-and-setting beat.
 
-The embedded 135M model cannot translate; a small glossary (`agent.glossary.CHINESE_GLOSSARY`) covers the
+The embedded 135M model cannot translate; a small glossary (`language.glossary.CHINESE_GLOSSARY`) covers the
 characters, places, objects, clothing, times and actions of children's stories, longest match first.
 
 A description before the character ("穿红色围巾的小狐狸": the little fox in a red scarf) goes after it in
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent.glossary import CHINESE_BASE_VERBS, CHINESE_GLOSSARY, CHINESE_RESULT_VERBS, USUAL_COLOURS
+from language.glossary import CHINESE_BASE_VERBS, CHINESE_GLOSSARY, CHINESE_RESULT_VERBS, USUAL_COLOURS
 
 _INTRANSITIVE = {"returning home", "walking", "running", "flying", "swimming", "sleeping", "dancing", "singing",
                  "laughing", "crying", "climbing", "playing"}
@@ -37,8 +37,8 @@ _PERSON_ENDINGS = ("man", "woman", "er", "ist", "or", "ess", "ian")
 def _dictionary_token(word: str, flag: str) -> _Token | None:
     """A word the glossary lacks, read through jieba's part of speech and CC-CEDICT (渔夫 → fisherman). A word
     whose first sense is a verb ("迷路": to lose the way) is an action whatever jieba tagged it."""
-    from agent import nlp
-    from agent.glossary import CHARACTER_NOUNS
+    from language import nlp
+    from language.glossary import CHARACTER_NOUNS
 
     if flag in _DICTIONARY_SKIP or len(word) < 2 and not flag.startswith("v"):
         return None
@@ -70,7 +70,7 @@ def _tokens(text: str) -> list[_Token]:
     Longer than 50 lines: one pass over jieba's words with the glossary, the dictionary and the "的" reordering
     together; split, each piece would need the whole running state.
     """
-    from agent import nlp
+    from language import nlp
 
     words, start = {}, 0
     for word, flag in nlp.chinese_words(text):  # jieba's words by where they start
@@ -284,7 +284,7 @@ def chinese_title(text: str, main_character: str, adjectives: list[str]) -> str:
     return " ".join(w if w in ("the", "and") and i else w[:1].upper() + w[1:] for i, w in enumerate(words.split()))
 
 
-# Captions, in Chinese, for the beats added from the idea's own world (`agent.reading.expand_events`).
+# Captions, in Chinese, for the beats added from the idea's own world (`language.reading.expand_events`).
 ADDED_BEAT_CAPTIONS = {
     "wish": "{who}终于如愿以偿。", "made": "{who}欣赏着完成的{thing}。", "spot": "{who}发现了{thing}。",
     "after": "最后，{who}开心地回想着这一切。", "arrive": "{who}来到了{place}。", "thing": "{who}和{thing}在一起。",

@@ -23,6 +23,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from core.config import Config
 from core.errors import StoryError
 
 log = logging.getLogger(__name__)
@@ -253,17 +254,16 @@ _default_lock = threading.Lock()
 _default: LlamaChatModel | None = None
 
 
-def default_llm(config=None) -> LlamaChatModel:
+def default_llm(config: Config) -> LlamaChatModel:
     """The process-wide model from the settings (`STORY_LLM_GGUF`, else the embedded SmolLM2-135M).
 
     Creating it loads nothing; the weights load on the first call. Every session shares this one model.
     """
     global _default
-    from agent.config import AgentConfig, resolve_gguf
+    from llm.gguf import resolve_gguf
 
     with _default_lock:
         if _default is None:
-            config = config or AgentConfig.from_env()
             _default = LlamaChatModel(
                 resolve_gguf(config.llm_gguf),
                 n_ctx=config.llm_context,

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from agent.cards import storyboard_card
-from agent.pages import comic_page, drawable, unicode_font_path
-from agent.storage import atomic_write_bytes, save_png
 from core.errors import InvalidStoryError
 from core.story import Story
+from export.cards import storyboard_card
+from export.pages import comic_page, drawable, unicode_font_path
+from storage.files import atomic_write_bytes, save_png
 
 FORMATS = ("png", "strip", "page", "pdf", "gif", "md", "json", "zip", "all")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -115,7 +115,7 @@ def export_story(story: Story, images: Sequence[Path | None], fmt: str, out_dir:
         images: the image shown for each frame (None → a storyboard card).
         fmt: png (one per frame), strip, page, pdf, gif, md, json, zip (all of them zipped) or all.
         out_dir: target folder (created).
-        layout: comic page layout (agent.pages.LAYOUTS).
+        layout: comic page layout (export.pages.LAYOUTS).
     """
     if fmt not in FORMATS:
         raise InvalidStoryError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")

@@ -5,7 +5,7 @@
 becomes operations from `core.edits`, a question (ambiguous or impossible, nothing changes), or None when the
 parser cannot tell (then a capable LLM, if configured, gets the message).
 
-English goes through spaCy (`agent.nlp`); Chinese through jieba and CC-CEDICT (`agent.chinese_requests`).
+English goes through spaCy (`language.nlp`); Chinese through jieba and CC-CEDICT (`language.chinese_requests`).
 The words that matter live in the tables of `common`: which verbs mean which operation, how a setting word
 attaches to a frame ("night" → "at night"), what a mood becomes in a prompt. The request's own words
 ("don't like", "should", "can you", "feels") never reach a prompt: only the parsed content does.
@@ -17,11 +17,11 @@ characters, recolouring, turning one thing into another); `common` has what they
 
 from __future__ import annotations
 
-from agent import nlp
-from agent.requests.common import ParsedEdit, _character, _missing_question, _Request, _verb_phrases, find_refs
-from agent.requests.looks import _identity, _other_character, _recolour, _replace_thing
-from agent.requests.scenes import _frame_content, _mood, _setting
-from agent.requests.structure import _add_scene, _move, _remove, _rename, _reroll_lock, _style, _swap, _undo_redo
+from language import nlp
+from language.requests.common import ParsedEdit, _character, _missing_question, _Request, _verb_phrases, find_refs
+from language.requests.looks import _identity, _other_character, _recolour, _replace_thing
+from language.requests.scenes import _frame_content, _mood, _setting
+from language.requests.structure import _add_scene, _move, _remove, _rename, _reroll_lock, _style, _swap, _undo_redo
 
 __all__ = ["ParsedEdit", "understand"]
 

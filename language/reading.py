@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent import nlp
+from language import nlp
 
 # Nouns that frame a story rather than star in it: "the journey of X", "a week in the life of X".
 FRAMING_NOUNS = {"story", "tale", "journey", "adventure", "legend", "fable", "saga", "ballad", "diary", "quest",
@@ -200,7 +200,7 @@ def _look(noun, reading: IdeaReading) -> None:
     while before >= 0 and noun.doc[before].pos_ == "ADJ":  # "a tiny turtle races": attached elsewhere by mistake
         reading.adjectives.insert(0, noun.doc[before].lower_)
         before -= 1
-    from agent.glossary import CLOTHING
+    from language.glossary import CLOTHING
 
     worn = {item.split()[-1] for item in CLOTHING}
     for child in noun.rights:

@@ -19,11 +19,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, create_model
 
-from agent.events import IdeaAnalysis
-from agent.llm import ChatModel, LLMError
-from agent.prompt_repair import similarity
-from agent.prompts import render_prompt
 from core.story import MAX_FRAMES
+from language.events import IdeaAnalysis
+from language.prompt_repair import similarity
+from llm.chat import ChatModel, LLMError
+from llm.prompts import render_prompt
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 import re
 
-from agent.events import chinese_clause_beat, detect_language, find_character
-from agent.llm import ChatModel, LLMError
-from agent.prompt_repair import is_english, strip_junk
-from agent.prompts import render_prompt
-from agent.requests import ParsedEdit, understand
 from core import edits
 from core.story import Story
+from language.events import chinese_clause_beat, detect_language, find_character
+from language.prompt_repair import is_english, strip_junk
+from language.requests import ParsedEdit, understand
+from llm.chat import ChatModel, LLMError
+from llm.prompts import render_prompt
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def _english_text(text: str, story: Story) -> str | None:
 def caption_for(frame_text: str, story: Story) -> str:
     """A reader's sentence for an English frame text, so picture and caption agree after a text edit:
     "reading under a tree" → "The baker reads under a tree."."""
-    from agent.reading import event_from_frame
+    from language.reading import event_from_frame
 
     event = event_from_frame(frame_text.split(",")[0].strip())
     if event.verb:
@@ -146,7 +146,7 @@ def _style_name(text: str) -> str:
     preset = next((name for word, name in ZH_STYLES.items() if word in text), None)
     if preset or is_english(text):
         return preset or text
-    from agent.chinese_requests import english_of
+    from language.chinese_requests import english_of
 
     return english_of(text) or text
 
@@ -269,7 +269,7 @@ def _trustworthy(op: edits.EditOp, message: str, story: Story, numbers: list[int
 def _capable(llm: ChatModel | None) -> bool:
     """Whether `llm` reads requests better than the parser: the embedded 135M model does not (requests are
     not given to it), a multi-billion-parameter GGUF does."""
-    from agent.plan_request import wants_compact_request
+    from language.plan_request import wants_compact_request
 
     return llm is not None and not wants_compact_request(llm)
 
@@ -288,7 +288,7 @@ def parse_message(message: str, story: Story, llm: ChatModel | None = None) -> P
     if explicit is not None and not explicit.question:
         return explicit
     if detect_language(message) == "zh":
-        from agent.chinese_requests import understand_chinese
+        from language.chinese_requests import understand_chinese
 
         parsed = understand_chinese(message, story)
     else:

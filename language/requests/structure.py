@@ -4,7 +4,8 @@ re-roll and lock.
 
 from __future__ import annotations
 
-from agent.requests.common import (
+from core import edits
+from language.requests.common import (
     ADD_VERBS,
     FRAME_NOUNS,
     LOCK_VERBS,
@@ -22,7 +23,6 @@ from agent.requests.common import (
     _Request,
     _words,
 )
-from core import edits
 
 
 def _undo_redo(r: _Request) -> ParsedEdit | None:
@@ -102,7 +102,7 @@ def _remove(r: _Request) -> ParsedEdit | None:
 
 def _clause_event(text: str, r: _Request):
     """A described scene as an event: "she feeds the pigeons" → frame "feeding the pigeons"."""
-    from agent.reading import clause_event
+    from language.reading import clause_event
 
     return clause_event(text, r.character)
 

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from agent.glossary import (
+from language.glossary import (
     AGE_WORDS,
     ANIMALS,
     CHARACTER_NOUNS,

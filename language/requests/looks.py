@@ -4,10 +4,10 @@ other characters, a thing recoloured wherever it shows, one thing turned into an
 
 from __future__ import annotations
 
-from agent import nlp
-from agent.glossary import COLOUR_WORDS
-from agent.requests.common import FRAME_NOUNS, MOOD_OF, SETTING_WORDS, WEAR_VERBS, ParsedEdit, _Request
 from core import edits
+from language import nlp
+from language.glossary import COLOUR_WORDS
+from language.requests.common import FRAME_NOUNS, MOOD_OF, SETTING_WORDS, WEAR_VERBS, ParsedEdit, _Request
 
 
 def _with_modifier(prompt: str, phrase: str, drop: list[str] = ()) -> str:
