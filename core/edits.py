@@ -50,6 +50,15 @@ class AddText(_Op):
     text: str = Field(min_length=1)
 
 
+class SetCaption(_Op):
+    means = "the reader's caption under one frame (the picture stays)"
+    example = "caption 3: The storm rolls in."
+    frame_fields = ("frame",)
+    kind: Literal["caption"] = "caption"
+    frame: int
+    caption: str = Field(min_length=1, max_length=1000)
+
+
 class InsertFrame(_Op):
     means = "a new frame at `position` (1 = first) showing `text`"
     example = "add a scene where she feeds the pigeons"
@@ -159,7 +168,8 @@ class Rename(_Op):
     title: str = Field(min_length=1, max_length=120)
 
 
-EditOp = (SetText | AddText | InsertFrame | RemoveFrame | RemoveFrames | RewriteFrames | MoveFrame | SwapFrames
+EditOp = (SetText | AddText | SetCaption | InsertFrame | RemoveFrame | RemoveFrames | RewriteFrames | MoveFrame
+          | SwapFrames
           | SetIdentity | SetStyle | SetLock | Reroll | Undo | Redo | Rename)
 OPERATIONS: tuple[type[_Op], ...] = get_args(EditOp)  # the one command table: help text and LLM schema
 
@@ -235,7 +245,7 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
     n = len(story.frames)
     frames = _frames(story)
     explicit: list[int] = []
-    if isinstance(op, SetText | AddText | RemoveFrame | SetLock | Reroll):
+    if isinstance(op, SetText | AddText | SetCaption | RemoveFrame | SetLock | Reroll):
         story.check_index(op.frame)
     if isinstance(op, SetText):
         caption = op.caption if op.caption is not None else frames[op.frame].caption
@@ -247,6 +257,10 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
         frames[op.frame] = frames[op.frame].model_copy(update={"prompt": text})
         new, changed, explicit = story.changed(f"frame {op.frame + 1} text", frames=frames), [op.frame], [op.frame]
         summary = f"Frame {op.frame + 1}: added “{op.text}”."
+    elif isinstance(op, SetCaption):
+        frames[op.frame] = frames[op.frame].model_copy(update={"caption": op.caption})
+        new, changed = story.changed(f"frame {op.frame + 1} caption", frames=frames), []
+        summary = f"Frame {op.frame + 1}'s caption is now: {op.caption}"
     elif isinstance(op, InsertFrame):
         if not 0 <= op.position <= n:
             raise InvalidStoryError(f"A new frame can go at positions 1 to {n + 1}.")

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from language.chinese import (  # noqa: F401 (language.editor imports chinese_clause_beat here)
+from language.old_chinese import (  # noqa: F401 (language.editor imports chinese_clause_beat here)
     added_beat_caption,
     character_word,
     chinese_clause_beat,

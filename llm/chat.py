@@ -271,3 +271,19 @@ def default_llm(config: Config) -> LlamaChatModel:
                 n_gpu_layers=config.llm_gpu_layers,
             )
         return _default
+
+
+SMALL_MODEL_BYTES = 1_500_000_000  # GGUF files smaller than this (about 1.7B parameters at 4 bits) are "small"
+
+
+def is_small(llm: ChatModel) -> bool:
+    """Whether `llm` is a small model (the embedded 135M one): it gets compact plan prompts and never reads
+    requests. A model may say so itself with a `compact_prompts` attribute."""
+    explicit = getattr(llm, "compact_prompts", None)
+    if explicit is not None:
+        return bool(explicit)
+    path = getattr(llm, "path", None)
+    try:
+        return path is not None and Path(path).stat().st_size < SMALL_MODEL_BYTES
+    except OSError:
+        return False

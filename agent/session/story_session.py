@@ -26,9 +26,8 @@ from core.reply import RenderEvent, Reply
 from core.settings import GenerationSettings
 from core.story import FrameRender, Story
 from export.cards import StoryboardGenerator
-from language.editor import frame_text_edit, parse_message
 from language.planner import plan_story
-from language.prompt_repair import check_clip_budget
+from language.revise import frame_text_edit, parse_message
 from storage.files import STORY_FILE, FrameSaver, atomic_write_bytes, file_lock, file_stamp, save_png
 
 NO_LLM = False  # pass as `llm` to plan and revise without any language model
@@ -334,3 +333,19 @@ class StorySession:
 
         images = [self.frame_image(i) for i in range(len(self._story.frames))]
         return export_story(self._story, images, fmt, Path(out_dir), layout=layout)
+
+
+def check_clip_budget(story: Story, frames) -> None:
+    """Refuse an edit that would make a frame too long for CLIP with the character (every render of it, and
+    1Prompt1Story's consolidated prompts of its neighbours, would fail later)."""
+    from generator.tokens import CLIP_TOKEN_BUDGET, count_clip_tokens
+
+    identity = story.render_identity()
+    for index in frames:
+        if index < len(story.frames):
+            tokens = count_clip_tokens(f"{identity} {story.frames[index].prompt}")
+            if tokens > CLIP_TOKEN_BUDGET:
+                raise InvalidStoryError(
+                    f"Frame {index + 1} would be {tokens} CLIP tokens together with the character and style; at "
+                    f"most {CLIP_TOKEN_BUDGET} fit. Nothing was changed: say it in fewer words."
+                )

@@ -1,0 +1,273 @@
+"""A character's looks as a record, not a string: kind, age, gender, hair, what it wears (one item per slot),
+what it carries, its features. Read from an idea's words or a description ("a little girl with curly brown hair,
+wearing a green raincoat"), changed field by field by requests ("white hair" replaces the hair; "a blue scarf
+instead of the red one" replaces the scarf), and written back as one description for the image model.
+
+What the idea does not say is invented from the character's kind and age (`en.yaml`: `invent`), so no grandpa
+gets blond hair, and the plan reply names what was invented.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+import zlib
+from dataclasses import dataclass, field
+
+from language.lexicon import EN, entries
+from language.phrases import render
+from language.tools import parse
+
+PERSON_WORDS = {word for table in EN.genders.values() for word in table.values()} | set(EN.ages) | {
+    "kid", "child", "person", "teenager", "adult", "grown-up"}
+
+
+@dataclass
+class Looks:
+    """One character's looks. `kind` is the noun it is ("girl", "baby otter"); `adjectives` come before it."""
+
+    kind: str
+    adjectives: list[str] = field(default_factory=list)
+    hair: str = ""
+    wears: dict[str, str] = field(default_factory=dict)  # slot ("head", "coat", "feet"...) → "a green raincoat"
+    carries: list[str] = field(default_factory=list)
+    features: list[str] = field(default_factory=list)
+    invented: list[str] = field(default_factory=list)  # what `invent` added, for the reply
+
+    @property
+    def info(self) -> dict:
+        """The lexicon's facts about the kind: type (person, animal…), age, gender."""
+        head = self.kind.split()[-1].lower()
+        info = dict(EN.kinds.get(self.kind.lower()) or EN.kinds.get(head) or {})
+        if not info:
+            info = {"type": kind_type(self.kind)}
+            info.update({"age": "adult"} if info["type"] == "person" else {})
+        for word in self.adjectives:
+            if word.lower() in EN.ages:
+                info["age"] = EN.ages[word.lower()]["age"]
+        return info or {"type": "thing"}
+
+    @property
+    def gender(self) -> str | None:
+        return self.info.get("gender")
+
+    def text(self) -> str:
+        """The description the image model sees."""
+        noun = " ".join([*self.adjectives, self.kind])
+        parts = [f"{_article(noun)} {noun}" + (f" with {self.hair}" if self.hair else "")]
+        if self.wears:
+            parts.append("wearing " + _and(list(self.wears.values())))
+        if self.carries:
+            parts.append("holding " + _and(self.carries))
+        if self.features:
+            parts.append("with " + _and(self.features))
+        return ", ".join(parts)
+
+    # --- changes ------------------------------------------------------------------------------------
+    def put_on(self, item: str) -> None:
+        """Wear or carry `item` ("a blue raincoat"): it replaces the item in its slot."""
+        noun = _item_noun(item)
+        slot = EN.clothing.get(noun)
+        if slot:
+            self.wears.pop(next((s for s, v in self.wears.items() if _item_noun(v) == noun), slot), None)
+            self.wears[slot] = item
+        elif noun in entries("hair_words"):
+            self.set_hair(item)
+        elif noun in EN.features:
+            self.features = [f for f in self.features if _item_noun(f) != noun] + [item]
+        else:
+            self.carries = [c for c in self.carries if _item_noun(c) != noun] + [item]
+
+    def take_off(self, noun: str) -> bool:
+        """Remove what `noun` names (an item, a feature, the hair); whether anything went."""
+        before = self.text()
+        self.wears = {s: v for s, v in self.wears.items() if _item_noun(v) != noun and s != EN.clothing.get(noun)}
+        self.carries = [c for c in self.carries if _item_noun(c) != noun]
+        self.features = [f for f in self.features if _item_noun(f) != noun]
+        if noun in entries("hair_words"):
+            self.hair = ""
+        return self.text() != before
+
+    def set_hair(self, hair: str) -> None:
+        """New hair words replace the old ones of the same kind (colour or style): "white" → "curly white hair"."""
+        hair = hair.removeprefix("with ").strip()
+        new = hair.split()
+        colours, styles = set(entries("colours")) | set(EN.colour_modifiers), set(EN.hair_styles)
+        old = [w for w in self.hair.split() if w not in entries("hair_words")]
+        if not any(w in colours for w in new):
+            new = [w for w in old if w in colours] + new
+        if not any(w in styles for w in new):
+            new = [w for w in old if w in styles] + new
+        if not any(w in entries("hair_words") for w in new):
+            new.append("hair")
+        self.hair = " ".join(dict.fromkeys(new))
+
+    def recolour(self, noun: str, colour: str) -> bool:
+        """The item `noun` (or the hair, or the kind itself) in `colour`; whether it was there."""
+        colours = set(entries("colours")) | set(EN.colour_modifiers)
+        for store in (self.wears,):
+            for slot, value in store.items():
+                if _item_noun(value) == noun:
+                    store[slot] = _with_colour(value, colour, colours)
+                    return True
+        for items in (self.carries, self.features):
+            for i, value in enumerate(items):
+                if _item_noun(value) == noun:
+                    items[i] = _with_colour(value, colour, colours)
+                    return True
+        if noun in entries("hair_words"):
+            self.set_hair(f"{colour} hair")
+            return True
+        if noun == self.kind.split()[-1] or noun in ("fur", "coat", "body"):
+            self.adjectives = [a for a in self.adjectives if a not in colours] + [colour]
+            return True
+        return False
+
+    def become(self, kind: str, adjectives: list[str]) -> None:
+        """A new kind ("raccoon", "old man"): clothes and items stay; hair goes when it is no longer a person."""
+        was_person = self.info.get("type") == "person"
+        self.kind, self.adjectives = kind, adjectives
+        if was_person and self.info.get("type") != "person":
+            self.hair = ""
+
+    def age_to(self, age_word: str) -> None:
+        """Another age ("teenager", "grown-up", "older"): a plain person word changes with it ("girl" → "teenage
+        girl"), a role gets an age adjective ("baker" → "old baker")."""
+        table = EN.ages[age_word]
+        if self.kind.lower() in PERSON_WORDS or self.info.get("type") != "person":
+            gender = self.gender or "any"
+            words = table.get(gender) or table["any"]
+            self.kind, self.adjectives = words.split()[-1], words.split()[:-1]
+        else:
+            adjective = {"elderly": "old", "child": "young", "adult": "grown-up"}.get(table["age"], age_word)
+            self.adjectives = [a for a in self.adjectives if a.lower() not in EN.ages] + [adjective]
+
+    def gender_to(self, gender: str) -> None:
+        """Another gender: the person word for this age ("girl" → "boy"), or the paired word ("grandma" →
+        "grandpa")."""
+        pairs = {**EN.gender_pairs, **{v: k for k, v in EN.gender_pairs.items()}}
+        if self.kind.lower() in pairs and self.gender != gender:
+            self.kind = pairs[self.kind.lower()]
+            return
+        age = self.info.get("age", "adult")
+        words = EN.genders[gender].get(age, EN.genders[gender]["adult"])
+        self.kind = words.split()[-1]
+        self.adjectives = [a for a in self.adjectives if a.lower() not in EN.ages] + words.split()[:-1]
+
+    def invent(self, seed: str = "") -> None:
+        """Fill hair and one item of clothing from the kind (`en.yaml`: `invent`), when the words gave none."""
+        info = self.info
+        table = EN.invent.get(info.get("type", "thing"), {})
+        table = table.get(info.get("age", "adult"), table.get("adult", {})) if info.get("type") == "person" else table
+        pick = zlib.crc32((seed or self.kind).encode())
+        if info.get("type") == "person" and not self.hair and table.get("hair"):
+            self.hair = table["hair"][pick % len(table["hair"])]
+            self.invented.append(self.hair)
+        if not (self.wears or self.carries) and table.get("clothes"):
+            item = table["clothes"][pick // 7 % len(table["clothes"])]
+            if info.get("type") == "machine":
+                self.features.append(item)
+            else:
+                self.put_on(item)
+            self.invented.append(item)
+
+
+PROTOTYPES = {"person": "a person, a human being", "animal": "an animal, a creature",
+              "thing": "an object, a thing, a building or a machine"}
+
+
+def kind_type(kind: str) -> str:
+    """person, animal or thing for a kind the lexicon does not list: "-man"/"-woman" words are people, the rest
+    goes to the nearest of three descriptions by the sentence encoder (a clear margin, else a thing)."""
+    from language.tools import similarity
+
+    if re.search(r"(man|woman|person)$", kind.lower()):
+        return "person"
+    scores = sorted(zip(similarity(kind, list(PROTOTYPES.values())), PROTOTYPES, strict=True), reverse=True)
+    return scores[0][1] if scores[0][0] - scores[1][0] >= 0.02 else "thing"
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" and not noun.lower().startswith(("uni", "one", "eu")) else "a"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _item_noun(phrase: str) -> str:
+    """The noun an item phrase is about: "a bright green backpack" → "backpack", "round glasses" → "glasses"."""
+    words = phrase.lower().removeprefix("with ").split()
+    for size in (3, 2):
+        for i in range(len(words) - size + 1):
+            if " ".join(words[i:i + size]) in EN.clothing:
+                return " ".join(words[i:i + size])
+    known = set(EN.clothing) | set(EN.carried) | set(EN.features) | set(entries("hair_words"))
+    found = [w for w in words if w in known or w.rstrip("s") in known]
+    return found[-1] if found else (words[-1] if words else "")
+
+
+def _with_colour(phrase: str, colour: str, colours: set[str]) -> str:
+    words = [w for w in phrase.split() if w.lower() not in colours]
+    at = 1 if words and words[0].lower() in ("a", "an", "the", "his", "her", "its", "their") else 0
+    words.insert(at, colour)
+    text = " ".join(words)
+    return re.sub(r"^an? ", _article(text.split(" ", 1)[-1]) + " ", text) if at else text
+
+
+def read_looks(text: str) -> Looks:
+    """The looks a description or an idea's words give: "a little girl with curly brown hair, wearing a green
+    raincoat and black boots, holding a lantern, with freckles"."""
+    doc = parse(text)
+    chunks = list(doc.noun_chunks)
+    if not chunks:
+        return Looks(kind=text.strip() or "character")
+    head = chunks[0]
+    adjectives = [t.text for t in head if t.dep_ in ("amod", "compound", "nmod", "nummod", "npadvmod") and t.i < head.root.i]
+    kind = " ".join(t.text for t in head if t.i >= head.root.i) or head.root.text
+    looks = Looks(kind=_kind_words(adjectives, kind), adjectives=[a for a in adjectives if a.lower() not in
+                                                                  _kind_words(adjectives, kind).split()])
+    for chunk in chunks[1:]:
+        phrase = render(chunk, {t.i for t in chunk if t.lower_ in ("his", "her", "its", "their")})
+        noun = _item_noun(chunk.text)
+        if noun in entries("hair_words"):
+            looks.hair = render(chunk, {t.i for t in chunk if t.pos_ in ("DET", "PRON")})
+        elif noun in EN.clothing or noun in EN.features or noun in EN.carried:
+            looks.put_on(phrase)
+    return looks
+
+
+def _kind_words(adjectives: list[str], kind: str) -> str:
+    """The kind with the words that belong to it ("teddy bear", "baby otter", "lighthouse keeper")."""
+    words = [a for a in adjectives if a.lower() in ("baby", "teddy") or (a[:1].islower() and a.lower() in EN.kinds
+                                                                          and a.lower() not in EN.ages)]
+    return " ".join(words + [kind])
+
+
+@dataclass
+class Character:
+    """A story's main character: its looks, and the words that name it in requests (its name, its kind)."""
+
+    looks: Looks
+    names: set[str]
+
+    def names_it(self, word: str) -> bool:
+        word = word.lower().removesuffix("'s")
+        return word in self.names or word in EN.character_words
+
+
+def main_character(story) -> Character:
+    """The main character of `story`: looks from its description, names from the captions ("Juno finds…").
+    The looks are a fresh copy: a request may change them."""
+    found = _character(story.identity_prompt, tuple(f.caption for f in story.frames))
+    return Character(copy.deepcopy(found.looks), found.names)
+
+
+@functools.lru_cache(maxsize=256)
+def _character(identity: str, captions: tuple[str, ...]) -> Character:
+    looks = read_looks(identity)
+    names = {looks.kind.lower(), looks.kind.split()[-1].lower()}
+    firsts = [c.split()[0].strip(",.'’s") for c in captions if c.split() and c.split()[0][:1].isupper()]
+    names |= {w.lower() for w in firsts if firsts.count(w) * 2 >= len(captions) and w.lower() not in ("the", "a")}
+    return Character(looks, names)

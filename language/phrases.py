@@ -1,0 +1,150 @@
+"""Words into prompts: a clause becomes a frame text ("she waves goodbye from the boat" → "waving goodbye from
+the boat") and a caption ("Juno waves goodbye from the boat."), and a frame text takes a change: a time, weather,
+season or mood replaces its own kind ("at night" replaces "at dusk"), a thing gets a colour, a size or something
+to wear. One builder for ideas and requests alike.
+"""
+
+from __future__ import annotations
+
+from language.lexicon import EN, entries
+from language.tools import inflect, lemma_of, parse
+
+# A scene's kinds: the lexicon category of words, and of the phrases the prompts carry.
+SCENE_KINDS = {"times": "time_phrases", "weather": "weather_phrases", "seasons": "season_phrases",
+               "moods": "mood_phrases"}
+
+
+def clause_text(verb, skip: set[int] = frozenset(), names: dict[int, str] | None = None, form: str = "VBG") -> str:
+    """The predicate of `verb` as a frame text: the verb in `form` (gerund by default) and its words, without
+    the tokens in `skip` (the subject, other clauses), with pronouns replaced by `names` (token index → words).
+
+    "doesn't remember anything" → "not remembering anything"; "tries to sail it" → "trying to sail the raft".
+    """
+    names = names or {}
+    drop, replace, negated = set(skip), dict(names), False
+    for token in verb.subtree:
+        leading = token.i < verb.i and token.dep_ in ("aux", "auxpass", "nsubj", "mark", "advmod", "cc",
+                                                       "nsubjpass", "punct", "expl")
+        if token.dep_ == "neg" and (token.head == verb or leading):
+            negated, leading = negated or token.i not in skip, True
+        if leading:
+            drop.add(token.i)
+    lemma = lemma_of(verb.text) if verb.tag_ != "VBG" or form != "VBG" else verb.lemma_
+    negation = {"VBG": "not ", "VBZ": "does not ", "VBP": "do not "}.get(form, "not ") if negated else ""
+    if any(c.dep_ == "auxpass" for c in verb.children):  # "being chased by a heron", "is chased by a heron"
+        replace[verb.i] = negation + inflect("be", form if not negated else "VB") + " " + verb.text
+    else:
+        replace[verb.i] = negation + inflect(lemma, "VB" if negated and form in ("VBZ", "VBP") else form)
+    return render(verb.subtree, drop, replace)
+
+
+def render(tokens, drop=frozenset(), replace=None, before=None, after=None) -> str:
+    """Text of `tokens` with the document's own spacing ("red-and-white", "grandfather's"), leaving out `drop`
+    (and a preposition whose object is left out: "in [frame 4]"), with words replaced (`replace`: index → words)
+    or added before or after a token (index → words)."""
+    replace, before, after = replace or {}, before or {}, after or {}
+    tokens = list(tokens)
+    drop = set(drop) | {t.i for t in tokens if t.dep_ == "prep" and any(c.dep_ == "pobj" for c in t.children)
+                        and all(c.i in drop for c in t.children if c.dep_ == "pobj")}
+    out = []
+    for token in tokens:
+        if token.i in drop:
+            if out and not token.whitespace_:
+                out[-1] = out[-1].rstrip()
+            continue
+        word = replace.get(token.i, token.text)
+        if token.i in before:
+            word = f"{before[token.i]} {word}"
+        if token.i in after:
+            word = f"{word} {after[token.i]}"
+        out.append(word + (token.whitespace_ or ""))
+    return tidy("".join(out))
+
+
+def tidy(text: str) -> str:
+    """Spaces before punctuation and possessives removed, runs of spaces and dangling commas trimmed."""
+    for mark in (" ,", " .", " 's", " ’s", " n't", " ;", " :", " !", " ?"):
+        text = text.replace(mark, mark.strip())
+    text = " ".join(text.split()).strip(" ,;:")
+    return text.replace("( ", "(").replace(" )", ")")
+
+
+def caption(subject: str, verb, skip: set[int] = frozenset(), names: dict[int, str] | None = None,
+            plural: bool = False) -> str:
+    """A reader's sentence for a clause: "Juno finds a lost baby otter on the riverbank."."""
+    body = clause_text(verb, skip, names, form="VBP" if plural else "VBZ")
+    return sentence(f"{subject} {body}")
+
+
+def sentence(text: str) -> str:
+    text = tidy(text)
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else ""
+
+
+def scene_phrase(category: str, word: str) -> str:
+    """The prompt phrase of a scene word: ("times", "night") → "at night"; a mood gives its phrase."""
+    value = getattr(EN, category)[word]
+    return value["phrase"] if isinstance(value, dict) else value
+
+
+def set_scene(prompt: str, category: str, phrase: str) -> str:
+    """`prompt` with `phrase` in place of any phrase of the same kind ("at dusk" → "at night")."""
+    doc = parse(prompt)
+    words = set(entries(category))
+    drop = set()
+    for token in doc:  # "at dusk", "on a sunny morning", "in the rain": the whole prepositional phrase
+        if token.lemma_.lower() in words and token.head.dep_ == "prep" and token.dep_ == "pobj":
+            drop |= {t.i for t in token.head.subtree}
+    text = render(doc, drop)
+    for old in sorted(getattr(EN, SCENE_KINDS[category]), key=len, reverse=True):
+        text = tidy(text.replace(f", {old}", "").replace(f" {old}", ""))
+    joiner = ", " if category == "moods" else " "
+    return tidy(f"{text}{joiner}{phrase}")
+
+
+def _mentions(doc, noun: str) -> list:
+    """Tokens of `doc` that name `noun` (by lemma, or as the end of a compound word: "rowboat" for "boat")."""
+    noun = noun.lower()
+    return [t for t in doc if t.pos_ in ("NOUN", "PROPN") and (t.lemma_.lower() == noun or t.lower_ == noun or (
+        len(noun) > 3 and t.lower_.endswith(noun)))]
+
+
+def mentions(prompt: str, noun: str) -> bool:
+    return bool(_mentions(parse(prompt), noun))
+
+
+def describe_thing(prompt: str, noun: str, adjective: str, replaces: str) -> str:
+    """`prompt` with `noun` given `adjective`, which replaces the words of the lexicon category `replaces`
+    (colours for a colour, sizes for a size): "the yellow boat" → "the red boat"."""
+    doc = parse(prompt)
+    targets = _mentions(doc, noun)
+    if not targets:
+        return prompt
+    old = set(entries(replaces)) | (set(EN.colour_modifiers) if replaces == "colours" else set())
+    drop, before = set(), {}
+    for target in targets:
+        adjectives = [c for c in target.children if c.dep_ in ("amod", "compound", "nmod") and c.i < target.i]
+        drop |= {c.i for c in adjectives if c.lower_ in old or c.text.lower() in old}
+        material = next((c for c in adjectives if c.lower_ in EN.materials and c.i not in drop), None)
+        before[(material or target).i] = adjective
+    return render(doc, drop, before=before)
+
+
+def dress_thing(prompt: str, noun: str, item: str) -> str:
+    """`prompt` with `noun` wearing or holding `item`: "the rescued sailor" → "the rescued sailor in a green hat"."""
+    doc = parse(prompt)
+    targets = _mentions(doc, noun)
+    if not targets:
+        return prompt
+    return render(doc, after={targets[0].i: f"wearing {item}"})
+
+
+def replace_thing(prompt: str, noun: str, new: str) -> str:
+    """`prompt` with `noun` (and the words describing it) replaced by `new`: "the golden fish" → "a turtle"."""
+    doc = parse(prompt)
+    targets = _mentions(doc, noun)
+    if not targets:
+        return prompt
+    skip = {c.i for target in targets for c in target.children
+            if c.dep_ in ("amod", "compound", "det", "nummod", "poss") and c.i < target.i}
+    return render(doc, skip, replace={t.i: f"the {new}" for t in targets})

