@@ -46,12 +46,15 @@ def render(tokens, drop=frozenset(), replace=None, before=None, after=None) -> s
     tokens = list(tokens)
     drop = set(drop) | {t.i for t in tokens if t.dep_ == "prep" and any(c.dep_ == "pobj" for c in t.children)
                         and all(c.i in drop for c in t.children if c.dep_ == "pobj")}
-    out = []
+    out, previous = [], None
     for token in tokens:
         if token.i in drop:
             if out and not token.whitespace_:
                 out[-1] = out[-1].rstrip()
             continue
+        if out and previous is not None and token.i != previous + 1 and not out[-1].endswith(" "):
+            out[-1] += " "  # words that were not next to each other in the text
+        previous = token.i
         word = replace.get(token.i, token.text)
         if token.i in before:
             word = f"{before[token.i]} {word}"

@@ -81,6 +81,28 @@ def lemma_of(word: str, pos: str = "VERB") -> str:
 
 
 @functools.cache
+def _speller():
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+def fix_spelling(text: str, keep: set[str] = frozenset()) -> str:
+    """Words misspelt by one letter put right ("lerns" → "learns", "gardn" → "garden") by pyspellchecker's
+    English word frequencies; names (capitalised), short words and the words in `keep` are left as they are."""
+    speller = _speller()
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        if len(word) < 4 or word[:1].isupper() or word.lower() in keep or word.lower() in speller:
+            return word
+        return speller.correction(word.lower()) or word
+
+    with _LOADING:
+        return re.sub(r"[A-Za-z]+(?:'[a-z]+)?", fix, text)
+
+
+@functools.cache
 def _jieba():
     import jieba
     import jieba.posseg
@@ -95,11 +117,11 @@ def chinese_words(text: str) -> list[tuple[str, str]]:
         return [(pair.word, pair.flag) for pair in _jieba().lcut(text)]
 
 
-def add_chinese_words(words) -> None:
-    """Teach jieba words it should not split ("小水獭", "对调")."""
+def add_chinese_words(words: dict[str, str]) -> None:
+    """Teach jieba words it should not split ("小水獭", "对调"), with their part of speech ("n", "v")."""
     jieba = _jieba()
-    for word in words:
-        jieba.jieba.add_word(word)  # the tokenizer behind jieba.posseg
+    for word, tag in words.items():
+        jieba.jieba.add_word(word, tag=tag)  # the tokenizer behind jieba.posseg
 
 
 @functools.cache

@@ -1,0 +1,142 @@
+"""Frames from an idea's events: as many as asked, the last event always last (a twist is the point).
+
+When the idea tells fewer moments than frames asked, only beats its own words support are added, each from one
+event by its kind of verb (`en.yaml`: `beat_verbs`): setting off before a journey and arriving after it, the made
+thing shown when it is made, the found thing looked at, a wish coming true, the idea's place before anything
+happens. Never filler such as "… in the early morning, wide shot". When those run out, the plan has fewer frames,
+and the reply says so and offers what could be added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from language.lexicon import EN
+from language.phrases import sentence
+from language.tools import inflect
+
+
+@dataclass
+class Beat:
+    frame: str
+    caption: str
+    after: int  # the index of the event it follows (-1: before the first)
+    priority: int  # lower first
+
+
+def _kind(verb: str) -> str | None:
+    return next((kind for kind, verbs in EN.beat_verbs.items() if verb in verbs), None)
+
+
+def _object(event) -> str:
+    """The thing an event makes or finds: "a scarf" in "knitting a scarf for his granny"."""
+    words = event.frame.split()
+    nouns = [n for n in event.things if n in words or n + "s" in words]
+    if not nouns:
+        return ""
+    at = words.index(nouns[0]) if nouns[0] in words else words.index(nouns[0] + "s")
+    start = next((i for i in range(at, 0, -1) if words[i - 1] in ("a", "an", "the", "her", "his", "its", "their")),
+                 at)
+    return "the " + " ".join(words[start:at + 1])
+
+
+def _place(event) -> str:
+    """Where a journey goes: "the city" in "walking all the way to the city"."""
+    from lemminflect import getAllLemmas
+
+    words = event.frame.split()
+    for prep in ("to", "into", "towards", "toward"):
+        if prep in words:
+            rest = words[words.index(prep) + 1:]
+            if not rest or ("VERB" in getAllLemmas(rest[0]) and "NOUN" not in getAllLemmas(rest[0])):
+                continue  # "to slay a dragon" is a purpose, not a place
+            cut = next((i for i, w in enumerate(rest) if w in ("and", "with", "for", "on", "in", "at", "by")), None)
+            return " ".join(rest[:cut])
+    return ""
+
+
+def _beat(frame: str, caption: str, after: int, priority: int) -> Beat:
+    return Beat(frame.strip(), sentence(caption), after, priority)
+
+
+def candidates(idea, subject: str) -> list[Beat]:
+    """Every beat the idea's words support, each placed next to the event it comes from. Results of the idea's
+    own verbs come first (the made thing shown, the wish come true, the place reached), then the idea's place,
+    then the moments just before its verbs."""
+    beats = []
+    if idea.setting and idea.events and idea.setting.split()[-1] not in idea.events[0].frame:
+        where = idea.setting.split(" ", 1)[1]
+        beats.append(_beat(f"looking around {where}", f"{subject} looks around {where}", -1, 2))
+    for index, event in enumerate(idea.events):
+        if event.agent is not None and event.agent is not idea.hero:
+            continue
+        kind, thing, place = _kind(event.verb), _object(event), _place(event)
+        verb, _, rest = event.frame.partition(" ")
+        if not verb.endswith("ing") or verb == "being":
+            continue
+        base = idea.events[index].verb or verb
+        last = index == len(idea.events) - 1
+        if kind == "travel" and place:
+            beats.append(_beat(f"setting off for {place}", f"{subject} sets off for {place}", index - 1, 1))
+            if not last:
+                beats.append(_beat(f"arriving at {place}", f"{subject} arrives at {place}", index, 1))
+        elif kind == "make" and thing and not last:
+            beats.append(_beat(f"proudly showing {thing}", f"{subject} proudly shows {thing}", index, 0))
+        elif kind == "find" and thing and not last:
+            beats.append(_beat(f"looking closely at {thing}", f"{subject} looks closely at {thing}", index, 1))
+        elif kind == "wish" and " to " in event.frame and not last:
+            head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
+            beats.append(_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0))
+        if kind != "travel" and rest:
+            beats.append(_beat(f"getting ready to {base} {rest}", f"{subject} gets ready to {base} {rest}",
+                               index - 1, 3 + index))
+    return beats
+
+
+def arrange(idea, count: int, subject: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(frame texts with captions, beats that could still be added) for `count` frames; fewer frames when the
+    idea does not support more."""
+    events = [(e.frame, e.caption) for e in idea.events]
+    if len(events) >= count:
+        keep = sorted({0, len(events) - 1, *[round(i * (len(events) - 1) / max(count - 1, 1)) for i in range(count)]})
+        while len(keep) > count:
+            keep.pop(len(keep) // 2)
+        return [events[i] for i in keep], []
+    beats = sorted(candidates(idea, subject), key=lambda b: b.priority)
+    chosen, spare = beats[:count - len(events)], beats[count - len(events):]
+    planned = []
+    for index in range(-1, len(events)):
+        if index >= 0:
+            planned.append(events[index])
+        planned += [(b.frame, b.caption) for b in chosen if b.after == index]
+    return planned, [b.frame for b in spare]
+
+
+def resize(story, wanted: int):
+    """A request for another number of frames: fewer asks which to drop; more adds beats from the idea."""
+    from core import edits
+    from core.story import MAX_FRAMES
+    from language.requests import Parsed, ask
+
+    total = len(story.frames)
+    if not 1 <= wanted <= MAX_FRAMES:
+        return ask(f"A story has 1 to {MAX_FRAMES} frames; {wanted} was asked for. Nothing was changed.")
+    if wanted == total:
+        return ask(f"The story already has {total} frames.")
+    if wanted < total:
+        drop = list(range(wanted, total))
+        numbers = " and ".join(str(i + 1) for i in drop) if len(drop) <= 2 else f"{wanted + 1} to {total}"
+        return ask(f"Which {total - wanted} frame{'s' if total - wanted > 1 else ''} should go?",
+                   [f"remove frame{'s' if len(drop) > 1 else ''} {numbers}",
+                    f"remove frame{'s' if total - wanted > 1 else ''} " + " and ".join(
+                        str(i + 1) for i in range(1, total - wanted + 1))])
+    from language.planner import idea_beats
+
+    extra = [b for b in idea_beats(story) if b[0] not in {f.prompt for f in story.frames}][:wanted - total]
+    if not extra:
+        return ask(f"Your idea tells {total} moments, so I have no more of its own to add. What should happen in "
+                   "the new frames? For example: “add a scene where …”.")
+    ops = [edits.InsertFrame(position=total - 1 + i, text=frame, caption=caption)
+           for i, (frame, caption) in enumerate(extra)]
+    note = [] if len(extra) == wanted - total else [f"(only {len(extra)} more moments come from your idea)"]
+    return Parsed(ops, choices=note)

@@ -1,0 +1,353 @@
+"""Chinese into the same vocabulary: a request becomes the same `Parts` as an English one (so the operation
+table reads both), and a Chinese clause becomes an English frame text ("朱诺用毛巾把小水獭擦干" → "drying the
+little otter with a towel").
+
+Words come from jieba; their meaning from `zh.yaml` (the words that matter: colours, times, kinds, clothes,
+styles, verbs of pictures) and CC-CEDICT for the rest. The structures read here are few and common: 把 (the
+object before the verb), 用 (with), 在…里/上 (a place), 给…穿/戴/围 (putting something on someone), 太…了 (too
+much of a mood), 《…》 (a title), and a colon before a new frame's text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from language.lexicon import EN, TABLE, ZH
+from language.refs import read_chinese
+from language.request_parts import Parts, Value
+from language.tools import add_chinese_words, chinese_words, english_sense, inflect
+
+CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
+              "styles": "styles", "kinds": "kinds", "clothing": "clothing", "hair_words": "hair_words"}
+SUBJECTS = ("主角", "她", "他", "它", "她们", "他们", "它们", "主人公")
+
+
+@functools.cache
+def _words():
+    """Teach jieba the lexicon's words once, so "小水獭" and "下雪天" stay whole."""
+    tags = {"t": (ZH.times,), "a": (ZH.colours, ZH.moods), "n": (ZH.weather, ZH.seasons, ZH.styles, ZH.kinds,
+                                                                ZH.clothing, ZH.nouns), "v": (ZH.verbs,)}
+    known = {word: tag for tag, tables in tags.items() for table in tables for word in table}
+    known.update({w: "v" for spec in TABLE.actions.values() for w in spec.get("zh", [])})
+    known.update({w: "t" for w in ZH.time_words})
+    add_chinese_words(known)
+    return True
+
+
+def words(text: str) -> list[tuple[str, str]]:
+    _words()
+    for joined, apart in ZH.splits.items():
+        text = text.replace(joined, apart)
+    return [(w, f) for w, f in chinese_words(text) if w.strip()]
+
+
+def english_word(word: str, flag: str = "") -> str:
+    """A Chinese word in English: the lexicon's, else CC-CEDICT's first sense."""
+    if flag.startswith("v") and word in ZH.verbs:
+        return ZH.verbs[word]
+    for table in (ZH.nouns, ZH.kinds, ZH.clothing, ZH.colours, ZH.times, ZH.weather, ZH.seasons, ZH.moods):
+        if word in table:
+            return table[word]
+    if word in ZH.verbs:
+        return ZH.verbs[word]
+    if word.startswith("小") and len(word) > 2:
+        rest = english_word(word[1:], flag)
+        return f"little {rest}" if rest else ""
+    return english_sense(word, verb=flag.startswith("v"))
+
+
+def read_chinese_request(message: str, story) -> Parts:
+    """The parts of a Chinese request."""
+    text = message.strip()
+    parts = Parts(text=text, language="zh", frames=read_chinese(text, story))
+    for action, spec in TABLE.actions.items():
+        found = next((w for w in sorted(spec.get("zh", []), key=len, reverse=True) if w in text), None)
+        if found:
+            parts.actions[action] = found
+    title = re.search(r"《(.+?)》|[“\"「](.+?)[”\"」]", text)
+    parts.quoted = (title.group(1) or title.group(2)).strip() if title else ""
+    colon = re.search(r"[:：]\s*(.+)$", text)
+    if parts.quoted and "rename" in parts.actions:
+        parts.title = parts.quoted
+    elif "rename" in parts.actions and (after := re.search(r"(?:改成|改为|叫做?|换成)\s*(.+?)[。！!？?吧]*$", text)):
+        parts.title = after.group(1)
+    if colon:
+        parts.caption = colon.group(1).strip()
+        parts.content = english_scene(colon.group(1), story)
+    _values(text, parts)
+    parts.character = any(word in text for word in SUBJECTS) or bool(parts.values.get("kinds")) and "主角" in text
+    parts.thing = _thing(text, story, parts)
+    return parts
+
+
+def _values(text: str, parts: Parts) -> None:
+    """Lexicon words by kind, in English; "太X了" asks for the opposite mood unless a wanted mood follows."""
+    tokens = words(text)
+    for index, (word, _flag) in enumerate(tokens):
+        for kind, english in CATEGORIES.items():
+            table = getattr(ZH, kind)
+            if word in table:
+                value = table[word]
+                parts.values.setdefault(english, []).append(Value(english, value, "", index))
+        if word in ZH.clothing or word in ZH.hair_words:
+            colour = next((ZH.colours[w] for w, _ in tokens[max(index - 2, 0):index] if w in ZH.colours), "")
+            english = ZH.clothing.get(word) or ZH.hair_words[word]
+            item = " ".join(filter(None, [colour, english]))
+            parts.items.append((f"a {item}" if word in ZH.clothing and not english.endswith("s") else item, english))
+    moods = [(i, v) for i, v in enumerate(parts.values.get("moods", []))]
+    if moods:
+        too = any(w in text for w in ZH.too_words)
+        wanted = [v for v in parts.values["moods"] if any(f"{zh}{more}" in text for zh, en in ZH.moods.items()
+                                                          if en == v.word for more in ZH.more_words)]
+        if wanted:
+            parts.values["moods"] = wanted
+        else:
+            parts.too = too
+
+
+def _thing(text: str, story, parts: Parts) -> str:
+    """A thing shown in the frames that the request names (小船 → "boat" when a frame shows a boat)."""
+    from language.phrases import mentions
+
+    for word, flag in words(text):
+        if not flag.startswith("n") or word in ZH.frame_nouns or word in SUBJECTS:
+            continue
+        english = english_word(word, flag)
+        noun = english.split()[-1] if english else ""
+        if noun and any(mentions(frame.prompt, noun) for frame in story.frames):
+            return noun
+    return ""
+
+
+def english_scene(text: str, story, hero: str = "", last_thing: str = "") -> str:
+    """A Chinese clause as an English frame text. The main character as subject is left out (it is the picture's
+    own); 把 puts its noun as the object, 被 makes the verb passive, 用 gives "with", 给 "to", 在…里 a place,
+    a second verb after a verb of going says what for ("去公园画鸽子" → "going to the park to draw pigeons")."""
+    tokens = [(w, f) for w, f in words(text.strip(" 。！!，,")) if w.strip()]
+    if tokens and (tokens[0][1] in ("nr", "r") or tokens[0][0] in SUBJECTS):
+        tokens = tokens[1:]  # the subject: a name or a pronoun (the character)
+    verbs: list[dict] = []
+    mode, adjective, times, pending = None, "", [], {}
+    for word, flag in tokens:
+        if word in ZH.time_words:
+            times.append(ZH.time_words[word])
+        elif word in ZH.marks:
+            mode = ZH.marks[word]
+        elif word in ZH.place_suffixes and mode == "place" and pending.get("place"):
+            pending["place"] = f"{ZH.place_suffixes[word]} the {pending['place']}"
+            mode = None
+        elif word == "的" and (pending or (verbs and verbs[-1]["objects"])):
+            mode = "owner"  # "她的画", "邻居家的西瓜": the noun before 的 owns the next one
+        elif word in ZH.particles or flag in ("m", "q", "uj", "ul", "uz", "x") and word not in ZH.nouns:
+            continue
+        elif (flag.startswith("v") and word not in ZH.nouns or word in ZH.verbs) and mode != "place":
+            verbs.append({"verb": english_word(word, "v") or word, "objects": [], **pending,
+                          "motion": word in ZH.motion_verbs, "passive": mode == "agent" or "agent" in pending})
+            pending, mode = {}, ("place" if word in ZH.place_verbs else None)
+            if mode == "place":
+                verbs[-1]["objects"].append(last_thing or "it")
+        elif flag.startswith(("a", "z")) or word in ZH.adjectives:
+            adjective = ZH.adjectives.get(word) or english_word(word, "a")
+        else:
+            noun = {"它": last_thing, "她": hero, "他": hero}.get(word) if flag == "r" else english_word(word, flag)
+            if not noun:
+                continue
+            noun = " ".join(filter(None, [adjective, noun]))
+            adjective = ""
+            if mode == "owner":
+                slot = verbs[-1]["objects"] if verbs and verbs[-1]["objects"] else None
+                owner = slot.pop() if slot else pending.pop("subject", "")
+                noun = f"{owner}'s {noun}" if owner not in (hero, "it") else f"{'its' if owner == 'it' else 'the'} {noun}"
+                mode = None
+                (slot.append(noun) if slot is not None else pending.__setitem__("subject", noun))
+                continue
+            if mode == "place" and verbs and not pending.get("place") and verbs[-1]["verb"] in [
+                    ZH.verbs.get(v) for v in ZH.place_verbs]:
+                verbs[-1]["place_noun"] = noun
+                pending["place"] = noun
+            elif mode in ("object", "agent", "tool", "recipient", "place", "with", "from"):
+                pending[mode] = f"{pending[mode]}'s {noun}" if pending.get(mode) and mode == "place" else noun
+                mode = None if mode != "place" else mode
+            elif verbs:
+                verbs[-1]["objects"].append(noun)
+            else:
+                pending.setdefault("subject", noun)
+    return _english_clause(verbs, pending, times)
+
+
+def _gerund(verb: str) -> str:
+    """"steal and eat" → "stealing and eating", "go on an adventure" → "going on an adventure"."""
+    head, _, tail = verb.partition(" ")
+    if tail.startswith("and "):
+        return f"{inflect(head, 'VBG')} and {_gerund(tail[4:])}"
+    return inflect(head, "VBG") + (f" {tail}" if tail else "")
+
+
+def _english_clause(verbs: list[dict], pending: dict, times: list[str]) -> str:
+    """The verbs of a clause, with what belongs to each, as one gerund phrase (a subject other than the main
+    character goes first: "the moon writing back to the boy")."""
+    if verbs and verbs[0].get("subject"):
+        return f"{' '.join(_noun_phrase([verbs[0]['subject']]))} {_english_clause([dict(verbs[0], subject=None), *verbs[1:]], pending, times)}"
+    if not verbs:
+        return " ".join(filter(None, [pending.get("object") or pending.get("subject"), pending.get("place"), *times]))
+    out = []
+    for index, verb in enumerate(verbs):
+        head, _, tail = verb["verb"].partition(" ")
+        if verb.get("passive"):
+            form = f"being {inflect(head, 'VBN')}" + (f" {tail}" if tail else "")
+        elif index and verbs[index - 1]["motion"]:
+            form = f"to {verb['verb']}"
+        else:
+            form = ("and " if index else "") + _gerund(verb["verb"])
+        objects = [verb.get("object")] + verb["objects"]
+        parts = [form, *(_noun_phrase([o]) and " ".join(_noun_phrase([o])) for o in objects if o)]
+        for key, word in (("recipient", "to"), ("agent", "by"), ("tool", "with"), ("with", "with")):
+            parts += [word, *_noun_phrase([verb[key]])] if verb.get(key) else []
+        parts += [verb["place"]] if verb.get("place") else []
+        if verb["motion"] and verb["objects"]:
+            parts = [form, "to", *(" ".join(_noun_phrase([o])) for o in verb["objects"])]
+        out.append(" ".join(p for p in parts if p))
+    return " ".join(out + [pending.get("place", "")] + times).strip()
+
+
+def _noun_phrase(words_: list[str]) -> list[str]:
+    if not words_:
+        return []
+    first = words_[0].split()[0]
+    return [" ".join(words_)] if first in ("a", "an", "the", "every", "all") else ["the", " ".join(words_)]
+
+
+# --- ideas ----------------------------------------------------------------------------------------------------
+def read_chinese_idea(text: str):
+    """The reading of a Chinese idea: the main character from the first clause (a name with "是一个…的X", "有一个
+    …的X", or the first noun after a classifier), one event per clause, captions in Chinese."""
+    from language.idea import Entity, Event, Idea
+
+    story = text
+    for phrase in sorted(ZH.framing, key=len, reverse=True):
+        story = re.sub(rf"^{phrase}[：:，,]?\s*", "", story)
+    reading = Idea(text=story, language="zh")
+    clauses = _join_lead_ins([c for c in re.split(r"[。！？!?；;，,]\s*", story) if c.strip()])
+    if not clauses:
+        return reading
+    name, kind, traits, first = _introduce(clauses[0])
+    english = english_word(kind, "n") or "character"
+    reading.hero = Entity(head=english.split()[-1], phrase=f"the {english}", name=name, first=0,
+                          short=f"the {english}")
+    looks_words = " ".join([*(ZH.adjectives.get(t) or english_word(t, "a") for t in traits.get("adj", [])),
+                            english])
+    from language.looks import read_looks
+
+    reading.looks = read_looks(f"a {looks_words}")
+    for item in traits.get("wear", []):
+        reading.looks.put_on(item)
+    reading.setting = _chinese_place(story)
+    rest = ([first] if first else []) + clauses[1:]
+    for clause in rest:
+        frame = _clause_frame(clause, reading)
+        if frame and frame not in [e.frame for e in reading.events]:
+            reading.events.append(Event(agent=reading.hero, frame=frame, caption=clause.strip() + "。", verb=""))
+    if not reading.events and traits.get("verb"):
+        reading.events.append(Event(agent=reading.hero, frame=traits["verb"], caption=clauses[0] + "。", verb=""))
+    return reading
+
+
+def _join_lead_ins(clauses: list[str]) -> list[str]:
+    """A clause that only says when or where ("有一天", "下雨天", "在奶奶的菜园里") belongs to the next one."""
+    joined, lead = [], ""
+    for clause in clauses:
+        tokens = words(clause)
+        only_setting = all(w in ZH.time_words or f == "t" or w in ("在", "的") or w in ZH.place_suffixes
+                           or f.startswith("n") and clause.startswith("在") for w, f in tokens)
+        if only_setting and tokens:
+            lead += clause
+        else:
+            joined.append(lead + clause)
+            lead = ""
+    return joined + ([lead] if lead else [])
+
+
+def _introduce(clause: str) -> tuple[str, str, dict, str]:
+    """(name, kind word, traits, the rest of the clause as an event) of the clause that introduces the hero."""
+    tokens = words(clause)
+    traits: dict[str, list] = {}
+    name = ""
+    if "是" in [w for w, _ in tokens]:  # "小美是一个喜欢画画的女孩", "阿福是一只胖胖的柴犬"
+        at = [w for w, _ in tokens].index("是")
+        name = "".join(w for w, _ in tokens[:at])
+        tokens = tokens[at + 1:]
+    elif tokens and tokens[0][0] == "在":  # "在奶奶的菜园里有一个…": the place is the setting
+        end = next((i for i, (w, _) in enumerate(tokens) if w in ZH.place_suffixes), 0)
+        tokens = tokens[end + 1:]
+    if tokens and tokens[0][0] == "有":
+        tokens = tokens[1:]
+    start = next((i + 1 for i, (w, _) in enumerate(tokens) if w in ZH.classifiers), 0)
+    nouns = [i for i, (w, f) in enumerate(tokens) if i >= start and (f.startswith("n") or w in ZH.kinds)
+             and w not in ZH.nouns or w in ZH.kinds]
+    if not nouns:
+        return name, name or "角色", traits, ""
+    des = [i for i, (w, _) in enumerate(tokens) if w == "的" and start <= i < max(nouns)]
+    if des:  # "…的女孩": the noun after the last 的
+        de = max(des)
+        head = next((i for i in nouns if i > de), nouns[0])
+        modifier = tokens[start:de]
+    else:
+        head, modifier = nouns[0], tokens[start:nouns[0]]
+    for word, flag in modifier:
+        if word in ZH.wear_verbs or word in ("着",):
+            continue
+        if word in ZH.clothing:
+            traits.setdefault("wear", []).append(" ".join(filter(None, [next(
+                (ZH.adjectives[w] for w, _ in modifier if w in ZH.adjectives), ""), ZH.clothing[word]])))
+        elif word in ZH.adjectives or flag in ("a", "z"):
+            traits.setdefault("adj", []).append(word)
+        elif flag.startswith("v") and word not in ZH.wish_verbs:
+            verb = english_word(word, "v")
+            traits["verb"] = inflect(verb.split()[0], "VBG") + " " + " ".join(verb.split()[1:]) if verb else ""
+    rest = "".join(w for w, _ in tokens[head + 1:])
+    return name, tokens[head][0], traits, rest
+
+
+def _chinese_place(text: str) -> str:
+    match = re.match(r"^在(.+?)(里|上|中|边)[，,]?", text)
+    if not match:
+        return ""
+    owner, _, thing = match.group(1).rpartition("的")
+    place = " ".join(english_word(w, f) for w, f in words(thing) if english_word(w, f))
+    owner = " ".join(english_word(w, f) for w, f in words(owner) if english_word(w, f))
+    return f"{ZH.place_suffixes[match.group(2)]} {owner + chr(39) + 's' if owner else 'the'} {place}".strip()
+
+
+def _clause_frame(clause: str, reading) -> str:
+    """One clause as an English frame: another subject is kept ("a pigeon carrying…"), the hero's is dropped."""
+    clause = re.sub(r"^(?:" + "|".join(ZH.ending_markers) + r")", "", clause.strip())
+    tokens = words(clause)
+    if not tokens:
+        return ""
+    lead = [w for w, _ in tokens]
+    at = next((i for i, w in enumerate(lead) if w in ZH.classifiers), None)
+    subject = ""
+    if at is not None and at + 1 < len(tokens) and at < 2 and (tokens[at + 1][1].startswith("n")
+                                                               or tokens[at + 1][0] in ZH.kinds):
+        noun = english_word(tokens[at + 1][0], "n")
+        subject = f"a {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
+        clause = "".join(lead[at + 2:])
+    elif tokens[0][1].startswith("n") and tokens[0][0] in ZH.kinds and len(tokens) > 1 and tokens[1][1].startswith(
+            ("v", "p", "d")):
+        noun = english_word(tokens[0][0], "n")
+        subject = f"the {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
+        clause = "".join(lead[1:])
+    for wish in ZH.wish_verbs:  # "最喜欢偷吃邻居家的西瓜": the liked thing is the picture
+        clause = clause.replace(wish, "", 1) if re.search(rf"{wish}\w", clause) else clause
+    scene = english_scene(clause, None, hero=reading.hero.short, last_thing=_last_thing(reading))
+    return f"{subject} {scene}".strip() if scene else ""
+
+
+def _last_thing(reading) -> str:
+    """What "它" means inside a clause that is not about the hero: the last thing a frame named."""
+    for event in reversed(reading.events):
+        nouns = [w for w in event.frame.split() if w not in ("the", "a", "to", "in", "with", "and", "on", "by")]
+        if nouns:
+            return nouns[-1]
+    return ""

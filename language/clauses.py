@@ -1,0 +1,234 @@
+"""An idea's events: every clause of every sentence, read on its own with its subject in front.
+
+spaCy's small model misreads verbs in long coordinated sentences ("start a band, practise every night, play their
+first concert"; "falls asleep in a pile of autumn leaves" read as "leaves" the verb), so each sentence is cut into
+clauses where a new verb begins (after "and", a comma, "when", "until", "who"…), and each clause is parsed again
+by itself; one without a subject gets the subject of the clause before ("the robot walks all the way to the
+city"), one that starts with "who" the noun before it. Pronouns keep what the whole idea's coreference found
+(`language.idea`), mapped back by their place in the text.
+"""
+
+from __future__ import annotations
+
+from language.lexicon import EN
+from language.phrases import caption as clause_caption
+from language.phrases import clause_text, render, sentence
+from language.tools import parse
+
+BREAKS = {"and", "but", "then", "so", "when", "while", "until", "till", "after", "before", "because", "once", "or",
+          "as", "where", ",", ";", "who", "which", "that", "whose"}
+LEADING = {"and", "but", "then", "so", "when", "while", "until", "till", "after", "because", "once", "or", "as",
+           "finally", "eventually", "later", "soon", "next", "also", "suddenly", ",", ";", "where"}
+WEATHER_VERBS = {"rain": "in the rain", "snow": "in the snow", "pour": "in the pouring rain", "storm": "in a storm"}
+
+
+def _verb_like(token) -> bool:
+    """A token that can carry a clause: a verb, or a verb the tagger read as a noun ("waits", "plant")."""
+    from lemminflect import getAllLemmas
+
+    if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "acomp", "compound") and token.tag_ != "VBG" \
+            or token.tag_ in ("VBZ", "VBD", "VBP"):
+        return True
+    return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ in (
+        "ROOT", "conj", "dobj", "pobj") and token.i > token.sent.start and token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM")
+
+
+def segments(sent) -> list:
+    """The sentence cut where a clause with its own verb begins; pieces without one stay with the piece before."""
+    pieces, start = [], sent.start
+    for token in sent:
+        cut = token.lower_ in BREAKS and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
+                                                                                  "nsubj", "nsubjpass", "dobj")
+                                                                   or token.tag_ in ("WDT", "WP", "WRB"))
+        if cut:
+            pieces.append(sent.doc[start:token.i])
+            start = token.i
+    pieces.append(sent.doc[start:sent.end])
+    merged = []
+    for piece in pieces:
+        if merged and not _a_clause(piece):
+            merged[-1] = sent.doc[merged[-1].start:piece.end]
+        elif len(piece):
+            merged.append(piece)
+    return merged
+
+
+def _a_clause(piece) -> bool:
+    """Whether a piece has its own verb: parsed with a subject in front, its root is a verb ("practise every
+    night" is; "a cave full of bats", "frightened baby" are not)."""
+    words = [t for t in piece if t.lower_ not in LEADING and not t.is_punct]
+    if not words or not any(_verb_like(t) or t.pos_ in ("VERB", "AUX") for t in words):
+        return False
+    text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
+    own = any(t.dep_ in ("nsubj", "nsubjpass", "expl") and t.head in words for t in words)
+    root = parse(text if own or words[0].tag_ in ("WDT", "WP") else f"they {text}")[:].root
+    return root.pos_ in ("VERB", "AUX")
+
+
+class Clause:
+    """One clause parsed on its own: `doc` (maybe with a subject put in front), its verb, and where each of its
+    tokens stands in the whole idea (`full`: clause index → idea index)."""
+
+    def __init__(self, piece, subject: str = ""):
+        words = [t for t in piece]
+        while words and (words[0].lower_ in LEADING or words[0].is_punct):
+            words = words[1:]
+        self.relative = bool(words) and words[0].tag_ in ("WDT", "WP") and words[0].lower_ != "whose"
+        if self.relative:
+            words = words[1:]
+        self.ok = bool(words)
+        if not self.ok:
+            return
+        start, end = words[0].idx, words[-1].idx + len(words[-1])
+        text = piece.doc.text[start:end]
+        self.prefix = f"{subject} " if subject else ""
+        self.doc = parse(self.prefix + text)
+        offset = start - len(self.prefix)
+        full = {t.idx: t.i for t in piece.doc}
+        self.full = {t.i: full[t.idx + offset] for t in self.doc if t.idx >= len(self.prefix) and t.idx + offset in full}
+        self.verb = _root(self.doc)
+        self.ok = self.verb is not None
+
+    def own_subject(self) -> bool:
+        subject = next((c for c in self.verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        return subject is not None and subject.i in self.full
+
+
+def _root(doc):
+    root = doc[:].root
+    if root.pos_ in ("VERB", "AUX") or _verb_like(root):
+        return root
+    return next((t for t in doc if t.i > 0 and _verb_like(t)), None)
+
+
+def _clauses(doc, reading):
+    """(clause, agent entity, together) for every clause of the idea, in order."""
+    from language.idea import _entity_of
+
+    refers = reading.refers
+    for sent in doc.sents:
+        agent = reading.hero
+        for piece in segments(sent):
+            clause = Clause(piece)
+            if not clause.ok:
+                continue
+            together = False
+            if clause.relative:  # "a girl who fixes its arm": the noun before "who" acts
+                noun = piece.doc[piece.start - 1] if piece.start else None
+                antecedent = _entity_of(noun, reading) if noun is not None and noun.pos_ in ("NOUN", "PROPN") \
+                    else None
+                agent = antecedent or agent
+                clause = Clause(piece, subject=(agent.short or agent.phrase) if agent else "")
+            elif not clause.own_subject():
+                clause = Clause(piece, subject=(agent.short or agent.phrase) if agent else "it")
+            else:
+                subject = next(c for c in clause.verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl"))
+                whole = clause.full.get(subject.i)
+                if subject.lower_ in ("we", "they", "us") and whole not in refers:
+                    agent, together = reading.hero, True
+                elif whole in refers:
+                    agent = refers[whole]
+                elif subject.lower_ in ("i", "we"):
+                    agent, together = reading.hero, True
+                elif subject.dep_ != "expl":
+                    agent = _entity_of(piece.doc[whole], reading) if whole is not None else agent
+            if clause.ok:
+                yield clause, agent, together
+
+
+def agents(doc, reading) -> list:
+    """Who acts in each clause (for the main character's salience)."""
+    return [agent for _, agent, _ in _clauses(doc, reading) if agent is not None]
+
+
+def events(doc, reading) -> list:
+    """The idea's events, one per clause, with their frames and captions."""
+    found, weather = [], ""
+    for clause, agent, together in _clauses(doc, reading):
+        verb = clause.verb
+        if verb.lemma_ in WEATHER_VERBS and any(c.lower_ == "it" for c in verb.children):
+            weather = WEATHER_VERBS[verb.lemma_]
+            continue
+        event = _event(clause, agent, together, reading)
+        if event is not None and event.frame and event.frame not in [e.frame for e in found]:
+            if weather and weather not in event.frame:
+                event.frame = f"{event.frame} {weather}"
+            found.append(event)
+    return found
+
+
+def _event(clause, agent, together: bool, reading):
+    """One clause as an event: its picture text and caption, pronouns resolved."""
+    from language.idea import Event
+
+    doc, verb, hero = clause.doc, clause.verb, reading.hero
+    if verb.lemma_ == "be" and any(c.dep_ in ("attr", "expl") for c in verb.children) or any(
+            c.dep_ == "expl" for c in verb.children):
+        return None  # "Nadia is a deep-sea diver", "there was a princess": who, not what happens
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and any(c.lower_ == "whose" for c in subject.children):
+        complement = next((c for c in verb.children if c.dep_ in ("attr", "acomp", "xcomp", "ccomp")), None)
+        return Event(agent=hero, frame=render(complement.subtree), caption=sentence(
+            f"{hero.label} {render(verb.subtree)}"), verb=complement.lemma_) if complement is not None else None
+    xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+    if verb.lemma_ == "use" and xcomp is not None:  # "used to fly planes": the habit is the picture
+        verb = xcomp
+    skip = {t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "cc", "mark", "punct") for t in c.subtree}
+    skip |= {t.i for t in doc if t.i not in clause.full}  # the subject put in front
+    skip |= {c.i for c in verb.children if c.dep_ == "advmod" and c.lower_ in LEADING}
+    leading = [c for c in verb.children if c.i < verb.i and c.dep_ in ("prep", "npadvmod", "advmod")
+               and c.i not in skip and render(c.subtree).lower() not in EN.openers]
+    skip |= {t.i for c in verb.children if c.i < verb.i and render(c.subtree).lower() in EN.openers for t in c.subtree}
+    names = _names(clause, verb, skip, agent, reading)
+    moved = {t.i for c in leading for t in c.subtree}
+    frame = " ".join([clause_text(verb, skip | moved, names), *(_lower(render(c.subtree, replace=names))
+                                                                for c in leading)]).strip()
+    if agent is not None and agent is not hero:
+        frame = f"{agent.name or agent.short or agent.phrase} {frame}"
+    mate = _mate(reading, clause) if together else ""
+    if mate and mate.split()[-1] not in frame:
+        frame += f" with {mate}"
+    who = (agent or hero).label if not together else f"{hero.label} and {mate or 'the child'}"
+    text = clause_caption(who, verb, skip | moved, names, plural=together or bool(agent and agent.plural))
+    extra = " ".join(render(c.subtree, replace=names) for c in leading)
+    things = [t.lemma_.lower() for t in verb.subtree if t.pos_ == "NOUN" and t.i not in skip]
+    return Event(agent=agent, frame=frame, caption=sentence(f"{extra}, {_lower(text)}") if extra else text,
+                 verb=verb.lemma_.lower(), things=things)
+
+
+def _lower(text: str) -> str:
+    """A phrase moved inside a sentence: "At sunset" → "at sunset"; names keep their capital."""
+    first = text.split(" ", 1)[0]
+    if not first or first == "I" or (len(first) > 1 and first[1:].lower() != first[1:]):
+        return text
+    doc = parse(first)
+    return text if doc[0].pos_ == "PROPN" else first.lower() + text[len(first):]
+
+
+def _mate(reading, clause) -> str:
+    """Who acts with the main character in a "they" or "we" clause: the latest other one mentioned before."""
+    before = min(clause.full.values(), default=0)
+    mates = [e for e in reading.entities if e is not reading.hero and e.first < before and e.animate]
+    return (mates[-1].name or mates[-1].short) if mates else ""
+
+
+def _names(clause, verb, skip: set[int], agent, reading) -> dict[int, str]:
+    """Pronouns of the clause replaced by what they mean ("dries it" → "dries the stray kitten")."""
+    refers, hero, names = reading.refers, reading.hero, {}
+    narrator = {"i", "me", "my", "we", "us", "our", "mine"}
+    for token in verb.subtree:
+        if token.i in skip or token.pos_ != "PRON":
+            continue
+        entity = refers.get(clause.full.get(token.i))
+        possessive = token.dep_ == "poss" or token.tag_ == "PRP$"
+        if token.lower_ in narrator:
+            names[token.i] = "the" if possessive else "the child"
+        elif entity is None or (entity is hero and (possessive or agent in (None, hero))):
+            continue  # the main character's own "her", "his" stay; the character is the picture's subject
+        elif possessive and entity.head in render(t for t in verb.subtree if t.i < token.i):
+            continue  # "returns the otter to its family": named just before, "its" reads well
+        elif possessive:
+            names[token.i] = f"{entity.name or entity.short or entity.phrase}'s"
+        else:
+            names[token.i] = entity.name or entity.short or entity.phrase
+    return names

@@ -1,0 +1,339 @@
+"""One reading of an idea, never changed afterwards: who the story is about, its other characters, what happens
+(one event per clause, pronouns resolved), where, and what the person asked around it.
+
+The idea is first freed of what is said *to* the app ("for my 5-year-old:", "keep it short", "make it 6 frames
+please", "write me a comic about", "the story of", "imagine"): those words never become the character or a frame;
+a count in words sets the frame count, a framing noun may set the style ("a comic about" → comic). Then spaCy's
+parse gives the entities (noun phrases, names, appositions), one coreference pass over pronouns (gender and
+number agree, the nearest subject first), the main character by salience (mentions and subjects, not the first
+noun), and the events. Each clause is parsed again on its own with its subject in front, because the small
+model misreads verbs inside long coordinated sentences.
+
+Longer than 300 lines: one walk over the tree for entities, pronouns and clauses; each rule needs the state
+the walk has built (who was mentioned last, who is the subject).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from language.lexicon import EN, entries
+from language.looks import Looks, read_looks
+from language.phrases import caption as clause_caption
+from language.phrases import clause_text, render, sentence
+from language.tools import lemma_of, parse
+
+PERSONAL = {"he": "male", "him": "male", "his": "male", "himself": "male", "she": "female", "her": "female",
+            "hers": "female", "herself": "female", "it": "thing", "its": "thing", "itself": "thing",
+            "they": "plural", "them": "plural", "their": "plural", "theirs": "plural", "themselves": "plural"}
+NARRATOR = {"i", "me", "my", "we", "us", "our", "mine"}
+TITLES = {"mrs": "female", "ms": "female", "miss": "female", "mr": "male", "sir": "male", "lady": "female",
+          "madam": "female", "dame": "female", "lord": "male", "king": "male", "queen": "female"}
+CORE = ("nsubj", "nsubjpass", "dobj", "attr", "appos", "conj")  # where a noun is what a clause is about
+
+
+@dataclass
+class Entity:
+    """Someone or something the idea mentions (all mentions of it share one entity)."""
+
+    head: str  # lemma of the head noun: "cat"
+    phrase: str  # how a frame names it: "the stray kitten"
+    name: str = ""
+    gender: str = ""  # male, female, thing, plural, or "" (unknown person)
+    plural: bool = False
+    mentions: int = 0
+    subjects: int = 0
+    first: int = 0
+    animate: bool = True  # a person or an animal (pronouns he/she/they point to these)
+    last: int = 0  # where it was last mentioned
+    core: int = -1  # where it was last a subject or an object (what "it" most likely means next)
+    person: bool = False
+    anchors: int = 0  # others are introduced through it ("his neighbour", "Leo's cat"): a sign of the main one
+    short: str = ""  # how a later frame names it: "the baby otter"
+    description: str = ""  # the words that describe it where it is introduced ("a little girl with red hair")
+
+    @property
+    def label(self) -> str:
+        """How a caption names it: "Juno", "the old fisherman"."""
+        return self.name or self.phrase
+
+
+@dataclass
+class Event:
+    agent: Entity | None  # who acts
+    frame: str  # the picture text (main character's own actions as a gerund phrase, without the character)
+    caption: str
+    verb: str  # lemma
+    things: list[str] = field(default_factory=list)  # nouns of the clause ("a scarf", "the fair")
+    place: str = ""  # "in a junkyard"
+
+
+@dataclass
+class Idea:
+    text: str  # the idea as read (meta removed)
+    language: str = "en"
+    hero: Entity | None = None
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    setting: str = ""  # the idea's own place phrase, carried into frames that have none
+    count: int | None = None  # frames asked in the idea ("in four pictures")
+    style: str | None = None  # a style its framing names ("a comic about")
+    looks: Looks | None = None
+    notes: list[str] = field(default_factory=list)
+    refers: dict = field(default_factory=dict)  # token index of a pronoun → the entity it means
+
+
+# --- what is said to the app ----------------------------------------------------------------------------------
+@functools.cache
+def _meta_patterns() -> dict[str, re.Pattern]:
+    nouns = "|".join(sorted((re.escape(n) for n in EN.framing_nouns), key=len, reverse=True))
+    verbs = "|".join(EN.framing_verbs)
+    links = "|".join(sorted(EN.framing_links, key=len, reverse=True))
+    numbers = "|".join(sorted([*EN.numbers, r"\d{1,2}"], key=len, reverse=True))
+    pictures = r"(?:pictures?|frames?|panels?|images?|scenes?|pages?|illustrations?|drawings?|parts?|pics?)"
+    adjectives = r"(?:(?:short|little|cute|funny|happy|sad|nice|simple|sweet|silly|scary|quick|lovely|cozy|cosy|" \
+                 r"\w+-year-old|bedtime|magical|heartwarming|new|whole)\s+)*"
+    return {
+        "frame": re.compile(rf"^(?:(?:please|pls|ok|okay|so|hey|hi)\W+)*(?:(?:can|could|would|will) you\s+)?"
+                            rf"(?:(?:{verbs})\s+(?:me|us|up)?\s*)?(?:a|an|the|one|my|this)?\s*{adjectives}"
+                            rf"(?:(?:{nouns})\s+)+(?:{links})\s+", re.I),
+        "imagine": re.compile(r"^(?:just\s+)?imagine\s+(?:(?:a|an)\s+(?:world|place|land|town|day)\s+)?"
+                              r"(?:where|if|that|when)?\s*", re.I),
+        "ignore": re.compile(r"^.*?\bignore\b.*?\band\s+", re.I),
+        "count": re.compile(rf"\b(?:in|with|using|across|over|into|of)?\s*(?:just\s+|only\s+)?({numbers})"
+                            rf"(?:\s+|-)(?:short\s+|little\s+)?{pictures}\b", re.I),
+        "address": re.compile(r"\b(?:you|please|pls|thanks|thank you|can you|could you|i want|i'd like|"
+                              r"keep it|make it|for my|for our|my kid|my son|my daughter|year-old|years old)\b", re.I),
+    }
+
+
+def strip_meta(text: str) -> tuple[str, int | None, str | None]:
+    """(the story's own words, a frame count the idea asks for, a style its framing names)."""
+    patterns = _meta_patterns()
+    count = None
+    if match := patterns["count"].search(text):
+        word = match.group(1).lower()
+        count = int(word) if word.isdigit() else EN.numbers.get(word)
+    kept = []
+    for piece in re.split(r"(?<=[.!?])\s+|:\s+|\s*[;(]\s*|\)\s*", text.strip()):
+        piece = patterns["count"].sub("", piece).strip(" ,.!?")
+        if not piece or _addressed(piece):
+            continue
+        kept.append(piece)
+    story = ". ".join(kept) or text
+    style = None
+    for _ in range(3):  # "write me a comic about a story of…": strip the framing layers
+        found = patterns["frame"].match(story) or patterns["imagine"].match(story) or patterns["ignore"].match(story)
+        if not found or found.end() == 0:
+            break
+        framing = story[:found.end()].lower()
+        style = style or next((v.get("preset") for k, v in EN.styles.items() if re.search(rf"\b{k}\b", framing)
+                               and v.get("preset")), None)
+        story = story[found.end():]
+    story = re.sub(r"\b(?:keep it|make it)\s+\w+(?:\s+please)?[.!]*$", "", story, flags=re.I).strip(" ,.")
+    return story[:1].upper() + story[1:], (count if count and 1 <= count <= 12 else None), style
+
+
+def _addressed(piece: str) -> bool:
+    """A sentence said to the app ("keep it happy please", "for my 5-year-old who loves trucks", "Can you turn
+    this into a bedtime story"), not part of the story."""
+    lowered = piece.lower()
+    if not _meta_patterns()["address"].search(lowered):
+        return False
+    doc = parse(piece)
+    subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in ("you", "it", "this", "i")]
+    framing = any(t.lemma_.lower() in EN.framing_nouns for t in doc)
+    return not subjects or framing and any(t.lower_ == "you" for t in doc) or lowered.startswith("for my")
+
+
+# --- reading --------------------------------------------------------------------------------------------------
+def read_idea(idea: str) -> Idea:
+    """The reading of an English idea (meta removed, entities, main character, events, setting)."""
+    from language.tools import fix_spelling
+
+    text, count, style = strip_meta(fix_spelling(idea, keep=set(EN.kinds) | set(EN.ordinals)))
+    reading = Idea(text=text, count=count, style=style)
+    doc = parse(text)
+    doc.user_data["refers"] = reading.refers  # the parse is cached: each reading keeps its own pronoun map
+    _entities(doc, reading)
+    if reading.hero is None:
+        return reading
+    reading.setting = _setting(doc)
+    from language.clauses import events
+
+    reading.events = events(doc, reading)
+    reading.looks = _looks(doc, reading.hero)
+    return reading
+
+
+def _entity_of(token, reading: Idea) -> Entity | None:
+    """The entity a noun token is (a name, an apposition and a repeated noun are the same one)."""
+    head = token.lemma_.lower()
+    name = token.text if token.pos_ == "PROPN" and token.text[:1].isupper() else ""
+    for entity in reading.entities:
+        if head == entity.head or (name and name == entity.name) or head in entity.phrase.lower().split():
+            return entity
+    return None
+
+
+def _entities(doc, reading: Idea) -> None:
+    """Every noun phrase that can act, its mentions through pronouns, and the main character by salience."""
+    for token in doc:
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound", "poss") or token.dep_ == "poss" and \
+                token.pos_ in ("NOUN", "PROPN"):
+            if _not_a_character(token):
+                continue
+            entity = _entity_of(token, reading)
+            if entity is None:
+                entity = _new_entity(token, reading)
+                for owner in (c for c in token.children if c.dep_ == "poss"):
+                    anchor = reading.refers.get(owner.i) or _entity_of(owner, reading)
+                    if anchor is not None and anchor is not entity and anchor.mentions >= 1:
+                        anchor.anchors += 1
+            entity.mentions += 1
+            entity.last = token.i
+            entity.core = token.i if token.dep_ in CORE else entity.core
+        elif token.lower_ in PERSONAL and token.pos_ == "PRON":
+            entity = _resolve(token, reading)
+            if entity is not None:
+                entity.mentions += 1
+                entity.last = token.i
+                entity.core = token.i if token.dep_ in CORE else entity.core
+                reading.refers[token.i] = entity
+    from language.clauses import agents
+
+    for agent in agents(doc, reading):  # who acts: every clause counts for its subject, also "who…" clauses
+        agent.subjects += 1
+    people = [e for e in reading.entities if e.animate or e.subjects]
+    if people:
+        reading.hero = max(people, key=lambda e: (2 * e.subjects + e.mentions + 2 * e.anchors * (e.mentions > 1)
+                                                  + (e.first == min(p.first for p in people)), -e.first))
+
+
+def _not_a_character(token) -> bool:
+    word = token.lemma_.lower()
+    if any(c.lower_ == "whose" for c in token.children):
+        return True  # "whose only power": what someone has
+    prep = token.head.lower_ if token.dep_ == "pobj" else ""
+    times = set(EN.times) | set(EN.seasons) | {"day", "week", "month", "year", "time", "moment", "birthday"}
+    return word in times or word in EN.framing_nouns and token.dep_ != "nsubj" or (
+        prep in ("in", "on", "at", "into", "through", "across", "over", "under", "near", "from", "to", "behind")
+        and token.pos_ != "PROPN" and not token.text.istitle()) or word in entries("frame_nouns")
+
+
+def _new_entity(token, reading: Idea) -> Entity:
+    words = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("det", "amod", "compound", "nummod", "poss",
+                                                                        "case")] + [token]
+    phrase = render(sorted(words, key=lambda t: t.i), {t.i for t in words if t.dep_ == "det" or t.lower_ in
+                                                          NARRATOR | set(PERSONAL)})
+    name, noun = "", token
+    if token.pos_ == "PROPN":
+        named = next((c for c in token.children if c.dep_ in ("appos", "compound", "nmod") and c.pos_ == "NOUN"),
+                     None) or (token.head if token.dep_ in ("appos", "compound") and token.head.pos_ == "NOUN"
+                               else None)
+        name, noun = token.text, named or token
+        phrase = render([t for t in noun.subtree if t.i <= noun.i and t.dep_ in ("amod", "compound", "nummod")
+                         and t.pos_ != "PROPN"] + [noun]) if named is not None else token.text
+    else:
+        proper = next((c for c in token.children if c.dep_ in ("appos", "compound", "npadvmod") and c.pos_ == "PROPN"),
+                      None)
+        named = next((c for c in token.children if c.dep_ == "acl" and c.lemma_ in ("name", "call")), None)
+        if named is not None:
+            proper = next((t for t in named.subtree if t.pos_ == "PROPN"), proper)
+        name = render(c for c in proper.subtree if c.pos_ == "PROPN") if proper is not None else ""
+    title = next((t.lower_ for t in token.subtree if t.lower_.strip(".") in TITLES), "")
+    info = EN.kinds.get(noun.lemma_.lower(), {})
+    gender = TITLES.get(title.strip("."), "") or info.get("gender", "")
+    plural = noun.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in noun.children)
+    possessed = any(t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN") for t in noun.children)
+    entity = Entity(head=noun.lemma_.lower(), phrase=phrase if possessed else f"the {phrase}" if not name or noun != token
+                    else name,
+                    name=name, gender="plural" if plural else gender, plural=plural, first=token.i)
+    entity.phrase = re.sub(r"^the (my|his|her|their|its|our) ", "the ", entity.phrase)
+    worn = noun.lemma_.lower() in set(EN.clothing) | set(EN.carried) | set(EN.features)
+    entity.short = "the " + render([t for t in noun.children if t.dep_ == "compound" and t.pos_ == "NOUN"] + [noun])
+    kind = info.get("type") or ("person" if name else "thing" if worn else _kind_type(noun.lemma_.lower()))
+    entity.animate, entity.person = kind in ("person", "animal", "creature", "toy", "machine"), kind == "person"
+    reading.entities.append(entity)
+    return entity
+
+
+def _resolve(token, reading: Idea) -> Entity | None:
+    """The entity a pronoun means: for he/she the latest that agrees (a name or a person before an animal when
+    the gender is not known yet, which then keeps it); for "it" the one called "it" before, else the latest thing
+    or animal that was an object; for "they" the latest plural one."""
+    want = PERSONAL[token.lower_]
+    before = sorted((e for e in reading.entities if e.first < token.i), key=lambda e: -e.last)
+    verb = token.head if token.dep_ != "pobj" else token.head.head
+    if token.dep_ in ("dobj", "dative", "pobj", "iobj"):  # "the librarian finds him": not the librarian
+        subject = _subject(verb)
+        own = _entity_of(subject, reading) if subject is not None and subject.pos_ != "PRON" else None
+        own = own or (reading.refers.get(subject.i) if subject is not None else None)
+        mates = [_entity_of(c, reading) for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+        before = [e for e in before if e is not own and (all(e is not m for m in mates) or token.lower_ not in ("it", "its"))]
+    if want == "plural":  # none: the main character and someone else ("they become friends")
+        return next((e for e in before if e.plural and e.animate), None)
+    if want == "thing":  # the latest subject or object that can be an "it" ("finds a music box… carries it")
+        things = [e for e in before if not e.plural and e.gender in ("", "thing") and not e.name]
+        return max(things, key=lambda e: e.core, default=None)
+    agreeing = next((e for e in before if e.gender == want), None)
+    unknown = next((e for e in before if e.gender == "" and e.animate and not e.plural and (e.name or e.person)),
+                   None) or next((e for e in before if e.gender == "" and e.animate and not e.plural), None)
+    if unknown is not None and (agreeing is None or agreeing.last < unknown.first and unknown.name):
+        unknown.gender = want
+        return unknown
+    return agreeing or unknown
+
+
+def _kind_type(noun: str) -> str:
+    from language.looks import kind_type
+
+    return kind_type(noun)
+
+
+def _setting(doc) -> str:
+    """The idea's own place: a place phrase before the first subject ("In a noisy market, …")."""
+    for sent in doc.sents:
+        for token in sent:
+            if token.dep_ == "prep" and token.i < sent.root.i and token.lower_ in ("in", "on", "at", "inside") \
+                    and token.head == sent.root:
+                objects = [c for c in token.children if c.dep_ == "pobj"]
+                if objects and objects[0].lemma_.lower() not in set(EN.times) | {"day", "time", "morning"}:
+                    return render(token.subtree)
+        break
+    return ""
+
+
+def _subject(verb):
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    while subject is None and verb.dep_ in ("conj", "xcomp") and verb.head != verb:
+        verb = verb.head
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject
+
+
+def _looks(doc, hero: Entity) -> Looks:
+    """The main character's looks from where the idea introduces it: its adjectives, "with…", "wearing…", an
+    apposition ("Mateo, a nine-year-old boy with a gap in his teeth") and "X is a diver"."""
+    token = next((t for t in doc if (t.lemma_.lower() == hero.head or t.text == hero.name) and t.pos_ in (
+        "NOUN", "PROPN")), None)
+    if token is None:
+        return read_looks(hero.head)
+    noun = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None) or (
+        token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" else token)
+    if noun.pos_ == "PROPN":  # "Nadia is a deep-sea diver": the kind from a copula
+        attr = next((c for t in doc if t.lemma_ == "be" and any(s.i == token.i for s in t.children)
+                     for c in t.children if c.dep_ == "attr"), None)
+        noun = attr if attr is not None else noun
+    keep = {noun.i} | {t.i for c in noun.children if c.i < noun.i and c.dep_ in ("amod", "compound", "nummod", "nmod")
+                       for t in c.subtree}
+    keep |= {t.i for c in noun.children if c.i > noun.i and (c.dep_ == "prep" and c.lower_ in ("with", "in") or
+                                                             c.lemma_ == "wear") for t in c.subtree}
+    text = render(sorted((t for t in noun.subtree if t.i in keep), key=lambda t: t.i),
+                  {t.i for t in noun.subtree if t.pos_ == "PROPN" or t.lower_ in NARRATOR | set(PERSONAL)})
+    looks = read_looks(text if noun.pos_ != "PROPN" else "person")
+    if looks.kind == "person" and hero.gender in ("male", "female"):
+        looks.kind = EN.genders[hero.gender]["child"]  # a named child is the likeliest hero of a picture story
+    return looks
