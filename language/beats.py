@@ -60,9 +60,9 @@ def _beat(frame: str, caption: str, after: int, priority: int) -> Beat:
 
 
 def candidates(idea, subject: str) -> list[Beat]:
-    """Every beat the idea's words support, each placed next to the event it comes from. Results of the idea's
-    own verbs come first (the made thing shown, the wish come true, the place reached), then the idea's place,
-    then the moments just before its verbs."""
+    """Every beat the idea's words support, each placed next to the event it comes from: results of its own
+    verbs first (the made thing shown, the wish come true, the place reached), then its places, then the moments
+    just before its actions."""
     beats = []
     if idea.setting and idea.events and idea.setting.split()[-1] not in idea.events[0].frame:
         where = idea.setting.split(" ", 1)[1]
@@ -72,9 +72,6 @@ def candidates(idea, subject: str) -> list[Beat]:
             continue
         kind, thing, place = _kind(event.verb), _object(event), _place(event)
         verb, _, rest = event.frame.partition(" ")
-        if not verb.endswith("ing") or verb == "being":
-            continue
-        base = idea.events[index].verb or verb
         last = index == len(idea.events) - 1
         if kind == "travel" and place:
             beats.append(_beat(f"setting off for {place}", f"{subject} sets off for {place}", index - 1, 1))
@@ -84,32 +81,41 @@ def candidates(idea, subject: str) -> list[Beat]:
             beats.append(_beat(f"proudly showing {thing}", f"{subject} proudly shows {thing}", index, 0))
         elif kind == "find" and thing and not last:
             beats.append(_beat(f"looking closely at {thing}", f"{subject} looks closely at {thing}", index, 1))
-        elif kind == "wish" and " to " in event.frame and not last:
+        elif kind in ("wish", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"]:
             head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
             beats.append(_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0))
-        if kind != "travel" and rest:
-            beats.append(_beat(f"getting ready to {base} {rest}", f"{subject} gets ready to {base} {rest}",
+        if verb.endswith("ing") and rest and event.verb not in EN.beat_verbs["state"] and kind != "travel":
+            beats.append(_beat(f"getting ready to {event.verb} {rest}", f"{subject} gets ready to {event.verb} {rest}",
                                index - 1, 3 + index))
+        elif event.verb == "be" and " of " in event.frame:  # "afraid of the sea": the thing it is about
+            about = event.frame.split(" of ", 1)[1]
+            beats.append(_beat(f"looking out at {about}", f"{subject} looks out at {about}", index - 1, 2))
+            beats.append(_beat(f"facing {about}", f"{subject} faces {about}", index, 4))
     return beats
 
 
 def arrange(idea, count: int, subject: str) -> tuple[list[tuple[str, str]], list[str]]:
     """(frame texts with captions, beats that could still be added) for `count` frames; fewer frames when the
-    idea does not support more."""
-    events = [(e.frame, e.caption) for e in idea.events]
+    idea does not support more. The last event stays last."""
+    events = [[(e.frame, e.caption)] for e in idea.events]
     if len(events) >= count:
         keep = sorted({0, len(events) - 1, *[round(i * (len(events) - 1) / max(count - 1, 1)) for i in range(count)]})
         while len(keep) > count:
             keep.pop(len(keep) // 2)
-        return [events[i] for i in keep], []
+        return [events[i][0] for i in keep], []
+    for index, event in enumerate(idea.events):  # a list, one thing per frame ("a hollow tree, a cave…")
+        if event.parts and sum(map(len, events)) - 1 + len(event.parts) <= count:
+            events[index] = event.parts
+    short = count - sum(map(len, events))
     beats = sorted(candidates(idea, subject), key=lambda b: b.priority)
-    chosen, spare = beats[:count - len(events)], beats[count - len(events):]
+    chosen = [b for b in beats if b.frame not in {f for group in events for f, _ in group}][:max(short, 0)]
+    spare = [b.frame for b in beats if b not in chosen]
     planned = []
     for index in range(-1, len(events)):
         if index >= 0:
-            planned.append(events[index])
+            planned += events[index]
         planned += [(b.frame, b.caption) for b in chosen if b.after == index]
-    return planned, [b.frame for b in spare]
+    return planned, spare
 
 
 def resize(story, wanted: int):

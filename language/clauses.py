@@ -29,13 +29,20 @@ def _verb_like(token) -> bool:
     if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "acomp", "compound") and token.tag_ != "VBG" \
             or token.tag_ in ("VBZ", "VBD", "VBP"):
         return True
+    last = token.i + 1 >= token.sent.end or token.nbor(1).is_punct
     return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ in (
-        "ROOT", "conj", "dobj", "pobj") and token.i > token.sent.start and token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM")
+        "ROOT", "conj", "dobj", "pobj") and token.i > token.sent.start and token.nbor(-1).pos_ not in (
+        "DET", "ADJ", "NUM") and not last
 
 
 def segments(sent) -> list:
-    """The sentence cut where a clause with its own verb begins; pieces without one stay with the piece before."""
+    """The sentence cut where a clause with its own verb begins; pieces without one stay with the piece before.
+    A relative clause inside a subject ("a duckling who is scared of water learns to swim") is its own piece."""
     pieces, start = [], sent.start
+    for token in sent:
+        if token.dep_ == "relcl" and token.head.dep_ in ("nsubj", "nsubjpass") and token.head.head.i > token.i:
+            inner = sent.doc[token.left_edge.i:token.right_edge.i + 1]
+            return [p for p in (sent.doc[sent.start:inner.start], inner, sent.doc[inner.end:sent.end]) if len(p)]
     for token in sent:
         cut = token.lower_ in BREAKS and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
                                                                                   "nsubj", "nsubjpass", "dobj")
@@ -61,8 +68,9 @@ def _a_clause(piece) -> bool:
         return False
     text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
     own = any(t.dep_ in ("nsubj", "nsubjpass", "expl") and t.head in words for t in words)
-    root = parse(text if own or words[0].tag_ in ("WDT", "WP") else f"they {text}")[:].root
-    return root.pos_ in ("VERB", "AUX")
+    doc = parse(text if own or words[0].tag_ in ("WDT", "WP") else f"they {text}")
+    return any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "aux", "auxpass") and t.tag_ != "VBN"
+               or t.dep_ == "ROOT" and _verb_like(t) for t in doc)
 
 
 class Clause:
@@ -117,10 +125,17 @@ def _clauses(doc, reading):
                 noun = piece.doc[piece.start - 1] if piece.start else None
                 antecedent = _entity_of(noun, reading) if noun is not None and noun.pos_ in ("NOUN", "PROPN") \
                     else None
-                agent = antecedent or agent
-                clause = Clause(piece, subject=(agent.short or agent.phrase) if agent else "")
+                if antecedent is None:
+                    continue  # "anyone who looks sad": part of the clause before, not a moment of its own
+                agent = antecedent
+                clause = Clause(piece, subject=agent.short or agent.phrase)
             elif not clause.own_subject():
-                clause = Clause(piece, subject=(agent.short or agent.phrase) if agent else "it")
+                compound = next((c for c in clause.verb.children if c.dep_ == "compound" and c.pos_ == "NOUN"
+                                 and c.i in clause.full), None)  # "The baker's apprentice/compound sneaks"
+                if compound is not None:
+                    agent = _entity_of(piece.doc[clause.full[compound.i]], reading) or agent
+                else:
+                    clause = Clause(piece, subject=(agent.short or agent.phrase) if agent else "it")
             else:
                 subject = next(c for c in clause.verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl"))
                 whole = clause.full.get(subject.i)
@@ -166,14 +181,20 @@ def _event(clause, agent, together: bool, reading):
             c.dep_ == "expl" for c in verb.children):
         return None  # "Nadia is a deep-sea diver", "there was a princess": who, not what happens
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is not None and any(c.lower_ == "whose" for c in subject.children):
+    if subject is not None and any(c.lower_ == "whose" for c in subject.children):  # "whose only power is …"
         complement = next((c for c in verb.children if c.dep_ in ("attr", "acomp", "xcomp", "ccomp")), None)
-        return Event(agent=hero, frame=render(complement.subtree), caption=sentence(
-            f"{hero.label} {render(verb.subtree)}"), verb=complement.lemma_) if complement is not None else None
+        target = complement if complement is not None and verb.lemma_ == "be" else verb
+        frame = render(target.subtree) if target is complement else clause_text(verb, {
+            t.i for t in subject.subtree} | {c.i for c in verb.children if c.dep_ in ("aux", "punct")})
+        return Event(agent=hero, frame=frame, caption=sentence(f"{hero.label} {render(verb.subtree)}"),
+                     verb=target.lemma_.lower())
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
     if verb.lemma_ == "use" and xcomp is not None:  # "used to fly planes": the habit is the picture
         verb = xcomp
     skip = {t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "cc", "mark", "punct") for t in c.subtree}
+    if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "compound" and c.i < verb.i for c in verb.children):
+        skip |= {t.i for c in verb.children if c.i < verb.i for t in c.subtree}  # "her grandpa plant/NN a tree"
+        together = together or any(t.lower_ == "and" for t in doc if t.i < verb.i)
     skip |= {t.i for t in doc if t.i not in clause.full}  # the subject put in front
     skip |= {c.i for c in verb.children if c.dep_ == "advmod" and c.lower_ in LEADING}
     leading = [c for c in verb.children if c.i < verb.i and c.dep_ in ("prep", "npadvmod", "advmod")
@@ -192,8 +213,30 @@ def _event(clause, agent, together: bool, reading):
     text = clause_caption(who, verb, skip | moved, names, plural=together or bool(agent and agent.plural))
     extra = " ".join(render(c.subtree, replace=names) for c in leading)
     things = [t.lemma_.lower() for t in verb.subtree if t.pos_ == "NOUN" and t.i not in skip]
-    return Event(agent=agent, frame=frame, caption=sentence(f"{extra}, {_lower(text)}") if extra else text,
-                 verb=verb.lemma_.lower(), things=things)
+    event = Event(agent=agent, frame=frame, caption=sentence(f"{extra}, {_lower(text)}") if extra else text,
+                  verb=verb.lemma_.lower(), things=things)
+    event.parts = _one_by_one(verb, skip | moved, names, who, agent is not None and agent is not hero)
+    return event
+
+
+def _one_by_one(verb, skip: set[int], names: dict, who: str, named: bool) -> list[tuple[str, str]]:
+    """A clause whose object is a list, one frame per thing ("tries a hollow tree, a cave full of bats and an
+    old rowing boat" → three frames): the idea's own moments, shown one at a time."""
+    head = next((c for c in verb.children if c.dep_ == "dobj"), None) or next(
+        (p for c in verb.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"), None)
+    if head is None:
+        return []
+    items = [head] + [t for t in head.subtree if t.dep_ in ("conj", "appos") and t.pos_ in ("NOUN", "PROPN")]
+    if len(items) < 2:
+        return []
+    whole = {t.i for t in head.subtree}
+    parts = []
+    for item in items:
+        nested = {t.i for c in item.children if c.dep_ in ("conj", "appos", "cc", "punct") for t in c.subtree}
+        own = {t.i for t in item.subtree} - nested
+        frame = clause_text(verb, skip | (whole - own), names)
+        parts.append((f"{who} {frame}" if named else frame, clause_caption(who, verb, skip | (whole - own), names)))
+    return parts
 
 
 def _lower(text: str) -> str:

@@ -68,6 +68,7 @@ class Event:
     verb: str  # lemma
     things: list[str] = field(default_factory=list)  # nouns of the clause ("a scarf", "the fair")
     place: str = ""  # "in a junkyard"
+    parts: list[tuple[str, str]] = field(default_factory=list)  # one (frame, caption) per thing of a list it names
 
 
 @dataclass
@@ -133,7 +134,21 @@ def strip_meta(text: str) -> tuple[str, int | None, str | None]:
                                and v.get("preset")), None)
         story = story[found.end():]
     story = re.sub(r"\b(?:keep it|make it)\s+\w+(?:\s+please)?[.!]*$", "", story, flags=re.I).strip(" ,.")
-    return story[:1].upper() + story[1:], (count if count and 1 <= count <= 12 else None), style
+    story = re.sub(r",?\s*\b(?:in|on) the (?:final|last|next|first|second) (?:picture|frame|panel|scene|page|image)s?\b,?",
+                   "", story, flags=re.I)  # "…and in the final picture finds…": where, not what
+    story = _hyphenated_verbs(story)
+    return story, (count if count and 1 <= count <= 12 else None), style
+
+
+def _hyphenated_verbs(text: str) -> str:
+    """"crash-lands" kept one verb (a non-breaking hyphen the tokenizer does not split; `tidy` restores it)."""
+    from lemminflect import getAllLemmas
+
+    def join(match: re.Match) -> str:
+        return f"{match.group(1)}\u2011{match.group(2)}" if "VERB" in getAllLemmas(match.group(2)) and \
+            match.group(2).endswith(("s", "ed")) else match.group(0)
+
+    return re.sub(r"\b([a-z]+)-([a-z]+)\b", join, text)
 
 
 def _addressed(piece: str) -> bool:
@@ -170,6 +185,8 @@ def read_idea(idea: str) -> Idea:
 
 def _entity_of(token, reading: Idea) -> Entity | None:
     """The entity a noun token is (a name, an apposition and a repeated noun are the same one)."""
+    if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
+        return _entity_of(token.head, reading)
     head = token.lemma_.lower()
     name = token.text if token.pos_ == "PROPN" and token.text[:1].isupper() else ""
     for entity in reading.entities:
@@ -181,8 +198,9 @@ def _entity_of(token, reading: Idea) -> Entity | None:
 def _entities(doc, reading: Idea) -> None:
     """Every noun phrase that can act, its mentions through pronouns, and the main character by salience."""
     for token in doc:
-        if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound", "poss") or token.dep_ == "poss" and \
-                token.pos_ in ("NOUN", "PROPN"):
+        subject_like = token.dep_ == "compound" and token.head.pos_ == "VERB"  # "The baker's apprentice/compound sneaks"
+        if token.pos_ in ("NOUN", "PROPN") and (token.dep_ not in ("compound", "poss") or subject_like) or \
+                token.dep_ == "poss" and token.pos_ in ("NOUN", "PROPN"):
             if _not_a_character(token):
                 continue
             entity = _entity_of(token, reading)
@@ -230,8 +248,8 @@ def _new_entity(token, reading: Idea) -> Entity:
                                                           NARRATOR | set(PERSONAL)})
     name, noun = "", token
     if token.pos_ == "PROPN":
-        named = next((c for c in token.children if c.dep_ in ("appos", "compound", "nmod") and c.pos_ == "NOUN"),
-                     None) or (token.head if token.dep_ in ("appos", "compound") and token.head.pos_ == "NOUN"
+        named = next((c for c in token.children if c.dep_ in ("appos", "compound", "nmod") and (
+            c.pos_ == "NOUN" or c.text.islower())), None) or (token.head if token.dep_ in ("appos", "compound") and token.head.pos_ == "NOUN"
                                else None)
         name, noun = token.text, named or token
         phrase = render([t for t in noun.subtree if t.i <= noun.i and t.dep_ in ("amod", "compound", "nummod")
@@ -321,7 +339,8 @@ def _looks(doc, hero: Entity) -> Looks:
         "NOUN", "PROPN")), None)
     if token is None:
         return read_looks(hero.head)
-    noun = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None) or (
+    noun = next((c for c in token.children if c.dep_ == "appos" and (c.pos_ == "NOUN" or c.text.islower())),
+                None) or (
         token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" else token)
     if noun.pos_ == "PROPN":  # "Nadia is a deep-sea diver": the kind from a copula
         attr = next((c for t in doc if t.lemma_ == "be" and any(s.i == token.i for s in t.children)

@@ -68,7 +68,7 @@ def tidy(text: str) -> str:
     """Spaces before punctuation and possessives removed, runs of spaces and dangling commas trimmed."""
     for mark in (" ,", " .", " 's", " ’s", " n't", " ;", " :", " !", " ?"):
         text = text.replace(mark, mark.strip())
-    text = " ".join(text.split()).strip(" ,;:")
+    text = " ".join(text.split()).strip(" ,;:").replace("\u2011", "-")
     return text.replace("( ", "(").replace(" )", ")")
 
 

@@ -159,8 +159,9 @@ def _value(span, total: int) -> list[int]:
     return []
 
 
-def read_english(doc, story) -> Frames:
-    """Frames, place and length a parsed English request names (`story` gives the count and the texts)."""
+def read_english(doc, story, loose: bool = False) -> Frames:
+    """Frames, place and length a parsed English request names (`story` gives the count and the texts).
+    `loose`: a noun phrase without a frame noun may name a frame too ("open with the rocket launch")."""
     total = len(story.frames)
     frames = Frames()
     taken = _read_count(doc, frames)
@@ -179,6 +180,9 @@ def read_english(doc, story) -> Frames:
             stream.append((span.start, span.end, "ref", label, span))
     covered |= {i for item in stream for i in range(item[0], item[1])}
     stream += _descriptions(doc, story, frames, covered)
+    if loose:
+        covered |= {i for item in stream for i in range(item[0], item[1])}
+        stream += _loose_descriptions(doc, story, covered)
     pending, previous = None, None
     for start, end, kind, label, payload in sorted(stream, key=lambda item: item[0]):
         frames.spans.append((start, end))
@@ -280,14 +284,19 @@ def _resolve(label: str, span, total: int, frames: Frames, previous: str | None)
 
 def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
     """Frames named by what they show: a frame noun with describing words ("the picnic picture", "the one where
-    they eat", "the picture with the badger"). A new frame ("a picture of …") is content, not a reference."""
+    they eat", "the picture with the badger", "the oven and market scenes"). A new frame ("a picture of …") is
+    content, not a reference; a style ("looked like crayon drawings") is no frame either."""
+    from language.lexicon import find
+
     nouns, found = set(_vocabulary()["frame_nouns"]), []
+    styles = {span.root.i for _, span in find(doc, "styles")}
     for token in doc:
-        if token.i in taken or token.lower_ not in nouns:
+        if token.i in taken or token.lower_ not in nouns or token.head.lower_ in ("like", "as", "into"):
             continue
         determiner = next((c.lower_ for c in token.children if c.dep_ in ("det", "predet")), "")
-        if determiner in ("a", "an", "another", "some", "any", "every", "each", "all") or token.dep_ == "nummod" \
-                or _created(token):
+        described = any(c.dep_ in ("compound", "amod", "relcl", "acl") for c in token.children)
+        if determiner in ("a", "an", "another", "some", "any", "every", "each", "all") or _created(token) or (
+                token.dep_ == "nummod" and not described):
             continue
         children = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "relcl", "acl", "prep",
                                                              "poss", "npadvmod")]
@@ -296,18 +305,43 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
         words = [w for child in children for w in child.subtree
                  if not w.is_punct and w.lower_ not in nouns and w.i not in taken]
         words = [w for w in words if w.lower_ not in STOP and w.lower_ not in ("this", "that", "other", "new")]
-        if not words:
+        if not words or all(w.i in styles or w.lower_ in ("drawing", "painting") for w in words):
             continue
         span = (min(w.i for w in words + [token]), max(w.i for w in words + [token]) + 1)
-        said = [w for child in children for w in child.subtree]
-        matched = describe(" ".join(w.text for w in sorted(said, key=lambda w: w.i)), story)
+        parts = [c for c in children if c.dep_ == "compound" and any(g.dep_ == "conj" for g in c.children)]
+        groups = [[c] + [g for g in c.subtree if g.dep_ == "conj"] for c in parts] if token.lower_.endswith("s") \
+            else []
+        for said in ([[g] for g in groups[0]] if groups else [[w for child in children for w in child.subtree]]):
+            matched = describe(" ".join(w.text for w in sorted(said, key=lambda w: w.i)), story)
+            if len(matched) == 1:
+                found.append((*span, "description", "description", [matched[0] + 1]))
+            elif matched:
+                frames.unclear = matched
+            else:
+                frames.unmatched = " ".join(w.text for w in words)
+                frames.spans.append(span)
+    return found
+
+
+def _loose_descriptions(doc, story, taken: set[int]) -> list[tuple]:
+    """Noun phrases that clearly name one frame by what it shows ("the rocket launch", "the walk to school",
+    "the goodbye at the harbour"); anything less clear is left alone."""
+    from language.lexicon import find
+
+    values = {i for _, span in find(doc, "colours", "clothing", "styles", "times", "weather", "seasons", "moods")
+              for i in range(span.start, span.end)}
+    found = []
+    for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or token.dep_ in (
+                "compound", "poss", "amod") or token.head.pos_ == "NOUN" and token.dep_ == "pobj" and \
+                token.head.head.pos_ == "NOUN":
+            continue
+        words = [w for w in token.subtree if w.dep_ not in ("det", "relcl", "punct") and w.i not in taken]
+        if not words or any(w.i in taken for w in token.subtree):
+            continue
+        matched = describe(" ".join(w.text for w in words), story)
         if len(matched) == 1:
-            found.append((*span, "description", "description", [matched[0] + 1]))
-        elif matched:
-            frames.unclear = matched
-        else:
-            frames.unmatched = " ".join(w.text for w in words)
-            frames.spans.append(span)
+            found.append((words[0].i, words[-1].i + 1, "description", "description", [matched[0] + 1]))
     return found
 
 

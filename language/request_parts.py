@@ -62,22 +62,36 @@ def _action_matcher():
 
     from language.tools import english
 
-    matcher = Matcher(english().vocab)
+    nlp = english()
+    matcher = Matcher(nlp.vocab)
     for action, spec in TABLE.actions.items():
-        patterns = [[{"LEMMA": {"IN": spec.get("verbs", [])}}]] if spec.get("verbs") else []
-        patterns += [[{"LOWER": word} for word in phrase.split()] for phrase in spec.get("phrases", [])]
+        only = spec.get("verb_only", [])
+        verbs = [v for v in spec.get("verbs", []) if v not in only]
+        patterns = [[{"LEMMA": {"IN": verbs}}]] if verbs else []
+        patterns += [[{"LEMMA": {"IN": only}, "POS": "VERB"}]] if only else []
+        for phrase in spec.get("phrases", []):  # tokenized as text is ("don't" is two tokens); "*" is any words
+            pattern = []
+            for token in nlp.tokenizer(phrase):
+                pattern += [{"IS_PUNCT": False, "OP": "{0,4}"}] if token.text == "*" else [{"LOWER": token.lower_}]
+            patterns.append(pattern)
         matcher.add(action, patterns)
     return matcher
 
 
 def read_parts(message: str, story, character) -> Parts:
     """The parts of an English request. `character` is the main character (language.character.Character)."""
-    text = fix_ordinals(" ".join(message.split()))
+    text = fix_ordinals(_spelled(" ".join(message.split())))
     doc = parse(text)
     parts = Parts(text=text, frames=read_english(doc, story))
     for key, start, end in _action_matcher()(doc):
         parts.actions.setdefault(doc.vocab.strings[key], doc[start:end].text.lower())
-    quoted = re.search(r"[\"“”'‘’«《「](.+?)[\"“”'‘’»》」]", text)
+    structural = parts.actions.keys() & {"remove", "move", "swap", "lock", "unlock", "reroll", "caption"}
+    scene = find(doc, "times", "weather", "seasons", "moods")
+    named = parts.frames.indices(len(story.frames))
+    if (structural or scene or parts.frames.place is not None) and (not named or "swap" in parts.actions and len(
+            named) < 2 or parts.frames.place is not None and not named):
+        parts.frames = read_english(doc, story, loose=True)
+    quoted = re.search(r"(?:^|(?<=[\s:：]))[\"“'‘«《「](.+?)[\"”'’»》」](?=[\s.,!?。！？]|$)", text)
     parts.quoted = quoted.group(1).strip() if quoted and len(quoted.group(1)) > 1 else ""
     taken = {i for start, end in parts.frames.spans for i in range(start, end)}
     _read_values(doc, parts, taken, story, character)
@@ -92,6 +106,18 @@ def read_parts(message: str, story, character) -> Parts:
     parts.title = _after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
     parts.caption = parts.quoted or _after(doc, parts, ("say", "read", "to"), caption=True)
     return parts
+
+
+def _spelled(text: str) -> str:
+    """Misspelt words put right outside quotes ("swith the second" → "switch the second")."""
+    from language.lexicon import TABLE
+    from language.tools import fix_spelling
+
+    keep = set(entries("frame_nouns")) | set(EN.ordinals) | set(EN.styles) | {
+        w for spec in TABLE.actions.values() for p in spec.get("verbs", []) + spec.get("phrases", [])
+        for w in p.split()}
+    pieces = re.split(r"((?:^|(?<=[\s:：]))[\"“'‘«《「].+?[\"”'’»》」](?=[\s.,!?。！？]|$))", text)
+    return "".join(p if i % 2 else fix_spelling(p, keep) for i, p in enumerate(pieces))
 
 
 def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:

@@ -71,7 +71,7 @@ def read(parts: Parts, story) -> Parsed | None:
             continue
         if row.get("actions") and not set(row["actions"]) & parts.actions.keys():
             continue
-        if parts.frames.unclear and "frames" in row.get("needs", []) | {"frames"}:
+        if parts.frames.unclear and {"frames", "two_frames"} & set(row.get("needs", [])):
             return _which(parts, story)
         built = BUILDERS[row["op"]](parts, story)
         if built is not None:
@@ -117,12 +117,15 @@ def _count(parts: Parts, story) -> Parsed | None:
 
 
 def _undo(parts: Parts, story) -> Parsed:
+    """Undo; or redo when the words fit both ("put it back") and the last step was an undo."""
     if "redo" in parts.actions and story.redo_stack:
         return Parsed([edits.Redo()])
     return Parsed([edits.Undo()])
 
 
 def _redo(parts: Parts, story) -> Parsed:
+    if "undo" in parts.actions and not story.redo_stack:
+        return Parsed([edits.Undo()])
     return Parsed([edits.Redo()])
 
 

@@ -96,7 +96,9 @@ def fix_spelling(text: str, keep: set[str] = frozenset()) -> str:
         word = match.group(0)
         if len(word) < 4 or word[:1].isupper() or word.lower() in keep or word.lower() in speller:
             return word
-        return speller.correction(word.lower()) or word
+        found = speller.candidates(word.lower()) or set()
+        same = [c for c in found if c[:1] == word[:1].lower()]  # a typo rarely changes the first letter
+        return max(same, key=speller.word_usage_frequency) if same else speller.correction(word.lower()) or word
 
     with _LOADING:
         return re.sub(r"[A-Za-z]+(?:'[a-z]+)?", fix, text)
