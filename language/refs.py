@@ -38,6 +38,7 @@ class Frames:
     unreadable: str = ""  # "frame -1", "frame NaN": a number that names no frame
     unclear: list[int] = field(default_factory=list)  # a description that fits several frames equally
     unmatched: str = ""  # a description that fits no frame
+    anchorless: bool = False  # "before …", "between …" whose reference was not found
     spans: list[tuple[int, int]] = field(default_factory=list)  # what was read (token or character spans)
 
     def indices(self, total: int) -> list[int]:
@@ -159,7 +160,7 @@ def _value(span, total: int) -> list[int]:
     return []
 
 
-def read_english(doc, story, loose: bool = False) -> Frames:
+def read_english(doc, story, loose: bool = False, things: frozenset = frozenset()) -> Frames:
     """Frames, place and length a parsed English request names (`story` gives the count and the texts).
     `loose`: a noun phrase without a frame noun may name a frame too ("open with the rocket launch")."""
     total = len(story.frames)
@@ -182,7 +183,7 @@ def read_english(doc, story, loose: bool = False) -> Frames:
     stream += _descriptions(doc, story, frames, covered)
     if loose:
         covered |= {i for item in stream for i in range(item[0], item[1])}
-        stream += _loose_descriptions(doc, story, covered)
+        stream += _loose_descriptions(doc, story, covered, things)
     pending, previous = None, None
     for start, end, kind, label, payload in sorted(stream, key=lambda item: item[0]):
         frames.spans.append((start, end))
@@ -210,6 +211,7 @@ def read_english(doc, story, loose: bool = False) -> Frames:
         else:
             frames.named += indices
         frames.said += [n for n in said if kind == "ref"]
+    frames.anchorless = pending in ("before", "after", "between")
     return frames
 
 
@@ -232,10 +234,12 @@ def _read_count(doc, frames: Frames) -> set[int]:
 def _place(label: str, span, total: int, frames: Frames) -> str | None:
     """A position: sets the place now (start, end, "position 3"), or returns the label that waits for its
     reference (before, after, between)."""
-    if label in ("start", "open_with", "new_start"):
+    if label in ("start", "open_with", "new_start", "as_start"):
         frames.place = 0
-    elif label in ("end", "close_with", "new_end"):
+    elif label in ("end", "close_with", "new_end", "as_end"):
         frames.place = total
+    elif label == "as_ordinal":
+        frames.place = _value(span, total)[0] - 1
     elif label == "place":
         numbers = [n for n in (_number(t.text) for t in span) if n]
         frames.place = numbers[0] - 1 if numbers else frames.place
@@ -308,7 +312,8 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
         if not words or all(w.i in styles or w.lower_ in ("drawing", "painting") for w in words):
             continue
         span = (min(w.i for w in words + [token]), max(w.i for w in words + [token]) + 1)
-        parts = [c for c in children if c.dep_ == "compound" and any(g.dep_ == "conj" for g in c.children)]
+        parts = [c for c in children if c.dep_ in ("compound", "amod", "nmod") and any(g.dep_ == "conj"
+                                                                                  for g in c.children)]
         groups = [[c] + [g for g in c.subtree if g.dep_ == "conj"] for c in parts] if token.lower_.endswith("s") \
             else []
         for said in ([[g] for g in groups[0]] if groups else [[w for child in children for w in child.subtree]]):
@@ -323,26 +328,41 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
     return found
 
 
-def _loose_descriptions(doc, story, taken: set[int]) -> list[tuple]:
+def _loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[tuple]:
     """Noun phrases that clearly name one frame by what it shows ("the rocket launch", "the walk to school",
-    "the goodbye at the harbour"); anything less clear is left alone."""
+    "the goodbye at the harbour"); anything less clear is left alone, and so is a thing the request changes
+    ("make the sailboat yellow": `things`) or a lone noun several frames show."""
+    from language.tools import parse
     from language.lexicon import find
 
     values = {i for _, span in find(doc, "colours", "clothing", "styles", "times", "weather", "seasons", "moods")
               for i in range(span.start, span.end)}
     found = []
     for token in doc:
-        if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or token.dep_ in (
-                "compound", "poss", "amod") or token.head.pos_ == "NOUN" and token.dep_ == "pobj" and \
-                token.head.head.pos_ == "NOUN":
+        if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or not _named_place(token):
             continue
         words = [w for w in token.subtree if w.dep_ not in ("det", "relcl", "punct") and w.i not in taken]
-        if not words or any(w.i in taken for w in token.subtree):
+        if not words or any(w.i in taken for w in token.subtree) or token.lemma_.lower() in things:
+            continue
+        shown = sum(token.lemma_.lower() in {t.lemma_.lower() for t in parse(f.prompt)} for f in story.frames)
+        if len([w for w in words if w.is_alpha]) == 1 and shown >= 2:
             continue
         matched = describe(" ".join(w.text for w in words), story)
         if len(matched) == 1:
             found.append((words[0].i, words[-1].i + 1, "description", "description", [matched[0] + 1]))
     return found
+
+
+def _named_place(token) -> bool:
+    """Where a noun phrase can stand for a frame: after "before", "after", "between", "with" ("open with"), as
+    the object or subject of the request's main verb ("cut the empty park", "the goodbye … should be first")."""
+    while token.dep_ in ("conj", "appos"):
+        token = token.head
+    head = token.head
+    if token.dep_ == "pobj":
+        return head.lower_ in ("before", "after", "between", "with", "on", "following", "behind") and head.head.pos_ in (
+            "VERB", "AUX", "NOUN", "NUM")
+    return token.dep_ in ("dobj", "nsubj", "nsubjpass", "ROOT", "attr") and (head.dep_ == "ROOT" or head == token)
 
 
 def _created(token) -> bool:
@@ -370,7 +390,7 @@ def describe(description: str, story) -> list[int]:
             return tied
         meaning = similarity(description, [texts[i] for i in tied])
         ranked = sorted(zip(meaning, tied, strict=True), reverse=True)
-        return [ranked[0][1]] if ranked[0][0] - ranked[1][0] >= 0.08 else tied
+        return [ranked[0][1]] if ranked[0][0] - ranked[1][0] >= 0.04 else tied
     meaning = similarity(description, texts)
     ranked = sorted(zip(meaning, range(len(texts)), strict=True), reverse=True)
     things = [t for t in parse(description) if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in STOP]

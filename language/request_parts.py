@@ -16,7 +16,7 @@ from language.refs import Frames, fix_ordinals, read_english
 from language.tools import parse
 
 VALUE_KINDS = ("colours", "times", "weather", "seasons", "moods", "styles", "clothing", "carried", "hair_words",
-               "features", "kinds", "ages", "gender_words", "sizes")
+               "hair_styles", "features", "ages", "gender_words", "sizes", "removals")
 POLITE = {"please", "pls", "plz", "could", "would", "can", "you", "maybe", "kindly", "just", "thanks", "ugh", "hmm",
           "actually", "really", "ok", "okay", "so", "well", "oh", "hey", "also", "then", "now", "perhaps", "pretty"}
 PRONOUNS = {"she": "female", "her": "female", "he": "male", "him": "male", "his": "male", "hers": "female",
@@ -85,12 +85,14 @@ def read_parts(message: str, story, character) -> Parts:
     parts = Parts(text=text, frames=read_english(doc, story))
     for key, start, end in _action_matcher()(doc):
         parts.actions.setdefault(doc.vocab.strings[key], doc[start:end].text.lower())
-    structural = parts.actions.keys() & {"remove", "move", "swap", "lock", "unlock", "reroll", "caption"}
+    structural = parts.actions.keys() & {"remove", "move", "swap", "lock", "unlock", "reroll", "caption", "insert"}
     scene = find(doc, "times", "weather", "seasons", "moods")
     named = parts.frames.indices(len(story.frames))
     if (structural or scene or parts.frames.place is not None) and (not named or "swap" in parts.actions and len(
-            named) < 2 or parts.frames.place is not None and not named):
-        parts.frames = read_english(doc, story, loose=True)
+            named) < 2 or parts.frames.place is not None and not named or parts.frames.anchorless):
+        things = frozenset(_described(span) for kind, span in find(doc, "colours", "sizes", "clothing", "carried")
+                           if _described(span))
+        parts.frames = read_english(doc, story, loose=True, things=things)
     quoted = re.search(r"(?:^|(?<=[\s:：]))[\"“'‘«《「](.+?)[\"”'’»》」](?=[\s.,!?。！？]|$)", text)
     parts.quoted = quoted.group(1).strip() if quoted and len(quoted.group(1)) > 1 else ""
     taken = {i for start, end in parts.frames.spans for i in range(start, end)}
@@ -104,7 +106,10 @@ def read_parts(message: str, story, character) -> Parts:
         "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
     parts.content = _content(doc, parts, taken, character)
     parts.title = _after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
-    parts.caption = parts.quoted or _after(doc, parts, ("say", "read", "to"), caption=True)
+    if "caption" in parts.actions:
+        colon = re.search(r"[:：]\s*(.+)$", text)
+        parts.caption = parts.quoted or (colon.group(1).strip() if colon else "") or _after(
+            doc, parts, ("say", "read", "to", "write"), caption=True)
     return parts
 
 
@@ -129,8 +134,8 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         value = Value(kind, span.text.lower(), _described(span), span.start)
         if kind == "styles" and span.root.pos_ == "VERB":
             continue  # "painting the boat red" is no painting style
-        if kind == "kinds" and (span.root.dep_ == "poss" or character.names_it(value.word)):
-            continue  # "grandpa's boat", "the girl" (the character named, not what it becomes)
+        if kind == "moods" and value.noun and value.noun not in entries("frame_nouns") and _shown(value.noun, words):
+            continue  # "the sailboat looks boring": about the sailboat, not the frame's mood
         if _said_to_go(span):
             parts.old.add(value.word)
             continue
@@ -168,12 +173,18 @@ def _new_kind(doc, parts: Parts, character) -> None:
     a teenager", "turn the boy into a wolf", "swap the boy for a small grey wolf", "I'd prefer the hero to be a man"."""
     known = {v.start for vs in parts.values.values() for v in vs}
     for token in doc:
-        if token.pos_ != "NOUN" or token.i in known or token.lower_ in entries("frame_nouns") or _said_to_go(
-                doc[token.i:token.i + 1]):
+        if token.pos_ not in ("NOUN", "PROPN") or token.i in known or token.lower_ in entries("frame_nouns") or \
+                _said_to_go(doc[token.i:token.i + 1]):
             continue
         head, subject = token.head, None
-        if token.dep_ in ("attr", "oprd", "xcomp", "ccomp") or (token.dep_ == "dobj" and head.lemma_ in ("make",
-                                                                                                    "turn")):
+        as_the = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children
+                       if g.dep_ == "pobj"), None)
+        if as_the is not None and character.names_it(as_the.lemma_):  # "a little girl as the keeper"
+            subject = as_the
+        if subject is not None:
+            pass
+        elif token.dep_ in ("attr", "oprd", "xcomp", "ccomp") or (token.dep_ == "dobj" and head.lemma_ in ("make",
+                                                                                                      "turn")):
             subject = next((c for c in [*token.children, *head.children] if c.dep_ in ("nsubj", "nsubjpass")
                             or (c.dep_ == "dobj" and c != token)), None)
         elif token.dep_ == "pobj" and head.lower_ in ("into", "for", "with") and head.head.lemma_ in (
@@ -336,7 +347,7 @@ def _after(doc, parts: Parts, verbs: tuple[str, ...], caption: bool = False) -> 
             words = [t for t in rest if not (t.i == rest.start and t.lower_ in ("it", "the", "this", "to"))]
             if words and not caption and words[0].lower_ in ("story", "book", "comic", "thing"):
                 words = words[1:]
-            text = re.sub(r"^(?:to|as)\s+", "", "".join(t.text_with_ws for t in words)).strip(" ?!.")
+            text = re.sub(r"^(?:to|as)\s+", "", "".join(t.text_with_ws for t in words)).strip(" ?!.:：\"“”'")
             text = re.sub(r"\s+(?:please|pls|thanks)$", "", text, flags=re.IGNORECASE)
             if text and (caption or text[:1].isupper() or len(text.split()) <= 6):
                 return text
