@@ -16,10 +16,15 @@ import re
 from language.lexicon import EN, TABLE, ZH
 from language.refs import read_chinese
 from language.request_parts import Parts, Value
+from language.looks import main_character
 from language.tools import add_chinese_words, chinese_words, english_sense, inflect
 
 CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
-              "styles": "styles", "kinds": "kinds", "clothing": "clothing", "hair_words": "hair_words"}
+              "styles": "styles", "kinds": "kinds", "clothing": "clothing", "hair_words": "hair_words",
+              "ages": "ages", "gender_words": "gender_words"}
+DESCRIBED = re.compile(r"(?:把|将|让|给)?([\u4e00-\u9fff]{2,12}?)的?那(?:张|幅|个画面|个|帧|格|页)")
+NEW_FRAME = re.compile(r"(?:加|插|添|补|多来|再加)一(?:张|幅|个画面|个|帧|格|页)(?:图|画|画面)?[，,：:]?\s*"
+                       r"(?:(.+?)的(?:图|画|画面|场景)|(.+))$")
 SUBJECTS = ("主角", "她", "他", "它", "她们", "他们", "它们", "主人公")
 
 
@@ -73,21 +78,46 @@ def read_chinese_request(message: str, story) -> Parts:
     elif "rename" in parts.actions and (after := re.search(r"(?:改成|改为|叫做?|换成)\s*(.+?)[。！!？?吧]*$", text)):
         parts.title = after.group(1)
     if colon:
-        parts.caption = colon.group(1).strip()
         parts.content = english_scene(colon.group(1), story)
-    _values(text, parts)
+    if "caption" in parts.actions:
+        parts.caption = parts.quoted or (colon.group(1).strip(" “”\"") if colon else "")
+    if "rename" in parts.actions and not parts.title and colon:
+        parts.title = colon.group(1).strip()
+    new = NEW_FRAME.search(text)
+    if new and "insert" in parts.actions:
+        scene = (new.group(1) or new.group(2) or "").strip(" 。！？?!吧")
+        parts.content = english_scene(scene, story) if scene and not colon else parts.content
+    _describe(text, story, parts)
+    _values(text, parts, story)
     parts.character = any(word in text for word in SUBJECTS) or bool(parts.values.get("kinds")) and "主角" in text
     parts.thing = _thing(text, story, parts)
     return parts
 
 
-def _values(text: str, parts: Parts) -> None:
+def _describe(text: str, story, parts: Parts) -> None:
+    """Frames named by what they show: "喝可可那张", "发现紫色花的那张", "集市那张" (the frame whose text means it)."""
+    from language.refs import describe
+
+    if parts.frames.named:
+        return
+    for match in DESCRIBED.finditer(text):
+        said = re.sub(r"^(?:第.+?张|最后|把|将|让|给|能不能把|可不可以把)", "", match.group(1))
+        english = english_scene(said, story) or " ".join(english_word(w, f) for w, f in words(said))
+        found = describe(english, story) if english.strip() else []
+        if len(found) == 1:
+            parts.frames.named += found
+        elif found:
+            parts.frames.unclear = found
+
+
+def _values(text: str, parts: Parts, story=None) -> None:
     """Lexicon words by kind, in English; "太X了" asks for the opposite mood unless a wanted mood follows."""
     tokens = words(text)
+    current = main_character(story).looks.kind.split()[-1] if story is not None else ""
     for index, (word, _flag) in enumerate(tokens):
         for kind, english in CATEGORIES.items():
             table = getattr(ZH, kind)
-            if word in table:
+            if word in table and not (kind == "kinds" and table[word].split()[-1] == current):
                 value = table[word]
                 parts.values.setdefault(english, []).append(Value(english, value, "", index))
         if word in ZH.clothing or word in ZH.hair_words:

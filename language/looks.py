@@ -95,6 +95,8 @@ class Looks:
         """New hair words replace the old ones of the same kind (colour or style): "white" → "curly white hair"."""
         hair = hair.removeprefix("with ").strip()
         new = hair.split()
+        if any(w in entries("hair_words") and w not in ("hair", "locks") for w in new):  # braids, a bun: a new style
+            self.hair = " ".join(w for w in self.hair.split() if w in set(entries("colours")))
         colours, styles = set(entries("colours")) | set(EN.colour_modifiers), set(EN.hair_styles)
         old = [w for w in self.hair.split() if w not in entries("hair_words")]
         if not any(w in colours for w in new):
@@ -156,6 +158,13 @@ class Looks:
         words = EN.genders[gender].get(age, EN.genders[gender]["adult"])
         self.kind = words.split()[-1]
         self.adjectives = [a for a in self.adjectives if a.lower() not in EN.ages] + words.split()[:-1]
+
+    def drop_grown_man_features(self) -> None:
+        """A beard goes when the character is no longer a grown man."""
+        info = self.info
+        if info.get("gender") == "female" or info.get("age") in ("child", "baby", "toddler", "teen") or \
+                info.get("type") != "person":
+            self.features = [f for f in self.features if _item_noun(f) not in EN.grown_man_features]
 
     def invent(self, seed: str = "") -> None:
         """Fill hair and one item of clothing from the kind (`en.yaml`: `invent`), when the words gave none."""

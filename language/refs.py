@@ -304,6 +304,10 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
             continue
         children = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "relcl", "acl", "prep",
                                                              "poss", "npadvmod")]
+        if not children and token.lower_ == "one" and token.i >= 2 and doc[token.i - 1].pos_ in ("NOUN", "ADJ",
+                                                                                                  "VERB"):
+            start = next((i for i in range(token.i - 1, -1, -1) if doc[i].lower_ in ("the", "that", "this")), None)
+            children = list(doc[start + 1:token.i]) if start is not None else []  # "the sunset/dobj one/dobj"
         children += [c for c in token.head.children if c.dep_ == "prep" and c.i == token.right_edge.i + 1
                      and c.lower_ in ("with", "of", "showing", "featuring", "from")]  # "lose the picture with the kite"
         words = [w for child in children for w in child.subtree
@@ -418,7 +422,9 @@ def _zh_patterns() -> dict[str, re.Pattern]:
         "all": re.compile(rf"(?:{'|'.join(ZH.all_words)})(?:一)?(?:{noun})|全部|所有的|整个故事"),
         "rest": re.compile(rf"(?:{'|'.join(ZH.rest_words)})(?:的)?(?:{noun})?"),
         "count": re.compile(rf"(?:改成|变成|只要|只留|一共|总共)\s*(\d{{1,2}}|{number})\s*(?:{noun})"),
-        "more": re.compile(rf"(?:多加|再加|加|增加)\s*(\d{{1,2}}|{number})\s*(?:{noun})"),
+        "more": re.compile(rf"(?:多加|再加|加|增加|多来|再来|多画)\s*(\d{{1,2}}|{number})\s*(?:{noun})(?![^，,。]*(?:的图|的画|：|:))"),
+        "last_n": re.compile(rf"(?:{last})\s*(\d|{number})\s*(?:{noun})"),
+        "first_n": re.compile(rf"(?:前|开头的?)\s*(\d|{number})\s*(?:{noun})"),
     }
 
 
@@ -451,6 +457,14 @@ def read_chinese(text: str, story) -> Frames:
         frames.place = 0 if re.search(r"最前|开头|最开始", text) else frames.place
     if patterns["end"].search(text):
         frames.place = total
+    for name in ("last_n", "first_n"):  # "最后两张", "前两张"
+        for match in patterns[name].finditer(text):
+            n = _zh_number(match.group(1), 0) if not match.group(1).isdigit() else int(match.group(1))
+            numbers = range(total - n + 1, total + 1) if name == "last_n" else range(1, n + 1)
+            frames.named += [i - 1 for i in numbers]
+            frames.said += list(numbers)
+            for i in range(match.start(), match.end()):
+                taken[i] = 1
     for match in patterns["ref"].finditer(text):
         if any(taken[match.start():match.end()]):
             continue

@@ -80,11 +80,16 @@ def _action_matcher():
 
 def read_parts(message: str, story, character) -> Parts:
     """The parts of an English request. `character` is the main character (language.character.Character)."""
-    text = fix_ordinals(_spelled(" ".join(message.split())))
+    known = {w.lower() for text in [story.identity_prompt, story.title, *(f.prompt + " " + f.caption
+                                                                        for f in story.frames)]
+             for w in re.findall(r"[A-Za-z]+", text)} | character.names
+    text = fix_ordinals(_spelled(" ".join(message.split()), known))
     doc = parse(text)
     parts = Parts(text=text, frames=read_english(doc, story))
-    for key, start, end in _action_matcher()(doc):
-        parts.actions.setdefault(doc.vocab.strings[key], doc[start:end].text.lower())
+    found = [(doc.vocab.strings[key], start, end) for key, start, end in _action_matcher()(doc)]
+    for action, start, end in found:  # a phrase inside a longer one of another action does not count
+        if not any(a != action and s <= start and end <= e and (e - s) > (end - start) for a, s, e in found):
+            parts.actions.setdefault(action, doc[start:end].text.lower())
     structural = parts.actions.keys() & {"remove", "move", "swap", "lock", "unlock", "reroll", "caption", "insert"}
     scene = find(doc, "times", "weather", "seasons", "moods")
     named = parts.frames.indices(len(story.frames))
@@ -108,19 +113,19 @@ def read_parts(message: str, story, character) -> Parts:
     parts.title = _after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
     if "caption" in parts.actions:
         colon = re.search(r"[:：]\s*(.+)$", text)
-        parts.caption = parts.quoted or (colon.group(1).strip() if colon else "") or _after(
-            doc, parts, ("say", "read", "to", "write"), caption=True)
+        parts.caption = parts.quoted or (colon.group(1).strip(" \"“”'") if colon else "")
     return parts
 
 
-def _spelled(text: str) -> str:
-    """Misspelt words put right outside quotes ("swith the second" → "switch the second")."""
+def _spelled(text: str, known: set[str] = frozenset()) -> str:
+    """Misspelt words put right outside quotes ("swith the second" → "switch the second"); the story's own
+    words and names (`known`) stay."""
     from language.lexicon import TABLE
     from language.tools import fix_spelling
 
     keep = set(entries("frame_nouns")) | set(EN.ordinals) | set(EN.styles) | {
         w for spec in TABLE.actions.values() for p in spec.get("verbs", []) + spec.get("phrases", [])
-        for w in p.split()}
+        for w in p.split()} | set(known)
     pieces = re.split(r"((?:^|(?<=[\s:：]))[\"“'‘«《「].+?[\"”'’»》」](?=[\s.,!?。！？]|$))", text)
     return "".join(p if i % 2 else fix_spelling(p, keep) for i, p in enumerate(pieces))
 
@@ -171,7 +176,8 @@ def item_phrases(parts: Parts) -> list[tuple[str, str]]:
 def _new_kind(doc, parts: Parts, character) -> None:
     """What the main character should become, also beyond the lexicon: "what if Juno were a raccoon", "make her
     a teenager", "turn the boy into a wolf", "swap the boy for a small grey wolf", "I'd prefer the hero to be a man"."""
-    known = {v.start for vs in parts.values.values() for v in vs}
+    known = {v.start for kind, vs in parts.values.items() for v in vs if kind not in ("gender_words", "ages")}
+    named = next((t for t in doc if t.lower_ in PRONOUNS or character.names_it(t.lemma_)), None)
     for token in doc:
         if token.pos_ not in ("NOUN", "PROPN") or token.i in known or token.lower_ in entries("frame_nouns") or \
                 _said_to_go(doc[token.i:token.i + 1]):
@@ -188,8 +194,8 @@ def _new_kind(doc, parts: Parts, character) -> None:
             subject = next((c for c in [*token.children, *head.children] if c.dep_ in ("nsubj", "nsubjpass")
                             or (c.dep_ == "dobj" and c != token)), None)
         elif token.dep_ == "pobj" and head.lower_ in ("into", "for", "with") and head.head.lemma_ in (
-                "turn", "change", "swap", "replace", "transform", "switch", "trade", "exchange"):
-            subject = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+                "turn", "change", "swap", "replace", "transform", "switch", "trade", "exchange", "go"):
+            subject = next((c for c in head.head.children if c.dep_ == "dobj"), None) or named
         if subject is not None and (subject.lower_ in PRONOUNS or character.names_it(subject.lemma_)) \
                 and token.lemma_.lower() not in character.names:
             parts.values.setdefault("kinds", []).append(Value("kinds", token.lemma_.lower(), "", token.i))
@@ -268,7 +274,7 @@ def _content(doc, parts: Parts, taken: set[int], character) -> str:
                        character)
         return f"a {scene}" if len(scene.split()) == 1 and parse(scene)[0].pos_ == "NOUN" else scene
     head = _content_head(doc, parts, taken)
-    if head is None:
+    if head is None or getattr(head, "lemma_", "").lower() in set(EN.clothing) | set(EN.carried) | set(EN.features):
         return ""
     return _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),
                   skip, character)
@@ -360,8 +366,8 @@ def read_clauses(message: str, story) -> list[Parts]:
     from language.looks import main_character
 
     character = main_character(story)
-    text = fix_ordinals(" ".join(message.split()))
-    doc = parse(text)
+    text = " ".join(message.split())
+    doc = parse(fix_ordinals(text))
     cuts = [t.i for t in doc if t.dep_ == "cc" and t.head.dep_ == "ROOT" and any(
         c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > t.i for c in t.head.children)]
     pieces = [doc[a:b].text for a, b in zip([0, *[c + 1 for c in cuts]], [*cuts, len(doc)], strict=True)]

@@ -9,6 +9,7 @@ is a question with the likely requests as buttons. Nothing changes silently.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from core import edits
@@ -66,6 +67,10 @@ def read(parts: Parts, story) -> Parsed | None:
         return ask(problem)
     if parts.frames.unmatched and not parts.frames.named:
         return _which(parts, story)
+    locked = [i for i, f in enumerate(story.frames) if f.locked]
+    if "unlock" in parts.actions and not parts.frames.any and len(locked) == 1:
+        parts.frames.named = locked  # "unlock it": the one frame that is locked
+        have = derived(parts, story)
     for row in TABLE.rows:
         if not set(row.get("needs", [])) <= have or set(row.get("forbids", [])) & have:
             continue
@@ -187,47 +192,80 @@ def _style(parts: Parts, story) -> Parsed:
     return Parsed([edits.SetStyle(style=style_of(" ".join(v.word for v in parts.values["styles"])))])
 
 
+PERSON_NOUNS = {"girl", "boy", "woman", "man", "lady", "guy", "gentleman", "child", "kid"}
+
+
 def _kind(parts: Parts, story) -> Parsed | None:
+    """What the main character is: a new kind ("a raccoon", "a boy"), an age ("a teenager", "older") or a gender;
+    its clothes and things stay, and frames that call it by its old kind ("the girl") follow."""
     looks = main_character(story).looks
-    kind, age, gender = parts.first("kinds"), parts.first("ages"), parts.first("gender_words")
-    if kind and kind.word not in ("person", "kid", "child", "grown-up", "adult", "teenager", "teen") or (
-            kind and not (age or gender) and kind.word not in EN.ages):
-        adjectives = [v.word for k in ("sizes", "colours") for v in parts.values.get(k, [])]
-        adjectives += [v.word for v in parts.values.get("ages", [])]
-        looks.become(kind.word, adjectives)
-    elif age or (kind and kind.word in EN.ages):
-        looks.age_to((age or kind).word)
+    old = looks.kind.split()
+    kinds = [v.word for v in parts.values.get("kinds", [])] + [v.word for v in parts.values.get("gender_words", [])
+                                                                 if v.word in PERSON_NOUNS]
+    age, gender = parts.first("ages"), parts.first("gender_words")
+    if kinds:
+        word = kinds[-1]
+        adjectives = [v.word for k in ("sizes", "colours", "ages") for v in parts.values.get(k, [])]
+        person_part = next((w for w in old if w in PERSON_NOUNS), None)
+        if word in PERSON_NOUNS and person_part and len(old) > 1:  # "girl astronaut" → "boy astronaut"
+            looks.kind = looks.kind.replace(person_part, word)
+            looks.adjectives = [a for a in looks.adjectives if a.lower() not in EN.ages] + adjectives
+        else:
+            looks.become(word, adjectives)
+    elif age:
+        looks.age_to(age.word)
     elif gender:
         looks.gender_to(EN.gender_words[gender.word])
-    return Parsed([edits.SetIdentity(text=looks.text())])
+    looks.drop_grown_man_features()
+    ops = [edits.SetIdentity(text=looks.text())]
+    new_head = looks.kind.split()[-1]
+    prompts = {i: re.sub(rf"\bthe {re.escape(old[-1])}\b", f"the {new_head}", f.prompt)
+               for i, f in enumerate(story.frames) if old[-1] != new_head}
+    prompts = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
+    if prompts:
+        ops.append(edits.RewriteFrames(prompts=prompts, what=f"the {old[-1]} is now the {new_head}"))
+    return Parsed(ops)
 
 
 def _looks(parts: Parts, story) -> Parsed | None:
-    from language.request_parts import item_phrases
-
+    """The main character's clothes, hair, features and things: a new item replaces the one in its slot, a
+    colour recolours the item it names, "instead of" and "lose" take away, "keep …" leaves things as they are."""
     looks = main_character(story).looks
     before = looks.text()
     removing = "remove" in parts.actions and not parts.content
     worn = looks.text().lower()
-    for phrase, noun in item_phrases(parts):
+    kept = _kept(parts.text)
+    for phrase, noun in parts.items:
+        if noun in kept:
+            continue
         if removing:
             looks.take_off(noun)
         elif phrase.lower().removeprefix("a ").removeprefix("an ") == noun and noun in worn:
             continue  # "make her raincoat yellow": the raincoat she has, named
-        elif noun in ("hair",) or parts.has("hair_words") and noun in EN.hair_words:
+        elif noun in EN.hair_words:
             looks.set_hair(phrase)
         else:
             looks.put_on(phrase)
-    named = [noun for _, noun in item_phrases(parts)]
+    styles = [v.word for v in parts.values.get("hair_styles", [])]
+    if styles:  # "make her hair straight"
+        looks.set_hair(" ".join(styles) + " hair")
+    named = [noun for _, noun in parts.items]
     for value in parts.values.get("colours", []):
         noun = value.noun or (named[0] if len(named) == 1 else "")
-        if noun and not any(value.word in p for p, _ in item_phrases(parts)):
+        if noun and not any(value.word in p for p, _ in parts.items):
             looks.recolour(noun, value.word)
-    for word in parts.old:
-        if word in EN.clothing and not any(word == n for _, n in item_phrases(parts)):
-            looks.take_off(word)
+    for word in list(parts.old) + [EN.removals[v.word] for v in parts.values.get("removals", [])]:
+        if word in EN.clothing or word in EN.features or word in EN.hair_words or word == "curls":
+            if not any(word == n for _, n in parts.items):
+                looks.take_off(word)
     text = looks.text()
     return Parsed([edits.SetIdentity(text=text)]) if text != before else None
+
+
+def _kept(text: str) -> set[str]:
+    """What a request says to keep ("but keep the raincoat and cap")."""
+    match = re.search(r"\bkeep(?:ing)?\s+(?:the|her|his|its|their)?\s*(.+)$", text.lower())
+    return set(re.findall(r"[a-z]+", match.group(1))) if match else set()
 
 
 def _thing(parts: Parts, story) -> Parsed | None:
