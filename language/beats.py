@@ -136,13 +136,39 @@ def resize(story, wanted: int):
                    [f"remove frame{'s' if len(drop) > 1 else ''} {numbers}",
                     f"remove frame{'s' if total - wanted > 1 else ''} " + " and ".join(
                         str(i + 1) for i in range(1, total - wanted + 1))])
-    from language.planner import idea_beats
-
-    extra = [b for b in idea_beats(story) if b[0] not in {f.prompt for f in story.frames}][:wanted - total]
-    if not extra:
-        return ask(f"Your idea tells {total} moments, so I have no more of its own to add. What should happen in "
-                   "the new frames? For example: “add a scene where …”.")
-    ops = [edits.InsertFrame(position=total - 1 + i, text=frame, caption=caption)
-           for i, (frame, caption) in enumerate(extra)]
-    note = [] if len(extra) == wanted - total else [f"(only {len(extra)} more moments come from your idea)"]
+    ops = _more_frames(story, wanted - total)
+    if not ops:
+        return ask(f"I have no more moments of this story to add. What should happen in the new frames? For "
+                   "example: “add a scene where …”.")
+    note = [] if len(ops) == wanted - total else [f"(only {len(ops)} more moments come from your story)"]
     return Parsed(ops, choices=note)
+
+
+def _more_frames(story, more: int) -> list:
+    """New frames for a longer story: moments of the idea not shown yet, then beats of the frames' own verbs
+    (the moment just before one, the made or found thing shown after), each next to the frame it comes from."""
+    from core import edits
+    from language.captions import caption_for, subject_of
+    from language.idea import Entity, Event, Idea
+    from language.planner import idea_beats
+    from language.tools import parse
+
+    shown = {f.prompt for f in story.frames}
+    unused = [(frame, caption) for frame, caption in idea_beats(story) if frame not in shown]
+    hero = Entity(head="hero", phrase="the hero")
+    events = []
+    for frame in story.frames:
+        doc = parse(frame.prompt)
+        verb = doc[0].lemma_.lower() if len(doc) and doc[0].tag_ == "VBG" else ""
+        events.append(Event(agent=hero, frame=frame.prompt, caption=frame.caption, verb=verb,
+                            things=[t.lemma_.lower() for t in doc if t.pos_ == "NOUN"]))
+    beats = sorted(candidates(Idea(text="", hero=hero, events=events), subject_of(story)), key=lambda b: b.priority)
+    ops, added = [], 0
+    for frame, caption in unused[:more]:
+        ops.append(edits.InsertFrame(position=len(story.frames) - 1 + added, text=frame, caption=caption))
+        added += 1
+    for beat in [b for b in beats if b.frame not in shown][:more - added]:
+        position = beat.after + 1 + sum(1 for op in ops if op.position <= beat.after + 1)
+        ops.append(edits.InsertFrame(position=position, text=beat.frame,
+                                     caption=beat.caption or caption_for(beat.frame, story)))
+    return ops

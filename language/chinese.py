@@ -141,7 +141,7 @@ def _thing(text: str, story, parts: Parts) -> str:
     from language.phrases import mentions
 
     for word, flag in words(text):
-        if not flag.startswith("n") or word in ZH.frame_nouns or word in SUBJECTS:
+        if not (flag.startswith("n") or word in ZH.nouns) or word in ZH.frame_nouns or word in SUBJECTS:
             continue
         english = english_word(word, flag)
         noun = english.split()[-1] if english else ""

@@ -48,6 +48,7 @@ class Parts:
     too: bool = False  # "too dark": the opposite is wanted
     items: list[tuple[str, str]] = field(default_factory=list)  # things to wear or carry: ("a straw hat", "hat")
     whole_frame: bool = False  # the frame itself is what changes ("frame 5 should show…", "change frame 1 to…")
+    replacement: tuple[str, str] = ("", "")  # a thing shown and what replaces it ("pies", "apple pies")
 
     def has(self, kind: str) -> bool:
         return bool(self.values.get(kind))
@@ -106,6 +107,7 @@ def read_parts(message: str, story, character) -> Parts:
     _new_kind(doc, parts, character)
     parts.thing = "" if parts.thing and character.names_it(parts.thing) else parts.thing
     parts.items = _items(doc, parts)
+    parts.replacement = _replacement(doc, story, character)
     nouns = set(entries("frame_nouns"))
     parts.whole_frame = any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
         "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
@@ -171,6 +173,31 @@ def _items(doc, parts: Parts) -> list[tuple[str, str]]:
 
 def item_phrases(parts: Parts) -> list[tuple[str, str]]:
     return parts.items
+
+
+def _replacement(doc, story, character) -> tuple[str, str]:
+    """(a noun shown in the frames, the noun phrase that takes its place) for "replace X with Y", "X could be Y",
+    "Y instead of X", "swap X for Y", "turn X into Y"; ("", "") when the request says no such thing."""
+    shown = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ in ("NOUN", "PROPN")}
+
+    def phrase(token) -> str:
+        return render([t for t in token.subtree if t.dep_ not in ("relcl", "prep", "acl") or t == token
+                       and t.i <= token.i], {t.i for t in token.subtree if t.dep_ == "det"})
+
+    for token in doc:
+        if token.pos_ != "NOUN" or token.lemma_.lower() in shown or character.names_it(token.lemma_):
+            continue
+        old = None
+        if token.dep_ in ("attr", "oprd") or token.dep_ == "pobj" and token.head.lower_ in ("into", "with", "for"):
+            verb = token.head if token.dep_ != "pobj" else token.head.head
+            old = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.pos_ == "NOUN"
+                        and c.lemma_.lower() in shown), None)
+        later = doc[token.i + 1:token.i + 5].text.lower()
+        if old is None and re.match(r"^(?:instead of|rather than|in place of) ", later):
+            old = next((t for t in doc[token.i + 3:] if t.pos_ == "NOUN" and t.lemma_.lower() in shown), None)
+        if old is not None:
+            return old.lemma_.lower(), phrase(token)
+    return "", ""
 
 
 def _new_kind(doc, parts: Parts, character) -> None:
@@ -274,7 +301,8 @@ def _content(doc, parts: Parts, taken: set[int], character) -> str:
                        character)
         return f"a {scene}" if len(scene.split()) == 1 and parse(scene)[0].pos_ == "NOUN" else scene
     head = _content_head(doc, parts, taken)
-    if head is None or getattr(head, "lemma_", "").lower() in set(EN.clothing) | set(EN.carried) | set(EN.features):
+    items = set(EN.clothing) | set(EN.carried) | set(EN.features) | nouns
+    if head is None or getattr(head, "lemma_", "").lower() in items:
         return ""
     return _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),
                   skip, character)
@@ -289,12 +317,14 @@ def _content_head(doc, parts: Parts, taken: set[int]):
         if token.i in taken:
             continue
         if token.dep_ in ("dobj", "ccomp", "xcomp", "attr") and token.head.lemma_ in (
-                "add", "insert", "include", "show", "have", "squeeze", "slip", "put", "be", "depict"):
+                "add", "insert", "include", "show", "have", "squeeze", "slip", "put", "be", "depict", "need", "get"):
             if token.pos_ in ("NOUN", "PROPN", "VERB", "PRON") and not _is_value_only(token, parts):
                 return token if token.pos_ != "PRON" else next(
                     (c for c in token.head.children if c.dep_ in ("ccomp", "acl", "xcomp")), None)
         if token.dep_ == "pobj" and token.head.lower_ == "to" and token.head.head.lemma_ in ("change", "turn"):
             return token
+        if token.dep_ in ("attr", "nsubj") and any(c.dep_ == "expl" for c in token.head.children):
+            return token  # "there were shooting stars in every picture"
         if token.dep_ == "dobj" and token.head.lemma_ == "give" and any(
                 c.dep_ == "dative" and c.i in taken for c in token.head.children):
             return token

@@ -49,6 +49,7 @@ def derived(parts: Parts, story) -> set[str]:
         "thing_change": bool(parts.thing) and not about_look or bool(parts.thing) and not parts.character and any(
             parts.has(k) for k in ("colours", "sizes", "clothing", "carried", "kinds")),
         "scene_change": any(parts.has(k) for k in ("times", "weather", "seasons", "moods")),
+        "replacement": bool(parts.replacement[0]),
     }
     return {name for name, present in have.items() if present}
 
@@ -297,6 +298,14 @@ def _thing(parts: Parts, story) -> Parsed | None:
     return Parsed([edits.RewriteFrames(prompts=changed, what=what)]) if changed else None
 
 
+def _replace(parts: Parts, story) -> Parsed | None:
+    old, new = parts.replacement
+    prompts = {i: replace_thing(f.prompt, old, new.removeprefix("a ").removeprefix("an ").removeprefix("the "))
+               for i, f in enumerate(story.frames) if mentions(f.prompt, old)}
+    changed = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
+    return Parsed([edits.RewriteFrames(prompts=changed, what=f"the {old} is now {new}")]) if changed else None
+
+
 def _coloured(prompt: str, colour: str, thing: str) -> bool:
     """Whether `prompt` already shows `thing` in `colour` ("grandfather's yellow boat")."""
     import re
@@ -336,7 +345,7 @@ BUILDERS = {
     "caption": _caption, "rename": _rename, "count": _count, "undo": _undo, "redo": _redo, "swap": _swap,
     "move": _move, "insert": _insert, "remove": _remove, "unlock": lambda p, s: _lock(p, s, False),
     "reroll": _reroll, "lock": _lock, "style": _style, "kind": _kind, "looks": _looks, "thing": _thing,
-    "scene": _scene, "set_text": _set_text,
+    "scene": _scene, "set_text": _set_text, "replace": _replace,
 }
 
 
