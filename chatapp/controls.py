@@ -56,7 +56,7 @@ def frame_index(state: ChatState, action: cl.Action) -> int | None:
 
 
 async def _need_story(state: ChatState) -> bool:
-    if state.session is None:
+    if state.session is None or not state.session.story.frames:
         await cl.Message(content="There is no story yet: send an idea first.").send()
         return False
     return True

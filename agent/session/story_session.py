@@ -10,6 +10,7 @@ a story folder removed from disk is never recreated. The pictures' half (what is
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,7 +69,12 @@ class StorySession(StoryPictures):
         story = Story()
         session = cls(Path(stories_dir) / story.id, story, llm=llm, generator_provider=generator_provider,
                       config=config)
-        session.save()
+        try:
+            session.save()
+        except StoryError:
+            with contextlib.suppress(OSError):
+                session.story_dir.rmdir()  # the folder the failed save made (only when it is empty)
+            raise
         return session
 
     @classmethod
