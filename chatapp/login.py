@@ -118,7 +118,8 @@ def install_guard(http_app: FastAPI, failures: FailedLogins, history_problem: Ca
         if problem := history_problem():
             log.error("sign-in refused: %s", problem)
             return JSONResponse({"detail": HISTORY_UNUSABLE}, status_code=503)
-        form = await request.form()  # Starlette keeps the body for the route behind this middleware
+        await request.body()  # read whole first: Starlette then hands the same body to the route behind
+        form = await request.form()
         keys = (("address", request.client.host if request.client else "?"),
                 ("user", str(form.get("username", "")).strip().lower()))
         if (wait := failures.wait(*keys)) > 0:
