@@ -148,7 +148,8 @@ async def export(state: ChatState, action: cl.Action) -> None:
     for fmt in view.EXPORT_FORMATS:
         paths += await state.worker.call(state.session.export, fmt, out_dir)
     files = [cl.File(path=str(path), name=Path(path).name, display="inline") for path in dict.fromkeys(paths)]
-    await cl.Message(content=view.EXPORT_TEXT, elements=files).send()
+    without_picture = await state.worker.call(state.session.frames_without_picture)
+    await cl.Message(content=view.export_text(without_picture), elements=files).send()
 
 
 @cl.on_settings_update

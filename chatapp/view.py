@@ -83,6 +83,17 @@ def check_message(text: str, attachments: int) -> str | None:
     return None
 
 
+def export_text(without_picture: list[int]) -> str:
+    """The export's message, saying which frames are storyboard cards because they have no picture."""
+    if not without_picture:
+        return EXPORT_TEXT
+    one = len(without_picture) == 1
+    cards, place, them = ("a storyboard card", "its", "it") if one else ("storyboard cards", "their", "them")
+    return (f"{EXPORT_TEXT}\n\n_{frames_phrase(without_picture).capitalize()} {'has' if one else 'have'} no picture "
+            f"(not drawn yet, or missing), so the export shows {cards} in {place} place; press **Render all** first to "
+            f"draw {them}._")
+
+
 def frame_label(index: int, caption: str, locked: bool) -> str:
     """Markdown heading of one frame (1-based, as every user-facing text)."""
     lock = " 🔒" if locked else ""

@@ -81,6 +81,10 @@ class StoryPictures:
                 if story.current_render(i, self._model_name) is not None
                 and story.current_render(i, self._model_name, usable=self._picture_ok) is None]
 
+    def missing_pictures_note(self) -> str:
+        """What to tell a person about `missing_pictures` ("" when none)."""
+        return missing_text(self.missing_pictures())
+
     def frame_image(self, index: int) -> Path | None:
         """The picture to show for frame `index`: its current render's, else its newest readable one, else None."""
         story = self._story
