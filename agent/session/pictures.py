@@ -54,9 +54,10 @@ class StoryPictures:
         return self._picture_check(path)
 
     def refresh(self) -> None:
-        """Take the story as saved now (another tab or the CLI may have changed it since)."""
-        with self._changing():
-            pass
+        """Take the story as saved now (another tab or the CLI may have changed it since). Reading needs no lock
+        file: every save replaces the file whole."""
+        with self._lock:
+            self._refresh()
 
     def frames_needing_render(self) -> list[int]:
         """Unlocked frames without a readable picture for their current text, seed, identity, settings and model,
