@@ -11,6 +11,7 @@ a story folder removed from disk is never recreated. The pictures' half (what is
 from __future__ import annotations
 
 import contextlib
+import shutil
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,8 +102,6 @@ class StorySession(StoryPictures):
     def discard(self) -> None:
         """Remove the story's folder if the story was never planned (a first plan that failed), so nothing is
         left behind; a story with frames, in memory or on disk, is never removed."""
-        import shutil
-
         with self._lock:
             try:
                 saved = Story.from_json((self.story_dir / self.story_file).read_text(encoding="utf-8"))
@@ -278,7 +277,6 @@ class StorySession(StoryPictures):
             return Reply(text=settings_text(changes, affected, self._story), changed=affected,
                          to_render=self._stale())
         return reply or Reply(text="Nothing changed.")
-
 
 
 def _question(text: str) -> Reply:
