@@ -8,25 +8,22 @@ view) in chatapp/. One `ChatState` per chat sits under one user-session key; it 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import threading
-from pathlib import Path
 
 import chainlit as cl
-from chainlit.context import context
-from chainlit.data import get_data_layer
 from chainlit.server import app as http_app
 from chainlit.server import sio
 
-from chatapp import controls, persistence, routes, view  # noqa: F401 (controls: the buttons' handlers)
-from chatapp.chat import ChatState, apply, chat_dir, chat_state, say, send_settings, studio
-from chatapp.persistence import check_password, make_data_layer
+from chatapp import controls, routes, view  # noqa: F401 (controls: the buttons' handlers)
+from chatapp.chat import ChatState, apply, chat_dir, chat_state, say, send_settings, studio  # noqa: F401
+from chatapp.login import SECRET_VARIABLE, FailedLogins, TokenKey, install_guard
+from chatapp.persistence import check_history_database, check_password, make_data_layer
 from chatapp.render_queue import RENDER_QUEUE
-from chatapp.rendering import render, show_story
+from chatapp.rendering import render  # noqa: F401 (tests render through the app)
+from chatapp.stories import has_story, show_resumed, start_story, story_id_for, story_id_of  # noqa: F401
 from chatapp.worker import lower_thread_priority
-from core.errors import StoryError
 
 log = logging.getLogger("storyloom.app")
 
@@ -54,6 +51,30 @@ def login(username: str, password: str) -> cl.User | None:
     return None
 
 
+@cl.on_logout
+def logout(request, response) -> dict:
+    """A logout ends every login so far (the old token no longer checks out, here or in another browser)."""
+    token_key().renew()
+    return {"success": True}
+
+
+TOKEN_KEY: TokenKey | None = None  # built at start, from the secret in .env before the app replaces it
+FAILED_LOGINS = FailedLogins()
+
+
+def token_key() -> TokenKey:
+    global TOKEN_KEY
+    if TOKEN_KEY is None:
+        config = studio().config
+        TOKEN_KEY = TokenKey(os.environ.get(SECRET_VARIABLE, ""), config.username, config.password, chat_dir())
+    return TOKEN_KEY
+
+
+def history_problem() -> str | None:
+    """What makes signing in impossible now: a history database that is not one (checked at each sign-in)."""
+    return check_history_database(chat_dir() / "history.sqlite", thorough=False)
+
+
 def health_report() -> dict:
     """What /health answers besides "ok"; never blocks on a render."""
     return {**studio().health(), "render_queue": RENDER_QUEUE.length}
@@ -63,22 +84,7 @@ def health_report() -> dict:
 routes.install(http_app, health_report, files_dir=lambda: chat_dir() / "files")
 routes.install_local_page(http_app)
 routes.install_socket_settings(sio)
-
-
-def check_history_database(path: Path) -> str | None:
-    """Why the chat-history database cannot be used (corrupt, unreadable, read-only), or None."""
-    import sqlite3
-
-    if not path.exists():
-        return None
-    try:
-        with sqlite3.connect(f"file:{path}?mode=rw", uri=True) as db:
-            result = db.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.Error as error:
-        return f"The chat history database {path} cannot be used ({error}); move it aside and restart."
-    if result != "ok":
-        return f"The chat history database {path} is damaged ({result}); move it aside and restart."
-    return None
+install_guard(http_app, FAILED_LOGINS, history_problem)
 
 
 def check_auth_secret() -> None:
@@ -91,7 +97,10 @@ def check_auth_secret() -> None:
 @cl.on_app_startup
 async def startup() -> None:
     check_auth_secret()
+    token_key().install()  # tokens from now on are bound to the current user name and password
     studio().stories_dir.mkdir(parents=True, exist_ok=True)
+    if removed := studio().clean_up():
+        log.info("removed %d temporary file(s) left by interrupted writes", removed)
     if not studio().config.password:
         log.error("STORY_PASSWORD is not set: nobody can log in. Run `make .env` (it writes one into .env).")
     if problem := check_history_database(chat_dir() / "history.sqlite"):
@@ -137,30 +146,7 @@ async def resume(thread: dict) -> None:
     story_id = await story_id_for(thread)
     # Chainlit replaces the screen with the stored messages right after this hook returns, so what we show
     # is sent a moment later, after that replacement.
-    asyncio.get_running_loop().create_task(_show_resumed(state, story_id))
-
-
-async def _show_resumed(state: ChatState, story_id: str | None) -> None:
-    await asyncio.sleep(0.3)
-    try:
-        await _reopen(state, story_id)
-    except Exception:
-        log.exception("resuming story %s failed", story_id)
-        await say("Something went wrong while reopening this chat's story; it is still saved on disk.")
-
-
-async def _reopen(state: ChatState, story_id: str | None) -> None:
-    if not story_id:
-        await send_settings(None)
-        await cl.Message(content="This chat has no story yet: send an idea to start one.").send()
-        return
-    try:
-        state.session = await state.worker.call(studio().open_story, story_id)
-    except (StoryError, OSError, ValueError) as error:
-        await cl.Message(content=f"This chat's story could not be opened ({error}). Start a new chat to go on.").send()
-        return
-    await send_settings(state.session)
-    await show_story(state, f"Welcome back to **{state.session.story.title}**.")
+    asyncio.get_running_loop().create_task(show_resumed(state, story_id))
 
 
 @cl.on_chat_end
@@ -188,76 +174,7 @@ async def on_message(message: cl.Message) -> None:
     if files:
         await say(f"I can't read attached files, so I ignored {', '.join(files)} and used your text.")
     state = chat_state()
-    if state.session is None:
-        await start_story(state, message.content.strip())
-    else:
+    if has_story(state):
         await apply(state, state.session.revise, message.content.strip())
-
-
-async def start_story(state: ChatState, idea: str) -> None:
-    values = cl.user_session.get("chat_settings") or {}
-    planning = await cl.Message(content="Planning your story…").send()
-    try:
-        state.session = await state.worker.call(studio().new_story)
-        await remember_story(state.session.story.id)
-        reply = await state.worker.call(
-            state.session.plan, idea, frames=_int(values.get("frames")), style=values.get("style")
-        )
-    except (Exception, asyncio.CancelledError) as error:  # never leave "Planning your story…" on screen
-        state.session = None  # the next message is an idea again, not a revision of an empty story
-        stopped = isinstance(error, asyncio.CancelledError)
-        planning.content = ("Stopped before the plan was ready. Send an idea to start again." if stopped
-                            else f"I could not plan that story: {view.failure_text(error)}")
-        await planning.update()
-        if stopped:
-            raise
-        return
-    found = studio().notices()
-    planning.content = reply.text + ("\n\n" + "\n\n".join(f"_{notice}_" for notice in found) if found else "")
-    planning.actions = view.story_actions()
-    await planning.update()
-    await apply_chosen_settings(state, values)
-    await send_settings(state.session)
-    await render(state, reply.to_render or None)
-
-
-async def apply_chosen_settings(state: ChatState, values: dict) -> None:
-    """Settings picked in the panel before the idea (steps, seed...) apply to the story just planned."""
-    try:
-        changes = view.settings_changes(values, view.current_settings(state.session))
-    except ValueError:
-        return  # already explained when the value was entered
-    changes = {key: value for key, value in changes.items() if key not in ("frames", "style")}
-    if changes:
-        try:
-            await state.worker.call(state.session.update_settings, **changes)
-        except StoryError as error:
-            await cl.Message(content=f"{error} The story keeps its default settings.").send()
-
-
-async def remember_story(story_id: str) -> None:
-    """Record the chat's story at once, so the chat can be resumed even after a crash."""
-    if layer := get_data_layer():
-        await persistence.remember_story(layer, context.session.thread_id, story_id)
-    cl.user_session.set("story_id", story_id)  # also lands in the thread's metadata on a clean disconnect
-
-
-async def story_id_for(thread: dict) -> str | None:
-    """The story a stored chat shows: our table first, the thread's metadata as a fallback."""
-    if layer := get_data_layer():
-        if story_id := await persistence.story_of_thread(layer, thread.get("id", "")):
-            return story_id
-    return story_id_of(thread.get("metadata"))
-
-
-def story_id_of(metadata) -> str | None:
-    if isinstance(metadata, str):
-        try:
-            metadata = json.loads(metadata)
-        except json.JSONDecodeError:
-            return None
-    return (metadata or {}).get("story_id") if isinstance(metadata, dict) else None
-
-
-def _int(value) -> int | None:
-    return int(value) if value not in (None, "") else None
+    else:
+        await start_story(state, message.content.strip())

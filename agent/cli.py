@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.errors import StoryError
+from core.errors import StoryError, error_line
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_QUESTION, EXIT_INTERRUPTED = 0, 1, 2, 3, 4
 
@@ -112,6 +112,9 @@ def _render(args) -> int:
 
 
 def _export(args) -> int:
+    if args.out.exists() and not args.out.is_dir():
+        raise StoryError(f"--out names a folder to write the export into, but {args.out} is a file. "
+                         "Name a new or existing folder.")
     session = _session(args, no_llm=True, model="storyboard")
     for path in session.export(args.format, args.out, layout=args.layout):
         sys.stdout.write(f"{path}\n")
@@ -128,6 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         args.config = Config.from_env()  # every STORY_* setting, read once
         return handlers[args.command](args)
-    except StoryError as error:
-        sys.stderr.write(f"error: {error}\n")
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
+    except Exception as error:  # one line a person can act on; the traceback only with -v
+        log = logging.getLogger(__name__)
+        sys.stderr.write(error_line(error, log, logging.INFO, hint="run again with -v to see where") + "\n")
         return EXIT_ERROR
+

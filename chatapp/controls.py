@@ -56,7 +56,7 @@ def frame_index(state: ChatState, action: cl.Action) -> int | None:
 
 
 async def _need_story(state: ChatState) -> bool:
-    if state.session is None:
+    if state.session is None or not state.session.story.frames:
         await cl.Message(content="There is no story yet: send an idea first.").send()
         return False
     return True
@@ -148,7 +148,8 @@ async def export(state: ChatState, action: cl.Action) -> None:
     for fmt in view.EXPORT_FORMATS:
         paths += await state.worker.call(state.session.export, fmt, out_dir)
     files = [cl.File(path=str(path), name=Path(path).name, display="inline") for path in dict.fromkeys(paths)]
-    await cl.Message(content=view.EXPORT_TEXT, elements=files).send()
+    without_picture = await state.worker.call(state.session.frames_without_picture)
+    await cl.Message(content=view.export_text(without_picture), elements=files).send()
 
 
 @cl.on_settings_update

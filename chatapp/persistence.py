@@ -11,14 +11,19 @@ from __future__ import annotations
 import hmac
 import logging
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from chainlit.data.storage_clients.base import BaseStorageClient
 
+from core.story import MAX_IDEA_CHARS
+from core.text import clean_text, clip_text
+
 log = logging.getLogger(__name__)
 
 STORAGE_ROUTE = "/storage"
+MAX_CHAT_NAME = 200  # characters of a chat's name in the history (Chainlit itself sets no limit)
 
 # Mirrors the tables of Chainlit 2.12.0's SQLAlchemyDataLayer (the keys of StepDict, ElementDict, Feedback; pinned
 # in pyproject.toml). SQLite stores the JSON columns as TEXT, which the data layer expects ("SQLite returns JSON as
@@ -115,6 +120,24 @@ def create_tables(db_path: Path) -> None:
             connection.execute(statement)
 
 
+def check_history_database(path: Path, *, thorough: bool = True) -> str | None:
+    """Why the chat-history database cannot be used (corrupt, unreadable, read-only, not SQLite at all), or None.
+
+    `thorough` reads every page (at start); otherwise only the schema is read (at each sign-in).
+    """
+    if not path.exists():
+        return None
+    check = "PRAGMA quick_check" if thorough else "SELECT 'ok' FROM sqlite_master LIMIT 1"
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=rw", uri=True)) as db:
+            row = db.execute(check).fetchone()
+    except sqlite3.Error as error:
+        return f"The chat history database {path} cannot be used ({error}); move it aside and restart."
+    if row is not None and row[0] != "ok":
+        return f"The chat history database {path} is damaged ({row[0]}); move it aside and restart."
+    return None
+
+
 def make_data_layer(db_path: Path, files_dir: Path):
     """The SQLAlchemy data layer over ``db_path`` (tables created here) with element files in ``files_dir``."""
     from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
@@ -122,16 +145,40 @@ def make_data_layer(db_path: Path, files_dir: Path):
     class SQLiteDataLayer(SQLAlchemyDataLayer):
         """SQLAlchemyDataLayer binds a thread's tags as a list, which PostgreSQL stores and SQLite refuses (so the
         whole thread would go unsaved). Chainlit tags a thread with its chat profile; Storyloom has one profile
-        and reads no tags, so they are not stored."""
+        and reads no tags, so they are not stored.
+
+        What a person typed is stored as the app took it: a chat name (the first message, or a rename through
+        `PUT /project/thread`) cleaned and at most `MAX_CHAT_NAME` characters, a message cleaned and clipped to
+        what the app accepts, with a note saying so."""
 
         async def update_thread(self, thread_id, name=None, user_id=None, metadata=None, tags=None):
-            return await super().update_thread(thread_id, name=name, user_id=user_id, metadata=metadata)
+            return await super().update_thread(thread_id, name=chat_name(name), user_id=user_id, metadata=metadata)
+
+        async def create_step(self, step_dict):
+            return await super().create_step(stored_step(step_dict))
 
     create_tables(db_path)
     return SQLiteDataLayer(
         conninfo=f"sqlite+aiosqlite:///{db_path}",
         storage_provider=LocalStorageClient(files_dir),
     )
+
+
+def chat_name(name: str | None) -> str | None:
+    """A chat's name as stored: one line, cleaned, at most `MAX_CHAT_NAME` characters (None: unchanged)."""
+    if name is None:
+        return None
+    name = " ".join(clean_text(str(name)).split())
+    return (name[: MAX_CHAT_NAME - 1] + "…" if len(name) > MAX_CHAT_NAME else name) or "Untitled chat"
+
+
+def stored_step(step: dict) -> dict:
+    """A step as stored: a person's message cleaned and clipped to what the app accepts (the reply says the
+    message was too long; the history keeps its beginning and says it was clipped)."""
+    if step.get("type") != "user_message" or not isinstance(step.get("output"), str):
+        return step
+    text = clip_text(clean_text(step["output"], multiline=True), MAX_IDEA_CHARS, "message")
+    return {**step, "output": text}
 
 
 async def remember_story(layer, thread_id: str, story_id: str) -> None:
@@ -141,6 +188,12 @@ async def remember_story(layer, thread_id: str, story_id: str) -> None:
         'ON CONFLICT ("threadId") DO UPDATE SET "storyId" = excluded."storyId"',
         {"thread": thread_id, "story": story_id},
     )
+
+
+async def forget_story(layer, thread_id: str, story_id: str) -> None:
+    """Chat ``thread_id`` no longer shows ``story_id`` (its first plan failed and the story was removed)."""
+    await layer.execute_sql('DELETE FROM story_threads WHERE "threadId" = :thread AND "storyId" = :story',
+                            {"thread": thread_id, "story": story_id})
 
 
 async def story_of_thread(layer, thread_id: str) -> str | None:

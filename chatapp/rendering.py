@@ -87,6 +87,8 @@ async def show_story(state, heading: str) -> None:
             await send_frame(story, index, image)
     pending = await state.worker.call(session.frames_needing_render)
     text = f"**{story.title}**: {len(story.frames)} frame(s)."
+    if note := await state.worker.call(session.missing_pictures_note):
+        text += f" {note}"
     if pending:
         verb = "needs" if len(pending) == 1 else "need"
         text += f" {view.frames_phrase(pending).capitalize()} still {verb} rendering; press **Render all**."

@@ -1,5 +1,6 @@
 """The app's own routes on Chainlit's server: ``/health``, the chat-history files at ``/storage``, HTML pages
-without anything fetched from the internet, and two socket settings (long messages, a quiet Stop).
+without anything fetched from the internet, and the socket's guards and settings (its origin, message editing,
+long messages, a quiet Stop).
 
 Chainlit registers a catch-all route for its UI before app.py is loaded, so ours are moved in front of it.
 Checked against Chainlit 2.12 (`chainlit/server.py`, `chainlit/socket.py`); tests/test_app_security.py fails when
@@ -84,14 +85,56 @@ def install_local_page(http_app: FastAPI) -> None:
     http_app.middleware("http")(local_pages)
 
 
+def own_or_listed_origin(origin: str | None, environ: dict) -> bool:
+    """Whether a socket may be opened from a page at `origin`: the app's own (the host the request was sent to,
+    also behind a proxy that says so), or one listed in `allow_origins` in `.chainlit/config.toml`."""
+    from chainlit.config import config
+
+    listed = list(config.project.allow_origins or [])
+    if "*" in listed:
+        return True
+    host = environ.get("HTTP_HOST", "")
+    scheme = environ.get("wsgi.url_scheme", "http")
+    own = {f"{scheme}://{host}"}
+    if "HTTP_X_FORWARDED_HOST" in environ or "HTTP_X_FORWARDED_PROTO" in environ:
+        forwarded_scheme = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
+        forwarded_host = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
+        own.add(f"{forwarded_scheme}://{forwarded_host}")
+    return origin in own or origin in listed
+
+
+EDITING_OFF = "Editing a sent message is turned off here: send the change as a new message instead."
+
+
 def install_socket_settings(sio) -> None:
-    """Let long messages in (to be refused with a reason) and make Stop quiet: Chainlit's own Stop handler
-    posts "Task manually stopped." before the app can say what was stopped and what was kept."""
+    """The socket's own guards and settings.
+
+    * A page from another origin (another local port, any site) cannot open the socket with the person's login
+      cookie: Chainlit passes `cors_allowed_origins=[]`, which turns python-engineio's Origin check off; the check
+      here lets in the app's own origin and those listed in `allow_origins` only (a client that sends no Origin,
+      which no browser page can do, is let in as before).
+    * `edit_message` is refused while `edit_message = false` in `.chainlit/config.toml` (Chainlit handles the
+      event whatever the setting says).
+    * Long messages get in (to be refused with a reason), and Stop is quiet: Chainlit's own Stop handler posts
+      "Task manually stopped." before the app can say what was stopped and what was kept.
+    """
     from chainlit.config import config
     from chainlit.context import init_ws_context
+    from chainlit.message import Message
     from chainlit.session import WebsocketSession
 
+    sio.eio.cors_allowed_origins = own_or_listed_origin
     sio.eio.max_http_buffer_size = MAX_SOCKET_MESSAGE_BYTES
+    chainlit_edit_message = sio.handlers["/"]["edit_message"]
+
+    async def edit_message(sid, payload):
+        if config.features.edit_message:
+            return await chainlit_edit_message(sid, payload)
+        if session := WebsocketSession.get(sid):
+            init_ws_context(session)
+            await Message(content=EDITING_OFF).send()
+
+    sio.on("edit_message", edit_message)
 
     async def stop(sid):
         if session := WebsocketSession.get(sid):

@@ -5,6 +5,8 @@ stops. Run from the repository root, every server (the app, a second copy on ano
 would share one `.files`, and stopping any of them would delete the others' files. So each server gets a fresh
 app root in the temporary folder that links back to the repository's `.chainlit/`, `public/` and `chainlit.md`;
 its `.files` is its own and goes away with it. The working directory stays the repository (`.env` is read there).
+A server killed outright (SIGKILL, a power cut) cannot remove its root; the next start removes every root whose
+lock no running server holds.
 """
 
 from __future__ import annotations
@@ -19,23 +21,65 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (".chainlit", "public", "chainlit.md")  # what Chainlit reads from its app root
+ROOT_PREFIX = "storyloom-server-"
+LOCK_NAME = ".server.lock"  # held by the server while it runs; a root whose lock is free was left by a killed one
 
 
-def instance_root(repo: Path = REPO) -> Path:
-    """A new app root for one server: links to the repository's Chainlit files, nothing else."""
-    parent = os.environ.get("STORYLOOM_SERVER_ROOTS")  # where the roots go (tests); the system temp folder if unset
-    root = Path(tempfile.mkdtemp(prefix="storyloom-server-", dir=parent))
+def instance_root(repo: Path = REPO) -> tuple[Path, int]:
+    """A new app root for one server (links to the repository's Chainlit files, nothing else), and the descriptor
+    of its lock, held for as long as the server runs; the roots of killed servers go first."""
+    parent = Path(os.environ.get("STORYLOOM_SERVER_ROOTS") or tempfile.gettempdir())  # tests set their own
+    remove_stale_roots(parent)
+    root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX, dir=parent))
+    lock = _hold(root)
     for name in SHARED:
         (root / name).symlink_to(repo / name)
-    return root
+    return root, lock
+
+
+def _hold(root: Path) -> int:
+    """Lock `root/.server.lock` (locked under another name first, so no other start ever sees it unlocked)."""
+    import fcntl
+
+    pending = root / f"{LOCK_NAME}.new"
+    descriptor = os.open(pending, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.rename(pending, root / LOCK_NAME)
+    return descriptor
+
+
+def remove_stale_roots(parent: Path) -> list[Path]:
+    """Remove the app roots that killed servers left in `parent`: those whose lock nobody holds. A root without a
+    lock file (being made, or from an older Storyloom) is left alone. Returns the roots removed."""
+    import fcntl
+
+    removed = []
+    for root in sorted(parent.glob(f"{ROOT_PREFIX}*")):
+        if root.is_symlink() or not (root / LOCK_NAME).is_file():
+            continue
+        try:
+            descriptor = os.open(root / LOCK_NAME, os.O_RDWR | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: its server (or the server's child) still runs
+            continue
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+            removed.append(root)
+        finally:
+            os.close(descriptor)
+    return removed
 
 
 def main(argv: list[str] | None = None, app: str = "app.py") -> int:
     """Run `chainlit run <app> --headless <argv>` under its own app root; remove that root when it exits."""
-    root = instance_root()
+    root, lock = instance_root()
     chainlit = Path(sys.executable).with_name("chainlit")
     command = [str(chainlit), "run", str(REPO / app), "--headless", *(sys.argv[1:] if argv is None else argv)]
-    child = subprocess.Popen(command, cwd=REPO, env={**os.environ, "CHAINLIT_APP_ROOT": str(root)})
+    # The server inherits the root's lock: while either process lives, no later start removes the root.
+    child = subprocess.Popen(command, cwd=REPO, env={**os.environ, "CHAINLIT_APP_ROOT": str(root)}, pass_fds=(lock,))
     # Ctrl-C reaches the server from the terminal itself; a TERM or HUP sent to this process is passed on, so
     # the server always shuts down cleanly (and deletes only its own files) before the root is removed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -45,6 +89,7 @@ def main(argv: list[str] | None = None, app: str = "app.py") -> int:
         return child.wait()
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        os.close(lock)
 
 
 if __name__ == "__main__":

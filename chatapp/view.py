@@ -83,6 +83,17 @@ def check_message(text: str, attachments: int) -> str | None:
     return None
 
 
+def export_text(without_picture: list[int]) -> str:
+    """The export's message, saying which frames are storyboard cards because they have no picture."""
+    if not without_picture:
+        return EXPORT_TEXT
+    one = len(without_picture) == 1
+    cards, place, them = ("a storyboard card", "its", "it") if one else ("storyboard cards", "their", "them")
+    return (f"{EXPORT_TEXT}\n\n_{frames_phrase(without_picture).capitalize()} {'has' if one else 'have'} no picture "
+            f"(not drawn yet, or missing), so the export shows {cards} in {place} place; press **Render all** first to "
+            f"draw {them}._")
+
+
 def frame_label(index: int, caption: str, locked: bool) -> str:
     """Markdown heading of one frame (1-based, as every user-facing text)."""
     lock = " 🔒" if locked else ""
@@ -196,30 +207,75 @@ def settings_widgets(values: dict[str, Any]) -> list[InputWidget]:
     ]
 
 
+def _whole(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or float(value) != int(float(value)):
+        raise ValueError
+    return int(float(value))
+
+
+def _size(value) -> tuple[int | None, int | None]:
+    if value not in SIZE_CHOICES:
+        raise ValueError
+    return (None, None) if value == SIZE_DEFAULT else tuple(int(v) for v in value.split("x"))
+
+
+def _one_of(choices):
+    def check(value):
+        if value not in choices:
+            raise ValueError
+        return value
+
+    return check
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise ValueError
+    return value
+
+
+def _guidance(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError
+    return float(value) if float(value) > 0 else None
+
+
+# Each widget: how its value becomes the session's, and what to say when it cannot (a value the panel would never
+# send can still arrive through the socket).
+_SETTINGS = {
+    "seed": (lambda value: int(str(value).strip()), "The seed must be a whole number, not “{value}”."),
+    "guidance": (_guidance, "Guidance must be a number from 0 to 15 (0 = the model's default), not “{value}”."),
+    "size": (_size, "The image size must be one of " + ", ".join(SIZE_CHOICES) + "."),
+    "frames": (_whole, "The number of frames must be a whole number from 1 to 12, not “{value}”."),
+    "steps": (_whole, "Steps must be a whole number from 1 to 100, not “{value}”."),
+    "window_length": (_whole, "The window length must be a whole number from 1 to 12, not “{value}”."),
+    "style": (_one_of(STYLE_PRESETS), "The style must be one of " + ", ".join(STYLE_PRESETS) + "."),
+    "svr": (_one_of(SVR_MODES), "The SVR mode must be one of " + ", ".join(SVR_MODES) + "."),
+    "ipca": (_one_of(IPCA_MODES), "The IPCA mode must be one of " + ", ".join(IPCA_MODES) + "."),
+    "negative_prompt": (_text, "The negative prompt must be text."),
+}
+
+
 def settings_changes(new: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """The ``StorySession.update_settings`` keyword arguments for the widgets whose value changed.
 
-    Raises ValueError with a friendly message for a value that cannot be used (a seed that is not a number).
+    Raises ValueError with one friendly sentence for a value that cannot be used (a seed that is not a number, a
+    size the panel does not offer, a number sent as null).
     """
     # The browser sends null for an emptied text box.
     new = {key: ("" if value is None and isinstance(current.get(key), str) else value) for key, value in new.items()}
     changed = {key: value for key, value in new.items() if key in current and value != current[key]}
     changes: dict[str, Any] = {}
     for key, value in changed.items():
-        if key == "seed":
-            try:
-                changes["seed"] = int(str(value).strip())
-            except ValueError:
-                raise ValueError(f"The seed must be a whole number, not “{value}”.") from None
-        elif key == "guidance":
-            changes["guidance"] = float(value) if float(value) > 0 else None
-        elif key == "size":
-            width, height = (None, None) if value == SIZE_DEFAULT else (int(v) for v in value.split("x"))
-            changes["width"], changes["height"] = width, height
-        elif key in ("frames", "steps", "window_length"):
-            changes[key] = int(value)
+        convert, problem = _SETTINGS[key]
+        try:
+            converted = convert(value)
+        except (TypeError, ValueError, AttributeError, OverflowError):
+            raise ValueError(problem.format(value=str(value)[:40])) from None
+        if key == "size":
+            changes["width"], changes["height"] = converted
         else:
-            changes[key] = value
+            changes[key] = converted
     return changes
 
 

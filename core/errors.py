@@ -26,6 +26,22 @@ class StorySaveError(StoryError):
     """The story (or a frame's picture) could not be written: a read-only folder, a full disk."""
 
 
+class StoryGoneError(StorySaveError):
+    """The story's folder was removed while the story was open; it is never silently recreated."""
+
+    def __init__(self, folder):
+        super().__init__(f"This story was removed from disk (its folder {folder} is gone), so nothing more is saved "
+                         "and nothing was recreated. Start a new chat for a new story.")
+
+
+class UnsafeStoryFolderError(StorySaveError):
+    """Something in a story folder is a link (or a folder where a file belongs): Storyloom never writes through it."""
+
+    def __init__(self, path, what: str):
+        super().__init__(f"{path} is {what}, so Storyloom does not write there (it never follows a link out of a "
+                         "story folder). Nothing was changed; remove it and try again.")
+
+
 class ModelNotFoundError(StoryError):
     """No usable image model where the settings point."""
 
@@ -46,3 +62,26 @@ class OutOfMemoryError(StoryError):
             "The image model ran out of memory. Try a smaller image size, a batch size of 1, "
             "or fewer steps." + (f" ({detail})" if detail else "")
         )
+
+
+def validation_problem(error) -> str:
+    """The first problem of a pydantic ValidationError as a short phrase: "frames.0.prompt: String should have at
+    most 600 characters" (for sentences that say what to do, instead of pydantic's whole report)."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def error_line(error: Exception, log=None, level: int = 20, hint: str = "") -> str:
+    """One line for a command line's stderr: a Storyloom error's own words, a file error's reason and path, else
+    what happened and `hint` (its traceback goes to `log` at `level`, by default INFO)."""
+    if isinstance(error, StoryError):
+        text = str(error)
+    elif isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        text = f"{error.strerror or error}{where}"
+    else:
+        if log is not None:
+            log.log(level, "unexpected failure", exc_info=error)
+        text = f"unexpected {type(error).__name__}: {error}" + (f" ({hint})" if hint else "")
+    return "error: " + " ".join(text.split())[:600]

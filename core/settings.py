@@ -8,6 +8,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.text import CleanText
+
 SvrMode = Literal["svr", "svr-eot", "off"]
 IpcaMode = Literal["fast", "reference", "off"]
 SVR_MODES: tuple[str, ...] = get_args(SvrMode)  # the one list of mode names (CLI choices, settings panel)
@@ -26,7 +28,7 @@ class GenerationSettings(BaseModel):
     guidance: float | None = Field(None, ge=1.0, le=30.0, description="CFG scale; None = the model's recommended value")
     width: int | None = Field(None, ge=64, le=2048, multiple_of=8, description="None = model default")
     height: int | None = Field(None, ge=64, le=2048, multiple_of=8, description="None = model default")
-    negative_prompt: str = Field("", max_length=1000)
+    negative_prompt: CleanText = Field("", max_length=1000)
     batch_size: int = Field(2, ge=1, le=16, description="frames per pipeline call")
 
     window_length: int = Field(10, ge=1, le=64, description="max frames in one consolidated prompt (reference: 10)")

@@ -13,8 +13,9 @@ Older files load through `migrate` (keyed by `schema_version`).
 
 from __future__ import annotations
 
+import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core.errors import InvalidStoryError
 from core.settings import GenerationSettings
 from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
+from core.text import CleanLine, CleanText
 
 SCHEMA_VERSION = 1
 MAX_FRAMES = 12  # planning and editing never go beyond this many frames
@@ -50,8 +52,8 @@ class Frame(BaseModel):
 
     id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,64}$",
                     description="stable across edits, moves and undo; also a file name, so letters and digits only")
-    prompt: str = Field(min_length=1, max_length=600, description="English action and setting, no character")
-    caption: str = Field("", max_length=1000, description="text for the reader, any language")
+    prompt: CleanLine = Field(min_length=1, max_length=600, description="English action and setting, no character")
+    caption: CleanLine = Field("", max_length=1000, description="text for the reader, any language")
     locked: bool = False
     seed: int | None = Field(None, ge=0, description="re-roll seed; None = the story seed")
 
@@ -96,9 +98,9 @@ class StoryContent(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field("Untitled story", max_length=120)
-    identity_prompt: str = Field("", max_length=600, description="the main character, once, concretely")
-    style: str = Field(DEFAULT_STYLE, max_length=200)
+    title: CleanLine = Field("Untitled story", max_length=120)
+    identity_prompt: CleanLine = Field("", max_length=600, description="the main character, once, concretely")
+    style: CleanLine = Field(DEFAULT_STYLE, max_length=200)
     settings: GenerationSettings = Field(
         default_factory=lambda: GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT)
     )
@@ -114,13 +116,16 @@ class Revision(BaseModel):
     content: StoryContent
 
 
+RenderCheck = Callable[[FrameRender], bool]  # whether a render's picture can be used (its file is there, readable)
+
+
 class Story(StoryContent):
     """A whole story: current content, its undo/redo history, and every frame's renders."""
 
     schema_version: int = SCHEMA_VERSION
     id: str = Field(default_factory=lambda: new_id(12))
     version: int = Field(0, ge=0, description="bumped by every save; two sessions of one story read it to merge")
-    idea: str = Field("", description="what the person asked for, kept for the record")
+    idea: CleanText = Field("", description="what the person asked for, kept for the record")
     renders: dict[str, list[FrameRender]] = Field(default_factory=dict, description="frame id -> versions")
     undo_stack: list[Revision] = Field(default_factory=list)
     redo_stack: list[Revision] = Field(default_factory=list)
@@ -220,10 +225,15 @@ class Story(StoryContent):
             and (model is None or context.model == model)
         )
 
-    def current_render(self, index: int, model: str | None = None) -> FrameRender | None:
-        """The newest render of frame `index` that matches it now (for `model` when given), or None."""
+    def current_render(self, index: int, model: str | None = None, usable: RenderCheck | None = None
+                       ) -> FrameRender | None:
+        """The newest render of frame `index` that matches it now (for `model` when given), or None.
+
+        `usable` checks a render's picture (the session asks whether its file is on disk and readable); None:
+        every recorded render counts.
+        """
         for render in reversed(self.renders.get(self.frames[index].id, [])):
-            if self.render_matches(index, render.context, model):
+            if self.render_matches(index, render.context, model) and (usable is None or usable(render)):
                 return render
         return None
 
@@ -232,18 +242,20 @@ class Story(StoryContent):
         versions = self.renders.get(self.frames[index].id, [])
         return versions[-1] if versions else None
 
-    def needs_render(self, index: int, model: str | None) -> bool:
-        """Whether frame `index` has no image for its inputs as they are now."""
-        return self.current_render(index, model) is None
+    def needs_render(self, index: int, model: str | None, usable: RenderCheck | None = None) -> bool:
+        """Whether frame `index` has no (usable) image for its inputs as they are now."""
+        return self.current_render(index, model, usable) is None
 
-    def due_frames(self, model: str | None, named: Iterable[int] = ()) -> list[int]:
-        """The frames to render: no image for their inputs as they are now (for `model`; None = any model),
-        and not locked unless `named` (a person asking for a frame by number overrides its lock).
+    def due_frames(self, model: str | None, named: Iterable[int] = (), usable: RenderCheck | None = None
+                   ) -> list[int]:
+        """The frames to render: no image for their inputs as they are now (for `model`; None = any model; only
+        renders `usable` accepts count), and not locked unless `named` (a person asking for a frame by number
+        overrides its lock).
 
         The one place that decides what re-renders: edits, revisions, settings and the render button use it."""
         named = set(named)
         return [i for i, frame in enumerate(self.frames)
-                if (not frame.locked or i in named) and self.needs_render(i, model)]
+                if (not frame.locked or i in named) and self.needs_render(i, model, usable)]
 
     def with_render(self, frame_id: str, render: FrameRender) -> Story:
         """A new Story with `render` appended to the frame's versions (not an undoable change)."""
@@ -258,14 +270,14 @@ class Story(StoryContent):
     @classmethod
     def from_json(cls, text: str) -> Story:
         """Load a story file of any known schema version."""
-        import json
-
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise InvalidStoryError(
                 f"The story file is not valid JSON ({error.msg}, line {error.lineno})."
             ) from error
+        except RecursionError:  # brackets nested thousands deep: no story looks like that
+            raise InvalidStoryError("The story file is not a story: its JSON is nested far too deeply.") from None
         if not isinstance(data, dict):
             raise InvalidStoryError("The story file must hold a JSON object.")
         try:
@@ -286,6 +298,9 @@ def migrate(data: dict) -> dict:
     benchmark files and generator manifests describe a story; it becomes a story with no renders.
     """
     version = data.get("schema_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise InvalidStoryError(f"The story file's schema_version must be a whole number like {SCHEMA_VERSION}, not "
+                                f"{json.dumps(version)[:40]}. Nothing was changed; fix the file or plan a new story.")
     if version > SCHEMA_VERSION:
         raise InvalidStoryError(
             f"This story file was written by a newer Storyloom (schema {version}); update Storyloom to open it."

@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from core.errors import StoryError
+from core.errors import StoryError, error_line
 from core.settings import IPCA_MODES, MAX_SEED, SVR_MODES, GenerationSettings
 from generator.manifest import ModelRecord, RenderManifest
 from generator.strip import story_strip
@@ -103,11 +103,12 @@ def _jobs(args):
         return [(args.id_prompt, args.frame_prompt_list, settings, {}, base)], None
     try:
         combinations = json.loads(Path(args.json_path).read_text(encoding="utf-8"))["combinations"]
-    except (OSError, ValueError, KeyError) as error:
-        raise StoryError(f"Cannot read stories from {args.json_path}: {error}") from None
-    return [
-        (c["id_prompt"], c["frame_prompt_list"], settings, {}, base / f"{i:02d}") for i, c in enumerate(combinations)
-    ], None
+        jobs = [(c["id_prompt"], c["frame_prompt_list"], settings, {}, base / f"{i:02d}")
+                for i, c in enumerate(combinations)]
+        return jobs, None
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+        raise StoryError(f"Cannot read stories from {args.json_path} ({type(error).__name__}: {str(error)[:100]}); it "
+                         'must hold {"combinations": [{"id_prompt": ..., "frame_prompt_list": [...]}]}.') from None
 
 
 def render_job(generator, identity, frames, settings, seeds, out: Path) -> RenderManifest:
@@ -161,7 +162,10 @@ def main(argv=None) -> int:
         for identity, frames, settings, seeds, out in jobs:
             render_job(generator, identity, frames, settings, seeds, out)
             log.info("wrote %s", out)
-    except StoryError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # one line a person can act on (a Storyloom error, a file error, else what it was)
+        print(error_line(error, log, logging.DEBUG), file=sys.stderr)
         return 2
     return 0

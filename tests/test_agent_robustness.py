@@ -86,7 +86,7 @@ def test_a_failed_save_changes_nothing_and_says_why(folder, monkeypatch):
     live = open_session(folder)
     before = live.story.model_dump()
 
-    def full_disk(path, data):
+    def full_disk(path, data, **where):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(session_module, "atomic_write_bytes", full_disk)

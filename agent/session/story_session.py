@@ -3,37 +3,38 @@
 The story is saved (atomically) after every change and after every finished frame, so a crash mid-render
 keeps the frames already done. Only frames whose own inputs changed are rendered; locked frames never are
 unless named. Without an image model, frames are storyboard cards. API indices are 0-based; every text for
-the person is 1-based.
-
-Longer than 300 lines: one story's whole life (create/open, save and the cross-process lock, plan, revise,
-settings, render with its frame saver, export) in one class, so every change goes through `_changing`.
+the person is 1-based. Every text a person gives is cleaned (`core.text.clean_text`) before anything reads it;
+a story folder removed from disk is never recreated. The pictures' half (what is due, render, export) is
+`agent.session.pictures.StoryPictures`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import threading
-from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from agent.replies import plan_text, render_text, settings_text
-from agent.session.models import ImageModel
+from agent.session.pictures import StoryPictures
 from core import edits
 from core.config import Config
-from core.errors import InvalidStoryError, RenderCancelled, StoryError, StorySaveError
-from core.generator import Generator
-from core.reply import RenderEvent, Reply
+from core.errors import InvalidStoryError, StoryError, StorySaveError, validation_problem
+from core.reply import Reply
 from core.settings import GenerationSettings
-from core.story import FrameRender, Story
-from export.cards import StoryboardGenerator
+from core.story import Story
+from core.text import clean_text
 from language.planner import plan_story
 from language.revise import frame_text_edit, parse_message
-from storage.files import STORY_FILE, FrameSaver, atomic_write_bytes, file_lock, file_stamp, save_png
+from storage.files import STORY_FILE, atomic_write_bytes, file_lock, file_stamp, remove_stale_temp_files
 
 NO_LLM = False  # pass as `llm` to plan and revise without any language model
 
 
-class StorySession:
+class StorySession(StoryPictures):
     """One story on disk (`<stories_dir>/<id>/story.json` and `images/`) and the operations on it."""
 
     def __init__(self, story_dir: Path, story: Story, *, llm=None, generator_provider=None,
@@ -50,6 +51,7 @@ class StorySession:
         self._model_name: str | None = None
         self._stamp: tuple[int, int] | None = None  # (mtime, size) of the story file as this session last saw it
         self._holding = False  # this session holds the story's lock file
+        self._on_disk = False  # saved or opened: from then on its folder is never recreated
 
     # --- lifecycle ---------------------------------------------------------------------------------
     @classmethod
@@ -66,7 +68,12 @@ class StorySession:
         story = Story()
         session = cls(Path(stories_dir) / story.id, story, llm=llm, generator_provider=generator_provider,
                       config=config)
-        session.save()
+        try:
+            session.save()
+        except StoryError:
+            with contextlib.suppress(OSError):
+                session.story_dir.rmdir()  # the folder the failed save made (only when it is empty)
+            raise
         return session
 
     @classmethod
@@ -80,12 +87,26 @@ class StorySession:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise InvalidStoryError(f"Cannot read the story file {file}: {error}") from error
-        return cls(file.parent, Story.from_json(text), llm=llm, generator_provider=generator_provider,
-                   story_file=file.name, config=config)
+        remove_stale_temp_files(file.parent)  # what a killed writer left behind
+        session = cls(file.parent, Story.from_json(text), llm=llm, generator_provider=generator_provider,
+                      story_file=file.name, config=config)
+        session._on_disk = True
+        return session
 
     @property
     def story(self) -> Story:
         return self._story
+
+    def discard(self) -> None:
+        """Remove the story's folder if the story was never planned (a first plan that failed), so nothing is
+        left behind; a story with frames, in memory or on disk, is never removed."""
+        with self._lock:
+            try:
+                saved = Story.from_json((self.story_dir / self.story_file).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, StoryError):
+                return
+            if not self._story.frames and not saved.frames and saved.id == self._story.id:
+                shutil.rmtree(self.story_dir, ignore_errors=True)  # removes links, never what they point to
 
     def save(self) -> None:
         """Write the story file atomically (done after every change; public for new sessions)."""
@@ -95,8 +116,11 @@ class StorySession:
     def _write(self, story: Story) -> None:
         file = self.story_dir / self.story_file
         try:
-            atomic_write_bytes(file, story.to_json().encode("utf-8"))
+            if not self._on_disk:  # a new story's first save makes its folder
+                self.story_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(file, story.to_json().encode("utf-8"), root=self.story_dir)
             self._stamp = file_stamp(file)
+            self._on_disk = True
         except OSError as error:
             raise StorySaveError(
                 f"Could not save the story ({error.strerror or error}); nothing was changed. Check that "
@@ -156,8 +180,13 @@ class StorySession:
             llm = self._language_model()
         except StoryError as error:  # e.g. the configured GGUF is missing: plan without it, and say so
             llm, note = None, str(error)
-        planned, report = plan_story(idea, llm, frames=frames, style=style or self._story.style,
-                                     settings=self._story.settings, small_llm=self._config.small_llm)
+        try:
+            planned, report = plan_story(clean_text(idea, multiline=True).strip(), llm, frames=frames,
+                                         style=style or self._story.style, settings=self._story.settings,
+                                         small_llm=self._config.small_llm)
+        except ValidationError as error:  # e.g. one 4,000-letter word: no frame text fits
+            raise InvalidStoryError(f"I could not make a story from that idea ({validation_problem(error)}). "
+                                    "Describe who it is about and what happens in a sentence or two.") from None
         if report.llm_error and not note:
             note = "The language model gave no usable plan, so the story was built from your idea directly."
         with self._changing():
@@ -169,13 +198,19 @@ class StorySession:
 
     def revise(self, message: str) -> Reply:
         """Apply a revision message; a question (and no change) when it is unclear or out of range."""
+        message = clean_text(message, multiline=True).strip()
         try:
             llm = self._language_model()
         except StoryError:
             llm = None
         with self._changing():  # read the request against the story as saved now
             story = self._story
-        parsed = parse_message(message, story, llm)
+        if not story.frames:
+            return _question("This story has no frames yet: send an idea (who it is about, what happens) to plan it.")
+        try:
+            parsed = parse_message(message, story, llm)
+        except ValidationError as error:  # a reader built an operation that cannot exist
+            return _question(f"I could not use that request ({validation_problem(error)}); nothing was changed.")
         if parsed.question:
             return Reply(text=parsed.question, question=parsed.question, choices=parsed.choices)
         return self._apply(parsed.ops)
@@ -194,7 +229,7 @@ class StorySession:
             except InvalidStoryError as error:
                 return Reply(text=str(error), question=str(error))
             self._set_story(story)
-            to_render = story.due_frames(self._model_name, named)
+            to_render = story.due_frames(self._model_name, named, usable=self._picture_ok)
         return Reply(text=render_text(summaries, to_render), changed=sorted(changed), to_render=to_render)
 
     def reroll(self, index: int) -> Reply:
@@ -205,7 +240,7 @@ class StorySession:
 
     def set_frame_text(self, index: int, text: str) -> Reply:
         """The frame's new text from the Edit button: built as an operation, never re-parsed as a message."""
-        parsed = frame_text_edit(index, text, self._story)
+        parsed = frame_text_edit(index, clean_text(text).strip(), self._story)
         return Reply(text=parsed.question, question=parsed.question) if parsed.question else self._apply(parsed.ops)
 
     def undo(self) -> Reply:
@@ -225,8 +260,9 @@ class StorySession:
             raise InvalidStoryError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
         try:
             settings = GenerationSettings.model_validate({**self._story.settings.model_dump(), **changes})
-        except ValueError as error:
-            raise InvalidStoryError(f"Invalid setting: {error}") from error
+        except ValidationError as error:
+            raise InvalidStoryError(f"That setting cannot be used ({validation_problem(error)}); the story keeps "
+                                    "its settings.") from None
         reply = self._apply(ops) if ops else None
         if settings != self._story.settings:
             old = self._story.settings
@@ -238,101 +274,10 @@ class StorySession:
                          to_render=self._stale())
         return reply or Reply(text="Nothing changed.")
 
-    # --- rendering ---------------------------------------------------------------------------------
-    def frames_needing_render(self) -> list[int]:
-        """Unlocked frames without an image for their current text, seed, identity, settings and model.
 
-        The first call asks the generator provider which model renders (it may load it), so storyboard cards
-        count as due once a real model is configured.
-        """
-        if self._model_name is None:
-            self._generator()
-        return self._stale()
-
-    def _stale(self) -> list[int]:
-        # Before the model is known (no render yet in this session), any matching render counts.
-        return self._story.due_frames(self._model_name)
-
-    def frame_image(self, index: int) -> Path | None:
-        """The image to show for frame `index`: its current render, else its newest one, else None."""
-        story = self._story
-        story.check_index(index)
-        render = story.current_render(index) or story.latest_render(index)
-        if render is None:
-            return None
-        path = self.story_dir / render.image
-        if not path.resolve().is_relative_to(self.story_dir.resolve()):  # validated on load; checked where used
-            raise InvalidStoryError(f"Frame {index + 1}'s image is outside the story folder; it is not used.")
-        return path
-
-    def strip_image(self) -> Path | None:
-        """The story strip of the shown images (written to `strip.png`), or None before any render."""
-        from PIL import Image
-
-        from generator.strip import story_strip
-
-        paths = [self.frame_image(i) for i in range(len(self._story.frames))]
-        if not paths or any(p is None or not p.is_file() for p in paths):
-            return None
-        strip = story_strip([Image.open(p) for p in paths], gap=8)
-        target = self.story_dir / "strip.png"
-        save_png(strip, target)
-        return target
-
-    def cancel(self) -> None:
-        """Stop the current render within one step (thread-safe); finished frames are kept."""
-        self._cancel.set()
-
-    def _generator(self):
-        provider = self._generator_provider or ImageModel.from_config(self._config).get
-        self._generator_provider = provider
-        generator: Generator = provider() or StoryboardGenerator(
-            captions={i: f.caption for i, f in enumerate(self._story.frames)})
-        self._model_name = generator.model_name
-        return generator
-
-    def render(self, frames: list[int] | None = None, *, on_event: Callable[[RenderEvent], None] | None = None
-               ) -> Reply:
-        """Render `frames` (0-based), or every unlocked frame that needs it when None; saves after each frame."""
-        emit = on_event or (lambda event: None)
-        with self._render_lock:
-            self._cancel.clear()
-            generator = self._generator()
-            story = self._story
-            targets = self._stale() if frames is None else sorted(set(frames))
-            for index in targets:
-                story.check_index(index)
-            if not targets:
-                return Reply(text="Every frame is up to date.")
-            for index in targets:
-                emit(RenderEvent(kind="queued", frame=index))
-            saver = FrameSaver(self.story_dir, story, self._model_name, self._record_render, emit)
-            seeds = {i: story.frame_seed(i) for i in targets}
-            try:
-                generator.render(story.render_identity(), story.frame_prompts, story.settings, frames=targets,
-                                 seeds=seeds, on_step=saver.on_step, on_frame=saver.on_frame, cancel=self._cancel)
-            except RenderCancelled:
-                emit(RenderEvent(kind="cancelled", message="Render stopped."))
-                return Reply(text=f"Stopped. {len(saver.done)} of {len(targets)} frame(s) finished and kept.",
-                             changed=saver.done, to_render=[i for i in targets if i not in saver.done])
-            except StoryError as error:
-                emit(RenderEvent(kind="error", message=str(error)))
-                raise
-        notice = f" {generator.last_notice}" if generator.last_notice else ""
-        return Reply(text=f"Rendered {len(saver.done)} frame(s) with {generator.label}.{notice}",
-                     changed=saver.done)
-
-    def _record_render(self, frame_id: str, render: FrameRender) -> None:
-        with self._changing():
-            self._set_story(self._story.with_render(frame_id, render))
-
-    # --- export ------------------------------------------------------------------------------------
-    def export(self, fmt: str, out_dir: Path, *, layout: str = "grid") -> list[Path]:
-        """Write the story as zip|pdf|gif|page|md|json|png|strip|all into `out_dir`; returns the files."""
-        from export.story import export_story
-
-        images = [self.frame_image(i) for i in range(len(self._story.frames))]
-        return export_story(self._story, images, fmt, Path(out_dir), layout=layout)
+def _question(text: str) -> Reply:
+    """A reply that changes nothing and says why."""
+    return Reply(text=text, question=text)
 
 
 def check_clip_budget(story: Story, frames) -> None:

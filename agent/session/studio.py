@@ -45,6 +45,17 @@ class Studio:
         return self._session_class.open(folder, llm=self._llm, generator_provider=self.image_model.get,
                                         config=self.config)
 
+    def clean_up(self) -> int:
+        """Remove the temporary files that killed writers left in every story folder (run at start); returns how
+        many went. Story folders reached through a link are left alone."""
+        from storage.files import remove_stale_temp_files
+
+        try:
+            folders = [entry for entry in self.stories_dir.iterdir() if entry.is_dir() and not entry.is_symlink()]
+        except OSError:
+            return 0
+        return sum(remove_stale_temp_files(folder) for folder in folders)
+
     # --- models and checks ---------------------------------------------------------------------------
     def warm_up(self) -> None:
         """Load what the first request would otherwise wait for, and note every problem (run off the event
