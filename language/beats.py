@@ -84,14 +84,67 @@ def candidates(idea, subject: str) -> list[Beat]:
         elif kind in ("wish", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"]:
             head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
             beats.append(_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0))
-        if verb.endswith("ing") and rest and event.verb not in EN.beat_verbs["state"] and kind != "travel":
-            beats.append(_beat(f"getting ready to {event.verb} {rest}", f"{subject} gets ready to {event.verb} {rest}",
-                               index - 1, 3 + index))
+        if verb.endswith("ing") and rest and event.verb and event.verb not in EN.beat_verbs["state"] and \
+                kind != "travel":
+            beats.append(_beat(f"getting ready to {event.verb} {rest}", f"{subject} {_verb('get', idea)} ready to "
+                               f"{event.verb} {rest}", index - 1, 3 + index))
+            if not last and event.verb not in EN.beat_verbs["moment"]:
+                beats.append(_beat(f"finishing {verb} {rest}", f"{subject} {_verb('finish', idea)} {verb} {rest}",
+                                   index, 8))
+        if kind == "wish" and " to " in event.frame:
+            wish = event.frame.split(" to ", 1)[1]
+            head, _, more = wish.partition(" ")
+            beats.append(_beat(f"dreaming of {inflect(head, 'VBG')} {more}".strip(),
+                               f"{subject} {_verb('dream', idea)} of {inflect(head, 'VBG')} {more}", index - 1, 4))
         elif event.verb == "be" and " of " in event.frame:  # "afraid of the sea": the thing it is about
-            about = event.frame.split(" of ", 1)[1]
-            beats.append(_beat(f"looking out at {about}", f"{subject} looks out at {about}", index - 1, 2))
-            beats.append(_beat(f"facing {about}", f"{subject} faces {about}", index, 4))
+            state, about = event.frame.removeprefix("being ").split(" of ", 1)
+            beats.append(_beat(f"looking out at {about}, {state}", f"{subject} looks out at {about}", index - 1, 2))
+            beats.append(_beat(f"facing {about}, still {state}", f"{subject} faces {about}", index, 4))
+    feelings = [w for w in (idea.looks.adjectives if idea.looks else []) if w.lower() in EN.feelings]
+    if feelings and idea.events:  # "a lonely little cloud": how it feels before anything happens
+        beats.append(_beat(f"feeling {feelings[0]}", f"{subject} {_verb('feel', idea)} {feelings[0]}", -1, 4))
+    return beats + _others(idea, subject)
+
+
+def _verb(lemma: str, idea) -> str:
+    """A verb that agrees with the main character ("gets", or "get" for "three frog brothers")."""
+    plural = idea.hero is not None and idea.hero.plural
+    return lemma if plural else inflect(lemma, "VBZ")
+
+
+def _others(idea, subject: str) -> list[Beat]:
+    """The idea's own people, animals and places: meeting someone before they act, arriving at a place before
+    something happens there, the moment before another's action."""
+    beats, met = [], set()
+    for index, event in enumerate(idea.events):
+        agent = event.agent
+        if agent is not None and agent is not idea.hero and agent.head not in met and agent.animate:
+            met.add(agent.head)
+            who = agent.name or agent.short or agent.phrase
+            beats.append(_beat(f"meeting {who}", f"{subject} meets {who}", index - 1, 5))
+        if agent is not None and agent is not idea.hero and " " in event.frame:
+            who, _, rest = event.frame.partition(" ")
+            verb = event.verb
+            if verb and verb not in EN.beat_verbs["state"]:
+                name = agent.name or agent.short or agent.phrase
+                rest = event.frame[len(name):].strip().partition(" ")[2]
+                beats.append(_beat(f"{name} getting ready to {verb} {rest}", f"{name} gets ready to {verb} {rest}",
+                                   index - 1, 6))
+        place = _where(event.frame)
+        if place and (not index or place not in idea.events[index - 1].frame):
+            beats.append(_beat(f"arriving {place}", f"{subject} {_verb('arrive', idea)} {place}", index - 1, 7))
     return beats
+
+
+def _where(frame: str) -> str:
+    """A place a frame names: "in a junkyard", "at the gate" (not a time: "at night")."""
+    import re
+
+    match = re.search(r"\b(in|at|on|inside|into|to)\s+((?:the|a|an|her|his|their)\s+(?:\w+\s+){0,2}\w+)", frame)
+    if not match or match.group(2).split()[-1] in set(EN.times) | {"morning", "day", "night", "evening"}:
+        return ""
+    preposition = {"into": "in", "to": "at", "on": "on"}.get(match.group(1), match.group(1))
+    return f"{preposition} {match.group(2)}"
 
 
 def arrange(idea, count: int, subject: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -120,7 +173,6 @@ def arrange(idea, count: int, subject: str) -> tuple[list[tuple[str, str]], list
 
 def resize(story, wanted: int):
     """A request for another number of frames: fewer asks which to drop; more adds beats from the idea."""
-    from core import edits
     from core.story import MAX_FRAMES
     from language.requests import Parsed, ask
 
@@ -138,7 +190,7 @@ def resize(story, wanted: int):
                         str(i + 1) for i in range(1, total - wanted + 1))])
     ops = _more_frames(story, wanted - total)
     if not ops:
-        return ask(f"I have no more moments of this story to add. What should happen in the new frames? For "
+        return ask("I have no more moments of this story to add. What should happen in the new frames? For "
                    "example: “add a scene where …”.")
     note = [] if len(ops) == wanted - total else [f"(only {len(ops)} more moments come from your story)"]
     return Parsed(ops, choices=note)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import re
 
-from language.lexicon import EN, TABLE, ZH
+from language.lexicon import TABLE, ZH
+from language.looks import main_character
 from language.refs import read_chinese
 from language.request_parts import Parts, Value
-from language.looks import main_character
 from language.tools import add_chinese_words, chinese_words, english_sense, inflect
 
 CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
@@ -89,6 +89,11 @@ def read_chinese_request(message: str, story) -> Parts:
         parts.content = english_scene(scene, story) if scene and not colon else parts.content
     _describe(text, story, parts)
     _values(text, parts, story)
+    swap = re.search(r"把(.+?)(?:换成|改成|变成)(?:一只|一个|一条|一艘|一位|一张)?(.+?)[吧吗。！？]*$", text)
+    if swap and not parts.values.get("colours") and not parts.frames.named:  # "把小船换成一只木筏"
+        old = _thing(swap.group(1), story, parts)
+        new = " ".join(english_word(w, f) for w, f in words(swap.group(2)) if english_word(w, f))
+        parts.replacement = (old, new) if old and new else ("", "")
     parts.character = any(word in text for word in SUBJECTS) or bool(parts.values.get("kinds")) and "主角" in text
     parts.thing = _thing(text, story, parts)
     return parts

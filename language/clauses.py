@@ -29,10 +29,8 @@ def _verb_like(token) -> bool:
     if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "acomp", "compound") and token.tag_ != "VBG" \
             or token.tag_ in ("VBZ", "VBD", "VBP"):
         return True
-    last = token.i + 1 >= token.sent.end or token.nbor(1).is_punct
-    return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ in (
-        "ROOT", "conj", "dobj", "pobj") and token.i > token.sent.start and token.nbor(-1).pos_ not in (
-        "DET", "ADJ", "NUM") and not last
+    return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ not in (
+        "compound", "amod") and (token.i == token.sent.start or token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM"))
 
 
 def segments(sent) -> list:
@@ -67,10 +65,11 @@ def _a_clause(piece) -> bool:
     if not words or not any(_verb_like(t) or t.pos_ in ("VERB", "AUX") for t in words):
         return False
     text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
-    own = any(t.dep_ in ("nsubj", "nsubjpass", "expl") and t.head in words for t in words)
-    doc = parse(text if own or words[0].tag_ in ("WDT", "WP") else f"they {text}")
-    return any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "aux", "auxpass") and t.tag_ != "VBN"
-               or t.dep_ == "ROOT" and _verb_like(t) for t in doc)
+    if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)
+           for t in parse(text)):
+        return True  # its own subject and verb, wherever the parse hangs them ("his friends the fireflies light…")
+    root = parse(f"they {text}")[:].root  # or the subject of the clause before: then it starts with its verb
+    return root.pos_ in ("VERB", "AUX") and root.tag_ != "VBN" and root.i <= 2
 
 
 class Clause:
@@ -106,7 +105,8 @@ def _root(doc):
     root = doc[:].root
     if root.pos_ in ("VERB", "AUX") or _verb_like(root):
         return root
-    return next((t for t in doc if t.i > 0 and _verb_like(t)), None)
+    return next((t for t in doc if t.pos_ == "VERB" and t.dep_ not in ("amod", "compound")), None) or next(
+        (t for t in doc if t.i > 0 and _verb_like(t)), None)
 
 
 def _clauses(doc, reading):

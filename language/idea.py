@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 
 from language.lexicon import EN, entries
 from language.looks import Looks, read_looks
-from language.phrases import caption as clause_caption
-from language.phrases import clause_text, render, sentence
-from language.tools import lemma_of, parse
+from language.phrases import render
+from language.tools import parse
 
 PERSONAL = {"he": "male", "him": "male", "his": "male", "himself": "male", "she": "female", "her": "female",
             "hers": "female", "herself": "female", "it": "thing", "its": "thing", "itself": "thing",
@@ -31,7 +30,6 @@ PERSONAL = {"he": "male", "him": "male", "his": "male", "himself": "male", "she"
 NARRATOR = {"i", "me", "my", "we", "us", "our", "mine"}
 TITLES = {"mrs": "female", "ms": "female", "miss": "female", "mr": "male", "sir": "male", "lady": "female",
           "madam": "female", "dame": "female", "lord": "male", "king": "male", "queen": "female"}
-CORE = ("nsubj", "nsubjpass", "dobj", "attr", "appos", "conj")  # where a noun is what a clause is about
 
 
 @dataclass
@@ -48,7 +46,7 @@ class Entity:
     first: int = 0
     animate: bool = True  # a person or an animal (pronouns he/she/they point to these)
     last: int = 0  # where it was last mentioned
-    core: int = -1  # where it was last a subject or an object (what "it" most likely means next)
+
     person: bool = False
     anchors: int = 0  # others are introduced through it ("his neighbour", "Leo's cat"): a sign of the main one
     short: str = ""  # how a later frame names it: "the baby otter"
@@ -136,8 +134,25 @@ def strip_meta(text: str) -> tuple[str, int | None, str | None]:
     story = re.sub(r"\b(?:keep it|make it)\s+\w+(?:\s+please)?[.!]*$", "", story, flags=re.I).strip(" ,.")
     story = re.sub(r",?\s*\b(?:in|on) the (?:final|last|next|first|second) (?:picture|frame|panel|scene|page|image)s?\b,?",
                    "", story, flags=re.I)  # "…and in the final picture finds…": where, not what
-    story = _hyphenated_verbs(story)
+    story = _unstick(_hyphenated_verbs(story))
     return story, (count if count and 1 <= count <= 12 else None), style
+
+
+def _unstick(text: str) -> str:
+    """A verb the small model reads as a noun after a noun ("a teddy bear waits/NNS for", "her grandpa plant/NN a
+    tree") gets "then" before it, which the model reads as a verb's; "then" never reaches a frame."""
+    from lemminflect import getAllLemmas
+
+    doc, cuts = parse(text), []
+    for token in doc[1:-1]:
+        before, after = doc[token.i - 1], doc[token.i + 1]
+        if token.tag_ in ("NN", "NNS") and token.dep_ in ("ROOT", "conj", "appos") and "VERB" in getAllLemmas(
+                token.lower_) and before.pos_ in ("NOUN", "PROPN") and after.pos_ in ("DET", "ADP", "PRON", "NUM") and \
+                not (token.dep_ == "conj" and token.head.pos_ == "VERB"):
+            cuts.append(token.idx)
+    for at in reversed(cuts):
+        text = f"{text[:at]}then {text[at:]}"
+    return text
 
 
 def _hyphenated_verbs(text: str) -> str:
@@ -212,13 +227,11 @@ def _entities(doc, reading: Idea) -> None:
                         anchor.anchors += 1
             entity.mentions += 1
             entity.last = token.i
-            entity.core = token.i if token.dep_ in CORE else entity.core
         elif token.lower_ in PERSONAL and token.pos_ == "PRON":
             entity = _resolve(token, reading)
             if entity is not None:
                 entity.mentions += 1
                 entity.last = token.i
-                entity.core = token.i if token.dep_ in CORE else entity.core
                 reading.refers[token.i] = entity
     from language.clauses import agents
 
@@ -245,9 +258,10 @@ def _new_entity(token, reading: Idea) -> Entity:
     words = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("det", "amod", "compound", "nummod", "poss",
                                                                         "case")] + [token]
     phrase = render(sorted(words, key=lambda t: t.i), {t.i for t in words if t.dep_ == "det" or t.lower_ in
-                                                          NARRATOR | set(PERSONAL)})
+                                                          NARRATOR | set(PERSONAL)},
+                    replace={t.i: t.lower_ for t in words if t.pos_ != "PROPN"})
     name, noun = "", token
-    if token.pos_ == "PROPN":
+    if token.pos_ == "PROPN" and token.text[:1].isupper():  # a lower-case "proper noun" is the tagger's slip
         named = next((c for c in token.children if c.dep_ in ("appos", "compound", "nmod") and (
             c.pos_ == "NOUN" or c.text.islower())), None) or (token.head if token.dep_ in ("appos", "compound") and token.head.pos_ == "NOUN"
                                else None)
@@ -293,9 +307,9 @@ def _resolve(token, reading: Idea) -> Entity | None:
         before = [e for e in before if e is not own and (all(e is not m for m in mates) or token.lower_ not in ("it", "its"))]
     if want == "plural":  # none: the main character and someone else ("they become friends")
         return next((e for e in before if e.plural and e.animate), None)
-    if want == "thing":  # the latest subject or object that can be an "it" ("finds a music box… carries it")
+    if want == "thing":  # the latest one that can be an "it" ("finds a music box… carries it")
         things = [e for e in before if not e.plural and e.gender in ("", "thing") and not e.name]
-        return max(things, key=lambda e: e.core, default=None)
+        return max(things, key=lambda e: e.last, default=None)
     agreeing = next((e for e in before if e.gender == want), None)
     unknown = next((e for e in before if e.gender == "" and e.animate and not e.plural and (e.name or e.person)),
                    None) or next((e for e in before if e.gender == "" and e.animate and not e.plural), None)
@@ -342,17 +356,20 @@ def _looks(doc, hero: Entity) -> Looks:
     noun = next((c for c in token.children if c.dep_ == "appos" and (c.pos_ == "NOUN" or c.text.islower())),
                 None) or (
         token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" else token)
-    if noun.pos_ == "PROPN":  # "Nadia is a deep-sea diver": the kind from a copula
+    proper = noun.pos_ == "PROPN" and not noun.text.islower()
+    if proper:  # "Nadia is a deep-sea diver": the kind from a copula
         attr = next((c for t in doc if t.lemma_ == "be" and any(s.i == token.i for s in t.children)
                      for c in t.children if c.dep_ == "attr"), None)
         noun = attr if attr is not None else noun
+        proper = attr is None
     keep = {noun.i} | {t.i for c in noun.children if c.i < noun.i and c.dep_ in ("amod", "compound", "nummod", "nmod")
                        for t in c.subtree}
     keep |= {t.i for c in noun.children if c.i > noun.i and (c.dep_ == "prep" and c.lower_ in ("with", "in") or
                                                              c.lemma_ == "wear") for t in c.subtree}
     text = render(sorted((t for t in noun.subtree if t.i in keep), key=lambda t: t.i),
-                  {t.i for t in noun.subtree if t.pos_ == "PROPN" or t.lower_ in NARRATOR | set(PERSONAL)})
-    looks = read_looks(text if noun.pos_ != "PROPN" else "person")
+                  {t.i for t in noun.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() or t.lower_ in
+                   NARRATOR | set(PERSONAL)})
+    looks = read_looks(text if not proper else "person")
     if looks.kind == "person" and hero.gender in ("male", "female"):
         looks.kind = EN.genders[hero.gender]["child"]  # a named child is the likeliest hero of a picture story
     return looks

@@ -92,7 +92,7 @@ def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | N
         from generator.tokens import count_clip_tokens as count_tokens
     reading = read(text)
     report = PlanReport(language=reading.language)
-    if reading.hero is None or not reading.events:
+    if reading.hero is None or not reading.events or len(text.split()) <= 2:
         reading = _fallback(reading, text)
     count = frames or reading.count or min(max(len(reading.events), 4), 6)
     report.asked = count
@@ -142,11 +142,16 @@ def _fallback(reading, text: str):
         words = re.findall(r"[A-Za-z'-]+", reading.text or text) or ["traveller"]
         reading.hero = Entity(head=words[-1].lower(), phrase=f"the {' '.join(words[-2:]).lower()}")
         reading.looks = read_looks(" ".join(words[-2:]).lower())
-    if not reading.events:
-        world = " ".join(reading.text.split()[:-1]).lower() or reading.hero.head
-        reading.events = [Event(agent=reading.hero, frame=f"on a {world} adventure" if world != reading.hero.head
-                                else "setting out on an adventure", caption=f"{_subject(reading)} sets out.",
-                                verb="go")]
+    if not reading.events:  # "pirate parrot": an adventure of its world, from setting out to coming home
+        world = " ".join(w for w in reading.text.lower().split()[:-1] if w != reading.hero.head) or "big"
+        who = _subject(reading)
+        reading.events = [Event(agent=reading.hero, frame=frame.format(world=world), caption=caption.format(
+            who=who, world=world), verb="go") for frame, caption in (
+            ("setting out on a {world} adventure", "{who} sets out on a {world} adventure."),
+            ("in the middle of a {world} adventure", "{who} is in the middle of a {world} adventure."),
+            ("at the most exciting moment of a {world} adventure", "{who} reaches the best part of the adventure."),
+            ("coming home from a {world} adventure", "{who} comes home from the {world} adventure."))]
+        reading.looks = read_looks(f"a {world} {reading.hero.head}") if world != "big" else reading.looks
     return reading
 
 

@@ -336,8 +336,8 @@ def _loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[
     """Noun phrases that clearly name one frame by what it shows ("the rocket launch", "the walk to school",
     "the goodbye at the harbour"); anything less clear is left alone, and so is a thing the request changes
     ("make the sailboat yellow": `things`) or a lone noun several frames show."""
-    from language.tools import parse
     from language.lexicon import find
+    from language.tools import parse
 
     values = {i for _, span in find(doc, "colours", "clothing", "styles", "times", "weather", "seasons", "moods")
               for i in range(span.start, span.end)}
@@ -418,7 +418,7 @@ def _zh_patterns() -> dict[str, re.Pattern]:
         "before": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.before_words)})"),
         "after": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.after_words)})"),
         "start": re.compile(rf"(?:{first})(?:{noun})?|开头"),
-        "end": re.compile(rf"(?:最后面|最后头|末尾|结尾处|最后的位置)"),
+        "end": re.compile(r"(?:最后面|最后头|末尾|结尾处|最后的位置)"),
         "all": re.compile(rf"(?:{'|'.join(ZH.all_words)})(?:一)?(?:{noun})|全部|所有的|整个故事"),
         "rest": re.compile(rf"(?:{'|'.join(ZH.rest_words)})(?:的)?(?:{noun})?"),
         "count": re.compile(rf"(?:改成|变成|只要|只留|一共|总共)\s*(\d{{1,2}}|{number})\s*(?:{noun})"),

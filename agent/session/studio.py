@@ -61,7 +61,7 @@ class Studio:
         """Load what the first request would otherwise wait for, and note every problem (run off the event
         loop: it takes seconds, minutes for a large image model)."""
         from generator.tokens import load_clip_tokenizer
-        from language import nlp
+        from language import tools as nlp
 
         load_clip_tokenizer()  # before the image model, which imports transformers in this thread
         try:

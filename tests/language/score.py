@@ -8,7 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tables import KINDS, problems, rows, run_row  # noqa: E402
+from tables import KINDS, idea_problems, plan_row, problems, rows, run_row  # noqa: E402
 
 split = sys.argv[1] if len(sys.argv) > 1 else "build"
 kinds = [a for a in sys.argv[2:] if not a.startswith("-")] or KINDS
@@ -18,12 +18,12 @@ for kind in kinds:
     table = rows(split, kind)
     for row in table:
         try:
-            bad = problems(row, *run_row(row))
+            bad = idea_problems(row, plan_row(row)) if kind == "ideas" else problems(row, *run_row(row))
         except Exception as error:  # a crash is a failed row
             bad = [f"error {error!r}"]
         passed += not bad
         if bad and split == "build" and "-v" in sys.argv:
-            print(f"  {kind}: {row.get('say') or row.get('sequence')!r}: {'; '.join(bad)[:200]}")
+            print(f"  {kind}: {(row.get('say') or row.get('sequence') or row.get('idea'))!r:.90}: {'; '.join(bad)[:200]}")
     total, passed_all = total + len(table), passed_all + passed
     print(f"{split} {kind}: {passed}/{len(table)}", flush=True)
 print(f"{split} total: {passed_all}/{total}")

@@ -178,3 +178,43 @@ def _cast_problems(expect: dict, before, after) -> list[str]:
         if key in expect and len(cast) != expect[key]:
             bad.append(f"cast of {len(cast)}, expected {expect[key]}")
     return bad
+
+
+def plan_row(row: dict):
+    """The story the planner makes of a row's idea (no language model)."""
+    from language.planner import plan_story
+
+    story, _ = plan_story(row["idea"], None, frames=row.get("frames"))
+    return story
+
+
+def idea_problems(row: dict, story) -> list[str]:
+    """What a planned story does not do that an idea row expects (empty: the row passes)."""
+    expect, bad = row["expect"], []
+    identity, prompts = story.identity_prompt.lower(), [f.prompt.lower() for f in story.frames]
+    if "subject_any" in expect and not any(w in identity for w in expect["subject_any"]):
+        bad.append(f"identity {identity[:70]!r} lacks any of {expect['subject_any']}")
+    if any(w in identity for w in expect.get("subject_lacks", [])):
+        bad.append(f"identity {identity[:70]!r} has one of {expect['subject_lacks']}")
+    if "frames_is" in expect and len(prompts) != expect["frames_is"]:
+        bad.append(f"{len(prompts)} frames, expected {expect['frames_is']}")
+    if "any_frame_any" in expect and not any(w in p for p in prompts for w in expect["any_frame_any"]):
+        bad.append(f"no frame has any of {expect['any_frame_any']}")
+    if "last_frame_any" in expect and not any(w in prompts[-1] for w in expect["last_frame_any"]):
+        bad.append(f"last frame {prompts[-1][:60]!r} lacks {expect['last_frame_any']}")
+    if any(w in p for p in prompts for w in expect.get("no_frame_any", [])):
+        bad.append(f"a frame has one of {expect['no_frame_any']}")
+    if expect.get("identity_has_all") and not all(w in identity for w in expect["identity_has_all"]):
+        bad.append(f"identity {identity[:70]!r} lacks {expect['identity_has_all']}")
+    if re.search(r"^(?:of|that|which|who|and|to|but|because)\b", " ".join(prompts[:1])) or any(
+            re.match(r"^(?:of|that|which|who|and|to|but|because)\b", p) for p in prompts):
+        bad.append("a frame is a sentence fragment")
+    cast = getattr(story, "cast", None) or []
+    texts = [f"{c.handle} {c.description}".lower() for c in cast]
+    for words in expect.get("cast_any", []) if _has_cast() else []:
+        if not any(any(w in t for w in words) for t in texts):
+            bad.append(f"no cast member is {words}")
+    for word in expect.get("not_in_cast", []) if _has_cast() else []:
+        if any(word in t for t in texts):
+            bad.append(f"{word} is in the cast")
+    return bad
