@@ -88,6 +88,8 @@ def candidates(idea, subject: str) -> list[Beat]:
                 kind != "travel":
             beats.append(_beat(f"getting ready to {event.verb} {rest}", f"{subject} {_verb('get', idea)} ready to "
                                f"{event.verb} {rest}", index - 1, 3 + index))
+            beats.append(_beat(f"starting to {event.verb} {rest}", f"{subject} {_verb('start', idea)} to "
+                               f"{event.verb} {rest}", index - 1, 9))
             if not last and event.verb not in EN.beat_verbs["moment"]:
                 beats.append(_beat(f"finishing {verb} {rest}", f"{subject} {_verb('finish', idea)} {verb} {rest}",
                                    index, 8))

@@ -98,8 +98,8 @@ def _meta_patterns() -> dict[str, re.Pattern]:
         "frame": re.compile(rf"^(?:(?:please|pls|ok|okay|so|hey|hi)\W+)*(?:(?:can|could|would|will) you\s+)?"
                             rf"(?:(?:{verbs})\s+(?:me|us|up)?\s*)?(?:a|an|the|one|my|this)?\s*{adjectives}"
                             rf"(?:(?:{nouns})\s+)+(?:{links})\s+", re.I),
-        "imagine": re.compile(r"^(?:just\s+)?imagine\s+(?:(?:a|an)\s+(?:world|place|land|town|day)\s+)?"
-                              r"(?:where|if|that|when)?\s*", re.I),
+        "imagine": re.compile(r"^(?:just\s+)?(?:imagine|show|draw|tell me about|picture)\s+(?:me\s+)?(?:(?:a|an)\s+"
+                              r"(?:world|place|land|town|day)\s+)?(?:where|if|that|when|how)?\s*", re.I),
         "ignore": re.compile(r"^.*?\bignore\b.*?\band\s+", re.I),
         "count": re.compile(rf"\b(?:in|with|using|across|over|into|of)?\s*(?:just\s+|only\s+)?({numbers})"
                             rf"(?:\s+|-)(?:short\s+|little\s+)?{pictures}\b", re.I),
@@ -202,6 +202,12 @@ def _entity_of(token, reading: Idea) -> Entity | None:
     """The entity a noun token is (a name, an apposition and a repeated noun are the same one)."""
     if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
         return _entity_of(token.head, reading)
+    if token.i >= 2 and token.nbor(-1).lower_ == "the" and token.nbor(-2).pos_ == "PROPN" and token.pos_ == "NOUN":
+        named = _entity_of(token.nbor(-2), reading)  # "Pip the mole": the mole is Pip
+        if named is not None:
+            if named.head == named.name.lower():
+                named.head, named.phrase, named.short = token.lemma_.lower(), named.name, f"the {token.lower_}"
+            return named
     head = token.lemma_.lower()
     name = token.text if token.pos_ == "PROPN" and token.text[:1].isupper() else ""
     for entity in reading.entities:
@@ -238,9 +244,11 @@ def _entities(doc, reading: Idea) -> None:
     for agent in agents(doc, reading):  # who acts: every clause counts for its subject, also "who…" clauses
         agent.subjects += 1
     people = [e for e in reading.entities if e.animate or e.subjects]
+    people = [e for e in reading.entities if e.animate or e.subjects]
     if people:
+        first = next((a for a in agents(doc, reading) if a in people), None)  # who acts first
         reading.hero = max(people, key=lambda e: (2 * e.subjects + e.mentions + 2 * e.anchors * (e.mentions > 1)
-                                                  + (e.first == min(p.first for p in people)), -e.first))
+                                                  + 3 * (e is first), -e.first))
 
 
 def _not_a_character(token) -> bool:
@@ -255,8 +263,8 @@ def _not_a_character(token) -> bool:
 
 
 def _new_entity(token, reading: Idea) -> Entity:
-    words = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("det", "amod", "compound", "nummod", "poss",
-                                                                        "case")] + [token]
+    words = [t for t in token.subtree if t.i < token.i and t.dep_ in ("det", "amod", "compound", "nummod", "poss",
+                                                                       "case")] + [token]
     phrase = render(sorted(words, key=lambda t: t.i), {t.i for t in words if t.dep_ == "det" or t.lower_ in
                                                           NARRATOR | set(PERSONAL)},
                     replace={t.i: t.lower_ for t in words if t.pos_ != "PROPN"})
@@ -349,8 +357,11 @@ def _subject(verb):
 def _looks(doc, hero: Entity) -> Looks:
     """The main character's looks from where the idea introduces it: its adjectives, "with…", "wearing…", an
     apposition ("Mateo, a nine-year-old boy with a gap in his teeth") and "X is a diver"."""
-    token = next((t for t in doc if (t.lemma_.lower() == hero.head or t.text == hero.name) and t.pos_ in (
-        "NOUN", "PROPN")), None)
+    token = next((t for t in doc if t.lemma_.lower() == hero.head and (t.pos_ == "NOUN" or t.text.islower())),
+                 None) or next((t for t in doc if hero.name and t.text in hero.name.split() and t.pos_ == "PROPN"),
+                               None)
+    while token is not None and token.dep_ == "compound" and token.head.pos_ == "NOUN":
+        token = token.head  # "a girl pirate": the pirate, and "girl" with it
     if token is None:
         return read_looks(hero.head)
     noun = next((c for c in token.children if c.dep_ == "appos" and (c.pos_ == "NOUN" or c.text.islower())),
@@ -366,10 +377,17 @@ def _looks(doc, hero: Entity) -> Looks:
                        for t in c.subtree}
     keep |= {t.i for c in noun.children if c.i > noun.i and (c.dep_ == "prep" and c.lower_ in ("with", "in") or
                                                              c.lemma_ == "wear") for t in c.subtree}
+    owners = {noun, token, token.head if token.dep_ == "appos" else token} | {
+        c for c in token.children if c.dep_ == "appos"}
+    worn = [o for owner in owners for c in owner.children if c.dep_ in ("relcl", "acl") and c.lemma_ in (
+        "wear", "have", "carry") for o in c.children if o.dep_ == "dobj"]  # "my uncle Sam, who wears a raincoat"
     text = render(sorted((t for t in noun.subtree if t.i in keep), key=lambda t: t.i),
                   {t.i for t in noun.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() or t.lower_ in
                    NARRATOR | set(PERSONAL)})
     looks = read_looks(text if not proper else "person")
+    for item in worn:
+        for thing in [item, *(t for t in item.subtree if t.dep_ == "conj")]:
+            looks.put_on(render([t for t in thing.subtree if t.dep_ not in ("conj", "cc")]))
     if looks.kind == "person" and hero.gender in ("male", "female"):
         looks.kind = EN.genders[hero.gender]["child"]  # a named child is the likeliest hero of a picture story
     return looks

@@ -92,7 +92,7 @@ def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | N
         from generator.tokens import count_clip_tokens as count_tokens
     reading = read(text)
     report = PlanReport(language=reading.language)
-    if reading.hero is None or not reading.events or len(text.split()) <= 2:
+    if reading.hero is None or not reading.events or len(text.split()) <= 2 and not CJK.search(text):
         reading = _fallback(reading, text)
     count = frames or reading.count or min(max(len(reading.events), 4), 6)
     report.asked = count
@@ -142,7 +142,7 @@ def _fallback(reading, text: str):
         words = re.findall(r"[A-Za-z'-]+", reading.text or text) or ["traveller"]
         reading.hero = Entity(head=words[-1].lower(), phrase=f"the {' '.join(words[-2:]).lower()}")
         reading.looks = read_looks(" ".join(words[-2:]).lower())
-    if not reading.events:  # "pirate parrot": an adventure of its world, from setting out to coming home
+    if not reading.events or len(reading.text.split()) <= 2 and not CJK.search(text):  # "pirate parrot"
         world = " ".join(w for w in reading.text.lower().split()[:-1] if w != reading.hero.head) or "big"
         who = _subject(reading)
         reading.events = [Event(agent=reading.hero, frame=frame.format(world=world), caption=caption.format(
