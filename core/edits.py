@@ -4,6 +4,9 @@ Every operation is a small pydantic model; `apply_edit` returns a new story (one
 that must re-render. Frame numbers in these models are 0-based; every message to the person is 1-based.
 Locked frames keep their image through indirect changes (identity, style, settings); an operation that
 names a locked frame explicitly (set its text, re-roll it) is the person asking, so it does re-render.
+
+Longer than 300 lines: one small model per operation, the union the LLM's grammar is built from, and the one
+`apply_edit` that reads them; split, the union and the function that must cover it would drift apart.
 """
 
 from __future__ import annotations

@@ -64,6 +64,8 @@ def candidates(idea, subject: str) -> list[Beat]:
     verbs first (the made thing shown, the wish come true, the place reached), then its places, then the moments
     just before its actions."""
     beats = []
+    if idea.language != "en":  # a beat's caption is English words; a Chinese story keeps the person's own
+        return beats
     if idea.setting and idea.events and idea.setting.split()[-1] not in idea.events[0].frame:
         where = idea.setting.split(" ", 1)[1]
         beats.append(_beat(f"looking around {where}", f"{subject} looks around {where}", -1, 2))
@@ -84,8 +86,8 @@ def candidates(idea, subject: str) -> list[Beat]:
         elif kind in ("wish", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"]:
             head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
             beats.append(_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0))
-        if verb.endswith("ing") and rest and event.verb and event.verb not in EN.beat_verbs["state"] and \
-                kind != "travel":
+        if verb.endswith("ing") and rest and event.verb and kind != "travel" and \
+                event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:  # no "getting ready to find"
             beats.append(_beat(f"getting ready to {event.verb} {rest}", f"{subject} {_verb('get', idea)} ready to "
                                f"{event.verb} {rest}", index - 1, 3 + index))
             beats.append(_beat(f"starting to {event.verb} {rest}", f"{subject} {_verb('start', idea)} to "
@@ -146,7 +148,8 @@ def _where(frame: str) -> str:
     if not match or match.group(2).split()[-1] in set(EN.times) | {"morning", "day", "night", "evening"}:
         return ""
     preposition = {"into": "in", "to": "at", "on": "on"}.get(match.group(1), match.group(1))
-    return f"{preposition} {match.group(2)}"
+    place = re.split(r"\s+(?:with|and|for|to|from|by)\s+", match.group(2))[0]  # "the beach with her …"
+    return f"{preposition} {place}"
 
 
 def arrange(idea, count: int, subject: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -173,42 +176,29 @@ def arrange(idea, count: int, subject: str) -> tuple[list[tuple[str, str]], list
     return planned, spare
 
 
-def resize(story, wanted: int):
-    """A request for another number of frames: fewer asks which to drop; more adds beats from the idea."""
+def idea_frames(story) -> list[tuple[str, str]]:
+    """Every frame the story's idea supports, events and beats, for a request for more frames."""
     from core.story import MAX_FRAMES
-    from language.requests import Parsed, ask
+    from language.idea import read_any
 
-    total = len(story.frames)
-    if not 1 <= wanted <= MAX_FRAMES:
-        return ask(f"A story has 1 to {MAX_FRAMES} frames; {wanted} was asked for. Nothing was changed.")
-    if wanted == total:
-        return ask(f"The story already has {total} frames.")
-    if wanted < total:
-        drop = list(range(wanted, total))
-        numbers = " and ".join(str(i + 1) for i in drop) if len(drop) <= 2 else f"{wanted + 1} to {total}"
-        return ask(f"Which {total - wanted} frame{'s' if total - wanted > 1 else ''} should go?",
-                   [f"remove frame{'s' if len(drop) > 1 else ''} {numbers}",
-                    f"remove frame{'s' if total - wanted > 1 else ''} " + " and ".join(
-                        str(i + 1) for i in range(1, total - wanted + 1))])
-    ops = _more_frames(story, wanted - total)
-    if not ops:
-        return ask("I have no more moments of this story to add. What should happen in the new frames? For "
-                   "example: “add a scene where …”.")
-    note = [] if len(ops) == wanted - total else [f"(only {len(ops)} more moments come from your story)"]
-    return Parsed(ops, choices=note)
+    if not story.idea:
+        return []
+    reading = read_any(story.idea)
+    if reading.hero is None or not reading.events:
+        return []
+    return arrange(reading, MAX_FRAMES, reading.subject)[0]
 
 
-def _more_frames(story, more: int) -> list:
+def more_frames(story, more: int) -> list:
     """New frames for a longer story: moments of the idea not shown yet, then beats of the frames' own verbs
     (the moment just before one, the made or found thing shown after), each next to the frame it comes from."""
     from core import edits
     from language.captions import caption_for, subject_of
-    from language.idea import Entity, Event, Idea
-    from language.planner import idea_beats
+    from language.entities import Entity, Event, Idea
     from language.tools import parse
 
     shown = {f.prompt for f in story.frames}
-    unused = [(frame, caption) for frame, caption in idea_beats(story) if frame not in shown]
+    unused = [(frame, caption) for frame, caption in idea_frames(story) if frame not in shown]
     hero = Entity(head="hero", phrase="the hero")
     events = []
     for frame in story.frames:

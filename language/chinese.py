@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import re
 
+from language.chinese_refs import read_chinese
 from language.lexicon import TABLE, ZH
 from language.looks import main_character
-from language.refs import read_chinese
-from language.request_parts import Parts, Value
+from language.parts import Parts, Value
 from language.tools import add_chinese_words, chinese_words, english_sense, inflect
 
 CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
@@ -56,10 +56,19 @@ def english_word(word: str, flag: str = "") -> str:
             return table[word]
     if word in ZH.verbs:
         return ZH.verbs[word]
-    if word.startswith("小") and len(word) > 2:
-        rest = english_word(word[1:], flag)
+    if word.startswith("小") and (len(word) > 2 or word[1:] in ZH.kinds or word[1:] in ZH.nouns):
+        rest = english_word(word[1:], flag)  # "小龙" is a little dragon (CC-CEDICT: a snake)
         return f"little {rest}" if rest else ""
-    return english_sense(word, verb=flag.startswith("v"))
+    sense = english_sense(word, verb=flag.startswith("v"))
+    if not sense and _complement(word):  # "飞回": fly back
+        place = english_word(word[2:], "n") if len(word) > 2 else ""  # "带回家": take back home
+        return " ".join(filter(None, [ZH.verbs[word[0]], ZH.directions[word[1]], place]))
+    return sense
+
+
+def _complement(word: str) -> bool:
+    """A verb with a direction after it, which CC-CEDICT may lack: "飞回", "带回家"."""
+    return len(word) >= 2 and word[0] in ZH.verbs and word[1] in ZH.directions and word not in ZH.nouns
 
 
 def read_chinese_request(message: str, story) -> Parts:
@@ -101,7 +110,7 @@ def read_chinese_request(message: str, story) -> Parts:
 
 def _describe(text: str, story, parts: Parts) -> None:
     """Frames named by what they show: "喝可可那张", "发现紫色花的那张", "集市那张" (the frame whose text means it)."""
-    from language.refs import describe
+    from language.describe import describe
 
     if parts.frames.named:
         return
@@ -156,9 +165,11 @@ def _thing(text: str, story, parts: Parts) -> str:
 
 
 def english_scene(text: str, story, hero: str = "", last_thing: str = "") -> str:
-    """A Chinese clause as an English frame text. The main character as subject is left out (it is the picture's
-    own); 把 puts its noun as the object, 被 makes the verb passive, 用 gives "with", 给 "to", 在…里 a place,
-    a second verb after a verb of going says what for ("去公园画鸽子" → "going to the park to draw pigeons")."""
+    """A Chinese clause as an English frame text. The main character as subject is left out (it is the
+    picture's own); 把 puts its noun as the object, 被 makes the verb passive, 用 gives "with", 给 "to", 在…里 a
+    place, a second verb after a verb of going says what for ("去公园画鸽子" → "going to the park to draw
+    pigeons"). Longer than 60 lines: one pass over the words, one branch per kind of word, sharing the pending
+    object, place and adjective."""
     tokens = [(w, f) for w, f in words(text.strip(" 。！!，,")) if w.strip()]
     if tokens and (tokens[0][1] in ("nr", "r") or tokens[0][0] in SUBJECTS):
         tokens = tokens[1:]  # the subject: a name or a pronoun (the character)
@@ -167,6 +178,9 @@ def english_scene(text: str, story, hero: str = "", last_thing: str = "") -> str
     for word, flag in tokens:
         if word in ZH.time_words:
             times.append(ZH.time_words[word])
+        elif word in ZH.times:  # "晚上它回家了": at night
+            times.append(("in the " if ZH.times[word] in ("morning", "afternoon", "evening") else "at ")
+                         + ZH.times[word])
         elif word in ZH.marks:
             mode = ZH.marks[word]
         elif word in ZH.place_suffixes and mode == "place" and pending.get("place"):
@@ -176,15 +190,23 @@ def english_scene(text: str, story, hero: str = "", last_thing: str = "") -> str
             mode = "owner"  # "她的画", "邻居家的西瓜": the noun before 的 owns the next one
         elif word in ZH.particles or flag in ("m", "q", "uj", "ul", "uz", "x") and word not in ZH.nouns:
             continue
-        elif (flag.startswith("v") and word not in ZH.nouns or word in ZH.verbs) and mode != "place":
-            verbs.append({"verb": english_word(word, "v") or word, "objects": [], **pending,
-                          "motion": word in ZH.motion_verbs, "passive": mode == "agent" or "agent" in pending})
+        elif word in ZH.adjectives and flag != "n":
+            adjective = ZH.adjectives[word]
+        elif (flag.startswith("v") and word not in ZH.nouns or word in ZH.verbs or _complement(word)) \
+                and mode != "place":
+            if not english_word(word, "v"):
+                continue  # a verb no dictionary knows: left out rather than shown in Chinese
+            motion = word in ZH.motion_verbs or word[0] in ZH.motion_verbs and word[1:2] in ZH.directions
+            verbs.append({"verb": english_word(word, "v"), "objects": [], **pending, "motion": motion,
+                          "helps": word in ZH.help_verbs, "passive": mode == "agent" or "agent" in pending})
             pending, mode = {}, ("place" if word in ZH.place_verbs else None)
             if mode == "place":
                 verbs[-1]["objects"].append(last_thing or "it")
         elif flag.startswith(("a", "z")) or word in ZH.adjectives:
             adjective = ZH.adjectives.get(word) or english_word(word, "a")
         else:
+            if flag == "r" and not verbs and not pending and word in SUBJECTS:
+                continue  # "晚上它回家了": the subject after a time word is the character
             noun = {"它": last_thing, "她": hero, "他": hero}.get(word) if flag == "r" else english_word(word, flag)
             if not noun:
                 continue
@@ -193,7 +215,8 @@ def english_scene(text: str, story, hero: str = "", last_thing: str = "") -> str
             if mode == "owner":
                 slot = verbs[-1]["objects"] if verbs and verbs[-1]["objects"] else None
                 owner = slot.pop() if slot else pending.pop("subject", "")
-                noun = f"{owner}'s {noun}" if owner not in (hero, "it") else f"{'its' if owner == 'it' else 'the'} {noun}"
+                own = f"{owner}'s" if owner not in (hero, "it") else "its" if owner == "it" else "the"
+                noun = f"{own} {noun}"
                 mode = None
                 (slot.append(noun) if slot is not None else pending.__setitem__("subject", noun))
                 continue
@@ -223,7 +246,8 @@ def _english_clause(verbs: list[dict], pending: dict, times: list[str]) -> str:
     """The verbs of a clause, with what belongs to each, as one gerund phrase (a subject other than the main
     character goes first: "the moon writing back to the boy")."""
     if verbs and verbs[0].get("subject"):
-        return f"{' '.join(_noun_phrase([verbs[0]['subject']]))} {_english_clause([dict(verbs[0], subject=None), *verbs[1:]], pending, times)}"
+        rest = _english_clause([dict(verbs[0], subject=None), *verbs[1:]], pending, times)
+        return f"{' '.join(_noun_phrase([verbs[0]['subject']]))} {rest}"
     if not verbs:
         return " ".join(filter(None, [pending.get("object") or pending.get("subject"), pending.get("place"), *times]))
     out = []
@@ -233,6 +257,8 @@ def _english_clause(verbs: list[dict], pending: dict, times: list[str]) -> str:
             form = f"being {inflect(head, 'VBN')}" + (f" {tail}" if tail else "")
         elif index and verbs[index - 1]["motion"]:
             form = f"to {verb['verb']}"
+        elif index and verbs[index - 1].get("helps"):  # "帮它找回来": helping the fox find it again
+            form = verb["verb"]
         else:
             form = ("and " if index else "") + _gerund(verb["verb"])
         objects = [verb.get("object")] + verb["objects"]
@@ -243,7 +269,7 @@ def _english_clause(verbs: list[dict], pending: dict, times: list[str]) -> str:
         if verb["motion"] and verb["objects"]:
             parts = [form, "to", *(" ".join(_noun_phrase([o])) for o in verb["objects"])]
         out.append(" ".join(p for p in parts if p))
-    return " ".join(out + [pending.get("place", "")] + times).strip()
+    return " ".join(filter(None, out + [pending.get("place", "")] + times))
 
 
 def _noun_phrase(words_: list[str]) -> list[str]:
@@ -251,138 +277,3 @@ def _noun_phrase(words_: list[str]) -> list[str]:
         return []
     first = words_[0].split()[0]
     return [" ".join(words_)] if first in ("a", "an", "the", "every", "all") else ["the", " ".join(words_)]
-
-
-# --- ideas ----------------------------------------------------------------------------------------------------
-def read_chinese_idea(text: str):
-    """The reading of a Chinese idea: the main character from the first clause (a name with "是一个…的X", "有一个
-    …的X", or the first noun after a classifier), one event per clause, captions in Chinese."""
-    from language.idea import Entity, Event, Idea
-
-    story = text
-    for phrase in sorted(ZH.framing, key=len, reverse=True):
-        story = re.sub(rf"^{phrase}[：:，,]?\s*", "", story)
-    reading = Idea(text=story, language="zh")
-    clauses = _join_lead_ins([c for c in re.split(r"[。！？!?；;，,]\s*", story) if c.strip()])
-    if not clauses:
-        return reading
-    name, kind, traits, first = _introduce(clauses[0])
-    english = english_word(kind, "n") or "character"
-    reading.hero = Entity(head=english.split()[-1], phrase=f"the {english}", name=name, first=0,
-                          short=f"the {english}")
-    looks_words = " ".join([*(ZH.adjectives.get(t) or english_word(t, "a") for t in traits.get("adj", [])),
-                            english])
-    from language.looks import read_looks
-
-    reading.looks = read_looks(f"a {looks_words}")
-    for item in traits.get("wear", []):
-        reading.looks.put_on(item)
-    reading.setting = _chinese_place(story)
-    rest = ([first] if first else []) + clauses[1:]
-    for clause in rest:
-        frame = _clause_frame(clause, reading)
-        if frame and frame not in [e.frame for e in reading.events]:
-            reading.events.append(Event(agent=reading.hero, frame=frame, caption=clause.strip() + "。", verb=""))
-    if not reading.events and traits.get("verb"):
-        reading.events.append(Event(agent=reading.hero, frame=traits["verb"], caption=clauses[0] + "。", verb=""))
-    return reading
-
-
-def _join_lead_ins(clauses: list[str]) -> list[str]:
-    """A clause that only says when or where ("有一天", "下雨天", "在奶奶的菜园里") belongs to the next one."""
-    joined, lead = [], ""
-    for clause in clauses:
-        tokens = words(clause)
-        only_setting = all(w in ZH.time_words or f == "t" or w in ("在", "的") or w in ZH.place_suffixes
-                           or f.startswith("n") and clause.startswith("在") for w, f in tokens)
-        if only_setting and tokens:
-            lead += clause
-        else:
-            joined.append(lead + clause)
-            lead = ""
-    return joined + ([lead] if lead else [])
-
-
-def _introduce(clause: str) -> tuple[str, str, dict, str]:
-    """(name, kind word, traits, the rest of the clause as an event) of the clause that introduces the hero."""
-    tokens = words(clause)
-    traits: dict[str, list] = {}
-    name = ""
-    if "是" in [w for w, _ in tokens]:  # "小美是一个喜欢画画的女孩", "阿福是一只胖胖的柴犬"
-        at = [w for w, _ in tokens].index("是")
-        name = "".join(w for w, _ in tokens[:at])
-        tokens = tokens[at + 1:]
-    elif tokens and tokens[0][0] == "在":  # "在奶奶的菜园里有一个…": the place is the setting
-        end = next((i for i, (w, _) in enumerate(tokens) if w in ZH.place_suffixes), 0)
-        tokens = tokens[end + 1:]
-    if tokens and tokens[0][0] == "有":
-        tokens = tokens[1:]
-    start = next((i + 1 for i, (w, _) in enumerate(tokens) if w in ZH.classifiers), 0)
-    nouns = [i for i, (w, f) in enumerate(tokens) if i >= start and (f.startswith("n") or w in ZH.kinds)
-             and w not in ZH.nouns or w in ZH.kinds]
-    if not nouns:
-        return name, name or "角色", traits, ""
-    des = [i for i, (w, _) in enumerate(tokens) if w == "的" and start <= i < max(nouns)]
-    if des:  # "…的女孩": the noun after the last 的
-        de = max(des)
-        head = next((i for i in nouns if i > de), nouns[0])
-        modifier = tokens[start:de]
-    else:
-        head, modifier = nouns[0], tokens[start:nouns[0]]
-    for word, flag in modifier:
-        if word in ZH.wear_verbs or word in ("着",):
-            continue
-        if word in ZH.clothing:
-            traits.setdefault("wear", []).append(" ".join(filter(None, [next(
-                (ZH.adjectives[w] for w, _ in modifier if w in ZH.adjectives), ""), ZH.clothing[word]])))
-        elif word in ZH.adjectives or flag in ("a", "z"):
-            traits.setdefault("adj", []).append(word)
-        elif flag.startswith("v") and word not in ZH.wish_verbs:
-            verb = english_word(word, "v")
-            traits["verb"] = inflect(verb.split()[0], "VBG") + " " + " ".join(verb.split()[1:]) if verb else ""
-    rest = "".join(w for w, _ in tokens[head + 1:])
-    return name, tokens[head][0], traits, rest
-
-
-def _chinese_place(text: str) -> str:
-    match = re.match(r"^在(.+?)(里|上|中|边)[，,]?", text)
-    if not match:
-        return ""
-    owner, _, thing = match.group(1).rpartition("的")
-    place = " ".join(english_word(w, f) for w, f in words(thing) if english_word(w, f))
-    owner = " ".join(english_word(w, f) for w, f in words(owner) if english_word(w, f))
-    return f"{ZH.place_suffixes[match.group(2)]} {owner + chr(39) + 's' if owner else 'the'} {place}".strip()
-
-
-def _clause_frame(clause: str, reading) -> str:
-    """One clause as an English frame: another subject is kept ("a pigeon carrying…"), the hero's is dropped."""
-    clause = re.sub(r"^(?:" + "|".join(ZH.ending_markers) + r")", "", clause.strip())
-    tokens = words(clause)
-    if not tokens:
-        return ""
-    lead = [w for w, _ in tokens]
-    at = next((i for i, w in enumerate(lead) if w in ZH.classifiers), None)
-    subject = ""
-    if at is not None and at + 1 < len(tokens) and at < 2 and (tokens[at + 1][1].startswith("n")
-                                                               or tokens[at + 1][0] in ZH.kinds):
-        noun = english_word(tokens[at + 1][0], "n")
-        subject = f"a {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
-        clause = "".join(lead[at + 2:])
-    elif tokens[0][1].startswith("n") and tokens[0][0] in ZH.kinds and len(tokens) > 1 and tokens[1][1].startswith(
-            ("v", "p", "d")):
-        noun = english_word(tokens[0][0], "n")
-        subject = f"the {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
-        clause = "".join(lead[1:])
-    for wish in ZH.wish_verbs:  # "最喜欢偷吃邻居家的西瓜": the liked thing is the picture
-        clause = clause.replace(wish, "", 1) if re.search(rf"{wish}\w", clause) else clause
-    scene = english_scene(clause, None, hero=reading.hero.short, last_thing=_last_thing(reading))
-    return f"{subject} {scene}".strip() if scene else ""
-
-
-def _last_thing(reading) -> str:
-    """What "它" means inside a clause that is not about the hero: the last thing a frame named."""
-    for event in reversed(reading.events):
-        nouns = [w for w in event.frame.split() if w not in ("the", "a", "to", "in", "with", "and", "on", "by")]
-        if nouns:
-            return nouns[-1]
-    return ""

@@ -10,6 +10,7 @@ city"), one that starts with "who" the noun before it. Pronouns keep what the wh
 
 from __future__ import annotations
 
+from language.entities import Event, entity_of
 from language.lexicon import EN
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, render, sentence
@@ -22,7 +23,7 @@ LEADING = {"and", "but", "then", "so", "when", "while", "until", "till", "after"
 WEATHER_VERBS = {"rain": "in the rain", "snow": "in the snow", "pour": "in the pouring rain", "storm": "in a storm"}
 
 
-def _verb_like(token) -> bool:
+def verb_like(token) -> bool:
     """A token that can carry a clause: a verb, or a verb the tagger read as a noun ("waits", "plant")."""
     from lemminflect import getAllLemmas
 
@@ -31,6 +32,15 @@ def _verb_like(token) -> bool:
         return True
     return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ not in (
         "compound", "amod") and (token.i == token.sent.start or token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM"))
+
+
+def misread_verb(token) -> bool:
+    """A verb the tagger read as a plural noun in a sentence left without a verb of its own ("a robot with one
+    wheel learns to paint", "my uncle Sam, who wears a raincoat, fixes boats")."""
+    root = token.sent.root
+    return token.tag_ == "NNS" and token.i > max(token.sent.start, root.i) and root.pos_ in ("NOUN", "PROPN") \
+        and token.nbor(-1).pos_ in ("NOUN", "PROPN", "PUNCT") and token.nbor(-1).dep_ != "nummod" \
+        and verb_like(token) and token.lower_.endswith("s")
 
 
 def segments(sent) -> list:
@@ -42,27 +52,45 @@ def segments(sent) -> list:
             inner = sent.doc[token.left_edge.i:token.right_edge.i + 1]
             return [p for p in (sent.doc[sent.start:inner.start], inner, sent.doc[inner.end:sent.end]) if len(p)]
     for token in sent:
+        if misread_verb(token):  # "a rusty robot with one wheel | learns to paint"
+            pieces.append(sent.doc[start:token.i])
+            start = token.i
+            continue
         cut = token.lower_ in BREAKS and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
                                                                                   "nsubj", "nsubjpass", "dobj")
                                                                    or token.tag_ in ("WDT", "WP", "WRB"))
-        if cut:
+        if cut and not _describes(token):
             pieces.append(sent.doc[start:token.i])
             start = token.i
     pieces.append(sent.doc[start:sent.end])
-    merged = []
+    merged, lead = [], None  # a first piece without a verb ("a girl | and her grandfather fly…") leads the next
     for piece in pieces:
         if merged and not _a_clause(piece):
             merged[-1] = sent.doc[merged[-1].start:piece.end]
+        elif not merged and lead is None and not _a_clause(piece) and len(piece) and piece.end < sent.end \
+                and sent.doc[piece.end].lower_ in BREAKS:
+            lead = piece
         elif len(piece):
-            merged.append(piece)
-    return merged
+            merged.append(sent.doc[lead.start:piece.end] if lead is not None and not merged else piece)
+    return merged or ([lead] if lead is not None else [])
+
+
+def _describes(token) -> bool:
+    """"who is lost" after "an old owl": a relative clause that only describes the noun stays in its frame."""
+    if token.lower_ not in ("who", "which", "that") or token.i + 2 > len(token.doc):
+        return False
+    rest = list(token.doc[token.i + 1:token.sent.end])
+    end = next((i for i, t in enumerate(rest) if t.is_punct or t.lower_ in BREAKS), len(rest))
+    words = rest[:end]
+    return len(words) >= 2 and words[0].lemma_ == "be" and all(
+        t.pos_ in ("ADJ", "ADV") or t.tag_ == "VBN" for t in words[1:])
 
 
 def _a_clause(piece) -> bool:
     """Whether a piece has its own verb: parsed with a subject in front, its root is a verb ("practise every
     night" is; "a cave full of bats", "frightened baby" are not)."""
     words = [t for t in piece if t.lower_ not in LEADING and not t.is_punct]
-    if not words or not any(_verb_like(t) or t.pos_ in ("VERB", "AUX") for t in words):
+    if not words or not any(verb_like(t) or t.pos_ in ("VERB", "AUX") for t in words):
         return False
     text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
     if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)
@@ -92,7 +120,8 @@ class Clause:
         self.doc = parse(self.prefix + text)
         offset = start - len(self.prefix)
         full = {t.idx: t.i for t in piece.doc}
-        self.full = {t.i: full[t.idx + offset] for t in self.doc if t.idx >= len(self.prefix) and t.idx + offset in full}
+        self.full = {t.i: full[t.idx + offset] for t in self.doc
+                     if t.idx >= len(self.prefix) and t.idx + offset in full}
         self.verb = _root(self.doc)
         self.ok = self.verb is not None
 
@@ -103,16 +132,14 @@ class Clause:
 
 def _root(doc):
     root = doc[:].root
-    if root.pos_ in ("VERB", "AUX") or _verb_like(root):
+    if root.pos_ in ("VERB", "AUX") or verb_like(root):
         return root
     return next((t for t in doc if t.pos_ == "VERB" and t.dep_ not in ("amod", "compound")), None) or next(
-        (t for t in doc if t.i > 0 and _verb_like(t)), None)
+        (t for t in doc if t.i > 0 and verb_like(t)), None)
 
 
 def _clauses(doc, reading):
     """(clause, agent entity, together) for every clause of the idea, in order."""
-    from language.idea import _entity_of
-
     refers = reading.refers
     for sent in doc.sents:
         agent = reading.hero
@@ -123,7 +150,7 @@ def _clauses(doc, reading):
             together = False
             if clause.relative:  # "a girl who fixes its arm": the noun before "who" acts
                 noun = piece.doc[piece.start - 1] if piece.start else None
-                antecedent = _entity_of(noun, reading) if noun is not None and noun.pos_ in ("NOUN", "PROPN") \
+                antecedent = entity_of(noun, reading) if noun is not None and noun.pos_ in ("NOUN", "PROPN") \
                     else None
                 if antecedent is None:
                     continue  # "anyone who looks sad": part of the clause before, not a moment of its own
@@ -133,7 +160,7 @@ def _clauses(doc, reading):
                 compound = next((c for c in clause.verb.children if c.dep_ == "compound" and c.pos_ == "NOUN"
                                  and c.i in clause.full), None)  # "The baker's apprentice/compound sneaks"
                 if compound is not None:
-                    agent = _entity_of(piece.doc[clause.full[compound.i]], reading) or agent
+                    agent = entity_of(piece.doc[clause.full[compound.i]], reading) or agent
                 else:
                     clause = Clause(piece, subject=(agent.short or agent.phrase) if agent else "it")
             else:
@@ -146,7 +173,9 @@ def _clauses(doc, reading):
                 elif subject.lower_ in ("i", "we"):
                     agent, together = reading.hero, True
                 elif subject.dep_ != "expl":
-                    agent = _entity_of(piece.doc[whole], reading) if whole is not None else agent
+                    agent = entity_of(piece.doc[whole], reading) if whole is not None else agent
+                    if agent is not None and agent.head in EN.clothing:  # "a sailor in a coat and cap rescues"
+                        agent = reading.hero
             if clause.ok:
                 yield clause, agent, together
 
@@ -174,8 +203,6 @@ def events(doc, reading) -> list:
 
 def _event(clause, agent, together: bool, reading):
     """One clause as an event: its picture text and caption, pronouns resolved."""
-    from language.idea import Event
-
     doc, verb, hero = clause.doc, clause.verb, reading.hero
     if verb.lemma_ == "be" and any(c.dep_ in ("attr", "expl") for c in verb.children) or any(
             c.dep_ == "expl" for c in verb.children):
@@ -206,7 +233,13 @@ def _event(clause, agent, together: bool, reading):
                                                                 for c in leading)]).strip()
     if agent is not None and agent is not hero:
         frame = f"{agent.name or agent.short or agent.phrase} {frame}"
-    mate = _mate(reading, clause) if together else ""
+    partner = next((c for c in (subject.children if subject is not None else []) if c.dep_ == "conj"
+                    and c.pos_ in ("NOUN", "PROPN") and c.i in clause.full), None)  # "a girl and her grandfather fly"
+    if partner is not None and (agent is None or agent is hero):
+        together = True
+        mate = render(t for t in partner.subtree if t.dep_ not in ("cc", "punct"))
+    else:
+        mate = _mate(reading, clause) if together else ""
     if mate and mate.split()[-1] not in frame:
         frame += f" with {mate}"
     who = (agent or hero).label if not together else f"{hero.label} and {mate or 'the child'}"

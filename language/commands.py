@@ -13,6 +13,7 @@ import re
 
 from core import edits
 from language.lexicon import EN, TABLE, ZH
+from language.refs import Frames
 from language.requests import Parsed, ask
 
 _NOUN = r"(?:frame|picture|pic|panel|image|scene|shot|page|slide)s?"
@@ -57,11 +58,10 @@ def read_command(message: str, story, english_text) -> Parsed | None:
         numbers = {key: frame_number(groups[key], total) for key in ("n", "m") if groups.get(key)}
         if op == "set_text" and numbers.get("n") is None and not re.match(rf"(?:{_NOUN}|#|第|\d)", groups["n"], re.I):
             continue  # "the fox is happy: …" is no command
-        bad = next((v if v is not None else f"“{groups[k]}”" for k, v in numbers.items()
-                    if v is None or not 1 <= v <= total), None)
-        if bad is not None:
-            return ask(f"There is no frame {bad}: there are only {total} frames, numbered 1 to {total}. "
-                       "Nothing was changed.")
+        wrong = [Frames(said=[v]) if v is not None else Frames(unreadable=groups[k]) for k, v in numbers.items()
+                 if v is None or not 1 <= v <= total]
+        if wrong:
+            return ask(wrong[0].problem(total))
         return _build(op, {k: v - 1 for k, v in numbers.items()}, groups.get("text") or "", story, english_text)
     return None
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 
+from language.clauses import misread_verb
+from language.entities import Entity, Idea, entity_of
 from language.lexicon import EN, entries
 from language.looks import Looks, read_looks
 from language.phrases import render
@@ -30,58 +31,6 @@ PERSONAL = {"he": "male", "him": "male", "his": "male", "himself": "male", "she"
 NARRATOR = {"i", "me", "my", "we", "us", "our", "mine"}
 TITLES = {"mrs": "female", "ms": "female", "miss": "female", "mr": "male", "sir": "male", "lady": "female",
           "madam": "female", "dame": "female", "lord": "male", "king": "male", "queen": "female"}
-
-
-@dataclass
-class Entity:
-    """Someone or something the idea mentions (all mentions of it share one entity)."""
-
-    head: str  # lemma of the head noun: "cat"
-    phrase: str  # how a frame names it: "the stray kitten"
-    name: str = ""
-    gender: str = ""  # male, female, thing, plural, or "" (unknown person)
-    plural: bool = False
-    mentions: int = 0
-    subjects: int = 0
-    first: int = 0
-    animate: bool = True  # a person or an animal (pronouns he/she/they point to these)
-    last: int = 0  # where it was last mentioned
-
-    person: bool = False
-    anchors: int = 0  # others are introduced through it ("his neighbour", "Leo's cat"): a sign of the main one
-    short: str = ""  # how a later frame names it: "the baby otter"
-    description: str = ""  # the words that describe it where it is introduced ("a little girl with red hair")
-
-    @property
-    def label(self) -> str:
-        """How a caption names it: "Juno", "the old fisherman"."""
-        return self.name or self.phrase
-
-
-@dataclass
-class Event:
-    agent: Entity | None  # who acts
-    frame: str  # the picture text (main character's own actions as a gerund phrase, without the character)
-    caption: str
-    verb: str  # lemma
-    things: list[str] = field(default_factory=list)  # nouns of the clause ("a scarf", "the fair")
-    place: str = ""  # "in a junkyard"
-    parts: list[tuple[str, str]] = field(default_factory=list)  # one (frame, caption) per thing of a list it names
-
-
-@dataclass
-class Idea:
-    text: str  # the idea as read (meta removed)
-    language: str = "en"
-    hero: Entity | None = None
-    entities: list[Entity] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    setting: str = ""  # the idea's own place phrase, carried into frames that have none
-    count: int | None = None  # frames asked in the idea ("in four pictures")
-    style: str | None = None  # a style its framing names ("a comic about")
-    looks: Looks | None = None
-    notes: list[str] = field(default_factory=list)
-    refers: dict = field(default_factory=dict)  # token index of a pronoun → the entity it means
 
 
 # --- what is said to the app ----------------------------------------------------------------------------------
@@ -132,8 +81,8 @@ def strip_meta(text: str) -> tuple[str, int | None, str | None]:
                                and v.get("preset")), None)
         story = story[found.end():]
     story = re.sub(r"\b(?:keep it|make it)\s+\w+(?:\s+please)?[.!]*$", "", story, flags=re.I).strip(" ,.")
-    story = re.sub(r",?\s*\b(?:in|on) the (?:final|last|next|first|second) (?:picture|frame|panel|scene|page|image)s?\b,?",
-                   "", story, flags=re.I)  # "…and in the final picture finds…": where, not what
+    story = re.sub(r",?\s*\b(?:in|on) the (?:final|last|next|first|second) "
+                   r"(?:picture|frame|panel|scene|page|image)s?\b,?", "", story, flags=re.I)  # where, not what
     story = _unstick(_hyphenated_verbs(story))
     return story, (count if count and 1 <= count <= 12 else None), style
 
@@ -179,6 +128,15 @@ def _addressed(piece: str) -> bool:
 
 
 # --- reading --------------------------------------------------------------------------------------------------
+def read_any(text: str) -> Idea:
+    """The reading of an idea in its language (Chinese through language.chinese)."""
+    if re.search(r"[\u3400-\u4dbf\u4e00-\u9fff]", text):
+        from language.chinese_idea import read_chinese_idea
+
+        return read_chinese_idea(text)
+    return read_idea(text)
+
+
 def read_idea(idea: str) -> Idea:
     """The reading of an English idea (meta removed, entities, main character, events, setting)."""
     from language.tools import fix_spelling
@@ -198,37 +156,19 @@ def read_idea(idea: str) -> Idea:
     return reading
 
 
-def _entity_of(token, reading: Idea) -> Entity | None:
-    """The entity a noun token is (a name, an apposition and a repeated noun are the same one)."""
-    if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
-        return _entity_of(token.head, reading)
-    if token.i >= 2 and token.nbor(-1).lower_ == "the" and token.nbor(-2).pos_ == "PROPN" and token.pos_ == "NOUN":
-        named = _entity_of(token.nbor(-2), reading)  # "Pip the mole": the mole is Pip
-        if named is not None:
-            if named.head == named.name.lower():
-                named.head, named.phrase, named.short = token.lemma_.lower(), named.name, f"the {token.lower_}"
-            return named
-    head = token.lemma_.lower()
-    name = token.text if token.pos_ == "PROPN" and token.text[:1].isupper() else ""
-    for entity in reading.entities:
-        if head == entity.head or (name and name == entity.name) or head in entity.phrase.lower().split():
-            return entity
-    return None
-
-
 def _entities(doc, reading: Idea) -> None:
     """Every noun phrase that can act, its mentions through pronouns, and the main character by salience."""
     for token in doc:
-        subject_like = token.dep_ == "compound" and token.head.pos_ == "VERB"  # "The baker's apprentice/compound sneaks"
+        subject_like = token.dep_ == "compound" and token.head.pos_ == "VERB"  # "The baker's apprentice sneaks"
         if token.pos_ in ("NOUN", "PROPN") and (token.dep_ not in ("compound", "poss") or subject_like) or \
                 token.dep_ == "poss" and token.pos_ in ("NOUN", "PROPN"):
-            if _not_a_character(token):
+            if _not_a_character(token) or misread_verb(token):
                 continue
-            entity = _entity_of(token, reading)
+            entity = entity_of(token, reading)
             if entity is None:
                 entity = _new_entity(token, reading)
                 for owner in (c for c in token.children if c.dep_ == "poss"):
-                    anchor = reading.refers.get(owner.i) or _entity_of(owner, reading)
+                    anchor = reading.refers.get(owner.i) or entity_of(owner, reading)
                     if anchor is not None and anchor is not entity and anchor.mentions >= 1:
                         anchor.anchors += 1
             entity.mentions += 1
@@ -243,8 +183,7 @@ def _entities(doc, reading: Idea) -> None:
 
     for agent in agents(doc, reading):  # who acts: every clause counts for its subject, also "who…" clauses
         agent.subjects += 1
-    people = [e for e in reading.entities if e.animate or e.subjects]
-    people = [e for e in reading.entities if e.animate or e.subjects]
+    people = [e for e in reading.entities if (e.animate or e.subjects) and e.head not in EN.clothing]
     if people:
         first = next((a for a in agents(doc, reading) if a in people), None)  # who acts first
         reading.hero = max(people, key=lambda e: (2 * e.subjects + e.mentions + 2 * e.anchors * (e.mentions > 1)
@@ -271,8 +210,8 @@ def _new_entity(token, reading: Idea) -> Entity:
     name, noun = "", token
     if token.pos_ == "PROPN" and token.text[:1].isupper():  # a lower-case "proper noun" is the tagger's slip
         named = next((c for c in token.children if c.dep_ in ("appos", "compound", "nmod") and (
-            c.pos_ == "NOUN" or c.text.islower())), None) or (token.head if token.dep_ in ("appos", "compound") and token.head.pos_ == "NOUN"
-                               else None)
+            c.pos_ == "NOUN" or c.text.islower())), None) or (
+            token.head if token.dep_ in ("appos", "compound") and token.head.pos_ == "NOUN" else None)
         name, noun = token.text, named or token
         phrase = render([t for t in noun.subtree if t.i <= noun.i and t.dep_ in ("amod", "compound", "nummod")
                          and t.pos_ != "PROPN"] + [noun]) if named is not None else token.text
@@ -288,9 +227,9 @@ def _new_entity(token, reading: Idea) -> Entity:
     gender = TITLES.get(title.strip("."), "") or info.get("gender", "")
     plural = noun.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in noun.children)
     possessed = any(t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN") for t in noun.children)
-    entity = Entity(head=noun.lemma_.lower(), phrase=phrase if possessed else f"the {phrase}" if not name or noun != token
-                    else name,
-                    name=name, gender="plural" if plural else gender, plural=plural, first=token.i)
+    phrase = phrase if possessed else f"the {phrase}" if not name or noun != token else name
+    entity = Entity(head=noun.lemma_.lower(), phrase=phrase, name=name, gender="plural" if plural else gender,
+                    plural=plural, first=token.i)
     entity.phrase = re.sub(r"^the (my|his|her|their|its|our) ", "the ", entity.phrase)
     worn = noun.lemma_.lower() in set(EN.clothing) | set(EN.carried) | set(EN.features)
     entity.short = "the " + render([t for t in noun.children if t.dep_ == "compound" and t.pos_ == "NOUN"] + [noun])
@@ -309,10 +248,11 @@ def _resolve(token, reading: Idea) -> Entity | None:
     verb = token.head if token.dep_ != "pobj" else token.head.head
     if token.dep_ in ("dobj", "dative", "pobj", "iobj"):  # "the librarian finds him": not the librarian
         subject = _subject(verb)
-        own = _entity_of(subject, reading) if subject is not None and subject.pos_ != "PRON" else None
+        own = entity_of(subject, reading) if subject is not None and subject.pos_ != "PRON" else None
         own = own or (reading.refers.get(subject.i) if subject is not None else None)
-        mates = [_entity_of(c, reading) for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
-        before = [e for e in before if e is not own and (all(e is not m for m in mates) or token.lower_ not in ("it", "its"))]
+        mates = [entity_of(c, reading) for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+        before = [e for e in before if e is not own and (all(e is not m for m in mates)
+                                                          or token.lower_ not in ("it", "its"))]
     if want == "plural":  # none: the main character and someone else ("they become friends")
         return next((e for e in before if e.plural and e.animate), None)
     if want == "thing":  # the latest one that can be an "it" ("finds a music box… carries it")
@@ -364,6 +304,9 @@ def _looks(doc, hero: Entity) -> Looks:
         token = token.head  # "a girl pirate": the pirate, and "girl" with it
     if token is None:
         return read_looks(hero.head)
+    verb = next((t for t in token.sent if t.i > token.i and misread_verb(t)), None)
+    if verb is not None:  # "a rusty robot with one wheel learns…" misread: the phrase before the verb alone
+        return _looks(parse(doc[token.sent.start:verb.i].text), hero)
     noun = next((c for c in token.children if c.dep_ == "appos" and (c.pos_ == "NOUN" or c.text.islower())),
                 None) or (
         token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" else token)
@@ -381,13 +324,19 @@ def _looks(doc, hero: Entity) -> Looks:
         c for c in token.children if c.dep_ == "appos"}
     worn = [o for owner in owners for c in owner.children if c.dep_ in ("relcl", "acl") and c.lemma_ in (
         "wear", "have", "carry") for o in c.children if o.dep_ == "dobj"]  # "my uncle Sam, who wears a raincoat"
+    refers = doc.user_data.get("refers", {})
+    worn += [t for t in doc if t.lemma_.lower() in EN.clothing and t.i not in keep and (  # "loses its scarf"
+        any(c.dep_ == "poss" and refers.get(c.i) is hero for c in t.children)
+        or t.dep_ == "nsubj" and t.head == token.head and token.dep_ == "nsubj")]  # "a sailor in a cap rescues"
     text = render(sorted((t for t in noun.subtree if t.i in keep), key=lambda t: t.i),
                   {t.i for t in noun.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() or t.lower_ in
                    NARRATOR | set(PERSONAL)})
     looks = read_looks(text if not proper else "person")
     for item in worn:
         for thing in [item, *(t for t in item.subtree if t.dep_ == "conj")]:
-            looks.put_on(render([t for t in thing.subtree if t.dep_ not in ("conj", "cc")]))
+            words = [t for t in thing.subtree if t.dep_ not in ("conj", "cc", "poss")]
+            bare = words[0].pos_ not in ("DET", "NUM")
+            looks.put_on(("an " if bare and words[0].lower_[0] in "aeiou" else "a " if bare else "") + render(words))
     if looks.kind == "person" and hero.gender in ("male", "female"):
         looks.kind = EN.genders[hero.gender]["child"]  # a named child is the likeliest hero of a picture story
     return looks

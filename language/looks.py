@@ -72,8 +72,10 @@ class Looks:
         noun = _item_noun(item)
         slot = EN.clothing.get(noun)
         if slot:
-            self.wears.pop(next((s for s, v in self.wears.items() if _item_noun(v) == noun), slot), None)
-            self.wears[slot] = item
+            same = next((s for s, v in self.wears.items() if _item_noun(v) == noun), None)
+            if same is not None and same != slot:
+                self.wears.pop(same)
+            self.wears[slot] = item  # a new item takes its slot's place in the description
         elif noun in entries("hair_words"):
             self.set_hair(item)
         elif noun in EN.features:
@@ -237,7 +239,8 @@ def read_looks(text: str) -> Looks:
     if not chunks:
         return Looks(kind=text.strip() or "character")
     head = chunks[0]
-    adjectives = [t.text for t in head if t.dep_ in ("amod", "compound", "nmod", "nummod", "npadvmod") and t.i < head.root.i]
+    adjectives = [t.text for t in head
+                  if t.dep_ in ("amod", "compound", "nmod", "nummod", "npadvmod") and t.i < head.root.i]
     kind = " ".join(t.text for t in head if t.i >= head.root.i) or head.root.text
     adjectives = [a.lower() if a.lower() in EN.numbers or a[:1].isupper() and head.root.pos_ != "PROPN" else a
                   for a in adjectives]
@@ -251,12 +254,23 @@ def read_looks(text: str) -> Looks:
     adjectives = [_plain(a) for a in adjectives]
     looks = Looks(kind=_kind_words(adjectives, kind), adjectives=[a for a in adjectives if a.lower() not in
                                                                   _kind_words(adjectives, kind).split()])
+    taken: set[int] = set()
     for chunk in chunks[1:]:
+        if chunk.root.i in taken:
+            continue
         phrase = render(chunk, {t.i for t in chunk if t.lower_ in ("his", "her", "its", "their")})
+        if chunk[0].pos_ not in ("DET", "NUM", "PRON") and chunk.root.tag_ == "NN":  # "… and blue cap"
+            phrase = f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
         noun = _item_noun(chunk.text)
         if noun in entries("hair_words"):
             looks.hair = render(chunk, {t.i for t in chunk if t.pos_ in ("DET", "PRON")})
-        elif noun in EN.clothing or noun in EN.features or noun in EN.carried:
+        elif noun in EN.clothing or noun in EN.carried:
+            looks.put_on(phrase)
+        elif chunk.root.dep_ == "pobj" and chunk.root.head.lower_ == "with" and chunk.root.head.head == head.root:
+            whole = list(chunk.root.subtree)  # "with one wheel", "with a gap in her teeth": what it has
+            looks.features.append(render(whole))
+            taken |= {t.i for t in whole}
+        elif noun in EN.features:
             looks.put_on(phrase)
     return looks
 

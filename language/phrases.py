@@ -150,4 +150,6 @@ def replace_thing(prompt: str, noun: str, new: str) -> str:
         return prompt
     skip = {c.i for target in targets for c in target.children
             if c.dep_ in ("amod", "compound", "det", "nummod", "poss") and c.i < target.i}
-    return render(doc, skip, replace={t.i: f"the {new}" for t in targets})
+    modifiers = [t for t in targets if t.dep_ == "compound"]  # "the golden fish pond": the fish is a modifier
+    skip |= {t.i - 1 for t in modifiers if t.i and doc[t.i - 1].dep_ == "amod" and doc[t.i - 1].head == t.head}
+    return render(doc, skip, replace={t.i: new if t in modifiers else f"the {new}" for t in targets})

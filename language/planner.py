@@ -20,6 +20,7 @@ from core.settings import GenerationSettings
 from core.story import MAX_FRAMES, MAX_IDEA_CHARS, Frame, Story
 from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 from language.beats import arrange
+from language.idea import read_any
 from language.looks import Looks, read_looks
 
 IDENTITY_TOKEN_BUDGET = 45  # identity + style phrase: leaves ≥ 30 CLIP tokens for every frame
@@ -51,24 +52,30 @@ def check_idea(idea: str) -> str:
     """The idea without control characters and extra spaces; IdeaError when empty or too long."""
     text = " ".join(INVISIBLE.sub("", idea or "").split())
     if not any(ch.isalnum() for ch in text):
+        text = _emoji_words(text)  # "🐧🎈🏔️🌈": a penguin with a balloon, a snow capped mountain and a rainbow
+    if not any(ch.isalnum() for ch in text):
         raise IdeaError("Write an idea for the story first, for example: 'a fox finds a lantern in the snow'.")
     if len(text) > MAX_IDEA_CHARS:
         raise IdeaError(f"The idea is {len(text):,} characters long; at most {MAX_IDEA_CHARS:,} fit. Shorten it to "
                         "the main events, one sentence per picture.")
     if max((len(w) for w in text.split()), default=0) > 60 and not CJK.search(text):
-        raise IdeaError("The idea has a word over 60 letters long; please write it in ordinary words.")
+        raise IdeaError("The idea has a word over 60 letters long; please write it as a sentence or two in "
+                        "ordinary words.")
     return text
 
 
-def read(text: str):
-    """The reading of an idea in its language."""
-    if CJK.search(text):
-        from language.chinese import read_chinese_idea
+def _emoji_words(text: str) -> str:
+    """Pictures as words: the first animal or person leads, the other pictures are what it meets or holds."""
+    import unicodedata
 
-        return read_chinese_idea(text)
-    from language.idea import read_idea
-
-    return read_idea(text)
+    names = [unicodedata.name(ch, "").lower() for ch in text if ord(ch) > 0x2000 and unicodedata.category(ch) == "So"]
+    names = [re.sub(r"\b(?:face|symbol|sign|emoji)\b", "", n).strip() for n in names if n]
+    if not names:
+        return text
+    a = [("an " if name[0] in "aeiou" else "a ") + name for name in names]
+    lead = a[0][:1].upper() + a[0][1:] + (f" with {a[1]}" if len(a) > 1 else "")
+    seen = [f"The {names[0]} sees {thing}." for thing in a[2:]]
+    return " ".join([lead + (f" sees {a[2]}." if seen else ""), *seen[1:]]) if seen else lead
 
 
 def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | None = None,
@@ -90,23 +97,26 @@ def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | N
         raise InvalidStoryError(f"A story has 1 to {MAX_FRAMES} frames; {frames} was asked for.")
     if count_tokens is None:
         from generator.tokens import count_clip_tokens as count_tokens
-    reading = read(text)
+    reading = read_any(text)
     report = PlanReport(language=reading.language)
     if reading.hero is None or not reading.events or len(text.split()) <= 2 and not CJK.search(text):
         reading = _fallback(reading, text)
     count = frames or reading.count or min(max(len(reading.events), 4), 6)
     report.asked = count
-    subject = _subject(reading)
+    subject = reading.subject
     planned, spare = arrange(reading, count, subject)
     if len(planned) < count:
-        report.notes.append(f"You asked for {count} frames; your idea tells {len(planned)} moments, so the story has "
-                            f"{len(planned)}." + (" It could also show: " + "; ".join(spare) + "." if spare else ""))
+        asked = f"You asked for {count} frames; y" if frames or reading.count else "Y"
+        report.notes.append(f"{asked}our idea tells {len(planned)} moments, so the story has {len(planned)} frames."
+                            + (" It could also show: " + "; ".join(spare) + "." if spare else
+                               " Say “add a scene where …” for more."))
         report.suggestions = [f"add a scene of {beat}" for beat in spare]
     looks = reading.looks or read_looks(reading.hero.head)
+    told = set(re.findall(r"[a-z]+", looks.text().lower())) - {"a", "an", "the", "with", "and", "wearing", "holding"}
     looks.invent(seed=text)
     if looks.invented:
-        report.notes.append("I chose the character's " + " and ".join(looks.invented) + "; say if it should look "
-                            "different.")
+        report.notes.append(f"So that {reading.hero.label} looks the same in every frame, I chose "
+                            + " and ".join(looks.invented) + "; say if it should look different.")
     style = style or reading.style or DEFAULT_STYLE
     identity = _fit(looks.text(), style, count_tokens)
     prompts = [_with_setting(frame, reading.setting, i) for i, (frame, _) in enumerate(planned)]
@@ -114,7 +124,7 @@ def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | N
     title = _title(reading)
     if llm is not None and (small_llm or not _is_small(llm)):
         title, identity, prompts, captions = _with_model(llm, text, reading, prompts, captions, title, identity,
-                                                         report)
+                                                         report, told)
     story = Story(title=title[:120], identity_prompt=identity, style=style,
                   settings=settings or GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT),
                   frames=[Frame(prompt=_fit_frame(p, identity, style, count_tokens), caption=c[:1000])
@@ -129,30 +139,35 @@ def _is_small(llm) -> bool:
     return is_small(llm)
 
 
-def _subject(reading) -> str:
-    hero = reading.hero
-    return hero.name or (hero.phrase[:1].upper() + hero.phrase[1:])
-
-
 def _fallback(reading, text: str):
-    """An idea with no clause to read ("pirate parrot"): the last noun is the character, the rest its world."""
-    from language.idea import Entity, Event
+    """An idea with no clause to read ("pirate parrot", "小龙"): the last noun is the character, the rest its
+    world, and four frames of an adventure."""
+    from language.entities import Entity, Event
 
-    if reading.hero is None:
-        words = re.findall(r"[A-Za-z'-]+", reading.text or text) or ["traveller"]
+    chinese = bool(CJK.search(text))
+    words = [w for w in re.findall(r"[A-Za-z'-]+", reading.text or text) if w.lower() not in ("a", "an", "the")]
+    if reading.hero is None or len(words) <= 2 and not chinese:  # "pirate parrot": the parrot
+        words = words or ["traveller"]
         reading.hero = Entity(head=words[-1].lower(), phrase=f"the {' '.join(words[-2:]).lower()}")
-        reading.looks = read_looks(" ".join(words[-2:]).lower())
-    if not reading.events or len(reading.text.split()) <= 2 and not CJK.search(text):  # "pirate parrot"
-        world = " ".join(w for w in reading.text.lower().split()[:-1] if w != reading.hero.head) or "big"
-        who = _subject(reading)
-        reading.events = [Event(agent=reading.hero, frame=frame.format(world=world), caption=caption.format(
-            who=who, world=world), verb="go") for frame, caption in (
-            ("setting out on a {world} adventure", "{who} sets out on a {world} adventure."),
-            ("in the middle of a {world} adventure", "{who} is in the middle of a {world} adventure."),
-            ("at the most exciting moment of a {world} adventure", "{who} reaches the best part of the adventure."),
-            ("coming home from a {world} adventure", "{who} comes home from the {world} adventure."))]
-        reading.looks = read_looks(f"a {world} {reading.hero.head}") if world != "big" else reading.looks
+    if reading.events and (chinese or len(words) > 2):
+        return reading
+    world = words[0].lower() if len(words) == 2 and words[1].lower() == reading.hero.head else "big"
+    who = reading.text if chinese else reading.subject
+    beats = ADVENTURE_ZH if chinese else ADVENTURE
+    reading.events = [Event(agent=reading.hero, frame=frame.format(world=world), caption=caption.format(
+        who=who, world=world), verb="go") for frame, caption in beats]
+    if not chinese:
+        reading.looks = read_looks(f"a {world} {reading.hero.head}" if world != "big" else reading.text)
     return reading
+
+
+ADVENTURE = (("setting out on a {world} adventure", "{who} sets out on a {world} adventure."),
+             ("in the middle of a {world} adventure", "{who} is in the middle of a {world} adventure."),
+             ("at the most exciting moment of a {world} adventure", "{who} reaches the best part of the adventure."),
+             ("coming home from a {world} adventure", "{who} comes home from the {world} adventure."))
+ADVENTURE_ZH = tuple((frame, caption) for (frame, _), caption in zip(
+    ADVENTURE, ("{who}出发去冒险。", "{who}在冒险的路上。", "{who}遇到了最精彩的时刻。", "{who}冒险归来。"),
+    strict=True))
 
 
 def _with_setting(frame: str, setting: str, index: int) -> str:
@@ -194,8 +209,9 @@ def _fit_frame(frame: str, identity: str, style: str, count_tokens) -> str:
     return frame
 
 
-def _with_model(llm, text, reading, prompts, captions, title, identity, report):
-    """The model's plan where each field passes its check; the reading's elsewhere."""
+def _with_model(llm, text, reading, prompts, captions, title, identity, report, told: set[str]):
+    """The model's plan where each field passes its check (its character keeps every word the idea told of the
+    looks); the reading's elsewhere."""
     from language.plan_llm import ask_for_plan, frame_problem
 
     draft, report.llm_error = ask_for_plan(llm, text, reading.hero.head, prompts)
@@ -209,22 +225,12 @@ def _with_model(llm, text, reading, prompts, captions, title, identity, report):
             prompts[index], report.frames_from_llm = candidate, report.frames_from_llm + 1
             captions[index] = planned.caption.strip() or captions[index]
         kept.append(prompts[index])
-    if reading.hero.head in draft.identity_prompt.lower() and not CJK.search(draft.identity_prompt):
+    said = set(re.findall(r"[a-z]+", draft.identity_prompt.lower()))
+    if reading.hero.head in said and told <= said and not CJK.search(draft.identity_prompt):
         identity, report.identity_from_llm = draft.identity_prompt.strip().rstrip("."), True
     if draft.title.strip() and set(draft.title.lower().split()) & set(text.lower().split()):
         title, report.title_from_llm = draft.title.strip(), True
     return title, identity, prompts, captions
-
-
-def idea_beats(story: Story) -> list[tuple[str, str]]:
-    """Every frame the story's idea supports, events and beats, for a request for more frames."""
-    if not story.idea:
-        return []
-    reading = read(story.idea)
-    if reading.hero is None or not reading.events:
-        return []
-    planned, _ = arrange(reading, MAX_FRAMES, _subject(reading))
-    return planned
 
 
 def looks_of(story: Story) -> Looks:

@@ -14,13 +14,10 @@ Indices are 0-based; numbers as people said them are kept for the answer ("There
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 
-from language.lexicon import EN, ZH, entries
-
-STOP = {"the", "a", "an", "one", "where", "with", "of", "in", "on", "at", "and", "that", "which", "there", "is",
-        "are", "they", "he", "she", "it", "his", "her", "their", "its", "them", "him", "to", "by", "from", "for"}
+from language.describe import STOP, created, describe, loose_descriptions
+from language.lexicon import EN, entries
 
 
 @dataclass
@@ -40,6 +37,7 @@ class Frames:
     unmatched: str = ""  # a description that fits no frame
     anchorless: bool = False  # "before …", "between …" whose reference was not found
     spans: list[tuple[int, int]] = field(default_factory=list)  # what was read (token or character spans)
+    wrong: str = ""  # the words of a reference to a frame the story does not have ("the ninth frame")
 
     def indices(self, total: int) -> list[int]:
         """The frames named, every frame for "all", the others for "the rest", minus exclusions."""
@@ -49,18 +47,16 @@ class Frames:
             chosen = [i for i in range(total) if i not in self.named]
         else:
             chosen = list(dict.fromkeys(self.named))
-        if self.rest and self.named and not self.everything:
-            return [i for i in chosen if i not in self.excluded]
         return [i for i in chosen if i not in self.excluded]
 
     def problem(self, total: int) -> str | None:
         """Why the request cannot be done with this story's frames, in words; None when it can."""
         if self.unreadable:
-            return (f"“{self.unreadable}” is not a frame number: there are only {total} frames, numbered 1 to "
+            return (f"“{self.unreadable}” is not a frame number. There are only {total} frames, numbered 1 to "
                     f"{total}. Nothing was changed.")
         wrong = [n for n in self.said if not 1 <= n <= total]
         if wrong:
-            return (f"There is no frame {wrong[0]}: there are only {total} frames, numbered 1 to {total}. "
+            return (f"There is no frame {wrong[0]}. There are only {total} frames, numbered 1 to {total}. "
                     "Nothing was changed.")
         return None
 
@@ -93,15 +89,11 @@ def fix_ordinals(text: str) -> str:
     return "".join(out)
 
 
-def _plural(noun: str) -> str:
-    return noun + ("es" if noun.endswith(("sh", "ch", "s")) else "s")
-
-
 @functools.cache
 def _vocabulary() -> dict[str, list[str]]:
     """The "$name" lists the patterns use."""
     numbers = list(EN.numbers) + [str(n) for n in range(1, 100)]
-    nouns = entries("frame_nouns")
+    nouns, _plural = entries("frame_nouns"), lambda noun: noun + ("es" if noun.endswith(("sh", "ch", "s")) else "s")
     return {"cardinals": numbers, "frame_nouns": nouns + [_plural(n) for n in nouns],
             "frame_plurals": [_plural(n) for n in nouns if n != "one"] + ["ones"],
             "ordinals": list(EN.ordinals), "from_end": [w for w in EN.from_end if " " not in w],
@@ -183,7 +175,7 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
     stream += _descriptions(doc, story, frames, covered)
     if loose:
         covered |= {i for item in stream for i in range(item[0], item[1])}
-        stream += _loose_descriptions(doc, story, covered, things)
+        stream += loose_descriptions(doc, story, covered, things)
     pending, previous = None, None
     for start, end, kind, label, payload in sorted(stream, key=lambda item: item[0]):
         frames.spans.append((start, end))
@@ -211,6 +203,8 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
         else:
             frames.named += indices
         frames.said += [n for n in said if kind == "ref"]
+        if kind == "ref" and not frames.wrong and any(not 1 <= n <= total for n in said):
+            frames.wrong = payload.text  # "the ninth frame": answered with the frames there are
     frames.anchorless = pending in ("before", "after", "between")
     return frames
 
@@ -299,7 +293,7 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
             continue
         determiner = next((c.lower_ for c in token.children if c.dep_ in ("det", "predet")), "")
         described = any(c.dep_ in ("compound", "amod", "relcl", "acl") for c in token.children)
-        if determiner in ("a", "an", "another", "some", "any", "every", "each", "all") or _created(token) or (
+        if determiner in ("a", "an", "another", "some", "any", "every", "each", "all") or created(token) or (
                 token.dep_ == "nummod" and not described):
             continue
         children = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "relcl", "acl", "prep",
@@ -330,150 +324,3 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
                 frames.unmatched = " ".join(w.text for w in words)
                 frames.spans.append(span)
     return found
-
-
-def _loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[tuple]:
-    """Noun phrases that clearly name one frame by what it shows ("the rocket launch", "the walk to school",
-    "the goodbye at the harbour"); anything less clear is left alone, and so is a thing the request changes
-    ("make the sailboat yellow": `things`) or a lone noun several frames show."""
-    from language.lexicon import find
-    from language.tools import parse
-
-    values = {i for _, span in find(doc, "colours", "clothing", "styles", "times", "weather", "seasons", "moods")
-              for i in range(span.start, span.end)}
-    found = []
-    for token in doc:
-        if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or not _named_place(token):
-            continue
-        words = [w for w in token.subtree if w.dep_ not in ("det", "relcl", "punct") and w.i not in taken]
-        if not words or any(w.i in taken for w in token.subtree) or token.lemma_.lower() in things:
-            continue
-        shown = sum(token.lemma_.lower() in {t.lemma_.lower() for t in parse(f.prompt)} for f in story.frames)
-        if len([w for w in words if w.is_alpha]) == 1 and shown >= 2:
-            continue
-        matched = describe(" ".join(w.text for w in words), story)
-        if len(matched) == 1:
-            found.append((words[0].i, words[-1].i + 1, "description", "description", [matched[0] + 1]))
-    return found
-
-
-def _named_place(token) -> bool:
-    """Where a noun phrase can stand for a frame: after "before", "after", "between", "with" ("open with"), as
-    the object or subject of the request's main verb ("cut the empty park", "the goodbye … should be first")."""
-    while token.dep_ in ("conj", "appos"):
-        token = token.head
-    head = token.head
-    if token.dep_ == "pobj":
-        return head.lower_ in ("before", "after", "between", "with", "on", "following", "behind") and head.head.pos_ in (
-            "VERB", "AUX", "NOUN", "NUM")
-    return token.dep_ in ("dobj", "nsubj", "nsubjpass", "ROOT", "attr") and (head.dep_ == "ROOT" or head == token)
-
-
-def _created(token) -> bool:
-    """A frame noun that is what a person asks to add ("add one where…", "slip in a picture of…")."""
-    from language.lexicon import TABLE
-
-    verbs = TABLE.actions["insert"]["verbs"] + [p.split()[0] for p in TABLE.actions["insert"]["phrases"]
-                                                if len(p.split()) == 2 and p.split()[1] in ("in", "on")]
-    head = token.head if token.dep_ != "pobj" else token.head.head
-    return token.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and head.lemma_.lower() in verbs
-
-
-def describe(description: str, story) -> list[int]:
-    """The frames that `description` fits best: one index when it is clear, several when they tie, none when
-    nothing fits. Words first (lemmas of the frame text and caption), the sentence encoder for the rest."""
-    from language.tools import parse, similarity
-
-    texts = [f"{frame.prompt}. {frame.caption}" for frame in story.frames]
-    wanted = {t.lemma_.lower() for t in parse(description) if t.is_alpha and t.lower_ not in STOP}
-    scores = [len(wanted & {t.lemma_.lower() for t in parse(text) if t.is_alpha}) for text in texts]
-    best = max(scores, default=0)
-    if best:
-        tied = [i for i, s in enumerate(scores) if s == best]
-        if len(tied) == 1:
-            return tied
-        meaning = similarity(description, [texts[i] for i in tied])
-        ranked = sorted(zip(meaning, tied, strict=True), reverse=True)
-        return [ranked[0][1]] if ranked[0][0] - ranked[1][0] >= 0.04 else tied
-    meaning = similarity(description, texts)
-    ranked = sorted(zip(meaning, range(len(texts)), strict=True), reverse=True)
-    things = [t for t in parse(description) if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in STOP]
-    floor = 0.35 if things else 0.2  # a thing the texts never name must be close in meaning, not just related
-    if ranked and ranked[0][0] >= floor and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.07):
-        return [ranked[0][1]]
-    return [i for score, i in ranked[:2] if score >= floor and ranked[0][0] - score < 0.07]
-
-
-# --- Chinese ----------------------------------------------------------------------------------------------
-@functools.cache
-def _zh_patterns() -> dict[str, re.Pattern]:
-    number = "|".join(sorted(ZH.numbers, key=len, reverse=True))
-    noun = "|".join(sorted(ZH.frame_nouns, key=len, reverse=True))
-    last = "|".join(ZH.last_words)
-    first = "|".join(ZH.first_words)
-    ref = rf"(?:第\s*(?:\d{{1,3}}|{number})\s*(?:{noun})?|(?:{last})\s*(?:{noun})|(?:{last})一?(?:{noun})?)"
-    return {
-        "ref": re.compile(ref),
-        "between": re.compile(rf"({ref})\s*(?:和|与|跟|到)\s*({ref})\s*(?:{'|'.join(ZH.between_words)})"),
-        "before": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.before_words)})"),
-        "after": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.after_words)})"),
-        "start": re.compile(rf"(?:{first})(?:{noun})?|开头"),
-        "end": re.compile(r"(?:最后面|最后头|末尾|结尾处|最后的位置)"),
-        "all": re.compile(rf"(?:{'|'.join(ZH.all_words)})(?:一)?(?:{noun})|全部|所有的|整个故事"),
-        "rest": re.compile(rf"(?:{'|'.join(ZH.rest_words)})(?:的)?(?:{noun})?"),
-        "count": re.compile(rf"(?:改成|变成|只要|只留|一共|总共)\s*(\d{{1,2}}|{number})\s*(?:{noun})"),
-        "more": re.compile(rf"(?:多加|再加|加|增加|多来|再来|多画)\s*(\d{{1,2}}|{number})\s*(?:{noun})(?![^，,。]*(?:的图|的画|：|:))"),
-        "last_n": re.compile(rf"(?:{last})\s*(\d|{number})\s*(?:{noun})"),
-        "first_n": re.compile(rf"(?:前|开头的?)\s*(\d|{number})\s*(?:{noun})"),
-    }
-
-
-def _zh_number(text: str, total: int) -> int:
-    if any(word in text for word in ZH.last_words):
-        return total
-    digits = re.search(r"\d+", text)
-    if digits:
-        return int(digits.group())
-    word = max((w for w in ZH.numbers if w in text), key=len)
-    return ZH.numbers[word]
-
-
-def read_chinese(text: str, story) -> Frames:
-    """Frames, place and length a Chinese request names."""
-    total = len(story.frames)
-    frames, patterns = Frames(), _zh_patterns()
-    if match := patterns["count"].search(text):
-        frames.count = _zh_number(match.group(1), total)
-    elif match := patterns["more"].search(text):
-        frames.more = _zh_number(match.group(1), total)
-    taken = [0] * len(text)
-    for name, offset in (("between", 0), ("before", 0), ("after", 1)):
-        for match in patterns[name].finditer(text):
-            frames.place = _zh_number(match.group(1), total) - 1 + (1 if name in ("after", "between") else 0)
-            frames.said.append(_zh_number(match.group(1), total))
-            for i in range(match.start(), match.end()):
-                taken[i] = 1
-    if patterns["start"].search(text) and not frames.place:
-        frames.place = 0 if re.search(r"最前|开头|最开始", text) else frames.place
-    if patterns["end"].search(text):
-        frames.place = total
-    for name in ("last_n", "first_n"):  # "最后两张", "前两张"
-        for match in patterns[name].finditer(text):
-            n = _zh_number(match.group(1), 0) if not match.group(1).isdigit() else int(match.group(1))
-            numbers = range(total - n + 1, total + 1) if name == "last_n" else range(1, n + 1)
-            frames.named += [i - 1 for i in numbers]
-            frames.said += list(numbers)
-            for i in range(match.start(), match.end()):
-                taken[i] = 1
-    for match in patterns["ref"].finditer(text):
-        if any(taken[match.start():match.end()]):
-            continue
-        number = _zh_number(match.group(), total)
-        frames.said.append(number)
-        frames.named.append(number - 1)
-        frames.spans.append((match.start(), match.end()))
-    frames.everything = bool(patterns["all"].search(text))
-    frames.rest = bool(patterns["rest"].search(text)) and bool(frames.named)
-    if frames.rest:
-        frames.excluded, frames.named = set(frames.named), []
-    return frames

@@ -9,27 +9,12 @@ is a question with the likely requests as buttons. Nothing changes silently.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 from core import edits
+from language.changes import Parsed, ask, change_kind, change_looks, change_thing, replace_shown, targets
 from language.lexicon import EN, TABLE
 from language.looks import main_character, read_looks
-from language.phrases import describe_thing, dress_thing, mentions, replace_thing, scene_phrase, set_scene
-from language.request_parts import Parts
-
-
-@dataclass
-class Parsed:
-    """Operations for a request, or a question (with answers as buttons) and nothing to do."""
-
-    ops: list = field(default_factory=list)
-    question: str | None = None
-    choices: list[str] = field(default_factory=list)
-
-
-def ask(question: str, choices: list[str] | None = None) -> Parsed:
-    return Parsed(question=question, choices=choices or [])
+from language.parts import Parts
+from language.phrases import scene_phrase, set_scene
 
 
 def derived(parts: Parts, story) -> set[str]:
@@ -64,8 +49,10 @@ def read(parts: Parts, story) -> Parsed | None:
     """The operations of the first row of the table that fits; None when no row does."""
     have = derived(parts, story)
     problem = parts.frames.problem(len(story.frames))
-    if problem:
-        return ask(problem)
+    if problem:  # "change the ninth frame to winter" in a story of 4: the same request for frames 1, 2, 3
+        wrong, total = parts.frames.wrong, len(story.frames)
+        return ask(problem, [parts.text.replace(wrong, f"frame {n}", 1) for n in range(1, min(total, 3) + 1)]
+                   if wrong and wrong in parts.text else [])
     if parts.frames.unmatched and not parts.frames.named:
         return _which(parts, story)
     locked = [i for i, f in enumerate(story.frames) if f.locked]
@@ -95,16 +82,6 @@ def _which(parts: Parts, story) -> Parsed:
     return ask("Which picture do you mean? " + " or ".join(f"{i + 1}" for i in parts.frames.unclear) + "?", options)
 
 
-def _targets(parts: Parts, story, every_by_default: bool = True) -> list[int]:
-    """The frames a change is for: those named, else every frame (locked ones keep their picture)."""
-    total = len(story.frames)
-    named = parts.frames.indices(total)
-    if named and not (parts.frames.everything or parts.frames.rest):
-        return named
-    chosen = named if named else (list(range(total)) if every_by_default else [])
-    return [i for i in chosen if not story.frames[i].locked]
-
-
 # --- builders, one per row of the table ----------------------------------------------------------------------
 def _caption(parts: Parts, story) -> Parsed:
     return Parsed([edits.SetCaption(frame=i, caption=parts.caption) for i in parts.frames.indices(len(story.frames))])
@@ -114,12 +91,29 @@ def _rename(parts: Parts, story) -> Parsed:
     return Parsed([edits.Rename(title=parts.title[:120])])
 
 
-def _count(parts: Parts, story) -> Parsed | None:
-    from language.beats import resize
+def _count(parts: Parts, story) -> Parsed:
+    """Another number of frames: fewer asks which to drop; more adds moments of the idea and its frames."""
+    from core.story import MAX_FRAMES
+    from language.beats import more_frames
 
     total = len(story.frames)
     wanted = parts.frames.count or total + parts.frames.more
-    return resize(story, wanted)
+    if not 1 <= wanted <= MAX_FRAMES:
+        return ask(f"A story has 1 to {MAX_FRAMES} frames; {wanted} was asked for. Nothing was changed.")
+    if wanted == total:
+        return ask(f"The story already has {total} frames.")
+    if wanted < total:
+        drop, gone = list(range(wanted, total)), total - wanted
+        numbers = " and ".join(str(i + 1) for i in drop) if len(drop) <= 2 else f"{wanted + 1} to {total}"
+        return ask(f"Which {gone} frame{'s' if gone > 1 else ''} should go?",
+                   [f"remove frame{'s' if gone > 1 else ''} {numbers}",
+                    f"remove frame{'s' if gone > 1 else ''} " + " and ".join(str(i + 1) for i in range(1, gone + 1))])
+    ops = more_frames(story, wanted - total)
+    if not ops:
+        return ask("I have no more moments of this story to add. What should happen in the new frames? For "
+                   "example: “add a scene where …”.")
+    note = [] if len(ops) == wanted - total else [f"(only {len(ops)} more moments come from your story)"]
+    return Parsed(ops, choices=note)
 
 
 def _undo(parts: Parts, story) -> Parsed:
@@ -193,128 +187,8 @@ def _style(parts: Parts, story) -> Parsed:
     return Parsed([edits.SetStyle(style=style_of(" ".join(v.word for v in parts.values["styles"])))])
 
 
-PERSON_NOUNS = {"girl", "boy", "woman", "man", "lady", "guy", "gentleman", "child", "kid"}
-
-
-def _kind(parts: Parts, story) -> Parsed | None:
-    """What the main character is: a new kind ("a raccoon", "a boy"), an age ("a teenager", "older") or a gender;
-    its clothes and things stay, and frames that call it by its old kind ("the girl") follow."""
-    looks = main_character(story).looks
-    old = looks.kind.split()
-    kinds = [v.word for v in parts.values.get("kinds", [])] + [v.word for v in parts.values.get("gender_words", [])
-                                                                 if v.word in PERSON_NOUNS]
-    age, gender = parts.first("ages"), parts.first("gender_words")
-    if kinds:
-        word = kinds[-1]
-        adjectives = [v.word for k in ("sizes", "colours", "ages") for v in parts.values.get(k, [])]
-        person_part = next((w for w in old if w in PERSON_NOUNS), None)
-        if word in PERSON_NOUNS and person_part and len(old) > 1:  # "girl astronaut" → "boy astronaut"
-            looks.kind = looks.kind.replace(person_part, word)
-            looks.adjectives = [a for a in looks.adjectives if a.lower() not in EN.ages] + adjectives
-        else:
-            looks.become(word, adjectives)
-    elif age:
-        looks.age_to(age.word)
-    elif gender:
-        looks.gender_to(EN.gender_words[gender.word])
-    looks.drop_grown_man_features()
-    ops = [edits.SetIdentity(text=looks.text())]
-    new_head = looks.kind.split()[-1]
-    prompts = {i: re.sub(rf"\bthe {re.escape(old[-1])}\b", f"the {new_head}", f.prompt)
-               for i, f in enumerate(story.frames) if old[-1] != new_head}
-    prompts = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
-    if prompts:
-        ops.append(edits.RewriteFrames(prompts=prompts, what=f"the {old[-1]} is now the {new_head}"))
-    return Parsed(ops)
-
-
-def _looks(parts: Parts, story) -> Parsed | None:
-    """The main character's clothes, hair, features and things: a new item replaces the one in its slot, a
-    colour recolours the item it names, "instead of" and "lose" take away, "keep …" leaves things as they are."""
-    looks = main_character(story).looks
-    before = looks.text()
-    removing = "remove" in parts.actions and not parts.content
-    worn = looks.text().lower()
-    kept = _kept(parts.text)
-    for phrase, noun in parts.items:
-        if noun in kept:
-            continue
-        if removing:
-            looks.take_off(noun)
-        elif phrase.lower().removeprefix("a ").removeprefix("an ") == noun and noun in worn:
-            continue  # "make her raincoat yellow": the raincoat she has, named
-        elif noun in EN.hair_words:
-            looks.set_hair(phrase)
-        else:
-            looks.put_on(phrase)
-    styles = [v.word for v in parts.values.get("hair_styles", [])]
-    if styles:  # "make her hair straight"
-        looks.set_hair(" ".join(styles) + " hair")
-    named = [noun for _, noun in parts.items]
-    for value in parts.values.get("colours", []):
-        noun = value.noun or (named[0] if len(named) == 1 else "")
-        if noun and not any(value.word in p for p, _ in parts.items):
-            looks.recolour(noun, value.word)
-    for word in list(parts.old) + [EN.removals[v.word] for v in parts.values.get("removals", [])]:
-        if word in EN.clothing or word in EN.features or word in EN.hair_words or word == "curls":
-            if not any(word == n for _, n in parts.items):
-                looks.take_off(word)
-    text = looks.text()
-    return Parsed([edits.SetIdentity(text=text)]) if text != before else None
-
-
-def _kept(text: str) -> set[str]:
-    """What a request says to keep ("but keep the raincoat and cap")."""
-    match = re.search(r"\bkeep(?:ing)?\s+(?:the|her|his|its|their)?\s*(.+)$", text.lower())
-    return set(re.findall(r"[a-z]+", match.group(1))) if match else set()
-
-
-def _thing(parts: Parts, story) -> Parsed | None:
-    thing = parts.thing
-    colour = next((v.word for v in parts.values.get("colours", []) if v.word not in parts.old and not any(
-        _coloured(f.prompt, v.word, thing) for f in story.frames)), None)
-    size = parts.first("sizes")
-    items = [v for k in ("clothing", "carried") for v in parts.values.get(k, [])]
-    kind = parts.first("kinds")
-    frames = [i for i in _targets(parts, story) if mentions(story.frames[i].prompt, thing)]
-    if not frames:
-        return None
-    prompts, what = {}, ""
-    for i in frames:
-        prompt = story.frames[i].prompt
-        if kind and kind.word != thing:
-            prompt, what = replace_thing(prompt, thing, kind.word), f"the {thing} is now a {kind.word}"
-        if colour:
-            prompt, what = describe_thing(prompt, thing, colour, "colours"), f"the {thing} is {colour}"
-        if size:
-            prompt, what = describe_thing(prompt, thing, EN.sizes[size.word], "sizes"), f"the {thing} is {size.word}"
-        if items:
-            from language.request_parts import item_phrases
-
-            phrase = next(iter(item_phrases(parts)))[0]
-            prompt, what = dress_thing(prompt, thing, phrase), f"the {thing} has {phrase}"
-        prompts[i] = prompt
-    changed = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
-    return Parsed([edits.RewriteFrames(prompts=changed, what=what)]) if changed else None
-
-
-def _replace(parts: Parts, story) -> Parsed | None:
-    old, new = parts.replacement
-    prompts = {i: replace_thing(f.prompt, old, new.removeprefix("a ").removeprefix("an ").removeprefix("the "))
-               for i, f in enumerate(story.frames) if mentions(f.prompt, old)}
-    changed = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
-    return Parsed([edits.RewriteFrames(prompts=changed, what=f"the {old} is now {new}")]) if changed else None
-
-
-def _coloured(prompt: str, colour: str, thing: str) -> bool:
-    """Whether `prompt` already shows `thing` in `colour` ("grandfather's yellow boat")."""
-    import re
-
-    return re.search(rf"\b{re.escape(colour)}\b(?:\s+\w+){{0,2}}\s+\w*{re.escape(thing)}", prompt.lower()) is not None
-
-
 def _scene(parts: Parts, story) -> Parsed | None:
-    frames = _targets(parts, story)
+    frames = targets(parts, story)
     prompts, said = {}, []
     for kind in ("times", "weather", "seasons", "moods"):
         for value in parts.values.get(kind, [])[:1]:
@@ -344,8 +218,8 @@ def _set_text(parts: Parts, story) -> Parsed | None:
 BUILDERS = {
     "caption": _caption, "rename": _rename, "count": _count, "undo": _undo, "redo": _redo, "swap": _swap,
     "move": _move, "insert": _insert, "remove": _remove, "unlock": lambda p, s: _lock(p, s, False),
-    "reroll": _reroll, "lock": _lock, "style": _style, "kind": _kind, "looks": _looks, "thing": _thing,
-    "scene": _scene, "set_text": _set_text, "replace": _replace,
+    "reroll": _reroll, "lock": _lock, "style": _style, "kind": change_kind, "looks": change_looks,
+    "thing": change_thing, "scene": _scene, "set_text": _set_text, "replace": replace_shown,
 }
 
 

@@ -43,7 +43,7 @@ def frame_text_edit(index: int, text: str, story) -> Parsed:
 
     total = len(story.frames)
     if not 0 <= index < total:
-        return ask(f"There is no frame {index + 1}: there are only {total} frames. Nothing was changed.")
+        return ask(f"There is no frame {index + 1}. There are only {total} frames. Nothing was changed.")
     english = english_text(text, story)
     if not english:
         return ask("I could not turn that into an English picture description. Please write it in English.")

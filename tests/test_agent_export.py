@@ -107,7 +107,7 @@ def test_cli_plan_revise_render_export(tmp_path, capsys):
 
 
 def test_importing_the_agent_loads_no_model_and_no_ui():
-    code = ("import sys, agent.session, agent.cli, language.planner, language.editor, export.story, llm.chat; "
+    code = ("import sys, agent.session, agent.cli, language.planner, language.revise, export.story, llm.chat; "
             "heavy = {'chainlit', 'llama_cpp', 'torch', 'diffusers'} & set(sys.modules); "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)

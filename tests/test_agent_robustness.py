@@ -101,7 +101,7 @@ def test_a_failed_save_changes_nothing_and_says_why(folder, monkeypatch):
 def test_an_edit_too_long_for_clip_is_refused_at_edit_time_with_the_count(folder):
     live = open_session(folder)
     before = live.story.model_dump()
-    long_scene = ", ".join(["walking through a very long winding street full of colourful market stalls"] * 4)
+    long_scene = ", ".join(["walking through a very long winding street full of colourful market stalls"] * 6)
     reply = live.revise(f"frame 2: {long_scene}")
     assert reply.question and "CLIP tokens" in reply.text and "at most 75" in reply.text
     assert live.story.model_dump() == before

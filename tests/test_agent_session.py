@@ -39,7 +39,7 @@ def test_plan_render_revise_rerenders_only_the_changed_frame(tmp_path):
     session.render()
     assert versions(session) == [1, 1, 2, 1] and gen.calls[-1]["frames"] == [2]
     # the generator saw the whole story (1Prompt1Story consolidates every frame) but rendered only frame 3
-    assert gen.calls[-1]["prompts"][2].endswith(", at night") and len(gen.calls[-1]["prompts"]) == 4
+    assert gen.calls[-1]["prompts"][2].endswith(" at night") and len(gen.calls[-1]["prompts"]) == 4
 
     # undo brings the earlier image back: nothing to render
     reply = session.undo()

@@ -97,6 +97,7 @@ def test_the_session_says_what_the_fallback_did(tmp_path, generator, monkeypatch
 
     story = Story(identity_prompt=IDENTITY, frames=[Frame(prompt=p) for p in FRAMES],
                   settings=SETTINGS.model_copy(update={"steps": 1}))
+    (tmp_path / "s").mkdir()  # a session saves into its story's folder; a folder that is gone is not recreated
     session = StorySession(tmp_path / "s", story, llm=NO_LLM, generator_provider=lambda: generator)
     _fail_first_batches(generator, monkeypatch, failures=1)
     reply = session.render()

@@ -9,10 +9,11 @@ import pytest
 
 from core import edits
 from core.story import Frame, Story
+from language.chinese_refs import read_chinese
 from language.lexicon import TABLE
 from language.looks import read_looks
 from language.phrases import describe_thing, set_scene
-from language.refs import fix_ordinals, read_chinese, read_english
+from language.refs import fix_ordinals, read_english
 from language.revise import examples, parse_message
 from language.tools import parse
 from llm.chat import FakeLLM

@@ -23,7 +23,8 @@ for kind in kinds:
             bad = [f"error {error!r}"]
         passed += not bad
         if bad and split == "build" and "-v" in sys.argv:
-            print(f"  {kind}: {(row.get('say') or row.get('sequence') or row.get('idea'))!r:.90}: {'; '.join(bad)[:200]}")
+            said = row.get("say") or row.get("sequence") or row.get("idea")
+            print(f"  {kind}: {said!r:.90}: {'; '.join(bad)[:200]}")
     total, passed_all = total + len(table), passed_all + passed
     print(f"{split} {kind}: {passed}/{len(table)}", flush=True)
 print(f"{split} total: {passed_all}/{total}")

@@ -1,0 +1,154 @@
+"""What a request changes in the picture, built into operations: the main character's kind, age or gender
+(`kind`), its clothes, hair, features and things (`looks`), a thing the frames show (`thing`) and a thing
+replaced by another (`replace`). Each builder is named by a row of the operation table (`operations.yaml`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core import edits
+from language.lexicon import EN
+from language.looks import main_character
+from language.parts import Parts
+from language.phrases import describe_thing, dress_thing, mentions, replace_thing
+
+PERSON_NOUNS = {"girl", "boy", "woman", "man", "lady", "guy", "gentleman", "child", "kid"}
+
+
+@dataclass
+class Parsed:
+    """Operations for a request, or a question (with answers as buttons) and nothing to do."""
+
+    ops: list = field(default_factory=list)
+    question: str | None = None
+    choices: list[str] = field(default_factory=list)
+
+
+def ask(question: str, choices: list[str] | None = None) -> Parsed:
+    return Parsed(question=question, choices=choices or [])
+
+
+def targets(parts: Parts, story, every_by_default: bool = True) -> list[int]:
+    """The frames a change is for: those named, else every frame (locked ones keep their picture)."""
+    total = len(story.frames)
+    named = parts.frames.indices(total)
+    if named and not (parts.frames.everything or parts.frames.rest):
+        return named
+    chosen = named if named else (list(range(total)) if every_by_default else [])
+    return [i for i in chosen if not story.frames[i].locked]
+
+
+def change_kind(parts: Parts, story) -> Parsed | None:
+    """What the main character is: a new kind ("a raccoon", "a boy"), an age ("a teenager", "older") or a gender;
+    its clothes and things stay, and frames that call it by its old kind ("the girl") follow."""
+    looks = main_character(story).looks
+    old = looks.kind.split()
+    kinds = [v.word for v in parts.values.get("kinds", [])] + [v.word for v in parts.values.get("gender_words", [])
+                                                                 if v.word in PERSON_NOUNS]
+    age, gender = parts.first("ages"), parts.first("gender_words")
+    if kinds:
+        word = kinds[-1]
+        adjectives = [v.word for k in ("sizes", "colours", "ages") for v in parts.values.get(k, [])]
+        person_part = next((w for w in old if w in PERSON_NOUNS), None)
+        if word in PERSON_NOUNS and person_part and len(old) > 1:  # "girl astronaut" → "boy astronaut"
+            looks.kind = looks.kind.replace(person_part, word)
+            looks.adjectives = [a for a in looks.adjectives if a.lower() not in EN.ages] + adjectives
+        else:
+            looks.become(word, adjectives)
+    elif age:
+        looks.age_to(age.word)
+    elif gender:
+        looks.gender_to(EN.gender_words[gender.word])
+    looks.drop_grown_man_features()
+    ops = [edits.SetIdentity(text=looks.text())]
+    new_head = looks.kind.split()[-1]
+    prompts = {i: re.sub(rf"\bthe {re.escape(old[-1])}\b", f"the {new_head}", f.prompt)
+               for i, f in enumerate(story.frames) if old[-1] != new_head}
+    prompts = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
+    if prompts:
+        ops.append(edits.RewriteFrames(prompts=prompts, what=f"the {old[-1]} is now the {new_head}"))
+    return Parsed(ops)
+
+
+def change_looks(parts: Parts, story) -> Parsed | None:
+    """The main character's clothes, hair, features and things: a new item replaces the one in its slot, a
+    colour recolours the item it names, "instead of" and "lose" take away, "keep …" leaves things as they are."""
+    looks = main_character(story).looks
+    before = looks.text()
+    removing = "remove" in parts.actions and not parts.content
+    worn = looks.text().lower()
+    kept = _kept(parts.text)
+    for phrase, noun in parts.items:
+        if noun in kept:
+            continue
+        if removing:
+            looks.take_off(noun)
+        elif phrase.lower().removeprefix("a ").removeprefix("an ") == noun and noun in worn:
+            continue  # "make her raincoat yellow": the raincoat she has, named
+        elif noun in EN.hair_words:
+            looks.set_hair(phrase)
+        else:
+            looks.put_on(phrase)
+    styles = [v.word for v in parts.values.get("hair_styles", [])]
+    if styles:  # "make her hair straight"
+        looks.set_hair(" ".join(styles) + " hair")
+    named = [noun for _, noun in parts.items]
+    for value in parts.values.get("colours", []):
+        noun = value.noun or (named[0] if len(named) == 1 else "")
+        if noun and not any(value.word in p for p, _ in parts.items):
+            looks.recolour(noun, value.word)
+    for word in list(parts.old) + [EN.removals[v.word] for v in parts.values.get("removals", [])]:
+        if word in EN.clothing or word in EN.features or word in EN.hair_words or word == "curls":
+            if not any(word == n for _, n in parts.items):
+                looks.take_off(word)
+    text = looks.text()
+    return Parsed([edits.SetIdentity(text=text)]) if text != before else None
+
+
+def _kept(text: str) -> set[str]:
+    """What a request says to keep ("but keep the raincoat and cap")."""
+    match = re.search(r"\bkeep(?:ing)?\s+(?:the|her|his|its|their)?\s*(.+)$", text.lower())
+    return set(re.findall(r"[a-z]+", match.group(1))) if match else set()
+
+
+def change_thing(parts: Parts, story) -> Parsed | None:
+    thing = parts.thing
+    colour = next((v.word for v in parts.values.get("colours", []) if v.word not in parts.old and not any(
+        _coloured(f.prompt, v.word, thing) for f in story.frames)), None)
+    size = parts.first("sizes")
+    items = [v for k in ("clothing", "carried") for v in parts.values.get(k, []) if v.word != thing]
+    kind = parts.first("kinds")
+    frames = [i for i in targets(parts, story) if mentions(story.frames[i].prompt, thing)]
+    if not frames:
+        return None
+    prompts, what = {}, ""
+    for i in frames:
+        prompt = story.frames[i].prompt
+        if kind and kind.word != thing:
+            prompt, what = replace_thing(prompt, thing, kind.word), f"the {thing} is now a {kind.word}"
+        if colour:
+            prompt, what = describe_thing(prompt, thing, colour, "colours"), f"the {thing} is {colour}"
+        if size:
+            prompt, what = describe_thing(prompt, thing, EN.sizes[size.word], "sizes"), f"the {thing} is {size.word}"
+        if items:
+            phrase = next(p for p, noun in parts.items if noun != thing)
+            prompt, what = dress_thing(prompt, thing, phrase), f"the {thing} has {phrase}"
+        prompts[i] = prompt
+    changed = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
+    return Parsed([edits.RewriteFrames(prompts=changed, what=what)]) if changed else None
+
+
+def replace_shown(parts: Parts, story) -> Parsed | None:
+    old, new = parts.replacement
+    prompts = {i: replace_thing(f.prompt, old, new.removeprefix("a ").removeprefix("an ").removeprefix("the "))
+               for i, f in enumerate(story.frames) if mentions(f.prompt, old)}
+    changed = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
+    return Parsed([edits.RewriteFrames(prompts=changed, what=f"the {old} is now {new}")]) if changed else None
+
+
+def _coloured(prompt: str, colour: str, thing: str) -> bool:
+    """Whether `prompt` already shows `thing` in `colour` ("grandfather's yellow boat")."""
+    import re
+
+    return re.search(rf"\b{re.escape(colour)}\b(?:\s+\w+){{0,2}}\s+\w*{re.escape(thing)}", prompt.lower()) is not None

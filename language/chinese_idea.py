@@ -1,0 +1,152 @@
+"""A Chinese idea read into the same `Idea` as an English one: the main character from the first clause (a name
+with "是一个…的X", "有一个…的X", the subject noun, or the first noun after a classifier), its looks from the
+words before it ("穿红色围巾的小狐狸"), one event per clause with the clause itself as the caption, and the frame
+texts in English through `language.chinese.english_scene`."""
+
+from __future__ import annotations
+
+import re
+
+from language.chinese import english_scene, english_word, words
+from language.entities import Entity, Event, Idea
+from language.lexicon import ZH
+from language.looks import read_looks
+from language.tools import inflect
+
+
+def read_chinese_idea(text: str):
+    """The reading of a Chinese idea: the main character from the first clause (a name with "是一个…的X", "有一个
+    …的X", or the first noun after a classifier), one event per clause, captions in Chinese."""
+    story = text
+    for phrase in sorted(ZH.framing, key=len, reverse=True):
+        story = re.sub(rf"^{phrase}[：:，,]?\s*", "", story)
+    reading = Idea(text=story, language="zh")
+    clauses = _join_lead_ins([c for c in re.split(r"[。！？!?；;，,]\s*", story) if c.strip()])
+    if not clauses:
+        return reading
+    name, kind, traits, first = _introduce(clauses[0])
+    english = english_word(kind, "n") or "character"
+    reading.hero = Entity(head=english.split()[-1], phrase=f"the {english}", name=name, first=0,
+                          short=f"the {english}")
+    looks_words = " ".join([*(ZH.adjectives.get(t) or ZH.colours.get(t) or english_word(t, "a")
+                              for t in traits.get("adj", [])),
+                            english])
+    reading.looks = read_looks(f"a {looks_words}")
+    for item in traits.get("wear", []):
+        reading.looks.put_on(f"{'an' if item[0] in 'aeiou' else 'a'} {item}")
+    reading.setting = _chinese_place(story)
+    said = ([(first, clauses[0])] if first else []) + [(c, c) for c in clauses[1:]]
+    for clause, caption in said:  # the caption is the person's own clause, with its subject
+        frame = _clause_frame(clause, reading)
+        if frame and frame not in [e.frame for e in reading.events]:
+            reading.events.append(Event(agent=reading.hero, frame=frame, caption=caption.strip() + "。", verb=""))
+    if not reading.events and traits.get("verb"):
+        reading.events.append(Event(agent=reading.hero, frame=traits["verb"], caption=clauses[0] + "。", verb=""))
+    return reading
+
+
+def _join_lead_ins(clauses: list[str]) -> list[str]:
+    """A clause that only says when or where ("有一天", "下雨天", "在奶奶的菜园里") belongs to the next one."""
+    joined, lead = [], ""
+    for clause in clauses:
+        tokens = words(clause)
+        only_setting = all(w in ZH.time_words or f == "t" or w in ("在", "的") or w in ZH.place_suffixes
+                           or f.startswith("n") and clause.startswith("在") for w, f in tokens)
+        if only_setting and tokens:
+            lead += clause
+        else:
+            joined.append(lead + clause)
+            lead = ""
+    return joined + ([lead] if lead else [])
+
+
+def _introduce(clause: str) -> tuple[str, str, dict, str]:
+    """(name, kind word, traits, the rest of the clause as an event) of the clause that introduces the hero."""
+    tokens = words(clause)
+    traits: dict[str, list] = {}
+    name = ""
+    if "是" in [w for w, _ in tokens]:  # "小美是一个喜欢画画的女孩", "阿福是一只胖胖的柴犬"
+        at = [w for w, _ in tokens].index("是")
+        name = "".join(w for w, _ in tokens[:at])
+        tokens = tokens[at + 1:]
+    elif tokens and tokens[0][0] == "在":  # "在奶奶的菜园里有一个…": the place is the setting
+        end = next((i for i, (w, _) in enumerate(tokens) if w in ZH.place_suffixes), 0)
+        tokens = tokens[end + 1:]
+    if tokens and tokens[0][0] == "有":
+        tokens = tokens[1:]
+    elif len(tokens) > 1 and tokens[0][0] in ZH.kinds and (tokens[1][1].startswith(("v", "p", "d"))
+                                                           or tokens[1][0] in ZH.marks):
+        return name, tokens[0][0], traits, "".join(w for w, _ in tokens[1:])  # "小女孩在森林里找到…": she leads
+    start = next((i + 1 for i, (w, _) in enumerate(tokens) if w in ZH.classifiers), 0)
+    nouns = [i for i, (w, f) in enumerate(tokens) if i >= start and (f.startswith("n") or w in ZH.kinds)
+             and w not in ZH.nouns or w in ZH.kinds]
+    if not nouns:
+        return name, name or "角色", traits, ""
+    des = [i for i, (w, _) in enumerate(tokens) if w == "的" and start <= i < max(nouns)]
+    if des:  # "…的女孩": the noun after the last 的
+        de = max(des)
+        head = next((i for i in nouns if i > de), nouns[0])
+        modifier = tokens[start:de]
+    else:
+        head, modifier = nouns[0], tokens[start:nouns[0]]
+    described = []  # words that describe the next noun: "红色" of "穿红色围巾的小狐狸" is the scarf's
+    for word, flag in modifier:
+        if word in ZH.wear_verbs or word in ("着",):
+            continue
+        if word in ZH.clothing:
+            wear = [ZH.colours.get(w) or ZH.adjectives.get(w) or english_word(w, "a") for w in described]
+            traits.setdefault("wear", []).append(" ".join(filter(None, [*wear, ZH.clothing[word]])))
+            described = []
+        elif word in ZH.adjectives or word in ZH.colours or flag in ("a", "z"):
+            described.append(word)
+        elif flag.startswith("v") and word not in ZH.wish_verbs:
+            verb = english_word(word, "v")
+            traits["verb"] = inflect(verb.split()[0], "VBG") + " " + " ".join(verb.split()[1:]) if verb else ""
+    traits.setdefault("adj", []).extend(described)
+    rest = "".join(w for w, _ in tokens[head + 1:])
+    return name, tokens[head][0], traits, rest
+
+
+def _chinese_place(text: str) -> str:
+    match = re.match(r"^在(.+?)(里|上|中|边)[，,]?", text)
+    if not match:
+        return ""
+    owner, _, thing = match.group(1).rpartition("的")
+    place = " ".join(english_word(w, f) for w, f in words(thing) if english_word(w, f))
+    owner = " ".join(english_word(w, f) for w, f in words(owner) if english_word(w, f))
+    return f"{ZH.place_suffixes[match.group(2)]} {owner + chr(39) + 's' if owner else 'the'} {place}".strip()
+
+
+def _clause_frame(clause: str, reading) -> str:
+    """One clause as an English frame: another subject is kept ("a pigeon carrying…"), the hero's is dropped."""
+    clause = re.sub(r"^(?:" + "|".join(ZH.ending_markers) + r")", "", clause.strip())
+    tokens = words(clause)
+    if not tokens:
+        return ""
+    lead = [w for w, _ in tokens]
+    at = next((i for i, w in enumerate(lead) if w in ZH.classifiers), None)
+    subject = ""
+    if at is not None and at + 1 < len(tokens) and at < 2 and (tokens[at + 1][1].startswith("n")
+                                                               or tokens[at + 1][0] in ZH.kinds):
+        noun = english_word(tokens[at + 1][0], "n")
+        subject = f"a {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
+        clause = "".join(lead[at + 2:])
+    elif tokens[0][1].startswith("n") and tokens[0][0] in ZH.kinds and len(tokens) > 1 and tokens[1][1].startswith(
+            ("v", "p", "d")):
+        noun = english_word(tokens[0][0], "n")
+        subject = f"the {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
+        clause = "".join(lead[1:])
+    for wish in ZH.wish_verbs:  # "最喜欢偷吃邻居家的西瓜": the liked thing is the picture
+        clause = clause.replace(wish, "", 1) if re.search(rf"{wish}\w", clause) else clause
+    it = reading.hero.short if subject else _last_thing(reading)  # "一只乌鸦帮它…": 它 is the hero
+    scene = english_scene(clause, None, hero=reading.hero.short, last_thing=it)
+    return f"{subject} {scene}".strip() if scene else ""
+
+
+def _last_thing(reading) -> str:
+    """What "它" means inside a clause that is not about the hero: the last thing a frame named."""
+    for event in reversed(reading.events):
+        nouns = [w for w in event.frame.split() if w not in ("the", "a", "to", "in", "with", "and", "on", "by")]
+        if nouns:
+            return nouns[-1]
+    return ""

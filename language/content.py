@@ -1,0 +1,131 @@
+"""The scene a request writes in words, for a new frame or a changed one: after a colon; what a new frame shows
+("one where she waves", "a picture of…", "a thunderstorm scene"); what a named frame should show ("frame 5
+should show her waving goodbye", "change frame 1 to…", "give frame 4 a rainbow"); and the words after a naming
+verb (a title, a caption). A clause about the main character becomes its predicate ("she waves goodbye" →
+"waving goodbye"); anyone else keeps the subject."""
+
+from __future__ import annotations
+
+import re
+
+from language.lexicon import EN, TABLE, entries
+from language.parts import Parts
+from language.phrases import clause_text, render
+from language.tools import parse
+
+POLITE = {"please", "pls", "plz", "could", "would", "can", "you", "maybe", "kindly", "just", "thanks", "ugh", "hmm",
+          "actually", "really", "ok", "okay", "so", "well", "oh", "hey", "also", "then", "now", "perhaps", "pretty"}
+PRONOUNS = {"she": "female", "her": "female", "he": "male", "him": "male", "his": "male", "hers": "female",
+            "they": None, "them": None, "it": None, "its": None, "their": None}
+
+
+def content(doc, parts: Parts, taken: set[int], character) -> str:
+    """A scene in words: after a colon; what a new frame shows ("one where she waves", "a picture of…", "a
+    thunderstorm scene", "add a sunrise over the river"); what a named frame should show ("frame 5 should show
+    her waving goodbye", "change frame 1 to…", "give frame 4 a rainbow", "in frame 4 she holds a trophy")."""
+    colon = re.search(r"[:：]\s*(.+)$", parts.text)
+    if colon and (parts.actions.keys() & {"insert", "change"} or parts.frames.any):
+        return colon.group(1).strip().rstrip(".!")
+    nouns = set(entries("frame_nouns")) | {n + "s" for n in entries("frame_nouns")}
+    skip = set(taken) | {t.i for t in doc if t.lower_ in POLITE or t.is_punct}
+    inner = []
+    for token in doc:  # a new frame: the frame noun's own words ("one where she waves", "a thunderstorm scene")
+        if token.lower_ in nouns and (token.i not in taken or "insert" in parts.actions):
+            inner += [c for c in token.children if c.dep_ in ("relcl", "acl") or (
+                token.i not in taken and c.dep_ in ("prep", "compound", "amod")
+                and c.lower_ not in ("new", "more", "extra", "another", "other", "before", "after"))]
+            inner += [c for c in token.head.children if c.dep_ in ("advcl", "prep", "acl") and c.i > token.i
+                      and c.pos_ in ("VERB", "ADP") and token.i not in taken
+                      and not taken.intersection({t.i for t in c.subtree})]
+    if inner:
+        scene = _scene([w for c in inner for w in c.subtree], skip | {t.i for t in doc if t.lower_ in nouns},
+                       character)
+        return f"a {scene}" if len(scene.split()) == 1 and parse(scene)[0].pos_ == "NOUN" else scene
+    head = content_head(doc, parts, taken)
+    items = set(EN.clothing) | set(EN.carried) | set(EN.features) | nouns
+    if head is None or getattr(head, "lemma_", "").lower() in items:
+        return ""
+    return _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),
+                  skip, character)
+
+
+def content_head(doc, parts: Parts, taken: set[int]):
+    """The word whose subtree is the scene: the object of an adding verb, or of "show", "to", "give"."""
+    for _, end in parts.frames.spans:  # "change frame 1 to the girl packing her rod" (however it parses)
+        if end < len(doc) - 1 and doc[end].lower_ in ("to", "into") and "change" in parts.actions:
+            return doc[end + 1:]
+    for token in doc:
+        if token.i in taken:
+            continue
+        if token.dep_ in ("dobj", "ccomp", "xcomp", "attr") and token.head.lemma_ in (
+                "add", "insert", "include", "show", "have", "squeeze", "slip", "put", "be", "depict", "need", "get"):
+            if token.pos_ in ("NOUN", "PROPN", "VERB", "PRON") and not _is_value_only(token, parts):
+                return token if token.pos_ != "PRON" else next(
+                    (c for c in token.head.children if c.dep_ in ("ccomp", "acl", "xcomp")), None)
+        if token.dep_ == "pobj" and token.head.lower_ == "to" and token.head.head.lemma_ in ("change", "turn"):
+            return token
+        if token.dep_ in ("attr", "nsubj") and any(c.dep_ == "expl" for c in token.head.children):
+            return token  # "there were shooting stars in every picture"
+        if token.dep_ == "dobj" and token.head.lemma_ == "give" and any(
+                c.dep_ == "dative" and c.i in taken for c in token.head.children):
+            return token
+        if token.pos_ == "VERB" and token.dep_ in ("ROOT", "ccomp", "xcomp") and any(
+                c.lower_ in PRONOUNS for c in token.children if c.dep_ == "nsubj") and parts.frames.named \
+                and not _action_verb(token):
+            return token
+    return None
+
+
+def _action_verb(token) -> bool:
+    """A verb that names an operation other than a change ("remove", "swap"): it is no scene."""
+    return any(token.lemma_.lower() in spec.get("verbs", []) for name, spec in TABLE.actions.items()
+               if name != "change")
+
+
+def _is_value_only(token, parts: Parts) -> bool:
+    words = {t.lower_ for t in token.subtree if t.is_alpha} - {"a", "an", "the"}
+    values = {w for vs in parts.values.values() for v in vs for w in v.word.split()}
+    return bool(words) and words <= values | set(entries("frame_nouns"))
+
+
+def _scene(tokens, skip: set[int], character) -> str:
+    """Tokens as a frame text: a clause with the main character as subject becomes its predicate ("she waves
+    goodbye" → "waving goodbye"), a clause of anyone else keeps its subject, a noun phrase stays as it is."""
+    tokens = sorted({t.i: t for t in tokens if t.i not in skip}.values(), key=lambda t: t.i)
+    tokens = [t for t in tokens if t.lower_ not in ("where", "which", "when", "showing", "of", "with", "that")
+              or t.i != tokens[0].i]
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    while len(tokens) > 1 and (tokens[0].lower_ in PRONOUNS or character.names_it(tokens[0].lemma_) or tokens[0].lower_
+                               in ("the", "a")) and (tokens[1].tag_ == "VBG" or character.names_it(tokens[1].lemma_)):
+        tokens = tokens[1:]  # "her waving goodbye", "the girl packing her rod": the character is the picture's own
+    if tokens[0].tag_ == "VBG":
+        return render(tokens, {t.i for t in doc if t not in tokens})
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and (t.head == t or t.head not in tokens)]
+    if verbs:
+        verb = verbs[0]
+        subject = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        mine = not subject or subject[0].lower_ in PRONOUNS or character.names_it(subject[0].lemma_)
+        drop = {t.i for t in doc if t not in tokens} | ({t.i for s in subject for t in s.subtree} if mine else set())
+        if not mine:
+            return render(tokens, drop - {t.i for t in tokens})
+        return clause_text(verb, drop, form="VBG")
+    return render(tokens, set())
+
+
+def after(doc, parts: Parts, verbs: tuple[str, ...], caption: bool = False) -> str:
+    """The words after a naming verb ("call it The Long Way Home", "should say goodbye, friend")."""
+    if parts.quoted:
+        return parts.quoted
+    for token in doc:
+        if token.lemma_.lower() in verbs or token.lower_ in verbs:
+            rest = doc[token.i + 1:]
+            words = [t for t in rest if not (t.i == rest.start and t.lower_ in ("it", "the", "this", "to"))]
+            if words and not caption and words[0].lower_ in ("story", "book", "comic", "thing"):
+                words = words[1:]
+            text = re.sub(r"^(?:to|as)\s+", "", "".join(t.text_with_ws for t in words)).strip(" ?!.:：\"“”'")
+            text = re.sub(r"\s+(?:please|pls|thanks)$", "", text, flags=re.IGNORECASE)
+            if text and (caption or text[:1].isupper() or len(text.split()) <= 6):
+                return text
+    return ""

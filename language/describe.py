@@ -1,0 +1,81 @@
+"""Frames named by what they show ("the picnic picture", "the rocket launch", "the goodbye at the harbour"):
+the frame whose text or caption means the description, by lemma overlap first and the sentence encoder second.
+Used by the frame-reference reader (`language.refs`) and the Chinese reader."""
+
+from __future__ import annotations
+
+STOP = {"the", "a", "an", "one", "where", "with", "of", "in", "on", "at", "and", "that", "which", "there", "is",
+        "are", "they", "he", "she", "it", "his", "her", "their", "its", "them", "him", "to", "by", "from", "for"}
+
+
+def loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[tuple]:
+    """Noun phrases that clearly name one frame by what it shows ("the rocket launch", "the walk to school",
+    "the goodbye at the harbour"); anything less clear is left alone, and so is a thing the request changes
+    ("make the sailboat yellow": `things`) or a lone noun several frames show."""
+    from language.lexicon import find
+    from language.tools import parse
+
+    values = {i for _, span in find(doc, "colours", "clothing", "styles", "times", "weather", "seasons", "moods")
+              for i in range(span.start, span.end)}
+    found = []
+    for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or not _named_place(token):
+            continue
+        words = [w for w in token.subtree if w.dep_ not in ("det", "relcl", "punct") and w.i not in taken]
+        if not words or any(w.i in taken for w in token.subtree) or token.lemma_.lower() in things:
+            continue
+        shown = sum(token.lemma_.lower() in {t.lemma_.lower() for t in parse(f.prompt)} for f in story.frames)
+        if len([w for w in words if w.is_alpha]) == 1 and shown >= 2:
+            continue
+        matched = describe(" ".join(w.text for w in words), story)
+        if len(matched) == 1:
+            found.append((words[0].i, words[-1].i + 1, "description", "description", [matched[0] + 1]))
+    return found
+
+
+def _named_place(token) -> bool:
+    """Where a noun phrase can stand for a frame: after "before", "after", "between", "with" ("open with"), as
+    the object or subject of the request's main verb ("cut the empty park", "the goodbye … should be first")."""
+    while token.dep_ in ("conj", "appos"):
+        token = token.head
+    head = token.head
+    if token.dep_ == "pobj":
+        return head.lower_ in ("before", "after", "between", "with", "on", "following", "behind") and \
+            head.head.pos_ in (
+            "VERB", "AUX", "NOUN", "NUM")
+    return token.dep_ in ("dobj", "nsubj", "nsubjpass", "ROOT", "attr") and (head.dep_ == "ROOT" or head == token)
+
+
+def created(token) -> bool:
+    """A frame noun that is what a person asks to add ("add one where…", "slip in a picture of…")."""
+    from language.lexicon import TABLE
+
+    verbs = TABLE.actions["insert"]["verbs"] + [p.split()[0] for p in TABLE.actions["insert"]["phrases"]
+                                                if len(p.split()) == 2 and p.split()[1] in ("in", "on")]
+    head = token.head if token.dep_ != "pobj" else token.head.head
+    return token.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and head.lemma_.lower() in verbs
+
+
+def describe(description: str, story) -> list[int]:
+    """The frames that `description` fits best: one index when it is clear, several when they tie, none when
+    nothing fits. Words first (lemmas of the frame text and caption), the sentence encoder for the rest."""
+    from language.tools import parse, similarity
+
+    texts = [f"{frame.prompt}. {frame.caption}" for frame in story.frames]
+    wanted = {t.lemma_.lower() for t in parse(description) if t.is_alpha and t.lower_ not in STOP}
+    scores = [len(wanted & {t.lemma_.lower() for t in parse(text) if t.is_alpha}) for text in texts]
+    best = max(scores, default=0)
+    if best:
+        tied = [i for i, s in enumerate(scores) if s == best]
+        if len(tied) == 1:
+            return tied
+        meaning = similarity(description, [texts[i] for i in tied])
+        ranked = sorted(zip(meaning, tied, strict=True), reverse=True)
+        return [ranked[0][1]] if ranked[0][0] - ranked[1][0] >= 0.04 else tied
+    meaning = similarity(description, texts)
+    ranked = sorted(zip(meaning, range(len(texts)), strict=True), reverse=True)
+    things = [t for t in parse(description) if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in STOP]
+    floor = 0.35 if things else 0.2  # a thing the texts never name must be close in meaning, not just related
+    if ranked and ranked[0][0] >= floor and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.07):
+        return [ranked[0][1]]
+    return [i for score, i in ranked[:2] if score >= floor and ranked[0][0] - score < 0.07]

@@ -1,0 +1,43 @@
+"""What a request is made of, in either language: the actions its words name, the frames it names (`Frames`),
+lexicon values by kind, and what it is about. English requests are read by `language.request_parts`, Chinese
+ones by `language.chinese`; `language.requests` turns parts into operations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from language.refs import Frames
+
+
+@dataclass
+class Value:
+    kind: str  # lexicon category
+    word: str  # the lexicon entry, lower case ("sky blue", "night")
+    noun: str = ""  # the noun it describes, when it describes one ("boat" for "make the boat red")
+    start: int = 0
+
+
+@dataclass
+class Parts:
+    text: str
+    language: str = "en"
+    actions: dict[str, str] = field(default_factory=dict)  # action → the words that named it
+    frames: Frames = field(default_factory=Frames)
+    values: dict[str, list[Value]] = field(default_factory=dict)
+    old: set[str] = field(default_factory=set)  # words said to go
+    character: bool = False  # about the main character ("she", "Juno", "the hero")
+    thing: str = ""  # about a thing shown in the frames
+    content: str = ""  # a scene in words
+    title: str = ""
+    caption: str = ""
+    quoted: str = ""
+    too: bool = False  # "too dark": the opposite is wanted
+    items: list[tuple[str, str]] = field(default_factory=list)  # things to wear or carry: ("a straw hat", "hat")
+    whole_frame: bool = False  # the frame itself is what changes ("frame 5 should show…", "change frame 1 to…")
+    replacement: tuple[str, str] = ("", "")  # a thing shown and what replaces it ("pies", "apple pies")
+
+    def has(self, kind: str) -> bool:
+        return bool(self.values.get(kind))
+
+    def first(self, kind: str) -> Value | None:
+        return (self.values.get(kind) or [None])[0]
