@@ -26,12 +26,15 @@ def _action_matcher():
 
     from language.tools import english
 
+    from lemminflect import getAllInflections
+
     nlp = english()
     matcher = Matcher(nlp.vocab)
     for action, spec in TABLE.actions.items():
         only = spec.get("verb_only", [])
         verbs = [v for v in spec.get("verbs", []) if v not in only]
-        patterns = [[{"LEMMA": {"IN": verbs}}]] if verbs else []
+        forms = sorted({f for v in verbs for fs in getAllInflections(v, upos="VERB").values() for f in fs} | set(verbs))
+        patterns = [[{"LEMMA": {"IN": verbs}}], [{"LOWER": {"IN": forms}}]] if verbs else []  # "trading"/NOUN too
         patterns += [[{"LEMMA": {"IN": only}, "POS": "VERB"}]] if only else []
         for phrase in spec.get("phrases", []):  # tokenized as text is ("don't" is two tokens); "*" is any words
             pattern = []
@@ -59,8 +62,9 @@ def read_parts(message: str, story, character) -> Parts:
     named = parts.frames.indices(len(story.frames))
     if (structural or scene or parts.frames.place is not None) and (not named or "swap" in parts.actions and len(
             named) < 2 or parts.frames.place is not None and not named or parts.frames.anchorless):
-        things = frozenset({_described(span) for kind, span in find(doc, "colours", "sizes", "clothing", "carried")
-                            if _described(span)} | set(character.names) | _described_subjects(doc))
+        changed = {_described(span) for kind, span in find(doc, "colours", "sizes", "clothing", "carried")
+                   if _described(span)} if not structural - {"insert", "caption"} else set()  # "swap the flower planting…"
+        things = frozenset(changed | set(character.names) | _described_subjects(doc))
         parts.frames = read_english(doc, story, loose=True, things=things)
     quoted = re.search(r"(?:^|(?<=[\s:：]))[\"“'‘«《「](.+?)[\"”'’»》」](?=[\s.,!?。！？]|$)", text)
     parts.quoted = quoted.group(1).strip() if quoted and len(quoted.group(1)) > 1 else ""

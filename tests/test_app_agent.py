@@ -124,7 +124,8 @@ def test_an_idea_of_invisible_characters_leaves_the_chat_ready_for_a_real_idea(r
             await say("\u200b\u200b\u200d")
             assert "could not plan" in recorder.texts()[-1] and app.chat_state().session is None
             await say("A small red fox finds a glowing lantern in the forest.")
-            assert len(app.chat_state().session.story.frames) == 4  # planned, not read as a revision
+            frames = app.chat_state().session.story.frames  # planned, not read as a revision
+            assert frames and any("lantern" in f.prompt for f in frames)
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
 
