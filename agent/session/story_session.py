@@ -25,13 +25,22 @@ from core.generator import Generator
 from core.reply import RenderEvent, Reply
 from core.settings import GenerationSettings
 from core.story import FrameRender, Story
-from export.cards import StoryboardGenerator
+from export.cards import StoryboardGenerator, who_is_in
 from language.editor import frame_text_edit, parse_message
 from language.planner import plan_story
 from language.prompt_repair import check_clip_budget
 from storage.files import STORY_FILE, FrameSaver, atomic_write_bytes, file_lock, file_stamp, save_png
 
 NO_LLM = False  # pass as `llm` to plan and revise without any language model
+
+
+def check_cast_budget(story: Story) -> None:
+    """Refuse a cast whose style and characters take more CLIP tokens than leave two frames per window (the
+    engine would refuse it at render time; the person hears it when making the change)."""
+    from generator.tokens import count_clip_tokens
+    from generator.windows import check_cast_budget as check
+
+    check([(piece.character, piece.label, count_clip_tokens(piece.text)) for piece in story.identity_pieces()])
 
 
 class StorySession:
@@ -162,7 +171,8 @@ class StorySession:
         if report.llm_error and not note:
             note = "The language model gave no usable plan, so the story was built from your idea directly."
         with self._changing():
-            content = {k: getattr(planned, k) for k in ("title", "identity_prompt", "style", "settings", "frames")}
+            fields = ("title", "identity_prompt", "cast", "style", "settings", "frames")  # a planned cast comes along
+            content = {k: getattr(planned, k) for k in fields}
             story = self._story.changed("plan", **content).model_copy(update={"idea": planned.idea})
             self._set_story(story)
         indices = list(range(len(story.frames)))
@@ -190,8 +200,10 @@ class StorySession:
                     story, summaries = result.story, summaries + [result.summary]
                     changed.update(result.changed)
                     named.update(result.named)
-                check_clip_budget(story, changed if story.identity_prompt == self._story.identity_prompt
-                                   and story.style == self._story.style else range(len(story.frames)))
+                same_prefix = story.render_identity() == self._story.render_identity()
+                if not same_prefix:
+                    check_cast_budget(story)
+                check_clip_budget(story, changed if same_prefix else range(len(story.frames)))
             except InvalidStoryError as error:
                 return Reply(text=str(error), question=str(error))
             self._set_story(story)
@@ -288,7 +300,7 @@ class StorySession:
         provider = self._generator_provider or ImageModel.from_config(self._config).get
         self._generator_provider = provider
         generator: Generator = provider() or StoryboardGenerator(
-            captions={i: f.caption for i, f in enumerate(self._story.frames)})
+            captions={i: f.caption for i, f in enumerate(self._story.frames)}, who=who_is_in(self._story))
         self._model_name = generator.model_name
         return generator
 
@@ -310,8 +322,9 @@ class StorySession:
             saver = FrameSaver(self.story_dir, story, self._model_name, self._record_render, emit)
             seeds = {i: story.frame_seed(i) for i in targets}
             try:
-                generator.render(story.render_identity(), story.frame_prompts, story.settings, frames=targets,
-                                 seeds=seeds, on_step=saver.on_step, on_frame=saver.on_frame, cancel=self._cancel)
+                generator.render(story.identity_pieces(), story.frame_prompts, story.settings, frames=targets,
+                                 seeds=seeds, presence=[frame.cast for frame in story.frames], on_step=saver.on_step,
+                                 on_frame=saver.on_frame, cancel=self._cancel)
             except RenderCancelled:
                 emit(RenderEvent(kind="cancelled", message="Render stopped."))
                 return Reply(text=f"Stopped. {len(saver.done)} of {len(targets)} frame(s) finished and kept.",
