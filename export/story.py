@@ -89,7 +89,7 @@ def write_pdf(story: Story, images: list[Image.Image], path: Path) -> None:
         pdf.set_font(family, size=12)
         pdf.ln(6)
         for line in cast_lines(story):
-            pdf.multi_cell(0, 7, text(line), align="C")
+            pdf.multi_cell(0, 7, text(line), align="C", new_x="LMARGIN", new_y="NEXT")
     for index, (image, caption) in enumerate(zip(images, _captions(story), strict=False)):
         pdf.add_page()
         height = 110

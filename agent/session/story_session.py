@@ -210,6 +210,11 @@ class StorySession:
             to_render = story.due_frames(self._model_name, named)
         return Reply(text=render_text(summaries, to_render), changed=sorted(changed), to_render=to_render)
 
+    def edit(self, *ops: edits.EditOp) -> Reply:
+        """Apply typed operations (0-based frames) as one change: what buttons and cards that act on the story
+        directly (the cast card: who is in a frame, a character's description) call, with nothing to parse."""
+        return self._apply(list(ops))
+
     def reroll(self, index: int) -> Reply:
         return self._apply([edits.Reroll(frame=index)])
 
