@@ -22,9 +22,9 @@ from core.story import Frame, Story
 class DescribeCharacter(Operation):
     means = "one character's look (visual words only): all of it, or a part to add with append"
     example = "make the dog brown"
-    kind: Literal["describe_character"] = "describe_character"
-    character: str = Field(min_length=1, description="the character's handle, name or id")
-    text: str = Field(min_length=1)
+    kind: Literal["character_look"] = "character_look"
+    character: str = Field(min_length=1, max_length=60, description="the character's handle, name or id")
+    text: str = Field(min_length=1, max_length=600)
     append: bool = False
 
 
@@ -32,19 +32,19 @@ class AddCharacter(Operation):
     means = "a new recurring character: a short visual handle, a visual description, the frames it is in"
     example = "add a cat called Miso who follows her"
     frame_fields = ("frames",)
-    kind: Literal["add_character"] = "add_character"
+    kind: Literal["character_add"] = "character_add"
     handle: str = Field(min_length=1, max_length=60, description="a short visual noun phrase: 'the small cat'")
     description: str = Field(min_length=1, max_length=600)
     name: str = Field("", max_length=60)
-    frames: list[int] = Field(default_factory=list, description="the frames it is in; the others stay as they are")
+    frames: list[int] = Field(default_factory=list, max_length=12, description="the frames it is in; others stay")
     main_handle: str = Field("", max_length=60, description="the main character's handle, when it has none yet")
 
 
 class RemoveCharacter(Operation):
     means = "take a recurring character out of the story (not the main character)"
     example = "the crow is not in this story"
-    kind: Literal["remove_character"] = "remove_character"
-    character: str = Field(min_length=1)
+    kind: Literal["character_remove"] = "character_remove"
+    character: str = Field(min_length=1, max_length=60)
 
 
 class SetPresence(Operation):
@@ -52,16 +52,16 @@ class SetPresence(Operation):
     example = "take the dog out of the last picture"
     frame_fields = ("frames",)
     kind: Literal["presence"] = "presence"
-    frames: list[int] = Field(min_length=1)
-    characters: list[str] = Field(min_length=1)
+    frames: list[int] = Field(min_length=1, max_length=12)
+    characters: list[str] = Field(min_length=1, max_length=3)
     present: bool = True
 
 
 class NameCharacter(Operation):
     means = "a character's name for the reader, and its handle when given (the pictures do not change)"
     example = "the dog is called Bo"
-    kind: Literal["name_character"] = "name_character"
-    character: str = Field(min_length=1)
+    kind: Literal["character_name"] = "character_name"
+    character: str = Field(min_length=1, max_length=60)
     name: str = Field(max_length=60)
     handle: str | None = Field(None, max_length=60)
 
