@@ -168,3 +168,12 @@ def test_storyboard_cards_and_exports_show_the_cast(tmp_path):
                                                                        for f in story.frames])
     without = export_story(alone, [None] * 4, "page", tmp_path / "one")[0]
     assert Image.open(page).height > Image.open(without).height  # the cast line under the title
+
+
+def test_the_plan_reply_lists_the_cast_and_who_is_in_each_frame():
+    from agent.replies import plan_text
+
+    text = plan_text(cast_story(), "en")
+    assert "- Mia — the girl: a girl with red braids" in text and "2. the dog sleeps by the fire (the dog)" in text
+    assert "4. an empty beach (nobody)" in text
+    assert "\n1. in snow\n" in plan_text(Story(identity_prompt="a fox", frames=[Frame(prompt="in snow")]), "en")
