@@ -34,9 +34,10 @@ def equal(a, b, atol=0.0):
 
 @pytest.mark.parametrize("ipca", ["fast", "reference"])
 @pytest.mark.parametrize("svr", ["svr", "svr-eot"])
-@pytest.mark.parametrize("batch", [1, 3])
-def test_a_cast_of_one_renders_bit_identically_to_the_identity_prompt(tiny_generator, ipca, svr, batch):
-    settings = FAST.model_copy(update={"ipca": ipca, "svr": svr, "batch_size": batch, "ipca_dropout": 0.5})
+@pytest.mark.parametrize("batch, window", [(1, 10), (3, 10), (3, 2)])  # window 2: sliding windows (case B)
+def test_a_cast_of_one_renders_bit_identically_to_the_identity_prompt(tiny_generator, ipca, svr, batch, window):
+    settings = FAST.model_copy(update={"ipca": ipca, "svr": svr, "batch_size": batch, "ipca_dropout": 0.5,
+                                       "window_length": window})
     legacy = render(tiny_generator, compose_identity(GIRL.description, STYLE), settings)
     pieces = compose_prefix([GIRL], STYLE)
     assert len(pieces) == 2  # the character with its comma, then the style: two spans, one text
