@@ -14,8 +14,9 @@ phrase unique in the cast ("the girl", "the small dog") that frame texts use, `d
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +47,28 @@ class IdentityPiece(BaseModel):
     text: str
     character: str | None = None  # the cast member's id; None = shared by every frame (the style phrase)
     label: str = ""  # the member's handle or name, for messages
+
+
+def character_id(handle: str, taken: Iterable[str] = ()) -> str:
+    """A readable id from a handle ("the girl" -> "the-girl"), not among `taken`."""
+    taken = set(taken)
+    base = re.sub(r"[^A-Za-z0-9]+", "-", handle).strip("-").lower()[:48] or "character"
+    name, number = base, 2
+    while name in taken:
+        name, number = f"{base}-{number}", number + 1
+    return name
+
+
+def new_cast(entries: Sequence[Mapping[str, str]]) -> list[Character]:
+    """Characters from ``{"handle", "description", "name"}`` entries (main first), with readable ids from their
+    handles: how a planner or a stories file builds a cast (`StoryContent(cast=..., frames=[Frame(cast=[ids])])`).
+    Raises pydantic's ValidationError for a field out of bounds; `cast_problems` says what else is wrong."""
+    cast: list[Character] = []
+    for entry in entries:
+        member_id = entry.get("id") or character_id(entry.get("handle", ""), (m.id for m in cast))
+        cast.append(Character(id=member_id, name=entry.get("name", ""), handle=entry.get("handle", ""),
+                              description=entry.get("description", "")))
+    return cast
 
 
 def label_of(character: Character) -> str:

@@ -10,13 +10,12 @@ In a ``--json_path`` file each combination may carry the same: ``"cast": [{"hand
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from core.cast import Character, IdentityPiece, cast_problems, compose_prefix, find_character
+from core.cast import Character, IdentityPiece, cast_problems, compose_prefix, find_character, new_cast
 from core.errors import StoryError
 
 EVERYONE, NOBODY = ("all", "*", "everyone"), ("none", "-", "nobody")
@@ -32,15 +31,6 @@ class CastSpec:
     style: str = ""
 
 
-def character_id(handle: str, taken: set[str]) -> str:
-    """A readable id from a handle ("the girl" -> "the-girl"), unique in the cast."""
-    base = re.sub(r"[^A-Za-z0-9]+", "-", handle).strip("-").lower()[:48] or "character"
-    name, number = base, 2
-    while name in taken:
-        name, number = f"{base}-{number}", number + 1
-    return name
-
-
 def parse_character(text: str) -> dict:
     """ "handle=description" -> {"handle", "description"}."""
     handle, sep, description = text.partition("=")
@@ -51,14 +41,8 @@ def parse_character(text: str) -> dict:
 
 def build_cast(entries: Sequence[dict]) -> list[Character]:
     """Characters from ``{"handle", "description", "name"}`` entries, main first; ids from the handles."""
-    cast, taken = [], set()
     try:
-        for entry in entries:
-            member = Character(id=entry.get("id") or character_id(entry.get("handle", ""), taken),
-                               name=entry.get("name", ""), handle=entry.get("handle", ""),
-                               description=entry.get("description", ""))
-            taken.add(member.id)
-            cast.append(member)
+        cast = new_cast(entries)
     except (ValidationError, AttributeError) as error:
         raise StoryError(f"A character of the cast is not valid: {error}") from None
     problems = cast_problems(cast)

@@ -177,3 +177,16 @@ def test_the_plan_reply_lists_the_cast_and_who_is_in_each_frame():
     assert "- Mia — the girl: a girl with red braids" in text and "2. the dog sleeps by the fire (the dog)" in text
     assert "4. an empty beach (nobody)" in text
     assert "\n1. in snow\n" in plan_text(Story(identity_prompt="a fox", frames=[Frame(prompt="in snow")]), "en")
+
+
+def test_a_planner_builds_a_cast_story_from_plain_entries():
+    from core.cast import new_cast
+
+    cast = new_cast([{"handle": "the girl", "name": "Mia", "description": "a girl with red braids"},
+                     {"handle": "The  Girl", "description": "a second girl in green"}])
+    assert [m.id for m in cast] == ["the-girl", "the-girl-2"]
+    with pytest.raises(ValueError, match="same handle"):
+        Story(cast=cast, frames=[Frame(prompt="a walk", cast=["the-girl"])])
+    cast[1] = cast[1].model_copy(update={"handle": "the other girl"})
+    story = Story(cast=cast, frames=[Frame(prompt="the girl walks", cast=["the-girl"])])
+    assert story.identity_prompt == "a girl with red braids" and story.presence(0) == ["the-girl"]
