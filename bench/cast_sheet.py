@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import textwrap
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -54,7 +55,7 @@ def who(story: dict, index: int) -> str:
 def contact_sheet(rows: list[tuple[str, list[str], list[Image.Image]]], tile: int = 256) -> Image.Image:
     """Rows of (row label, one label per picture, pictures) as one labelled sheet."""
     font = ImageFont.load_default()
-    label_width, caption = 220, 16
+    label_width, caption = 220, 28
     columns = max(len(images) for _, _, images in rows)
     sheet = Image.new("RGB", (label_width + columns * (tile + 4), len(rows) * (tile + caption + 8)), "white")
     draw = ImageDraw.Draw(sheet)
@@ -64,7 +65,8 @@ def contact_sheet(rows: list[tuple[str, list[str], list[Image.Image]]], tile: in
         for column, (image, text) in enumerate(zip(images, captions, strict=True)):
             x = label_width + column * (tile + 4)
             sheet.paste(image.convert("RGB").resize((tile, tile)), (x, y))
-            draw.text((x + 2, y + tile + 2), text[:40], fill=(30, 60, 120), font=font)
+            for line, words in enumerate(textwrap.wrap(text, max(8, tile // 6))[:2]):
+                draw.text((x + 2, y + tile + 2 + 12 * line), words, fill=(30, 60, 120), font=font)
     return sheet
 
 

@@ -139,3 +139,11 @@ def test_a_character_flag_without_a_description_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["--character", "no description"])
     assert stopped.value.code == 2 and "--character must look like" in capsys.readouterr().err
+
+
+def test_the_contact_sheet_runs_on_the_tiny_model(tmp_path):
+    from bench.cast_sheet import main as cast_sheet
+
+    cast_sheet(["--model", "tiny", "--steps", "1", "--size", "64", "--tile", "32", "--stories", "girl and dog",
+                "--variants", "mask", "everyone", "--out", str(tmp_path / "sheet.png")])
+    assert Image.open(tmp_path / "sheet.png").size[1] == 2 * (32 + 28 + 8)  # two rows: mask, everyone
