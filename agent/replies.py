@@ -25,15 +25,26 @@ def frame_list(numbers: list[int]) -> str:
     return f"frames {', '.join(shown[:-1])} and {shown[-1]}"
 
 
+def _who(story: Story, index: int) -> str:
+    """ " (the girl, the dog)" after a frame of a cast story; "" for a story of one character."""
+    if len(story.cast) < 2:
+        return ""
+    return f" ({', '.join(m.handle for m in story.cast if m.id in story.presence(index)) or 'nobody'})"
+
+
 def plan_text(story: Story, language: str, note: str = "") -> str:
     """The plan as markdown: title, character, style, numbered frames with captions."""
     character, style, frames, hint = _PLAN_WORDS.get(language, _PLAN_WORDS["en"])
     style_name = story.style if story.style in STYLE_PRESETS else f"“{story.style}”"
-    lines = [f"## {story.title}", "", f"**{character}:** {story.identity_prompt}", f"**{style}:** {style_name}", "",
-             f"**{frames}:**"]
+    if len(story.cast) > 1:  # a cast: one line per character, then who is in each frame
+        people = [f"- {m.name + ' — ' if m.name else ''}{m.handle}: {m.description}" for m in story.cast]
+        head = [f"**{character}:**", *people, "", f"**{style}:** {style_name}", ""]
+    else:
+        head = [f"**{character}:** {story.identity_prompt}", f"**{style}:** {style_name}", ""]
+    lines = [f"## {story.title}", "", *head, f"**{frames}:**"]
     for number, frame in enumerate(story.frames, start=1):
         caption = f" — _{frame.caption}_" if frame.caption and frame.caption != frame.prompt else ""
-        lines.append(f"{number}. {frame.prompt}{caption}")
+        lines.append(f"{number}. {frame.prompt}{caption}{_who(story, number - 1)}")
     lines += ["", hint]
     if note:
         lines += ["", f"> {note}"]

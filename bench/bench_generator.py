@@ -4,21 +4,27 @@ For each model size it prints, on the same pipeline, seed and settings:
   time(N-frame story) / (N × time(stock pipeline, one frame))   for IPCA "fast" and "reference"
   (CPU: process CPU seconds, robust to other load on a shared machine; CUDA: synchronized wall seconds)
   peak extra memory of each run (CUDA: max allocated; CPU: sampled process RSS above the idle level)
+and then a cast: the same N frames as a two-character story (girl and dog, each frame with its own cast, so
+every batch mixes rows with hidden columns) ÷ the same story as a cast of one, per frame, side by side.
 
     python -m bench.bench_generator                 # tiny and full-size SDXL UNet (random weights)
     python -m bench.bench_generator --sizes tiny    # quick
-Target: "fast" ≤ 1.10× stock per frame at SDXL size (the paper's reference runs 1.77× vanilla SDXL).
+    python -m bench.bench_generator --only cast --repeats 6 --threads 1   # the cast comparison alone, steadier
+Targets: "fast" ≤ 1.10× stock per frame at SDXL size (the paper's reference runs 1.77× vanilla SDXL); a
+two-character story ≤ 1.03× the cast of one per frame, memory +0.
 """
 
 import argparse
 import ctypes
 import gc
+import statistics
 import threading
 import time
 
 import psutil
 import torch
 
+from core.cast import Character, compose_prefix
 from generator import GenerationSettings, StoryGenerator
 from generator.models import ModelInfo
 
@@ -29,6 +35,16 @@ FRAMES = [
     "sleeping by a warm fire",
     "crossing a frozen river at dawn",
 ]
+
+GIRL = Character(id="girl", handle="the girl", description="a girl with red braids and a yellow raincoat")
+DOG = Character(id="dog", handle="the dog", description="a small black dog with a white patch on one ear")
+CAST_FRAMES = [
+    "the girl and the dog walk to school in the rain",
+    "the dog sleeps by the fire",
+    "the girl reads a book under a tree",
+    "the empty beach at dawn",
+]
+CAST_PRESENCE = [None, ["dog"], ["girl"], []]  # both, the dog alone, the girl alone, nobody
 
 
 class PeakMemory:
@@ -117,25 +133,47 @@ def story_runs(generator: StoryGenerator, settings: GenerationSettings, frames: 
     }
 
 
-def measure(generator: StoryGenerator, settings: GenerationSettings, frames: int, repeats: int) -> dict:
+def cast_runs(generator: StoryGenerator, settings: GenerationSettings, frames: int) -> dict:
+    """The same frames as a cast of one (the girl, everywhere) and as a two-character story with per-frame casts."""
+    story, presence = CAST_FRAMES[:frames], CAST_PRESENCE[:frames]
+    one, two = compose_prefix([GIRL], "storybook"), compose_prefix([GIRL, DOG], "storybook")
+    return {
+        "cast of one": lambda: generator.render(one, story, settings),
+        "two characters": lambda: generator.render(two, story, settings, presence=presence),
+    }
+
+
+def measure(generator: StoryGenerator, settings: GenerationSettings, frames: int, repeats: int, runs=None) -> dict:
     device = generator.pipe.device
-    runs = story_runs(generator, settings, frames)
-    runs["stock, 1 frame"]()  # warm-up (allocator, kernels)
-    best = {name: (float("inf"), 0) for name in runs}
-    for _ in range(repeats):  # interleaved, best of `repeats`
-        for name, work in runs.items():
-            elapsed, peak = timed(device, work)
-            best[name] = (min(best[name][0], elapsed), max(best[name][1], peak))
-    return best
+    runs = runs or story_runs(generator, settings, frames)
+    next(iter(runs.values()))()  # warm-up (allocator, kernels)
+    times, peaks = {name: [] for name in runs}, dict.fromkeys(runs, 0)
+    for repeat in range(repeats):  # interleaved, alternating the order; best of `repeats` (and the median)
+        for name in (list(runs) if repeat % 2 == 0 else list(runs)[::-1]):
+            elapsed, peak = timed(device, runs[name])
+            times[name].append(elapsed)
+            peaks[name] = max(peaks[name], peak)
+    return {name: (min(times[name]), peaks[name], statistics.median(times[name])) for name in runs}
 
 
 def report(title: str, best: dict, frames: int) -> None:
     stock_time, stock_peak = best["stock, 1 frame"]
     print(f"\n{title}: {frames}-frame story")
     print(f"  {'run':<22}{'seconds':>10}{'per frame / stock':>20}{'peak extra MiB':>16}")
-    for name, (elapsed, peak) in best.items():
+    for name, (elapsed, peak, _) in best.items():
         count = 1 if name.startswith("stock") else frames
         print(f"  {name:<22}{elapsed:>10.2f}{elapsed / (count * stock_time):>19.2f}x{peak / 2**20:>16.0f}")
+
+
+def report_cast(title: str, best: dict, frames: int) -> None:
+    (one, one_peak, one_median), (two, two_peak, two_median) = best["cast of one"], best["two characters"]
+    print(f"\n{title}: {frames}-frame story, two characters ÷ a cast of one (IPCA fast)")
+    print(f"  {'run':<22}{'s per frame':>12}{'median':>10}{'peak extra MiB':>16}")
+    for name, (elapsed, peak, median) in best.items():
+        print(f"  {name:<22}{elapsed / frames:>12.3f}{median / frames:>10.3f}{peak / 2**20:>16.0f}")
+    extra = (two_peak - one_peak) / 2**20
+    print(f"  two characters / cast of one: {two / one:.3f}x per frame (best), {two_median / one_median:.3f}x "
+          f"(median), memory {extra:+.0f} MiB")
 
 
 def main(argv=None) -> None:
@@ -143,24 +181,31 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", nargs="+", default=["tiny", "sdxl"], choices=["tiny", "sdxl"])
     parser.add_argument("--frames", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=2, help="best of N at SDXL size (tiny: 5)")
+    parser.add_argument("--only", choices=["stock", "cast"], help="only the stock comparison, or only the cast's")
+    parser.add_argument("--threads", type=int, help="torch CPU threads (1 is steadiest on a shared machine)")
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     device = f"cuda {torch.cuda.get_device_name()}" if torch.cuda.is_available() else "cpu"
     print(f"torch {torch.__version__}, device: {device}, threads {torch.get_num_threads()}", flush=True)
     if "tiny" in args.sizes:
         settings = GenerationSettings(steps=10, batch_size=args.frames, seed=1)
-        report(
-            "tiny (random weights, 128x128, 10 steps)",
-            measure(StoryGenerator.load("tiny"), settings, args.frames, repeats=5),
-            args.frames,
-        )
+        tiny = StoryGenerator.load("tiny")
+        if args.only != "cast":
+            report("tiny (random weights, 128x128, 10 steps)", measure(tiny, settings, args.frames, repeats=5),
+                   args.frames)
+        if args.only != "stock":
+            cast = measure(tiny, settings, args.frames, 5, cast_runs(tiny, settings, args.frames))
+            report_cast("tiny (random weights, 128x128, 10 steps)", cast, args.frames)
     if "sdxl" in args.sizes:
         settings = GenerationSettings(steps=2, batch_size=args.frames, seed=1, width=256, height=256)
         generator = full_size_generator()
-        report(
-            "SDXL UNet architecture (random weights, 256x256, 2 steps)",
-            measure(generator, settings, args.frames, repeats=args.repeats),
-            args.frames,
-        )
+        title = "SDXL UNet architecture (random weights, 256x256, 2 steps)"
+        if args.only != "cast":
+            report(title, measure(generator, settings, args.frames, repeats=args.repeats), args.frames)
+        if args.only != "stock":
+            cast = measure(generator, settings, args.frames, args.repeats, cast_runs(generator, settings, args.frames))
+            report_cast(title, cast, args.frames)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@
 pipeline in the same run.
 
 Prints per mode: per-frame time of a 4-frame story ÷ the stock pipeline's one frame (IPCA fast at batch 1 and
-at the default batch 2), peak allocated and reserved GiB (CUDA; process RSS above idle on CPU), load seconds.
+at the default batch 2), peak allocated and reserved GiB (CUDA; process RSS above idle on CPU), load seconds;
+and under it a two-character story's row (girl and dog, each frame with its own cast, batch 2): per frame ÷
+stock and ÷ the same frames as a cast of one, and its peak memory above the cast of one's.
 
     python -m bench.bench_gpu                  # CUDA: 1024x1024, 30 steps; CPU: 256x256, 2 steps
     python -m bench.bench_gpu --config tiny    # the tiny architecture (seconds, for a smoke run)
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import torch
 
-from bench.bench_generator import story_runs, timed
+from bench.bench_generator import cast_runs, story_runs, timed
 from generator import GenerationSettings, StoryGenerator
 
 GIB = 1024**3
@@ -80,8 +82,10 @@ def bench_mode(folder: Path, mode: str, settings: GenerationSettings, frames: in
     generator = StoryGenerator.load(str(folder), memory=mode.removesuffix("+speed"), speed=speed)
     load = time.perf_counter() - started
     every = story_runs(generator, settings, frames)
+    cast = cast_runs(generator, settings, min(frames, 4))
     runs = {"stock": every["stock, 1 frame"], "fast b1": every["fast, batch 1"],
-            f"fast b{settings.batch_size}": every[f"fast, batch {settings.batch_size}"]}
+            f"fast b{settings.batch_size}": every[f"fast, batch {settings.batch_size}"],
+            "cast of one": cast["cast of one"], "two characters": cast["two characters"]}
     runs["stock"]()  # warm-up
     started = time.perf_counter()
     runs[f"fast b{settings.batch_size}"]()  # the first story render (compiles in speed mode)
@@ -100,6 +104,13 @@ def bench_mode(folder: Path, mode: str, settings: GenerationSettings, frames: in
     steady = best[f"fast b{settings.batch_size}"][0]
     label = generator.model_info.memory_mode + ("+speed" if speed else "")
     return {"mode": label, "load": load, "best": best, "reserved": reserved, "compile": max(0.0, first - steady)}
+
+
+def cast_row(best: dict, frames: int, stock: float) -> str:
+    """The two-character story under its mode's row: per frame ÷ stock, ÷ a cast of one, and extra peak memory."""
+    (one, one_peak), (two, two_peak) = best["cast of one"], best["two characters"]
+    return (f"{'  2 chars':<12}{'':>18}{two / (frames * stock):>33.3f}x stock, {two / one:.3f}x a cast of one, "
+            f"peak {(two_peak - one_peak) / GIB:+.2f} GiB")
 
 
 def main(argv=None) -> None:
@@ -132,6 +143,7 @@ def main(argv=None) -> None:
             peak = max(p for _, p in row["best"].values()) / GIB
             print(f"{row['mode']:<12}{row['load']:>8.1f}{row['compile']:>10.1f}{ratios[0]:>16.3f}x"
                   f"{ratios[1]:>16.3f}x{peak:>16.2f}{row['reserved'] / GIB:>14.2f}", flush=True)
+            print(cast_row(row["best"], min(args.frames, 4), stock), flush=True)
 
 
 if __name__ == "__main__":

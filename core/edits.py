@@ -7,31 +7,33 @@ names a locked frame explicitly (set its text, re-roll it) is the person asking,
 
 Longer than 300 lines: one small model per operation, the union the LLM's grammar is built from, and the one
 `apply_edit` that reads them; split, the union and the function that must cover it would drift apart.
+The cast's operations (describe, add, remove or name a character; who is in a frame) live in `core.cast_edits`
+and are rows of the same table.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from typing import Annotated, ClassVar, Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.cast_edits import (
+    CAST_OPERATIONS,
+    AddCharacter,
+    DescribeCharacter,
+    NameCharacter,
+    RemoveCharacter,
+    SetPresence,
+    apply_cast_edit,
+    look_changed,
+)
 from core.errors import InvalidStoryError
+from core.operation import EditResult, copied_frames, frames_phrase
+from core.operation import Operation as _Op
 from core.settings import MAX_SEED
 from core.story import MAX_FRAMES, Frame, Story
 from core.styles import STYLE_PRESETS
-
-
-class _Op(BaseModel):
-    """One operation. The class says, for the help text and the LLM's instructions, what it does (`means`),
-    how a person might ask for it (`example`), and which fields hold frame numbers (`frame_fields`)."""
-
-    # `kind` is required in the JSON schema (serialization mode), so a grammar-constrained model writes it first.
-    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
-    means: ClassVar[str] = ""
-    example: ClassVar[str] = ""
-    frame_fields: ClassVar[tuple[str, ...]] = ()
 
 
 class SetText(_Op):
@@ -172,8 +174,8 @@ class Rename(_Op):
 
 
 EditOp = (SetText | AddText | SetCaption | InsertFrame | RemoveFrame | RemoveFrames | RewriteFrames | MoveFrame
-          | SwapFrames
-          | SetIdentity | SetStyle | SetLock | Reroll | Undo | Redo | Rename)
+          | SwapFrames | SetIdentity | SetStyle | SetLock | Reroll | Undo | Redo | Rename
+          | DescribeCharacter | AddCharacter | RemoveCharacter | SetPresence | NameCharacter)
 OPERATIONS: tuple[type[_Op], ...] = get_args(EditOp)  # the one command table: help text and LLM schema
 
 
@@ -209,32 +211,6 @@ def to_indices(op: EditOp) -> EditOp:
     return op.model_copy(update=update)
 
 
-@dataclass
-class EditResult:
-    """A new story, the frames whose content changed, the frames the operation names, and a 1-based summary.
-    What re-renders is `story.due_frames(model, named)`."""
-
-    story: Story
-    changed: list[int]
-    named: list[int]  # frames the operation names itself: they re-render even when locked
-    summary: str
-
-
-def _frames(story: Story) -> list[Frame]:
-    return [frame.model_copy() for frame in story.frames]
-
-
-def _numbers(indices: list[int]) -> str:
-    """0-based indices as the person reads them: "1, 2 and 4"."""
-    words = [str(i + 1) for i in sorted(indices)]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _frames_phrase(indices: list[int]) -> str:
-    """ "frame 2", "frames 1, 2 and 4" """
-    return f"frame{'s' if len(indices) > 1 else ''} {_numbers(indices)}"
-
-
 def apply_edit(story: Story, op: EditOp) -> EditResult:
     """Apply `op`; raises InvalidStoryError (1-based message) when it names a frame that does not exist.
 
@@ -245,8 +221,10 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
     Longer than 50 lines: one short branch per operation type, so every operation's effect on the story is
     read in one place (the union of operations is closed; `OPERATIONS` documents them).
     """
+    if isinstance(op, CAST_OPERATIONS):
+        return apply_cast_edit(story, op)
     n = len(story.frames)
-    frames = _frames(story)
+    frames = copied_frames(story)
     explicit: list[int] = []
     if isinstance(op, SetText | AddText | SetCaption | RemoveFrame | SetLock | Reroll):
         story.check_index(op.frame)
@@ -285,8 +263,8 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
         if len(gone) >= n:
             raise InvalidStoryError("A story needs at least one frame; that would remove them all.")
         frames = [f for i, f in enumerate(frames) if i not in gone]
-        new, changed = story.changed(f"remove {_frames_phrase(gone)}", frames=frames), []
-        summary = f"Removed {_frames_phrase(gone)}; the story now has {len(frames)} frames."
+        new, changed = story.changed(f"remove {frames_phrase(gone)}", frames=frames), []
+        summary = f"Removed {frames_phrase(gone)}; the story now has {len(frames)} frames."
     elif isinstance(op, RewriteFrames):
         for index in op.prompts:
             story.check_index(index)
@@ -294,8 +272,8 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
             frames[index] = frames[index].model_copy(update={"prompt": prompt})
         changed = sorted(op.prompts)
         explicit = changed
-        new = story.changed(f"{op.what} in {_frames_phrase(changed)}", frames=frames)
-        summary = f"{op.what[:1].upper()}{op.what[1:]}: {_frames_phrase(changed)} changed."
+        new = story.changed(f"{op.what} in {frames_phrase(changed)}", frames=frames)
+        summary = f"{op.what[:1].upper()}{op.what[1:]}: {frames_phrase(changed)} changed."
     elif isinstance(op, MoveFrame):
         story.check_index(op.frame)
         story.check_index(op.to)
@@ -310,7 +288,8 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
         summary = f"Swapped frames {op.first + 1} and {op.second + 1}."
     elif isinstance(op, SetIdentity):
         identity = f"{story.identity_prompt.rstrip(', ')}, {op.text}" if op.append else op.text
-        new, changed = story.changed("character", identity_prompt=identity), list(range(n))
+        new = story.changed("character", identity_prompt=identity)
+        changed = [i for i in range(n) if story.cast[0].id in story.presence(i)]  # frames showing the main character
         summary = f"The character is now: {identity}"
     elif isinstance(op, SetStyle):
         new, changed = story.changed("style", style=op.style), list(range(n))
@@ -331,8 +310,8 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
         if moved is None:
             return EditResult(story, [], [], f"Nothing to {word}.")
         label = (story.undo_stack if isinstance(op, Undo) else story.redo_stack)[-1].label
-        new, changed = moved, [i for i in range(len(moved.frames))
-                                if i >= n or moved.frames[i] != story.frames[i]]
+        texts = {i for i in range(len(moved.frames)) if i >= n or moved.frames[i] != story.frames[i]}
+        new, changed = moved, sorted(texts | set(look_changed(story, moved)))
         summary = f"{word.capitalize()}: {label}."
     elif isinstance(op, Rename):
         new, changed = story.changed("rename", title=op.title), []

@@ -22,6 +22,18 @@ class PromptTooLongError(InvalidStoryError):
         )
 
 
+class CastTooLongError(InvalidStoryError):
+    """A cast's shared prefix (style and every character) takes more CLIP tokens than leave room for two frames."""
+
+    def __init__(self, token_count: int, budget: int, parts: list[tuple[str, int]]):
+        self.token_count, self.budget, self.parts = token_count, budget, parts
+        named = ", ".join(f"{label}: {tokens}" for label, tokens in parts)
+        super().__init__(
+            f"The cast and the style take {token_count} CLIP tokens ({named}), but at most {budget} fit, so that "
+            "every picture window still holds two frames. Shorten a character's description or the style."
+        )
+
+
 class StorySaveError(StoryError):
     """The story (or a frame's picture) could not be written: a read-only folder, a full disk."""
 

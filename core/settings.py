@@ -12,8 +12,10 @@ from core.text import CleanText
 
 SvrMode = Literal["svr", "svr-eot", "off"]
 IpcaMode = Literal["fast", "reference", "off"]
+AbsentMode = Literal["mask", "suppress"]
 SVR_MODES: tuple[str, ...] = get_args(SvrMode)  # the one list of mode names (CLI choices, settings panel)
 IPCA_MODES: tuple[str, ...] = get_args(IpcaMode)
+ABSENT_MODES: tuple[str, ...] = get_args(AbsentMode)
 
 MAX_SEED = 2**32 - 1
 
@@ -40,3 +42,6 @@ class GenerationSettings(BaseModel):
     beta_enhance: float = 1.0  # SVR+ β (Eq. 2)
     eot_scale: float = Field(0.9, gt=0.0, le=1.0, description="svr-eot: EOT rows scaled per SVR call")
     ipca_dropout: float = Field(0.0, ge=0.0, lt=1.0, description="IPCA dropout on identity columns (reference: 0)")
+    # A cast member absent from a frame: its columns are hidden from IPCA ("mask"); "suppress" also weakens its
+    # rows with one SVR− call before the frame's own (cast_design.md B3). Stories without a cast never use it.
+    absent: AbsentMode = "mask"

@@ -2,13 +2,17 @@
 
 Two kinds of history live in a `Story`:
 
-* **Content** (title, identity prompt, style, settings, frames) is versioned as a whole: every change pushes
-  the previous content onto an undo stack, so undo/redo works across the whole story.
+* **Content** (title, cast, style, settings, frames and who is in each) is versioned as a whole: every change
+  pushes the previous content onto an undo stack, so undo/redo works across the whole story.
 * **Renders** are not content. Each frame has a stable id and an append-only list of rendered versions, each
   with the exact context it was rendered with. A frame's current image is the newest render whose context
   matches the frame as it is now, so undoing a text change brings its earlier image back without a re-render.
 
-Older files load through `migrate` (keyed by `schema_version`).
+Older files load through `migrate` (keyed by `schema_version`); a file written before casts loads as a cast of
+one built from its identity prompt (`core.cast`).
+
+Longer than 300 lines: the content, its undo history and the question of which render matches it are one
+model; their methods stay with the fields they read.
 """
 
 from __future__ import annotations
@@ -16,14 +20,26 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from core.cast import (
+    MAIN_ID,
+    MAX_CAST,
+    Character,
+    IdentityPiece,
+    cast_problems,
+    compose_prefix,
+    frame_look,
+    prefix_text,
+    presence_problems,
+    present_ids,
+)
 from core.errors import InvalidStoryError
+from core.renders import FrameRender, RenderContext
 from core.settings import GenerationSettings
-from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
+from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE
 from core.text import CleanLine, CleanText
 
 SCHEMA_VERSION = 1
@@ -41,10 +57,6 @@ def new_id(length: int = 8) -> str:
     return secrets.token_hex(length // 2)
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 class Frame(BaseModel):
     """One picture of the story: what the image model sees (`prompt`) and what the reader sees (`caption`)."""
 
@@ -56,41 +68,7 @@ class Frame(BaseModel):
     caption: CleanLine = Field("", max_length=1000, description="text for the reader, any language")
     locked: bool = False
     seed: int | None = Field(None, ge=0, description="re-roll seed; None = the story seed")
-
-
-class RenderContext(BaseModel):
-    """Everything one rendered image depended on: enough to reproduce it exactly."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    identity_prompt: str  # as sent to the generator, style phrase included
-    frame_prompts: list[str]  # the whole story at render time: 1Prompt1Story consolidates all frames
-    frame_index: int
-    seed: int
-    settings: GenerationSettings
-    model: str
-
-
-class FrameRender(BaseModel):
-    """One rendered version of a frame."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    image: str = Field(description="path relative to the story folder")
-    context: RenderContext
-    created_at: str = Field(default_factory=utc_now)
-
-    @field_validator("image")
-    @classmethod
-    def _inside_the_story_folder(cls, image: str) -> str:
-        """A story file may name only images inside its own folder: never an absolute path or a way out."""
-        from pathlib import PurePosixPath, PureWindowsPath
-
-        posix, windows = PurePosixPath(image), PureWindowsPath(image)
-        if posix.is_absolute() or windows.is_absolute() or windows.drive or ".." in posix.parts \
-                or ".." in windows.parts or not image.strip():
-            raise ValueError(f"image {image!r} is not a path inside the story folder")
-        return image
+    cast: list[str] | None = Field(None, description="ids of the characters in the picture; None = everyone")
 
 
 class StoryContent(BaseModel):
@@ -100,11 +78,37 @@ class StoryContent(BaseModel):
 
     title: CleanLine = Field("Untitled story", max_length=120)
     identity_prompt: CleanLine = Field("", max_length=600, description="the main character, once, concretely")
+    cast: list[Character] = Field(default_factory=list, max_length=MAX_CAST,
+                                  description="recurring characters, main first; [] = built from identity_prompt")
     style: CleanLine = Field(DEFAULT_STYLE, max_length=200)
     settings: GenerationSettings = Field(
         default_factory=lambda: GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT)
     )
     frames: list[Frame] = Field(default_factory=list, max_length=MAX_FRAMES)
+
+    @model_validator(mode="after")
+    def _cast_holds(self) -> StoryContent:
+        """A story without a cast (every file before casts) has a cast of one built from `identity_prompt`, which
+        stays the main character's description (the identity prompt wins when the two disagree: it is what the
+        older edits write; `changed` passes a new cast's description on to it)."""
+        if not self.cast:
+            self.cast = [Character(id=MAIN_ID, description=self.identity_prompt)]
+        elif not self.identity_prompt:
+            self.identity_prompt = self.cast[0].description
+        elif self.cast[0].description != self.identity_prompt:
+            self.cast = [self.cast[0].model_copy(update={"description": self.identity_prompt}), *self.cast[1:]]
+        problems = cast_problems(self.cast) + presence_problems(self.cast, [frame.cast for frame in self.frames])
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def identity_pieces(self) -> list[IdentityPiece]:
+        """The shared prefix piece by piece, as the engine receives it (`core.cast.compose_prefix`)."""
+        return compose_prefix(self.cast, self.style)
+
+    def presence(self, index: int) -> list[str]:
+        """The ids of the characters in frame `index`, in cast order."""
+        return present_ids(self.cast, self.frames[index].cast)
 
 
 class Revision(BaseModel):
@@ -136,8 +140,8 @@ class Story(StoryContent):
         return [frame.prompt for frame in self.frames]
 
     def render_identity(self) -> str:
-        """The identity prompt as sent to the generator (style phrase appended)."""
-        return compose_identity(self.identity_prompt, self.style)
+        """The shared prefix as one text: for a cast of one, the identity prompt with the style phrase appended."""
+        return prefix_text(self.identity_pieces())
 
     def frame_seed(self, index: int) -> int:
         frame = self.frames[index]
@@ -164,14 +168,18 @@ class Story(StoryContent):
         unknown = set(updates) - set(StoryContent.model_fields)
         if unknown:
             raise ValueError(f"not story content: {sorted(unknown)}")
+        if "cast" in updates and "identity_prompt" not in updates and updates["cast"]:
+            main = updates["cast"][0]  # a new cast's main description becomes the identity prompt
+            updates["identity_prompt"] = main.description if isinstance(main, Character) else main["description"]
         new_content = self.content().model_copy(update=updates, deep=True)
         # Validate through the model so the limits (max frames, lengths) hold after every change.
         try:
             new_content = StoryContent.model_validate(new_content.model_dump())
         except ValidationError as error:  # "frame 1: <700 characters>": a clear refusal, not a traceback
             first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise InvalidStoryError(f"That change does not fit the story ({where}: {first['msg']}); nothing was "
+            where = ".".join(str(part) for part in first["loc"]) or "the story"
+            message = first["msg"].removeprefix("Value error, ")
+            raise InvalidStoryError(f"That change does not fit the story ({where}: {message}); nothing was "
                                     "changed.") from None
         undo = [*self.undo_stack, Revision(label=label, content=self.content())][-MAX_HISTORY:]
         return self.model_copy(update={**dict(new_content), "undo_stack": undo, "redo_stack": []}, deep=True)
@@ -202,6 +210,9 @@ class Story(StoryContent):
         return RenderContext(
             identity_prompt=self.render_identity(),
             frame_prompts=self.frame_prompts,
+            identity_pieces=self.identity_pieces(),
+            presence=self.frames[index].cast,
+            cast=self.cast,
             frame_index=index,
             seed=self.frame_seed(index),
             settings=self.settings,
@@ -211,13 +222,19 @@ class Story(StoryContent):
     def render_matches(self, index: int, context: RenderContext, model: str | None = None) -> bool:
         """Whether a render with `context` still shows frame `index` as it is now.
 
-        Only the frame's own inputs count (identity, its prompt, its seed, the pixel settings, the model when
-        given): the product re-renders a frame when *its* text changes, not when a neighbour's does.
+        Only the frame's own inputs count (the style and the characters in it, its prompt, its seed, the pixel
+        settings, the model when given): the product re-renders a frame when *its* text or cast changes, not when a
+        neighbour's text or an absent character's description does.
         """
         frame = self.frames[index]
         own_prompt = context.frame_prompts[context.frame_index] if context.frame_prompts else ""
+        look = frame_look(self.identity_pieces(), self.presence(index))
+        if context.identity_pieces:
+            same_look = frame_look(context.identity_pieces, context.presence) == look
+        else:  # rendered before casts: one identity text, everyone present
+            same_look = context.identity_prompt == self.render_identity() and len(look) == len(self.identity_pieces())
         return (
-            context.identity_prompt == self.render_identity()
+            same_look
             and own_prompt == frame.prompt
             and context.seed == self.frame_seed(index)
             and context.settings.model_dump(exclude=_NON_PIXEL_SETTINGS)

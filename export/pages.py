@@ -62,7 +62,7 @@ def _panel(image: Image.Image, caption: str, width: int, font, caption_lines: in
 
 
 def comic_page(images: Sequence[Image.Image], captions: Sequence[str], title: str, layout: str = "grid",
-               panel_width: int = 384) -> Image.Image:
+               panel_width: int = 384, subtitle: str = "") -> Image.Image:
     """A captioned comic page.
 
     Args:
@@ -71,6 +71,7 @@ def comic_page(images: Sequence[Image.Image], captions: Sequence[str], title: st
         title: drawn at the top.
         layout: one of LAYOUTS.
         panel_width: width of each panel in pixels ("column" uses it for the image beside the caption).
+        subtitle: a line under the title (the cast), wrapped to the page; "" = none.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
@@ -78,10 +79,17 @@ def comic_page(images: Sequence[Image.Image], captions: Sequence[str], title: st
     panels = [_panel(im, cap, panel_width, font) for im, cap in zip(images, captions, strict=False)]
     gap, header = 16, title_font.size + 24 if hasattr(title_font, "size") else 40
     columns = {"grid": 2 if len(panels) > 1 else 1, "row": len(panels), "column": 1}[layout]
+    width = columns * (panel_width + gap) + gap
+    line_height = font.size + 4 if hasattr(font, "size") else 14
+    sub_lines = textwrap.wrap(subtitle, max(20, int(width / (line_height * 0.55)))) if subtitle else []
+    header += len(sub_lines) * line_height
     rows = -(-len(panels) // columns)
     cell_h = max(p.height for p in panels)
-    page = Image.new("RGB", (columns * (panel_width + gap) + gap, header + rows * (cell_h + gap) + gap), "white")
-    ImageDraw.Draw(page).text((gap, 10), title, fill="black", font=title_font)
+    page = Image.new("RGB", (width, header + rows * (cell_h + gap) + gap), "white")
+    draw = ImageDraw.Draw(page)
+    draw.text((gap, 10), title, fill="black", font=title_font)
+    for number, line in enumerate(sub_lines):
+        draw.text((gap, header - (len(sub_lines) - number) * line_height - 6), line, fill=(60, 60, 60), font=font)
     for index, panel in enumerate(panels):
         row, col = divmod(index, columns)
         page.paste(panel, (gap + col * (panel_width + gap), header + row * (cell_h + gap)))

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from PIL import Image
 
+from core.cast import label_of
 from core.errors import InvalidStoryError
 from core.story import Story
-from export.cards import storyboard_card
+from export.cards import storyboard_card, who_is_in
 from export.pages import comic_page, drawable, unicode_font_path
 from storage.files import atomic_write_bytes, save_png
 
@@ -35,14 +36,24 @@ def safe_filename(title: str, fallback: str = "story", max_length: int = 60) -> 
     return text
 
 
+def cast_lines(story: Story) -> list[str]:
+    """One line per character of a cast of two or more ("Mia (the girl): a girl with red braids"); [] for one."""
+    if len(story.cast) < 2:
+        return []
+    return [f"{m.name} ({label_of(m)}): {m.description}" if m.name and m.name != label_of(m)
+            else f"{label_of(m)}: {m.description}" for m in story.cast]
+
+
 def _frame_images(story: Story, images: Sequence[Path | None]) -> list[Image.Image]:
     out = []
+    who = who_is_in(story)
     for index, path in enumerate(images):
         if path is not None and Path(path).is_file():
             with Image.open(path) as image:
                 out.append(image.convert("RGB"))
         else:
-            out.append(storyboard_card(index, story.frames[index].prompt, story.frames[index].caption))
+            out.append(storyboard_card(index, story.frames[index].prompt, story.frames[index].caption,
+                                       who=who.get(index, "")))
     if out:  # the strip, page and GIF need one size
         size = out[0].size
         out = [im if im.size == size else im.resize(size) for im in out]
@@ -74,6 +85,11 @@ def write_pdf(story: Story, images: list[Image.Image], path: Path) -> None:
     pdf.set_font(family, size=26)
     pdf.set_y(60)
     pdf.multi_cell(0, 12, text(story.title) or "Story", align="C")
+    if cast_lines(story):
+        pdf.set_font(family, size=12)
+        pdf.ln(6)
+        for line in cast_lines(story):
+            pdf.multi_cell(0, 7, text(line), align="C", new_x="LMARGIN", new_y="NEXT")
     for index, (image, caption) in enumerate(zip(images, _captions(story), strict=False)):
         pdf.add_page()
         height = 110
@@ -99,10 +115,17 @@ def write_markdown(story: Story, png_names: list[str], path: Path) -> None:
     lines = [f"# {_md(story.title)}", ""]
     if story.idea:
         lines += [f"> {_md(story.idea)}", ""]
-    lines += [f"**Character:** {_md(story.identity_prompt)}  ", f"**Style:** {_md(story.style)}", ""]
+    if cast_lines(story):
+        members = [f"- {_md(line)}" for line in cast_lines(story)]
+        lines += ["**Cast:**", "", *members, "", f"**Style:** {_md(story.style)}", ""]
+    else:
+        lines += [f"**Character:** {_md(story.identity_prompt)}  ", f"**Style:** {_md(story.style)}", ""]
+    who = who_is_in(story)
     for index, (frame, name) in enumerate(zip(story.frames, png_names, strict=False)):
         lines += [f"## {index + 1}. {_md(frame.caption or frame.prompt)}", "", f"![Frame {index + 1}]({name})", "",
                   f"_Prompt:_ {_md(frame.prompt)}", ""]
+        if index in who:
+            lines += [f"_{_md(who[index])}_", ""]
     atomic_write_bytes(path, "\n".join(lines).encode("utf-8"))
 
 
@@ -138,7 +161,8 @@ def export_story(story: Story, images: Sequence[Path | None], fmt: str, out_dir:
         save_png(story_strip(frames, gap=8), out_dir / f"{stem}-strip.png")
         written.append(out_dir / f"{stem}-strip.png")
     if "page" in wanted:
-        page = comic_page(frames, _captions(story), drawable(story.title, "Story"), layout)
+        subtitle = drawable("Cast: " + "; ".join(cast_lines(story)), "") if cast_lines(story) else ""
+        page = comic_page(frames, _captions(story), drawable(story.title, "Story"), layout, subtitle=subtitle)
         save_png(page, out_dir / f"{stem}-page-{layout}.png")
         written.append(out_dir / f"{stem}-page-{layout}.png")
     if "pdf" in wanted:

@@ -6,6 +6,10 @@ the frame's seeded noise with IPCA processors on every ``attn2`` layer (``genera
 batched; each frame draws its noise and dropout masks from its own generators, so a frame rendered alone
 equals the same frame rendered with the whole story. The pipeline and UNet are never modified beyond
 processors installed for the duration of one call.
+
+A cast (``core.cast``): the identity is the cast's shared prefix, piece by piece, and each frame says who is in
+it; the prefix is the same text in every window (so each character's rows are the same in every frame), and
+IPCA hides the absent characters' columns row by row, so frames with different casts share a batch.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from contextlib import ExitStack
 
 import torch
 
+from core.cast import IdentityPiece, prefix_text
 from core.errors import InvalidStoryError, OutOfMemoryError, RenderCancelled
 from core.generator import FrameCallback, StepCallback
 from core.settings import MAX_SEED, GenerationSettings
-from generator.ipca import IdentityCrossAttnProcessor, IpcaRun, identity_preserving_attention
+from generator.ipca import IdentityCrossAttnProcessor, IpcaRun, hidden_columns, identity_preserving_attention
 from generator.request import EmbeddingCache, PipelineCall, RenderRequest
 from generator.tokens import consolidate, content_token_ids
-from generator.windows import circular_windows
+from generator.windows import check_cast_budget, circular_windows
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +38,46 @@ def dropout_seed(seed: int) -> int:
     return int.from_bytes(hashlib.sha256(f"ipca-dropout:{seed}".encode()).digest()[:8], "little")
 
 
-def plan_layouts(tokenizer, identity_prompt: str, frame_prompts: Sequence[str], window_length: int):
-    """The consolidated prompt of each frame: ``(layouts, windows)``; frame j is expressed in window j."""
-    identity_tokens = len(content_token_ids(tokenizer, identity_prompt))
+def plan_layouts(tokenizer, identity_prompt: str | Sequence[IdentityPiece], frame_prompts: Sequence[str],
+                 window_length: int):
+    """The consolidated prompt of each frame: ``(layouts, windows)``; frame j is expressed in window j.
+
+    ``identity_prompt`` is one text, or a cast's prefix piece by piece (whose style and characters must fit in
+    `windows.CAST_TOKEN_BUDGET`)."""
+    if isinstance(identity_prompt, str):
+        identity_tokens = len(content_token_ids(tokenizer, identity_prompt))
+    else:
+        parts = [(p.character, p.label, len(content_token_ids(tokenizer, p.text))) for p in identity_prompt]
+        check_cast_budget(parts)
+        identity_tokens = sum(tokens for _, _, tokens in parts)
     frame_tokens = [len(content_token_ids(tokenizer, prompt)) for prompt in frame_prompts]
     windows = circular_windows(identity_tokens, frame_tokens, window_length)
     layouts = [consolidate(tokenizer, identity_prompt, [frame_prompts[k] for k in window]) for window in windows]
     return layouts, windows
 
 
+def _identity(identity_prompt) -> str | list[IdentityPiece]:
+    """The identity as one stripped text, or a cast's pieces with stripped texts."""
+    if isinstance(identity_prompt, str):
+        return identity_prompt.strip()
+    return [piece.model_copy(update={"text": piece.text.strip()}) for piece in identity_prompt]
+
+
+def _validate_presence(identity, presence, count: int) -> None:
+    if presence is None:
+        return
+    if len(presence) != count:
+        raise InvalidStoryError(f"The cast of each frame is needed: got {len(presence)} for {count} frame(s).")
+    known = set() if isinstance(identity, str) else {piece.character for piece in identity} - {None}
+    for index, present in enumerate(presence):
+        if present is not None and (isinstance(identity, str) or set(present) - known):
+            unknown = ", ".join(sorted(set(present) - known)) or "a cast"
+            raise InvalidStoryError(f"Frame {index + 1} names {unknown}, which the identity pieces do not describe.")
+
+
 def _validate(identity_prompt, frame_prompts, frames, seeds):
-    if not isinstance(identity_prompt, str) or not identity_prompt.strip():
+    text = identity_prompt if isinstance(identity_prompt, str) else prefix_text(identity_prompt)
+    if not isinstance(text, str) or not text.strip():
         raise InvalidStoryError("The identity prompt is empty: describe the main character.")
     if not frame_prompts:
         raise InvalidStoryError("The story has no frames: add at least one frame prompt.")
@@ -117,19 +151,21 @@ class StoryGenerator:
             self._fingerprints = weight_fingerprints(self.pipe, self.model_info)
         return self._fingerprints
 
-    def layouts(self, identity_prompt: str, frame_prompts: Sequence[str], settings: GenerationSettings):
+    def layouts(self, identity_prompt: str | Sequence[IdentityPiece], frame_prompts: Sequence[str],
+                settings: GenerationSettings):
         return plan_layouts(
-            self.pipe.tokenizer, identity_prompt.strip(), [p.strip() for p in frame_prompts], settings.window_length
+            self.pipe.tokenizer, _identity(identity_prompt), [p.strip() for p in frame_prompts], settings.window_length
         )
 
     def render(
         self,
-        identity_prompt: str,
+        identity_prompt: str | Sequence[IdentityPiece],
         frame_prompts: Sequence[str],
         settings: GenerationSettings,
         frames: Sequence[int] | None = None,
         *,
         seeds: Mapping[int, int] | None = None,
+        presence: Sequence[Sequence[str] | None] | None = None,
         on_step: StepCallback | None = None,
         on_frame: FrameCallback | None = None,
         cancel: threading.Event | None = None,
@@ -138,7 +174,10 @@ class StoryGenerator:
         """Render ``frames`` (0-based; all when None) of the story; returns ``{frame index: image}``.
 
         Args:
+            identity_prompt: the identity prompt, or a cast's shared prefix piece by piece (`core.cast`).
             seeds: per-frame seed overrides (a re-rolled frame); others use ``settings.seed``.
+            presence: per frame of the story, the ids of the characters in it (None = everyone, [] = nobody);
+                None = everyone everywhere. Needs the identity as pieces.
             on_step: called after every denoising step of every batch.
             on_frame: called with each frame as soon as it is decoded.
             cancel: when set, the render stops within one step and raises ``RenderCancelled`` holding the
@@ -150,9 +189,12 @@ class StoryGenerator:
         seeds = dict(seeds or {})
         targets = list(range(len(frame_prompts))) if frames is None else list(frames)
         _validate(identity_prompt, frame_prompts, targets, seeds)
-        layouts, windows = self.layouts(identity_prompt, frame_prompts, settings)
-        request = RenderRequest(identity_prompt.strip(), layouts, windows, settings, targets, seeds, on_step,
-                                on_frame, cancel, output_type)
+        identity = _identity(identity_prompt)
+        _validate_presence(identity, presence, len(frame_prompts))
+        layouts, windows = self.layouts(identity, frame_prompts, settings)
+        text = identity if isinstance(identity, str) else prefix_text(identity)
+        request = RenderRequest(text, layouts, windows, settings, targets, seeds, on_step, on_frame, cancel,
+                                output_type, presence=list(presence or [None] * len(frame_prompts)))
         self.last_notice = ""
         with self._lock, torch.inference_mode():
             try:
@@ -214,7 +256,11 @@ class StoryGenerator:
                     raise RenderCancelled(request.finished)
                 batch = request.targets[start : start + settings.batch_size]
                 run.generators = [torch.Generator().manual_seed(dropout_seed(request.seed(i))) for i in batch]
-                rows = [embed.frame(request.layouts[i], request.windows[i].index(i), settings) for i in batch]
+                hidden = [request.layouts[i].hidden(request.presence[i]) for i in batch]  # absent characters
+                run.showing(hidden_columns(run.identity_columns, hidden))
+                absent = hidden if settings.absent == "suppress" else [()] * len(batch)
+                rows = [embed.frame(request.layouts[i], request.windows[i].index(i), settings, spans)
+                        for i, spans in zip(batch, absent, strict=True)]
                 tensors = [torch.cat(parts) for parts in zip(*rows, strict=True)]
                 on_step = (lambda step, total, batch=batch: request.on_step(batch, step, total)) \
                     if request.on_step else None

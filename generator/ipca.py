@@ -11,6 +11,12 @@ the pre-pass and concatenation, kept to prove the two agree.
 Optional IPCA dropout keeps each duplicated identity column with probability 1 − p per query position.
 The keep masks come from one ``torch.Generator`` per frame (seeded from the frame's seed, unlike the
 reference's global RNG), drawn in the same order by both modes, so renders stay reproducible.
+
+A cast (cast_design.md B4): each conditional row may hide the columns of the characters absent from its frame
+(−inf in the frame's own block and in the stored block alike, so ``fast`` ≡ ``reference`` still holds); the
+boosted columns are then SOT, the shared style and the present characters. The dropout masks are still drawn over
+the whole identity range, so the random stream does not depend on who is in a frame. A batch where no row hides
+anything takes exactly the single-identity path.
 """
 
 import math
@@ -24,6 +30,24 @@ import torch.nn.functional as F
 LN2 = math.log(2.0)
 
 
+def hidden_columns(identity_columns: int, hidden: Sequence[Sequence[range]]) -> torch.Tensor | None:
+    """[R, identity_columns] additive mask: −inf on the spans each conditional row hides, 0 elsewhere.
+
+    Args:
+        identity_columns: SOT plus the shared prefix (L + 1).
+        hidden: per row, the spans of the characters absent from its frame (positions in 1..L).
+    Returns:
+        The float32 mask, or None when no row hides anything (the single-identity path, bit for bit).
+    """
+    if not any(len(spans) for spans in hidden):
+        return None
+    mask = torch.zeros(len(hidden), identity_columns)
+    for row, spans in enumerate(hidden):
+        for span in spans:
+            mask[row, span.start : span.stop] = float("-inf")
+    return mask
+
+
 @dataclass
 class IpcaRun:
     """State shared by all processors of one pipeline call; the engine owns it, the step callback advances it.
@@ -35,6 +59,7 @@ class IpcaRun:
         generators: one per conditional row, for the dropout masks; required when dropout > 0.
         storing: reference mode's pre-pass, which records identity-only K/V instead of applying IPCA.
         step: index of the denoising step in progress (set by the pipeline callback, never by counting).
+        hidden: [R, identity_columns] −inf on each row's absent characters (`hidden_columns`); None = none.
     """
 
     identity_columns: int
@@ -43,7 +68,9 @@ class IpcaRun:
     generators: Sequence[torch.Generator] = ()
     storing: bool = False
     step: int = 0
+    hidden: torch.Tensor | None = None
     _biases: dict = field(default_factory=dict, repr=False)
+    _row_biases: dict = field(default_factory=dict, repr=False)
 
     @contextmanager
     def rendering(self, identity_columns: int, guidance: bool, dropout: float) -> Iterator["IpcaRun"]:
@@ -56,6 +83,12 @@ class IpcaRun:
             yield self
         finally:
             self.generators, self.storing, self.step = (), False, 0
+            self.showing(None)
+
+    def showing(self, hidden: torch.Tensor | None) -> None:
+        """The hidden columns of the next batch's conditional rows (`hidden_columns`), set before each batch."""
+        self.hidden = hidden
+        self._row_biases.clear()
 
     @contextmanager
     def storing_identity(self) -> Iterator[None]:
@@ -74,6 +107,26 @@ class IpcaRun:
             bias[..., : self.identity_columns] = LN2
             self._biases[slot] = bias
         return self._biases[slot]
+
+    def conditional_bias(self, rows: int, queries: int, keys: int, dtype, device) -> torch.Tensor:
+        """The additive logit bias of the conditional rows: ln 2 (with dropout: ln(1 + keep)) on the shown
+        identity columns, −inf on the hidden ones, 0 on the rest; [1 or R, 1, 1 or Nq, keys]. Without dropout it
+        is built once per batch, shape, dtype and device."""
+        keep = self.keep_masks(rows, queries, device, dtype)
+        if keep is None and self.hidden is None:
+            return self.identity_bias(keys, dtype, device)  # [1, 1, 1, Nk], the single-identity path
+        if keep is None:
+            slot = (keys, dtype, str(device))
+            if slot not in self._row_biases:
+                bias = torch.zeros(rows, 1, 1, keys, dtype=dtype, device=device)
+                bias[:, 0, 0, : self.identity_columns] = LN2 + self.hidden.to(device=device, dtype=dtype)
+                self._row_biases[slot] = bias
+            return self._row_biases[slot]
+        bias = torch.zeros(rows, 1, queries, keys, dtype=dtype, device=device)
+        bias[:, 0, :, : self.identity_columns] = torch.log1p(keep)  # [R, Nq, L+1]
+        if self.hidden is not None:
+            bias[:, 0, :, : self.identity_columns] += self.hidden.to(device=device, dtype=dtype)[:, None, :]
+        return bias
 
     def keep_masks(self, rows: int, queries: int, device, dtype) -> torch.Tensor | None:
         """[rows, queries, identity_columns] 0/1 masks of kept identity columns, or None without dropout."""
@@ -136,12 +189,7 @@ class IdentityCrossAttnProcessor:
         """+ln 2 on the identity columns, for the conditional rows only: the unconditional half runs without a
         mask, so SDPA may pick its flash kernel there; without dropout the bias is built once per call."""
         rows, queries = query.shape[0] - cond.start, query.shape[2]
-        keep = self.run.keep_masks(rows, queries, query.device, query.dtype)
-        if keep is None:
-            bias = self.run.identity_bias(key.shape[2], query.dtype, query.device)  # [1, 1, 1, Nk]
-        else:
-            bias = query.new_zeros(rows, 1, queries, key.shape[2])
-            bias[:, 0, :, : self.run.identity_columns] = torch.log1p(keep)
+        bias = self.run.conditional_bias(rows, queries, key.shape[2], query.dtype, query.device)
         conditional = F.scaled_dot_product_attention(query[cond], key[cond], value[cond], attn_mask=bias)
         if cond.start == 0:
             return conditional
@@ -159,6 +207,10 @@ class IdentityCrossAttnProcessor:
         mask[..., : key.shape[2]] = 0.0
         stored = slice(key.shape[2], key.shape[2] + columns)
         mask[:, 0, :, stored] = 0.0 if keep is None else torch.log(keep)
+        if self.run.hidden is not None:  # absent characters: hidden in the frame's block and the stored one
+            hidden = self.run.hidden.to(device=query.device, dtype=query.dtype)[:, None, :]  # [R, 1, L+1]
+            mask[:, 0, :, :columns] += hidden
+            mask[:, 0, :, stored] += hidden
         conditional = F.scaled_dot_product_attention(query[cond], key_plus, value_plus, attn_mask=mask)
         if cond.start == 0:
             return conditional

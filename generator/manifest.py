@@ -1,5 +1,5 @@
-"""The render manifest: everything needed to re-render a story's images exactly (prompts, seeds, model and
-its weight fingerprints, every method setting, library versions)."""
+"""The render manifest: everything needed to re-render a story's images exactly (prompts, the cast and who is in
+each frame, seeds, model and its weight fingerprints, every method setting, library versions)."""
 
 import json
 from datetime import datetime, timezone
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.cast import Character, IdentityPiece
 from core.settings import GenerationSettings
 
 MANIFEST_VERSION = 1
@@ -39,8 +40,12 @@ class RenderManifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     manifest_version: int = MANIFEST_VERSION
-    identity_prompt: str
+    identity_prompt: str = Field(description="the identity prompt, or a cast's whole prefix as one text")
     frame_prompts: list[str]
+    identity_pieces: list[IdentityPiece] = Field(default_factory=list, description="a cast's prefix as sent")
+    presence: list[list[str] | None] | None = Field(None, description="per frame, its characters' ids")
+    cast: list[Character] = Field(default_factory=list, description="the characters (names and handles)")
+    style: str = Field("", description="the style the cast's prefix was composed with")
     settings: GenerationSettings
     seeds: dict[int, int] = Field(default_factory=dict, description="per-frame seed overrides")
     model: ModelRecord | None = None
@@ -49,6 +54,10 @@ class RenderManifest(BaseModel):
     strip: str | None = None
     versions: dict[str, str] = Field(default_factory=library_versions)
     created: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    def identity(self) -> str | list[IdentityPiece]:
+        """What the engine receives: the cast's pieces as they were sent, else the identity prompt."""
+        return list(self.identity_pieces) or self.identity_prompt
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False), encoding="utf-8")

@@ -31,6 +31,7 @@ class RenderRequest:
     on_frame: FrameCallback | None = None
     cancel: threading.Event | None = None
     output_type: str = "pil"
+    presence: list = field(default_factory=list)  # per frame: the ids of its characters, None = everyone
     finished: dict = field(default_factory=dict)
 
     def seed(self, index: int) -> int:
@@ -66,10 +67,11 @@ class EmbeddingCache:
             )
         return self.cache[text]
 
-    def frame(self, layout: PromptLayout, express: int, settings: GenerationSettings):
+    def frame(self, layout: PromptLayout, express: int, settings: GenerationSettings, absent=()):
+        """One frame's embeddings; ``absent``: spans of cast members to weaken first (``absent: suppress``)."""
         prompt, negative, pooled, negative_pooled = self.plain(layout.text)
         params = SvrParams.of(settings)
-        reweighted = apply_svr_per_encoder(prompt[0], self.dims, layout, express, params, settings.svr)[None]
+        reweighted = apply_svr_per_encoder(prompt[0], self.dims, layout, express, params, settings.svr, absent)[None]
         return reweighted, negative, pooled, negative_pooled
 
 

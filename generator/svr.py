@@ -3,7 +3,9 @@
 For the frame being drawn, every other frame of the window is suppressed (SVR−) and the frame itself
 is expressed (SVR+) by reweighting the singular values of the embedding rows of its tokens (plus the
 EOT/padding rows in mode ``svr``). Applied to each text encoder's penultimate hidden states separately;
-SOT and identity rows and the pooled embedding are never touched.
+SOT and identity rows and the pooled embedding are never touched, except, when asked (a cast's ``absent:
+suppress``), the rows of the characters absent from the frame, weakened like another frame before the frame's own
+calls (cast_design.md B3).
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def _reweight_span(embeds: torch.Tensor, span: Sequence[int], eot: Sequence[int]
 
 
 def apply_svr(
-    embeds: torch.Tensor, layout: PromptLayout, express: int, params: SvrParams, mode: str = "svr"
+    embeds: torch.Tensor, layout: PromptLayout, express: int, params: SvrParams, mode: str = "svr",
+    absent: Sequence[range] = (),
 ) -> torch.Tensor:
     """Suppress every other frame of the window, then express frame ``express`` (reference order, spec §2.4).
 
@@ -70,6 +73,7 @@ def apply_svr(
         layout: token spans of the consolidated prompt.
         express: index into ``layout.frames`` of the frame being drawn.
         mode: "svr" (EOT rows join every decomposition), "svr-eot" (benchmark variant) or "off".
+        absent: spans of cast members absent from the frame to weaken first, one SVR− call each (empty: none).
     Returns:
         A new [77, d] tensor; ``embeds`` is left unchanged.
     """
@@ -78,6 +82,8 @@ def apply_svr(
     if mode not in ("svr", "svr-eot"):
         raise ValueError(f"unknown SVR mode {mode!r}; use 'svr', 'svr-eot' or 'off'")
     out = embeds.clone()
+    for span in absent:
+        _reweight_span(out, span, layout.eot, params.alpha_weaken, params.beta_weaken, params, mode)
     for position, span in enumerate(layout.frames):
         if position != express:
             _reweight_span(out, span, layout.eot, params.alpha_weaken, params.beta_weaken, params, mode)
@@ -92,14 +98,16 @@ def apply_svr_per_encoder(
     express: int,
     params: SvrParams,
     mode: str = "svr",
+    absent: Sequence[range] = (),
 ) -> torch.Tensor:
     """SVR on each encoder's slice of SDXL's concatenated embeddings, separately (spec §2.1).
 
     Args:
         prompt_embeds: [77, sum(encoder_dims)], e.g. [77, 768 + 1280] for SDXL.
         encoder_dims: feature width of each text encoder, in concatenation order.
+        absent: spans of absent cast members to weaken first (`apply_svr`).
     Returns:
         [77, sum(encoder_dims)] new tensor.
     """
     slices = torch.split(prompt_embeds, list(encoder_dims), dim=-1)
-    return torch.cat([apply_svr(part, layout, express, params, mode) for part in slices], dim=-1)
+    return torch.cat([apply_svr(part, layout, express, params, mode, absent) for part in slices], dim=-1)

@@ -2,15 +2,18 @@
 
 The reference finds a frame's tokens by searching for the first occurrence of its token sequence in the
 consolidated prompt (spec §2.2), which picks the wrong rows when a frame repeats words of the identity
-prompt or of another frame (spec §6 bug 2). Here positions are known by construction: each piece is
-tokenized on its own and offsets are accumulated. That is exact because CLIP's pre-tokenizer never lets a
-token cross whitespace, so tokens("a b") == tokens("a") + tokens("b"); `consolidate` checks it anyway.
+prompt or of another frame (spec §6 bug 2). Here positions are known by construction: each piece (each piece
+of a cast's prefix too) is tokenized on its own and offsets are accumulated. That is exact because CLIP's
+pre-tokenizer never lets a token cross whitespace, so tokens("a b") == tokens("a") + tokens("b");
+`consolidate` checks it anyway.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from core.cast import IdentityPiece
 
 CLIP_MAX_LENGTH = 77  # SDXL's text encoders read exactly 77 positions: SOT, content, EOT, padding
 CLIP_TOKEN_BUDGET = CLIP_MAX_LENGTH - 2  # content tokens that fit between SOT and EOT
@@ -47,27 +50,47 @@ def count_clip_tokens(text: str, tokenizer=None) -> int:
 class PromptLayout:
     """A consolidated prompt and where each of its pieces sits among the 77 encoder positions.
 
-    Positions count from 0 = SOT. ``identity`` spans the identity prompt (1..L); ``frames[k]`` spans the
-    k-th frame of the window; ``eot`` is the real EOT plus every padding position (spec §2.2).
+    Positions count from 0 = SOT. ``identity`` spans the shared prefix (1..L): the identity prompt, or a cast's
+    style phrase and members; ``owners`` splits it by piece, each span with the cast member it describes (None =
+    shared by every frame: the style, or a plain identity prompt); ``frames[k]`` spans the k-th frame of the window;
+    ``eot`` is the real EOT plus every padding position (spec §2.2).
     """
 
     text: str
     identity: range
     frames: tuple[range, ...]
     eot: range
+    owners: tuple[tuple[str | None, range], ...] = ()
 
     @property
     def content_length(self) -> int:
         return self.eot.start - 1
 
+    @property
+    def characters(self) -> tuple[str, ...]:
+        """The cast members the prefix describes, in prefix order."""
+        return tuple(owner for owner, _ in self.owners if owner is not None)
 
-def consolidate(tokenizer, identity_prompt: str, window_prompts: Sequence[str]) -> PromptLayout:
-    """Join the identity prompt and the window's frame prompts with spaces and lay out their token spans.
+    def hidden(self, presence: Sequence[str] | None) -> tuple[range, ...]:
+        """The spans of the members absent from a frame showing ``presence`` (None = everyone: nothing hidden)."""
+        if presence is None:
+            return ()
+        return tuple(span for owner, span in self.owners if owner is not None and owner not in presence)
 
+
+def consolidate(tokenizer, identity_prompt: str | Sequence[IdentityPiece],
+                window_prompts: Sequence[str]) -> PromptLayout:
+    """Join the shared prefix and the window's frame prompts with spaces and lay out their token spans.
+
+    Args:
+        identity_prompt: the identity prompt as one text (one shared span), or a cast's prefix piece by piece
+            (`core.cast.compose_prefix`), each piece tokenized on its own so its span is exact.
+        window_prompts: the window's frame prompts, in prompt order.
     Raises ValueError when the pieces do not fit in the 77-token window (callers check the budget first)
     or when piecewise tokenization disagrees with tokenizing the whole text.
     """
-    pieces = [identity_prompt, *window_prompts]
+    prefix = [IdentityPiece(text=identity_prompt)] if isinstance(identity_prompt, str) else list(identity_prompt)
+    pieces = [piece.text for piece in prefix] + list(window_prompts)
     piece_ids = [content_token_ids(tokenizer, piece) for piece in pieces]
     spans, start = [], 1  # position 0 is SOT
     for ids in piece_ids:
@@ -78,4 +101,7 @@ def consolidate(tokenizer, identity_prompt: str, window_prompts: Sequence[str]) 
     text = " ".join(pieces)
     if content_token_ids(tokenizer, text) != [token for ids in piece_ids for token in ids]:
         raise ValueError(f"tokenizing the pieces separately disagrees with the whole prompt: {text!r}")
-    return PromptLayout(text=text, identity=spans[0], frames=tuple(spans[1:]), eot=range(start, CLIP_MAX_LENGTH))
+    owners = tuple((piece.character, span) for piece, span in zip(prefix, spans, strict=False))
+    identity = range(1, spans[len(prefix) - 1].stop)
+    return PromptLayout(text=text, identity=identity, frames=tuple(spans[len(prefix):]),
+                        eot=range(start, CLIP_MAX_LENGTH), owners=owners)

@@ -11,8 +11,24 @@ tokens and ``window_length`` allows, so no window is ever truncated by the text 
 
 from collections.abc import Sequence
 
-from core.errors import InvalidStoryError, PromptTooLongError
+from core.errors import CastTooLongError, InvalidStoryError, PromptTooLongError
 from generator.tokens import CLIP_TOKEN_BUDGET
+
+CAST_TOKEN_BUDGET = 45  # style + every character of a cast: leaves ≥ 30 tokens, two frames per window (B6)
+
+
+def check_cast_budget(parts: Sequence[tuple[str | None, str, int]], budget: int = CAST_TOKEN_BUDGET) -> None:
+    """Refuse a cast of two or more characters whose shared prefix takes more than ``budget`` CLIP tokens.
+
+    Args:
+        parts: one ``(character id or None for shared text, label, tokens)`` per prefix piece. A single character
+            (a plain identity prompt) keeps the reference's only rule: identity plus one frame fit in 75 tokens.
+    Raises:
+        CastTooLongError: naming every character and the style with its token count; nothing is ever cut.
+    """
+    total = sum(tokens for _, _, tokens in parts)
+    if len({owner for owner, _, _ in parts if owner is not None}) >= 2 and total > budget:
+        raise CastTooLongError(total, budget, [(label or "the style", tokens) for _, label, tokens in parts])
 
 
 def circular_windows(

@@ -22,11 +22,10 @@ VALUE_KINDS = ("colours", "times", "weather", "seasons", "moods", "styles", "clo
 
 @functools.cache
 def _action_matcher():
+    from lemminflect import getAllInflections
     from spacy.matcher import Matcher
 
     from language.tools import english
-
-    from lemminflect import getAllInflections
 
     nlp = english()
     matcher = Matcher(nlp.vocab)

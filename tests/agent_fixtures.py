@@ -41,10 +41,15 @@ FOX_REPLY = plan_reply(
 
 
 def without_ids(story) -> dict:
-    """A story dump without the random ids, for whole-object comparisons."""
+    """A story dump without the random ids, for whole-object comparisons. A cast of one built from the identity
+    prompt (what every story without a planned cast has) is left out too, like each frame's "everyone" cast."""
     data = story.model_dump(exclude={"id"})
     for frame in data["frames"]:
         frame.pop("id")
+        if frame["cast"] is None:
+            frame.pop("cast")
+    if data["cast"] == [{"id": "main", "name": "", "handle": "", "description": story.identity_prompt}]:
+        data.pop("cast")
     return data
 
 
@@ -63,15 +68,18 @@ class FakeGenerator:
         self.fail_at = fail_at
         self.calls: list[dict] = []
 
-    def render(self, identity_prompt: str, frame_prompts: list[str], settings: GenerationSettings,
+    def render(self, identity_prompt, frame_prompts: list[str], settings: GenerationSettings,
                frames: list[int] | None = None, seeds: dict[int, int] | None = None,
+               presence: list[list[str] | None] | None = None,
                on_step: Callable | None = None, on_frame: Callable | None = None,
                cancel: threading.Event | None = None) -> dict:
+        if not isinstance(identity_prompt, str):  # a cast's prefix, piece by piece
+            identity_prompt = " ".join(piece.text for piece in identity_prompt)
         if not identity_prompt or not frame_prompts or any(not p for p in frame_prompts):
             raise InvalidStoryError("empty prompt")
         frames = list(range(len(frame_prompts))) if frames is None else list(frames)
         self.calls.append({"identity": identity_prompt, "prompts": list(frame_prompts), "frames": frames,
-                           "seeds": dict(seeds or {})})
+                           "seeds": dict(seeds or {}), "presence": presence})
         done: dict[int, Image.Image] = {}
         for index in frames:
             if (self.fail_at is not None and len(done) >= self.fail_at) or (cancel is not None and cancel.is_set()):

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from core.cast import MAIN_ID, Character, IdentityPiece
 from core.errors import InvalidStoryError
 from core.settings import GenerationSettings
 from core.story import Frame, FrameRender, RenderContext, Story, migrate
@@ -111,6 +112,10 @@ def test_render_context_records_the_whole_story():
     assert context == RenderContext(
         identity_prompt="a young red fox in a blue scarf",
         frame_prompts=["scene 0", "scene 1", "scene 2"],
+        identity_pieces=[IdentityPiece(text="a young red fox in a blue scarf", character=MAIN_ID,
+                                      label="the main character")],
+        presence=None,
+        cast=[Character(id=MAIN_ID, description="a young red fox in a blue scarf")],
         frame_index=2,
         seed=42,
         settings=GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT),

@@ -60,3 +60,20 @@ def test_out_of_memory_falls_back_under_a_capped_memory_fraction():
         torch.cuda.set_per_process_memory_fraction(1.0)
     assert sorted(images) == [0, 1, 2, 3] and generator.model_info.memory_mode in ("balanced", "low")
     assert "ran out of memory" in generator.last_notice
+
+
+def test_a_cast_in_fp16_fast_equals_reference_and_a_cast_of_one_equals_the_identity(gpu_generator):
+    from core.cast import Character, compose_prefix
+    from core.styles import compose_identity
+
+    girl = Character(id="girl", handle="the girl", description="a girl with red braids and a yellow raincoat")
+    dog = Character(id="dog", handle="the dog", description="a small black dog with a white patch")
+    pieces, presence = compose_prefix([girl, dog], "storybook"), [None, ["dog"], ["girl"], []]
+    fast = gpu_generator.render(pieces, FRAMES, SETTINGS, presence=presence, output_type="np")
+    reference = gpu_generator.render(pieces, FRAMES, SETTINGS.model_copy(update={"ipca": "reference"}),
+                                     presence=presence, output_type="np")
+    assert all(np.abs(fast[i] - reference[i]).max() <= TOLERANCE for i in fast)
+    one = gpu_generator.render(compose_prefix([girl], "storybook"), FRAMES, SETTINGS, output_type="np")
+    legacy = gpu_generator.render(compose_identity(girl.description, "storybook"), FRAMES, SETTINGS,
+                                  output_type="np")
+    assert all(np.array_equal(one[i], legacy[i]) for i in one)

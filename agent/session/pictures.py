@@ -19,7 +19,7 @@ from core.errors import RenderCancelled, StoryError
 from core.generator import Generator
 from core.reply import RenderEvent, Reply
 from core.story import FrameRender
-from export.cards import StoryboardGenerator
+from export.cards import StoryboardGenerator, who_is_in
 from storage.files import FrameSaver, PictureCheck, save_png, story_folder
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ class StoryPictures:
         provider = self._generator_provider or ImageModel.from_config(self._config).get
         self._generator_provider = provider
         generator: Generator = provider() or StoryboardGenerator(
-            captions={i: f.caption for i, f in enumerate(self._story.frames)})
+            captions={i: f.caption for i, f in enumerate(self._story.frames)}, who=who_is_in(self._story))
         self._model_name = generator.model_name
         return generator
 
@@ -147,8 +147,9 @@ class StoryPictures:
             saver = FrameSaver(self.story_dir, story, self._model_name, self._record_render, emit)
             seeds = {i: story.frame_seed(i) for i in targets}
             try:
-                generator.render(story.render_identity(), story.frame_prompts, story.settings, frames=targets,
-                                 seeds=seeds, on_step=saver.on_step, on_frame=saver.on_frame, cancel=self._cancel)
+                generator.render(story.identity_pieces(), story.frame_prompts, story.settings, frames=targets,
+                                 seeds=seeds, presence=[frame.cast for frame in story.frames], on_step=saver.on_step,
+                                 on_frame=saver.on_frame, cancel=self._cancel)
             except RenderCancelled:
                 emit(RenderEvent(kind="cancelled", message="Render stopped."))
                 return Reply(text=f"Stopped. {len(saver.done)} of {len(targets)} frame(s) finished and kept.",

@@ -34,6 +34,15 @@ from storage.files import STORY_FILE, atomic_write_bytes, file_lock, file_stamp,
 NO_LLM = False  # pass as `llm` to plan and revise without any language model
 
 
+def check_cast_budget(story: Story) -> None:
+    """Refuse a cast whose style and characters take more CLIP tokens than leave two frames per window (the
+    engine would refuse it at render time; the person hears it when making the change)."""
+    from generator.tokens import count_clip_tokens
+    from generator.windows import check_cast_budget as check
+
+    check([(piece.character, piece.label, count_clip_tokens(piece.text)) for piece in story.identity_pieces()])
+
+
 class StorySession(StoryPictures):
     """One story on disk (`<stories_dir>/<id>/story.json` and `images/`) and the operations on it."""
 
@@ -190,7 +199,8 @@ class StorySession(StoryPictures):
         if report.llm_error and not note:
             note = "The language model gave no usable plan, so the story was built from your idea directly."
         with self._changing():
-            content = {k: getattr(planned, k) for k in ("title", "identity_prompt", "style", "settings", "frames")}
+            fields = ("title", "identity_prompt", "cast", "style", "settings", "frames")  # a planned cast comes along
+            content = {k: getattr(planned, k) for k in fields}
             story = self._story.changed("plan", **content).model_copy(update={"idea": planned.idea})
             self._set_story(story)
         indices = list(range(len(story.frames)))
@@ -224,13 +234,20 @@ class StorySession(StoryPictures):
                     story, summaries = result.story, summaries + [result.summary]
                     changed.update(result.changed)
                     named.update(result.named)
-                check_clip_budget(story, changed if story.identity_prompt == self._story.identity_prompt
-                                   and story.style == self._story.style else range(len(story.frames)))
+                same_prefix = story.render_identity() == self._story.render_identity()
+                if not same_prefix:
+                    check_cast_budget(story)
+                check_clip_budget(story, changed if same_prefix else range(len(story.frames)))
             except InvalidStoryError as error:
                 return Reply(text=str(error), question=str(error))
             self._set_story(story)
             to_render = story.due_frames(self._model_name, named, usable=self._picture_ok)
         return Reply(text=render_text(summaries, to_render), changed=sorted(changed), to_render=to_render)
+
+    def edit(self, *ops: edits.EditOp) -> Reply:
+        """Apply typed operations (0-based frames) as one change: what buttons and cards that act on the story
+        directly (the cast card: who is in a frame, a character's description) call, with nothing to parse."""
+        return self._apply(list(ops))
 
     def reroll(self, index: int) -> Reply:
         return self._apply([edits.Reroll(frame=index)])
