@@ -153,10 +153,6 @@ def frame_image(path: Path, index: int) -> cl.Image:
     return cl.Image(path=str(path), name=f"frame-{index + 1}.png", display="inline", size="medium")
 
 
-def strip_image(path: Path) -> cl.Image:
-    return cl.Image(path=str(path), name="story-strip.png", display="side", size="large")
-
-
 def task_title(index: int, prompt: str, detail: str = "") -> str:
     short = prompt if len(prompt) <= 48 else prompt[:47] + "…"
     return f"Frame {index + 1}: {short}" + (f" ({detail})" if detail else "")

@@ -28,7 +28,7 @@ def numbered(image: Image.Image, number: int) -> Image.Image:
     return out
 
 
-def test_labelled(image: Image.Image) -> Image.Image:
+def with_test_label(image: Image.Image) -> Image.Image:
     """A copy of `image` with a band across its bottom saying it comes from the random-weight test model."""
     out = image.convert("RGB").copy()
     draw = ImageDraw.Draw(out)

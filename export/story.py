@@ -18,7 +18,7 @@ from PIL import Image
 from core.errors import InvalidStoryError
 from core.story import Story
 from export.cards import storyboard_card
-from export.marks import TEST_IMAGE_LABEL, numbered, test_labelled
+from export.marks import TEST_IMAGE_LABEL, numbered, with_test_label
 from export.pages import comic_page, drawable, unicode_font_path
 from storage.files import atomic_write_bytes, save_png
 
@@ -48,7 +48,7 @@ def _frame_images(story: Story, images: Sequence[Path | None], test_images: Sequ
     if out:  # the strip, page and GIF need one size
         size = out[0].size
         out = [im if im.size == size else im.resize(size) for im in out]
-    return [test_labelled(im) if index in test_images else im for index, im in enumerate(out)]
+    return [with_test_label(im) if index in test_images else im for index, im in enumerate(out)]
 
 
 def _captions(story: Story) -> list[str]:
