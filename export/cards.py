@@ -45,7 +45,7 @@ def storyboard_card(prompt: str, size: tuple[int, int] = CARD_SIZE) -> Image.Ima
     draw.rectangle([margin // 2, margin // 2, width - margin // 2, height - margin // 2], outline=(60, 60, 60), width=3)
     body_font, small_font = _font(max(10, width // 22)), _font(max(8, width // 34))
     chars_per_line = max(12, int((width - 2 * margin) / max(5, width // 40)))
-    y = margin + width // 16
+    y = margin + height // 7  # the top is left free for the number every export draws there (export.marks)
     for line in textwrap.wrap(prompt, chars_per_line)[:12]:
         draw.text((margin, y), line, fill=(40, 40, 40), font=body_font)
         y += int(width / 18)

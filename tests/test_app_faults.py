@@ -183,7 +183,6 @@ def test_settings_of_the_wrong_type_get_one_sentence(values, expected):
     async def scenario():
         async with chainlit_context() as (recorder, _):
             await say(STORY_IDEA)
-            from chatapp import view
 
             current = panel.current_settings(app.chat_state().session)
             await controls.settings_update({**current, **values})

@@ -15,11 +15,10 @@ from app_fixtures import SlowCards, chainlit_context, frame_messages, say
 
 import app
 from agent.session import NO_LLM, ImageModel, StorySession, Studio
-from chatapp import chat, controls, panel, view
+from chatapp import chat, controls, panel
 from chatapp.render_queue import RENDER_QUEUE
 from core.config import Config
 from core.errors import OutOfMemoryError
-
 
 IDEA = "A small red fox finds a glowing lantern in the forest and follows its light home."
 

@@ -231,3 +231,23 @@ def test_the_test_model_s_pictures_say_so(stories, monkeypatch):
             assert "come from the built-in test model" in recorder.texts()[-1]
 
     run(scenario)
+
+
+def test_a_cast_is_shown_with_the_frames_each_member_is_in():
+    """Another branch adds `Story.cast` and `Frame.cast` (None: everyone); the story view shows them when present."""
+    from types import SimpleNamespace
+
+    from chatapp.storyview import view_props
+
+    mia = SimpleNamespace(id="mia", name="Mia", handle="the girl", description="a girl in a yellow raincoat")
+    bo = SimpleNamespace(id="bo", name="Bo", handle="the dog", description="a small white dog")
+    frames = [SimpleNamespace(id=f"f{i}", prompt=f"scene {i}", caption=f"Caption {i}.", locked=False, cast=cast)
+              for i, cast in enumerate([None, ["mia"], ["bo"]])]
+    story = SimpleNamespace(title="Rain", identity_prompt="a girl", style="storybook", frames=frames, cast=[mia, bo])
+    pictures = [{"path": None, "due": True, "test_image": False}] * 3
+    props = view_props(story, pictures)
+    assert props["cast"] == [
+        {"name": "Mia", "handle": "the girl", "description": "a girl in a yellow raincoat", "frames": [1, 2]},
+        {"name": "Bo", "handle": "the dog", "description": "a small white dog", "frames": [1, 3]},
+    ]
+    assert view_props(SimpleNamespace(**{**vars(story), "cast": []}), pictures)["cast"] == []

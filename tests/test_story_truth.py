@@ -47,7 +47,7 @@ def test_a_new_frame_text_gets_a_new_caption_and_the_others_keep_theirs():
                                                                   3: "waving from the blue tractor at sunset"},
                                                          what="the tractor is blue")).story
     true = true_captions(before, after)
-    assert [("blue" in c.caption, c.caption) for c in true.frames][1:3] == [(False, "Caption 2."), (False, "Caption 3.")]
+    assert [c.caption for c in true.frames][1:3] == ["Caption 2.", "Caption 3."]
     assert "blue tractor" in true.frames[0].caption and "blue tractor" in true.frames[3].caption
     assert "red" not in true.frames[0].caption  # "red tractor" after it became blue was the bug
     assert len(true.undo_stack) == len(after.undo_stack)  # the captions belong to the change: no extra undo step

@@ -4,45 +4,61 @@ import { Button } from "@/components/ui/button"
 import { Badge } from "@/components/ui/badge"
 import { Dice5, Pencil, Type, Lock, LockOpen } from "lucide-react"
 
+// Layout in inline styles: a custom element gets only the Tailwind classes Chainlit's own pages already use.
+const ROW = { display: "flex", gap: "0.5rem", alignItems: "flex-start" }
+const PICTURE = { width: "38%", flexShrink: 0 }
+
+function FrameButton({ label, tip, onClick, children }) {
+  return (
+    <Button size="icon" variant="outline" className="h-8 w-8" aria-label={label} title={tip} onClick={onClick}>
+      {children}
+    </Button>
+  )
+}
+
 function FrameButtons({ frame }) {
   const act = (name, payload) => callAction({ name, payload: { frame_id: frame.id, ...payload } })
   return (
     <div className="flex flex-wrap gap-1">
-      <Button size="sm" variant="outline" onClick={() => act("reroll", {})} title="New seed for this frame">
-        <Dice5 className="h-4 w-4" /> Re-roll
-      </Button>
-      <Button size="sm" variant="outline" onClick={() => act("edit_frame", {})} title="Change this frame's text">
-        <Pencil className="h-4 w-4" /> Edit
-      </Button>
-      <Button size="sm" variant="outline" onClick={() => act("edit_caption", {})} title="Change the words under it">
-        <Type className="h-4 w-4" /> Caption
-      </Button>
-      <Button size="sm" variant="outline" onClick={() => act("toggle_lock", { locked: !frame.locked })}
-        title="Locked frames are never re-rendered unless you ask for them">
+      <FrameButton label="Re-roll" tip="Re-roll: a new seed for this frame" onClick={() => act("reroll", {})}>
+        <Dice5 className="h-4 w-4" />
+      </FrameButton>
+      <FrameButton label="Edit" tip="Edit: change this frame's text" onClick={() => act("edit_frame", {})}>
+        <Pencil className="h-4 w-4" />
+      </FrameButton>
+      <FrameButton label="Caption" tip="Caption: change the words under the picture"
+        onClick={() => act("edit_caption", {})}>
+        <Type className="h-4 w-4" />
+      </FrameButton>
+      <FrameButton label={frame.locked ? "Unlock" : "Lock"}
+        tip={frame.locked ? "Unlock: let this frame change again" : "Lock: keep this picture as it is"}
+        onClick={() => act("toggle_lock", { locked: !frame.locked })}>
         {frame.locked ? <LockOpen className="h-4 w-4" /> : <Lock className="h-4 w-4" />}
-        {frame.locked ? " Unlock" : " Lock"}
-      </Button>
+      </FrameButton>
     </div>
   )
 }
 
 function Frame({ frame }) {
   return (
-    <div className="story-frame flex flex-col gap-1 rounded-md border p-2" data-frame-id={frame.id}
-      data-number={frame.number}>
-      <div className="flex items-center gap-2">
-        <span className="frame-number font-semibold">Frame {frame.number}</span>
-        {frame.locked ? <Badge variant="secondary">🔒 locked</Badge> : null}
-        {frame.due ? <Badge variant="outline">to be drawn</Badge> : null}
+    <div className="story-frame rounded-md border p-2" style={ROW} data-frame-id={frame.id} data-number={frame.number}>
+      <div style={PICTURE}>
+        {frame.image
+          ? <img src={frame.image} alt={`story frame ${frame.number}`} className="rounded" style={{ width: "100%" }} />
+          : <div className="rounded bg-muted p-4 text-center text-xs text-muted-foreground">Not drawn yet</div>}
       </div>
-      {frame.image
-        ? <img src={frame.image} alt={`story frame ${frame.number}`} className="w-full rounded" />
-        : <div className="rounded bg-muted p-6 text-center text-muted-foreground">Not drawn yet</div>}
-      {frame.test_image
-        ? <div className="text-xs font-semibold text-red-700">Test image: random weights, not a real image model</div>
-        : null}
-      <div className="frame-caption">{frame.caption}{frame.caption_by_person ? " ✎" : ""}</div>
-      <FrameButtons frame={frame} />
+      <div className="flex flex-col gap-1" style={{ minWidth: 0, flex: 1 }}>
+        <div className="flex flex-wrap items-center gap-1">
+          <span className="frame-number font-semibold">Frame {frame.number}</span>
+          {frame.locked ? <Badge variant="secondary">🔒 locked</Badge> : null}
+          {frame.due ? <Badge variant="outline">to be drawn</Badge> : null}
+        </div>
+        <div className="frame-caption">{frame.caption}{frame.caption_by_person ? " ✎" : ""}</div>
+        {frame.test_image
+          ? <div className="text-xs font-semibold text-red-600">Test image: random weights, not a real model</div>
+          : null}
+        <FrameButtons frame={frame} />
+      </div>
     </div>
   )
 }
