@@ -210,6 +210,10 @@ def test_the_frame_count_is_remembered_and_a_new_count_reads_as_a_request(storie
             buttons = [a for a in recorder.of("action") if a["forId"] == question["id"] and a["name"] == "choose"]
             assert buttons and all(b["payload"]["message"].startswith("remove frame") for b in buttons)
             assert len(session.story.frames) == 3  # nothing removed until the person says which
+            await say("make it 5 frames")  # asked in words: new frames from the story's world, drawn and shown
+            assert len(session.story.frames) == 5 and recorder.texts()[-1].startswith("Rendered 2 frame(s)")
+            assert any(t.startswith("Added frame") for t in recorder.texts())
+            assert shown(recorder) == current(session)
 
     run(scenario)
 

@@ -7,6 +7,7 @@ import { Dice5, Pencil, Type, Lock, LockOpen } from "lucide-react"
 // Layout in inline styles: a custom element gets only the Tailwind classes Chainlit's own pages already use.
 const ROW = { display: "flex", gap: "0.5rem", alignItems: "flex-start" }
 const PICTURE = { width: "38%", flexShrink: 0 }
+const NOTE = { background: "#fde2e2", color: "#7f1d1d" }
 
 function FrameButton({ label, tip, onClick, children }) {
   return (
@@ -74,7 +75,7 @@ export default function StoryView() {
         <div><span className="font-semibold">Style:</span> {props.style}</div>
         <div className="text-muted-foreground">{frames.length} frame{frames.length === 1 ? "" : "s"}</div>
       </div>
-      {props.note ? <div className="rounded bg-red-100 p-2 text-red-900">{props.note}</div> : null}
+      {props.note ? <div className="rounded p-2" style={NOTE}>{props.note}</div> : null}
       {cast.length ? (
         <div className="story-cast flex flex-col gap-1">
           <div className="font-semibold">Cast</div>
