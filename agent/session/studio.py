@@ -88,10 +88,15 @@ class Studio:
 
     @staticmethod
     def reads_as_revision(message: str) -> bool:
-        """Whether `message`, sent where there is no story, reads as a change to one (`agent.session.intent`)."""
+        """Whether `message`, sent where there is no story, reads as a change to one (`agent.session.intent`);
+        a reader that fails plans the message as an idea, as before there was this question."""
         from agent.session.intent import reads_as_revision
 
-        return reads_as_revision(message)
+        try:
+            return reads_as_revision(message)
+        except Exception:
+            log.exception("could not tell whether %r is a revision", message[:80])
+            return False
 
     def health(self) -> dict:
         """The state /health shows a logged-in user; never blocks on a render."""
