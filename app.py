@@ -22,7 +22,14 @@ from chatapp.login import SECRET_VARIABLE, FailedLogins, TokenKey, install_guard
 from chatapp.persistence import check_history_database, check_password, make_data_layer
 from chatapp.render_queue import RENDER_QUEUE
 from chatapp.rendering import render  # noqa: F401 (tests render through the app)
-from chatapp.stories import has_story, show_resumed, start_story, story_id_for, story_id_of  # noqa: F401
+from chatapp.stories import (  # noqa: F401 (tests read story ids through the app)
+    has_story,
+    no_story_yet,
+    show_resumed,
+    start_story,
+    story_id_for,
+    story_id_of,
+)
 from chatapp.worker import lower_thread_priority
 
 log = logging.getLogger("storyloom.app")
@@ -146,7 +153,7 @@ async def resume(thread: dict) -> None:
     story_id = await story_id_for(thread)
     # Chainlit replaces the screen with the stored messages right after this hook returns, so what we show
     # is sent a moment later, after that replacement.
-    asyncio.get_running_loop().create_task(show_resumed(state, story_id))
+    asyncio.get_running_loop().create_task(show_resumed(state, story_id, thread))
 
 
 @cl.on_chat_end
@@ -173,8 +180,10 @@ async def on_message(message: cl.Message) -> None:
         return
     if files:
         await say(f"I can't read attached files, so I ignored {', '.join(files)} and used your text.")
-    state = chat_state()
+    state, text = chat_state(), message.content.strip()
     if has_story(state):
-        await apply(state, state.session.revise, message.content.strip())
+        await apply(state, state.session.revise, text)
+    elif await state.worker.call(studio().reads_as_revision, text):  # e.g. typed after a reload into a new chat
+        await no_story_yet(state, text)
     else:
-        await start_story(state, message.content.strip())
+        await start_story(state, text)

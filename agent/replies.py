@@ -54,7 +54,13 @@ def plan_text(story: Story, language: str, note: str = "") -> str:
 def render_text(summaries: list[str], to_render: list[int]) -> str:
     """What an edit did, and which frames will be drawn again."""
     tail = f"Re-rendering {frame_list(to_render)}." if to_render else "No frame needs re-rendering."
-    return " ".join(summaries + [tail])
+    return " ".join([_sentence(summary) for summary in summaries] + [tail])
+
+
+def _sentence(text: str) -> str:
+    """A summary as a sentence of its own: "Added frame 4: arriving in the barn" gets its full stop."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?。！？”’\"')" else f"{text}."
 
 
 def settings_text(changes: dict, pending: list[int], story: Story) -> str:

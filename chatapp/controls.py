@@ -13,9 +13,10 @@ from pathlib import Path
 import chainlit as cl
 from chainlit.context import context
 
-from chatapp import view
-from chatapp.chat import ChatState, apply, chat_state, say
+from chatapp import panel, view
+from chatapp.chat import ChatState, apply, chat_state, panel_memory, say
 from chatapp.rendering import render
+from chatapp.storyview import show_story_view
 from core.errors import StoryError
 
 log = logging.getLogger("storyloom.app")
@@ -87,24 +88,77 @@ async def toggle_lock(state: ChatState, action: cl.Action) -> None:
     await apply(state, state.session.set_lock, index, locked)
     if action.forId and state.session.story.frames[index].locked == locked:
         # The pressed button now says the opposite (Lock <-> Unlock).
+        frame_id = action.payload["frame_id"]
         await action.remove()
-        await view.lock_action(action.payload["frame_id"], locked).send(for_id=action.forId)
+        flipped = view.lock_action(frame_id, locked)
+        await flipped.send(for_id=action.forId)
+        bar = state.frame_bars.get(frame_id, [])
+        state.frame_bars[frame_id] = [flipped if old.id == action.id else old for old in bar]
+
+
+CAPTION_PREFIX = "caption:"
 
 
 @cl.action_callback(view.EDIT)
 @in_background
 async def edit_frame(state: ChatState, action: cl.Action) -> None:
+    """A frame's new text, or (an answer starting with "caption:") the words under its picture."""
     if (index := await _frame_or_say(state, action)) is None:
         return
-    current = state.session.story.frames[index].prompt
-    answer = await cl.AskUserMessage(
-        content=f"Send the new text for frame {index + 1}. Now it is: “{current}”", timeout=600
-    ).send()
-    text = (answer or {}).get("output", "").strip()
-    if problem := view.check_message(text, 0):
+    frame = state.session.story.frames[index]
+    text = await _ask(f"Send the new text for frame {index + 1}. Now it is: “{frame.prompt}”.  \nTo change the words "
+                      f"under the picture instead, start with `caption:`. Now they are: “{frame.caption}”.")
+    if text.lower().startswith(CAPTION_PREFIX):
+        await _set_caption(state, index, text[len(CAPTION_PREFIX):])
+    elif problem := view.check_message(text, 0):
         await cl.Message(content=f"Frame {index + 1} is unchanged. {problem}").send()
+    else:
+        await apply(state, state.session.set_frame_text, index, text)
+
+
+@cl.action_callback(view.CAPTION)
+@in_background
+async def edit_caption(state: ChatState, action: cl.Action) -> None:
+    """The words under a frame's picture, as the person writes them (kept until they change them)."""
+    if (index := await _frame_or_say(state, action)) is None:
         return
-    await apply(state, state.session.set_frame_text, index, text)
+    caption = state.session.story.frames[index].caption
+    await _set_caption(state, index, await _ask(f"Send the words to show under frame {index + 1}. Now they are: "
+                                                f"“{caption}”."))
+
+
+async def _ask(question: str) -> str:
+    answer = await cl.AskUserMessage(content=question, timeout=600).send()
+    return (answer or {}).get("output", "").strip()
+
+
+async def _set_caption(state: ChatState, index: int, text: str) -> None:
+    if problem := view.check_message(text, 0):
+        await cl.Message(content=f"Frame {index + 1}'s caption is unchanged. {problem}").send()
+        return
+    await apply(state, state.session.set_caption, index, text.strip())
+
+
+@cl.action_callback(view.STORY)
+@in_background
+async def show_story(state: ChatState, action: cl.Action) -> None:
+    """The Story button: the story view in the side panel (on a phone too: the person asked)."""
+    if await _need_story(state):
+        await show_story_view(state, asked=True)
+
+
+@cl.action_callback(view.PLAN_THIS)
+@in_background
+async def plan_this(state: ChatState, action: cl.Action) -> None:
+    """A message that read as a change in a chat without a story, planned as an idea after all."""
+    from chatapp.stories import has_story, start_story
+
+    idea = str(action.payload.get("idea", "")).strip()
+    if has_story(state):
+        await say("This chat has a story now; send your idea in a new chat to plan another one.")
+    elif not view.check_message(idea, 0):
+        await action.remove()
+        await start_story(state, idea)
 
 
 @cl.action_callback(view.RENDER_ALL)
@@ -149,7 +203,8 @@ async def export(state: ChatState, action: cl.Action) -> None:
         paths += await state.worker.call(state.session.export, fmt, out_dir)
     files = [cl.File(path=str(path), name=Path(path).name, display="inline") for path in dict.fromkeys(paths)]
     without_picture = await state.worker.call(state.session.frames_without_picture)
-    await cl.Message(content=view.export_text(without_picture), elements=files).send()
+    test_images = await state.worker.call(state.session.test_image_frames)
+    await cl.Message(content=view.export_text(without_picture, test_images), elements=files).send()
 
 
 @cl.on_settings_update
@@ -158,20 +213,21 @@ async def settings_update(values: dict) -> None:
     context.session.current_task = asyncio.current_task()
     state = chat_state()
     try:
-        changes = view.settings_changes(values, view.current_settings(state.session))
+        changes = panel.settings_changes(values, panel.current_settings(state.session, panel_memory().frames()))
     except ValueError as error:
         await cl.Message(content=str(error)).send()
         return
     log.info("settings changed: %s", changes)
     if not changes:
         return
+    frames = changes.pop("frames", None)
+    if frames is not None:
+        panel_memory().remember_frames(frames)  # the next new chat starts with it too
     if state.session is None or not state.session.story.frames:
         await cl.Message(content="Settings saved; they apply to the story you start next.").send()
         return
-    if changes.pop("frames", None) is not None:
-        await cl.Message(
-            content="The number of frames is used when a story is planned. To change this one, say "
-            "“add a frame where …” or “remove frame 3”, or start a new chat."
-        ).send()
     if changes:
         await apply(state, state.session.update_settings, **changes)
+    if frames is not None and frames != len(state.session.story.frames):
+        # The language room reads a new count: frames added from the story's world, or a question which to drop.
+        await apply(state, state.session.revise, f"make it {frames} frames")

@@ -11,7 +11,9 @@
   what is wrong and what to do, instead of an error 500 with no reason.
 
 The login page shows an error by its key in `.chainlit/translations/*.json` (`auth.login.errors.<key>`), so the
-answers here are those keys: `tooManyAttempts` and `historyUnusable`.
+answers here are those keys: `tooManyAttempts` and `historyUnusable`. The form itself looks the key up by the
+answer's status text ("Unauthorized", "Too Many Requests", "Service Unavailable"), which have keys too; a wrong
+password is answered in words (Chainlit's own "credentialssignin" would show as is in the page's notice).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ KEY_FILE = ".login-key"
 FREE_FAILURES = 5  # wrong passwords before the waiting starts (typos happen)
 MAX_WAIT = 60.0  # seconds: the longest wait, so the real user is never locked out for long
 TOO_MANY, HISTORY_UNUSABLE = "tooManyAttempts", "historyUnusable"  # translation keys of the login page
+WRONG_LOGIN = "Wrong user name or password."
 
 
 class FailedLogins:
@@ -127,6 +130,8 @@ def install_guard(http_app: FastAPI, failures: FailedLogins, history_problem: Ca
         response = await call_next(request)
         if response.status_code == 401:
             failures.failed(*keys)
+            # Chainlit answers "credentialssignin", which the page shows as is: say it in words instead.
+            return JSONResponse({"detail": WRONG_LOGIN}, status_code=401)
         elif response.status_code < 400:
             failures.succeeded(*keys)
         return response

@@ -203,6 +203,19 @@ async def story_of_thread(layer, thread_id: str) -> str | None:
     return rows[0]["storyId"] if isinstance(rows, list) and rows else None
 
 
+async def last_story(layer, user_identifier: str, other_than: str) -> tuple[str, str] | None:
+    """(chat id, story id) of the person's most recently active chat with a story, other than chat `other_than`."""
+    query = (
+        'SELECT s."threadId" AS thread, s."storyId" AS story FROM story_threads s '
+        'JOIN threads t ON t."id" = s."threadId" '
+        'WHERE t."userIdentifier" = :user AND s."threadId" != :other '
+        'ORDER BY COALESCE((SELECT MAX(p."createdAt") FROM steps p WHERE p."threadId" = t."id"), t."createdAt") DESC '
+        "LIMIT 1"
+    )
+    rows = await layer.execute_sql(query, {"user": user_identifier, "other": other_than})
+    return (rows[0]["thread"], rows[0]["story"]) if isinstance(rows, list) and rows else None
+
+
 def safe_object_path(root: Path, object_key: str) -> Path:
     """The file for ``object_key`` under ``root``; raises ValueError for keys that escape ``root``."""
     root = root.resolve()

@@ -1,6 +1,6 @@
 """Render progress in the chat: one task per frame in a task list, each frame's image as soon as it is done,
-and the whole story as a strip in the side panel once the render ends (the task list and the side panel share
-the right-hand column, so the panel closes while a render runs and reopens with the new strip).
+and the story view in the side panel once the render ends (the task list and the side panel share the right-hand
+column, so the panel closes while a render runs and reopens with the story as it is then).
 
 `RenderProgress` consumes the session's `RenderEvent`s on the event loop (the render thread only puts them on
 a queue), so every UI update happens in the chat's Chainlit context.
@@ -16,19 +16,21 @@ from collections.abc import Awaitable, Callable
 import chainlit as cl
 
 from chatapp import view
+from chatapp.bars import send_frame
 
 log = logging.getLogger(__name__)
-
-StripProvider = Callable[[], Awaitable[object | None]]
 
 
 class RenderProgress:
     """The task list of one render and the messages it sends; ``feed`` it RenderEvents, then ``finish``."""
 
-    def __init__(self, session, frames: list[int], strip: StripProvider, step_interval: float = 1.0):
-        self.session = session  # read, never called: the render thread owns the session meanwhile
+    def __init__(self, state, frames: list[int], on_finish: Callable[[], Awaitable[None]],
+                 step_interval: float = 1.0, test_images: bool = False):
+        self.state = state  # the chat's ChatState; its session is read, never called (the render thread owns it)
+        self.session = state.session
         self.frames = frames
-        self.strip = strip
+        self.on_finish = on_finish  # shows the story view
+        self.test_images = test_images  # the pictures come from the random-weight test model
         self.step_interval = step_interval
         self.task_list = cl.TaskList(status=f"Queued: {view.frames_phrase(frames)}")
         self.tasks = {i: cl.Task(title=self._title(i)) for i in frames}
@@ -99,10 +101,7 @@ class RenderProgress:
         self.done.append(index)
         await self.show(f"{len(self.done)} of {len(self.frames)} done")
         if image_path:
-            await send_frame(self.story, index, image_path)
-
-    async def update_strip(self) -> None:
-        await show_strip(self.story.title, await self.strip())
+            await send_frame(self.state, self.story, index, image_path, self.test_images)
 
     async def finish(self, status: str, unfinished: str = "stopped") -> None:
         """Mark frames that never finished (FAILED with ``unfinished`` in their title) and show ``status``."""
@@ -111,22 +110,4 @@ class RenderProgress:
                 task.status = cl.TaskStatus.FAILED
                 task.title = self._title(index, unfinished)
         await self.show(status)
-        if self.done:
-            await self.update_strip()
-
-
-async def send_frame(story, index: int, image_path) -> None:
-    """One frame as a chat message: heading, image, and its buttons."""
-    frame = story.frames[index]
-    await cl.Message(
-        content=view.frame_label(index, frame.caption, frame.locked),
-        elements=[view.frame_image(image_path, index)],
-        actions=view.frame_actions(frame.id, frame.locked),
-    ).send()
-
-
-async def show_strip(title: str, path) -> None:
-    """The whole story as one strip in the side panel (a fresh key each time so the panel always refreshes)."""
-    if path:
-        await cl.ElementSidebar.set_elements([view.strip_image(path)], key=f"strip-{time.time_ns()}")
-        await cl.ElementSidebar.set_title(title)
+        await self.on_finish()

@@ -1,8 +1,8 @@
 """Rendering a chat's story: through the process-wide queue, on the chat's own thread, with live progress, a clean
-stop, and the whole story shown again on resume.
+stop, and the story view brought up to date at the end.
 
-``state`` is the chat's ``ChatState`` (app.py): its ``session`` (StorySession), ``worker`` (ChatWorker) and the
-``rendering`` flag that Chainlit's on_stop reads.
+``state`` is the chat's ``ChatState`` (chatapp.chat): its ``session`` (StorySession), ``worker`` (ChatWorker), the
+``rendering`` flag that Chainlit's on_stop reads, and the buttons `chatapp.bars` folds.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import time
 
-import chainlit as cl
-
 from chatapp import view
-from chatapp.progress import RenderProgress, send_frame, show_strip
+from chatapp.bars import send_reply
+from chatapp.progress import RenderProgress
 from chatapp.render_queue import RENDER_QUEUE
+from chatapp.storyview import show_story_view
 
 
 async def render(state, frames: list[int] | None) -> None:
@@ -22,9 +22,10 @@ async def render(state, frames: list[int] | None) -> None:
     session = state.session
     todo = frames if frames is not None else await state.worker.call(session.frames_needing_render)
     if not todo:
-        await cl.Message(content="Every frame is up to date; nothing to render.").send()
+        await send_reply(state, "Every frame is up to date; nothing to render.")
+        await show_story_view(state)
         return
-    progress = RenderProgress(session, todo, strip=lambda: state.worker.call(session.strip_image))
+    progress = RenderProgress(state, todo, on_finish=lambda: show_story_view(state), test_images=state.test_images)
     await progress.begin()
     loop = asyncio.get_running_loop()
     on_event = progress.callback(loop)
@@ -46,20 +47,18 @@ async def render(state, frames: list[int] | None) -> None:
         await _drain(progress, consumer)
         await progress.finish("Stopped", "stopped")
         kept = view.frames_phrase(progress.done) if progress.done else "no frame"
-        await cl.Message(
-            content=f"Stopped. {kept.capitalize()} finished and kept; press **Render all** to render the rest.",
-            actions=view.story_actions(),
-        ).send()
+        await send_reply(state, f"Stopped. {kept.capitalize()} finished and kept; press **Render all** to render the "
+                                "rest.")
         raise
     except Exception as error:  # a story error says what to do; anything else must not leave a spinning task list
         await _drain(progress, consumer)
         await progress.finish("Failed", "not rendered")
-        await cl.Message(content=view.failure_text(error), actions=view.story_actions()).send()
+        await send_reply(state, view.failure_text(error))
         return
     await _drain(progress, consumer)
     unfinished = [i for i in todo if i not in progress.done]
     await progress.finish(f"Done in {time.monotonic() - started:.0f} s" if not unfinished else "Stopped")
-    await cl.Message(content=reply.text, actions=view.story_actions()).send()
+    await send_reply(state, reply.text)
 
 
 def _render_in_thread(state, frames, on_event):
@@ -74,23 +73,3 @@ async def _drain(progress: RenderProgress, consumer: asyncio.Task) -> None:
     """Let the UI catch up with every event the thread sent, then stop the consumer."""
     progress.events.put_nowait(None)
     await asyncio.shield(consumer)
-
-
-async def show_story(state, heading: str) -> None:
-    """The story as it is now: every frame with its current image and buttons, the strip, what is left to do."""
-    session = state.session
-    story = session.story
-    await cl.Message(content=heading).send()
-    for index in range(len(story.frames)):
-        image = await state.worker.call(session.frame_image, index)
-        if image is not None:
-            await send_frame(story, index, image)
-    pending = await state.worker.call(session.frames_needing_render)
-    text = f"**{story.title}**: {len(story.frames)} frame(s)."
-    if note := await state.worker.call(session.missing_pictures_note):
-        text += f" {note}"
-    if pending:
-        verb = "needs" if len(pending) == 1 else "need"
-        text += f" {view.frames_phrase(pending).capitalize()} still {verb} rendering; press **Render all**."
-    await cl.Message(content=text, actions=view.story_actions()).send()
-    await show_strip(story.title, await state.worker.call(session.strip_image))

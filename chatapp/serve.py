@@ -11,6 +11,7 @@ lock no running server holds.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -18,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+log = logging.getLogger("storyloom.serve")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (".chainlit", "public", "chainlit.md")  # what Chainlit reads from its app root
@@ -73,11 +76,45 @@ def remove_stale_roots(parent: Path) -> list[Path]:
     return removed
 
 
+def address(argv: list[str]) -> str:
+    """The URL a server started with `argv` (`--host H --port P`, Chainlit's defaults otherwise) answers at."""
+    def value(flag: str, default: str) -> str:
+        for index, word in enumerate(argv):
+            if word == flag and index + 1 < len(argv):
+                return argv[index + 1]
+            if word.startswith(flag + "="):
+                return word.split("=", 1)[1]
+        return default
+
+    return f"http://{value('--host', '127.0.0.1')}:{value('--port', '8000')}"
+
+
+def login_banner(argv: list[str], env_file: Path | None = None) -> str:
+    """What the terminal says before the server starts: where to go and how to log in (`env_file`: the settings
+    file the server reads, `CHAINLIT_ENV_FILE` or `.env` in the repository)."""
+    from core.config import Config
+
+    env_file = env_file or REPO / (os.environ.get("CHAINLIT_ENV_FILE") or ".env")
+
+    try:
+        config = Config.from_env(env_file)
+    except Exception as error:  # the app itself says what is wrong with a setting when it starts
+        return f"Storyloom: open {address(argv)} ({error})"
+    if not config.password:
+        how = "STORY_PASSWORD is empty, so nobody can log in: run `make .env` (it writes one), then start again"
+    else:
+        how = f"log in with user name: {config.username} and the password in {env_file} (the STORY_PASSWORD line)"
+    return f"Storyloom: open {address(argv)} in your browser and {how}."
+
+
 def main(argv: list[str] | None = None, app: str = "app.py") -> int:
     """Run `chainlit run <app> --headless <argv>` under its own app root; remove that root when it exits."""
+    argv = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    log.info(login_banner(argv))
     root, lock = instance_root()
     chainlit = Path(sys.executable).with_name("chainlit")
-    command = [str(chainlit), "run", str(REPO / app), "--headless", *(sys.argv[1:] if argv is None else argv)]
+    command = [str(chainlit), "run", str(REPO / app), "--headless", *argv]
     # The server inherits the root's lock: while either process lives, no later start removes the root.
     child = subprocess.Popen(command, cwd=REPO, env={**os.environ, "CHAINLIT_APP_ROOT": str(root)}, pass_fds=(lock,))
     # Ctrl-C reaches the server from the terminal itself; a TERM or HUP sent to this process is passed on, so

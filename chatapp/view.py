@@ -1,5 +1,6 @@
 """How a story looks in the chat: frame messages and their buttons, the story buttons, the task list titles and
-the settings panel. Pure functions from story state to Chainlit objects; no story logic, no session calls.
+the messages' words. Pure functions from story state to Chainlit objects; no story logic, no session calls (the
+settings panel is `chatapp.panel`, the story view `chatapp.storyview`).
 
 Frame buttons carry the frame's stable id, not its index, so a button on an old message still acts on the
 right frame after frames were added, removed or moved (and says so when its frame is gone).
@@ -9,15 +10,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import chainlit as cl
-from chainlit.input_widget import InputWidget, Select, Slider, TextInput
 
 from core.errors import StoryError
-from core.settings import IPCA_MODES, SVR_MODES, GenerationSettings
 from core.story import MAX_IDEA_CHARS
-from core.styles import DEFAULT_STYLE, STYLE_PRESETS
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +22,9 @@ MAX_MESSAGE_CHARS = MAX_IDEA_CHARS  # an idea or a revision; longer pastes are r
 # The message box keeps at most this many characters (public/storyloom.js): a pasted book would freeze the page
 # while it draws the message, and the reply saying it is too long would never come.
 BOX_MAX_CHARS = 40_000
-DEFAULT_FRAMES = 4
-SIZE_DEFAULT = "model default"
-SIZE_CHOICES = [SIZE_DEFAULT, "512x512", "768x768", "1024x1024", "832x1216", "1216x832"]
+TEST_IMAGE_NOTE = "_Test image: random weights, not a real image model._"
+NO_STORY_YET = ("There is no story in this chat yet: open one from the history on the left, or describe an idea "
+                "(who it is about, what happens).")
 
 EXPORT_FORMATS = ("zip", "pdf", "gif", "page", "json")  # offered as downloads; the ZIP holds every format
 EXPORT_TEXT = (
@@ -36,8 +33,9 @@ EXPORT_TEXT = (
 )
 
 # Action names: app.py registers one callback per name.
-REROLL, EDIT, LOCK = "reroll", "edit_frame", "toggle_lock"
-RENDER_ALL, UNDO, REDO, EXPORT = "render_all", "undo", "redo", "export"
+REROLL, EDIT, CAPTION, LOCK = "reroll", "edit_frame", "edit_caption", "toggle_lock"
+STORY, RENDER_ALL, UNDO, REDO, EXPORT = "show_story", "render_all", "undo", "redo", "export"
+PLAN_THIS = "plan_this"  # a message that read as a revision in a chat without a story, planned as an idea after all
 CHOOSE = "choose"  # an answer to the agent's question, sent as the person's next message
 
 
@@ -83,30 +81,42 @@ def check_message(text: str, attachments: int) -> str | None:
     return None
 
 
-def export_text(without_picture: list[int]) -> str:
-    """The export's message, saying which frames are storyboard cards because they have no picture."""
+def export_text(without_picture: list[int], test_images: list[int] = ()) -> str:
+    """The export's message, saying which frames are storyboard cards because they have no picture, and which
+    pictures come from the random-weight test model (labelled as such in every file)."""
+    text = EXPORT_TEXT
+    if test_images:
+        text += (f"\n\n_The pictures of {frames_phrase(list(test_images))} come from the built-in test model: random "
+                 "weights, not a real image model. Every file says so on them._")
     if not without_picture:
-        return EXPORT_TEXT
+        return text
     one = len(without_picture) == 1
     cards, place, them = ("a storyboard card", "its", "it") if one else ("storyboard cards", "their", "them")
-    return (f"{EXPORT_TEXT}\n\n_{frames_phrase(without_picture).capitalize()} {'has' if one else 'have'} no picture "
+    return (f"{text}\n\n_{frames_phrase(without_picture).capitalize()} {'has' if one else 'have'} no picture "
             f"(not drawn yet, or missing), so the export shows {cards} in {place} place; press **Render all** first to "
             f"draw {them}._")
 
 
-def frame_label(index: int, caption: str, locked: bool) -> str:
+def frame_label(index: int, caption: str, locked: bool, test_image: bool = False) -> str:
     """Markdown heading of one frame (1-based, as every user-facing text)."""
     lock = " 🔒" if locked else ""
     text = f" — {caption}" if caption else ""
-    return f"**Frame {index + 1}**{lock}{text}"
+    return f"**Frame {index + 1}**{lock}{text}" + (f"  \n{TEST_IMAGE_NOTE}" if test_image else "")
+
+
+def story_action() -> cl.Action:
+    return cl.Action(name=STORY, payload={}, label="Story", icon="book-open",
+                     tooltip="The whole story as it is now: every frame, its caption and lock")
 
 
 def frame_actions(frame_id: str, locked: bool) -> list[cl.Action]:
     payload = {"frame_id": frame_id}
     return [
         cl.Action(name=REROLL, payload=payload, label="Re-roll", icon="dice-5", tooltip="New seed for this frame"),
-        cl.Action(name=EDIT, payload=payload, label="Edit", icon="pencil", tooltip="Change this frame's text"),
+        cl.Action(name=EDIT, payload=payload, label="Edit", icon="pencil",
+                  tooltip="Change this frame's text, or (starting with caption:) the words under it"),
         lock_action(frame_id, locked),
+        story_action(),
     ]
 
 
@@ -129,6 +139,7 @@ def choice_actions(choices: list[str]) -> list[cl.Action]:
 
 def story_actions() -> list[cl.Action]:
     return [
+        story_action(),
         cl.Action(
             name=RENDER_ALL, payload={}, label="Render all", icon="play", tooltip="Render every frame that needs it"
         ),
@@ -140,10 +151,6 @@ def story_actions() -> list[cl.Action]:
 
 def frame_image(path: Path, index: int) -> cl.Image:
     return cl.Image(path=str(path), name=f"frame-{index + 1}.png", display="inline", size="medium")
-
-
-def strip_image(path: Path) -> cl.Image:
-    return cl.Image(path=str(path), name="story-strip.png", display="side", size="large")
 
 
 def task_title(index: int, prompt: str, detail: str = "") -> str:
@@ -159,132 +166,3 @@ def frames_phrase(indices: list[int]) -> str:
     if len(numbers) == 1:
         return f"frame {numbers[0]}"
     return f"frames {', '.join(numbers[:-1])} and {numbers[-1]}"
-
-
-# --- settings panel ---------------------------------------------------------------------------------
-
-
-def settings_values(style: str, frames: int, settings: GenerationSettings) -> dict[str, Any]:
-    """Widget values showing a story's current settings."""
-    size = f"{settings.width}x{settings.height}" if settings.width and settings.height else SIZE_DEFAULT
-    return {
-        "style": style if style in STYLE_PRESETS else DEFAULT_STYLE,
-        "frames": frames,
-        "seed": str(settings.seed),
-        "steps": settings.steps,
-        "guidance": settings.guidance or 0,
-        "size": size if size in SIZE_CHOICES else SIZE_DEFAULT,
-        "window_length": settings.window_length,
-        "svr": settings.svr,
-        "ipca": settings.ipca,
-        "negative_prompt": settings.negative_prompt,
-    }
-
-
-def settings_widgets(values: dict[str, Any]) -> list[InputWidget]:
-    """The chat settings panel, initialised with ``values`` (see ``settings_values``)."""
-    styles = list(STYLE_PRESETS)
-    return [
-        Select(id="style", label="Style preset", values=styles, initial_value=values["style"]),
-        Slider(id="frames", label="Number of frames", initial=values["frames"], min=1, max=12, step=1),
-        TextInput(id="seed", label="Seed", initial=values["seed"], description="Same seed, same pictures"),
-        Slider(id="steps", label="Steps", initial=values["steps"], min=1, max=100, step=1),
-        Slider(
-            id="guidance", label="Guidance (0 = model default)", initial=values["guidance"], min=0, max=15, step=0.5
-        ),
-        Select(id="size", label="Image size", values=SIZE_CHOICES, initial_value=values["size"]),
-        Slider(
-            id="window_length",
-            label="Window length (frames per consolidated prompt)",
-            initial=values["window_length"],
-            min=1,
-            max=12,
-            step=1,
-        ),
-        Select(id="svr", label="SVR mode", values=list(SVR_MODES), initial_value=values["svr"]),
-        Select(id="ipca", label="IPCA mode", values=list(IPCA_MODES), initial_value=values["ipca"]),
-        TextInput(id="negative_prompt", label="Negative prompt", initial=values["negative_prompt"], multiline=True),
-    ]
-
-
-def _whole(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float | str) or float(value) != int(float(value)):
-        raise ValueError
-    return int(float(value))
-
-
-def _size(value) -> tuple[int | None, int | None]:
-    if value not in SIZE_CHOICES:
-        raise ValueError
-    return (None, None) if value == SIZE_DEFAULT else tuple(int(v) for v in value.split("x"))
-
-
-def _one_of(choices):
-    def check(value):
-        if value not in choices:
-            raise ValueError
-        return value
-
-    return check
-
-
-def _text(value) -> str:
-    if not isinstance(value, str):
-        raise ValueError
-    return value
-
-
-def _guidance(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError
-    return float(value) if float(value) > 0 else None
-
-
-# Each widget: how its value becomes the session's, and what to say when it cannot (a value the panel would never
-# send can still arrive through the socket).
-_SETTINGS = {
-    "seed": (lambda value: int(str(value).strip()), "The seed must be a whole number, not “{value}”."),
-    "guidance": (_guidance, "Guidance must be a number from 0 to 15 (0 = the model's default), not “{value}”."),
-    "size": (_size, "The image size must be one of " + ", ".join(SIZE_CHOICES) + "."),
-    "frames": (_whole, "The number of frames must be a whole number from 1 to 12, not “{value}”."),
-    "steps": (_whole, "Steps must be a whole number from 1 to 100, not “{value}”."),
-    "window_length": (_whole, "The window length must be a whole number from 1 to 12, not “{value}”."),
-    "style": (_one_of(STYLE_PRESETS), "The style must be one of " + ", ".join(STYLE_PRESETS) + "."),
-    "svr": (_one_of(SVR_MODES), "The SVR mode must be one of " + ", ".join(SVR_MODES) + "."),
-    "ipca": (_one_of(IPCA_MODES), "The IPCA mode must be one of " + ", ".join(IPCA_MODES) + "."),
-    "negative_prompt": (_text, "The negative prompt must be text."),
-}
-
-
-def settings_changes(new: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
-    """The ``StorySession.update_settings`` keyword arguments for the widgets whose value changed.
-
-    Raises ValueError with one friendly sentence for a value that cannot be used (a seed that is not a number, a
-    size the panel does not offer, a number sent as null).
-    """
-    # The browser sends null for an emptied text box.
-    new = {key: ("" if value is None and isinstance(current.get(key), str) else value) for key, value in new.items()}
-    changed = {key: value for key, value in new.items() if key in current and value != current[key]}
-    changes: dict[str, Any] = {}
-    for key, value in changed.items():
-        convert, problem = _SETTINGS[key]
-        try:
-            converted = convert(value)
-        except (TypeError, ValueError, AttributeError, OverflowError):
-            raise ValueError(problem.format(value=str(value)[:40])) from None
-        if key == "size":
-            changes["width"], changes["height"] = converted
-        else:
-            changes[key] = converted
-    return changes
-
-
-def current_settings(session) -> dict[str, Any]:
-    """The panel's values for a chat: its story's settings, or a new story's defaults before the first idea."""
-    if session is None or not session.story.frames:
-        from core.story import Story
-
-        fresh = Story()  # what a new story starts with (the agent's defaults, e.g. its negative prompt)
-        return settings_values(fresh.style, DEFAULT_FRAMES, fresh.settings)
-    story = session.story
-    return settings_values(story.style, len(story.frames), story.settings)

@@ -229,7 +229,8 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
     if isinstance(op, SetText | AddText | SetCaption | RemoveFrame | SetLock | Reroll):
         story.check_index(op.frame)
     if isinstance(op, SetText):
-        caption = op.caption if op.caption is not None else frames[op.frame].caption
+        kept = frames[op.frame].caption_by_person or op.caption is None  # a person's own caption stays
+        caption = frames[op.frame].caption if kept else op.caption
         frames[op.frame] = frames[op.frame].model_copy(update={"prompt": op.text, "caption": caption})
         new, changed, explicit = story.changed(f"frame {op.frame + 1} text", frames=frames), [op.frame], [op.frame]
         summary = f"Frame {op.frame + 1} is now: {op.text}"
@@ -239,7 +240,7 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
         new, changed, explicit = story.changed(f"frame {op.frame + 1} text", frames=frames), [op.frame], [op.frame]
         summary = f"Frame {op.frame + 1}: added “{op.text}”."
     elif isinstance(op, SetCaption):
-        frames[op.frame] = frames[op.frame].model_copy(update={"caption": op.caption})
+        frames[op.frame] = frames[op.frame].model_copy(update={"caption": op.caption, "caption_by_person": True})
         new, changed = story.changed(f"frame {op.frame + 1} caption", frames=frames), []
         summary = f"Frame {op.frame + 1}'s caption is now: {op.caption}"
     elif isinstance(op, InsertFrame):

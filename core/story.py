@@ -47,6 +47,7 @@ MAX_FRAMES = 12  # planning and editing never go beyond this many frames
 MAX_IDEA_CHARS = 4000  # longer ideas (and messages) are refused with a message; in the README and chainlit.md
 MAX_HISTORY = 200  # undo steps kept; older ones are dropped first
 STORYBOARD_MODEL = "storyboard"  # the "model" name of storyboard cards (no image model configured)
+TEST_MODEL = "tiny"  # the built-in random-weight test model: its pictures are noise, and say so wherever shown
 
 # Settings that do not change the pixels of a frame, so changing them makes nothing stale.
 _NON_PIXEL_SETTINGS = {"batch_size"}
@@ -66,6 +67,7 @@ class Frame(BaseModel):
                     description="stable across edits, moves and undo; also a file name, so letters and digits only")
     prompt: CleanLine = Field(min_length=1, max_length=600, description="English action and setting, no character")
     caption: CleanLine = Field("", max_length=1000, description="text for the reader, any language")
+    caption_by_person: bool = Field(False, description="the person wrote the caption: kept until they change it")
     locked: bool = False
     seed: int | None = Field(None, ge=0, description="re-roll seed; None = the story seed")
     cast: list[str] | None = Field(None, description="ids of the characters in the picture; None = everyone")
@@ -224,10 +226,14 @@ class Story(StoryContent):
 
         Only the frame's own inputs count (the style and the characters in it, its prompt, its seed, the pixel
         settings, the model when given): the product re-renders a frame when *its* text or cast changes, not when a
-        neighbour's text or an absent character's description does.
+        neighbour's text or an absent character's description does. A storyboard card draws the frame's text and
+        who is in it, so only those count for it.
         """
         frame = self.frames[index]
         own_prompt = context.frame_prompts[context.frame_index] if context.frame_prompts else ""
+        if context.model == STORYBOARD_MODEL:  # a card shows the frame's text only: seed and settings change nothing
+            return own_prompt == frame.prompt and context.presence == frame.cast and (
+                model is None or model == STORYBOARD_MODEL)
         look = frame_look(self.identity_pieces(), self.presence(index))
         if context.identity_pieces:
             same_look = frame_look(context.identity_pieces, context.presence) == look

@@ -1,6 +1,6 @@
 """Storyboard cards: what a frame looks like when no image model is configured.
 
-Each card is clearly labelled (frame number, the prompt, who is in the frame when the story has a cast, and
+Each card is clearly labelled (the frame's text, who is in the frame when the story has a cast, and
 "storyboard — no image model configured"), so the whole flow (plan, revise, export) works on any laptop and the
 story can be rendered later with a real model from its JSON.
 """
@@ -8,6 +8,7 @@ story can be rendered later with a real model from its JSON.
 from __future__ import annotations
 
 import textwrap
+import zlib
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -39,53 +40,46 @@ def who_is_in(story: Story) -> dict[int, str]:
     return who
 
 
-def storyboard_card(index: int, prompt: str, caption: str = "", size: tuple[int, int] = CARD_SIZE,
-                    who: str = "") -> Image.Image:
-    """A labelled card for frame `index` (0-based; drawn 1-based).
+def storyboard_card(prompt: str, size: tuple[int, int] = CARD_SIZE, who: str = "") -> Image.Image:
+    """A labelled card showing a frame's text (and who is in it, for a cast).
+
+    No frame number and no caption: a card is saved like a picture and reused while its text and its characters
+    stay the same, so a number would go stale after a move and a caption after a caption change. The story view,
+    the chat and every export show the frame's current number and caption beside it.
 
     Args:
-        index: frame index in the story.
-        prompt: the frame's prompt (drawn wrapped in the middle).
-        caption: the reader's caption (drawn under the prompt when given).
+        prompt: the frame's prompt (drawn wrapped in the middle; it also picks the card's colour).
         size: (width, height) in pixels.
-        who: who is in the frame (`who_is_in`), drawn under the frame number when given.
+        who: "With: the girl, the dog" (`who_is_in`); drawn above the text when given.
     """
     width, height = size
-    card = Image.new("RGB", size, _PALETTE[index % len(_PALETTE)])
+    colour = _PALETTE[zlib.crc32(prompt.encode("utf-8")) % len(_PALETTE)]
+    card = Image.new("RGB", size, colour)
     draw = ImageDraw.Draw(card)
     margin = max(8, width // 24)
     draw.rectangle([margin // 2, margin // 2, width - margin // 2, height - margin // 2], outline=(60, 60, 60), width=3)
-    title_font, body_font = _font(max(12, width // 12)), _font(max(10, width // 26))
-    small_font = _font(max(8, width // 34))
-    draw.text((margin, margin), f"Frame {index + 1}", fill=(30, 30, 30), font=title_font)
-    chars_per_line = max(12, int((width - 2 * margin) / max(5, width // 48)))
-    y = margin + width // 8
+    body_font, small_font = _font(max(10, width // 22)), _font(max(8, width // 34))
+    chars_per_line = max(12, int((width - 2 * margin) / max(5, width // 40)))
+    y = margin + height // 7  # the top is left free for the number every export draws there (export.marks)
     if who and all(ord(ch) < 0x2000 for ch in who):
         draw.text((margin, y), textwrap.shorten(who, chars_per_line), fill=(30, 70, 120), font=body_font)
-        y += int(width / 16)
-    for line in textwrap.wrap(prompt, chars_per_line)[:10]:
+        y += int(width / 14)
+    for line in textwrap.wrap(prompt, chars_per_line)[:12]:
         draw.text((margin, y), line, fill=(40, 40, 40), font=body_font)
-        y += int(width / 22)
-    if caption and caption != prompt and all(ord(ch) < 0x2000 for ch in caption):  # the font is Latin-only
-        y += width // 40
-        for line in textwrap.wrap(caption, chars_per_line)[:4]:
-            draw.text((margin, y), line, fill=(90, 90, 90), font=body_font)
-            y += int(width / 22)
+        y += int(width / 18)
     draw.text((margin, height - margin - width // 24), CARD_LABEL, fill=(120, 30, 30), font=small_font)
     return card
 
 
 class StoryboardGenerator:
-    """A `core.generator.Generator` that draws cards (the frame's prompt and caption) instead of pictures."""
+    """A `core.generator.Generator` that draws cards (the frame's text) instead of pictures."""
 
     model_name = STORYBOARD_MODEL
     label = "storyboard cards"
     last_notice = ""
 
-    def __init__(self, size: tuple[int, int] = CARD_SIZE, captions: dict[int, str] | None = None,
-                 who: dict[int, str] | None = None):
+    def __init__(self, size: tuple[int, int] = CARD_SIZE, who: dict[int, str] | None = None):
         self.size = size
-        self.captions: dict[int, str] = dict(captions or {})
         self.who: dict[int, str] = dict(who or {})  # frame -> who is in it (`who_is_in`)
 
     def render(self, identity_prompt, frame_prompts, settings, frames=None, *, seeds=None, presence=None,
@@ -96,8 +90,7 @@ class StoryboardGenerator:
         for index in (range(len(frame_prompts)) if frames is None else frames):
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled(finished=done)
-            done[index] = storyboard_card(index, frame_prompts[index], self.captions.get(index, ""), self.size,
-                                          self.who.get(index, ""))
+            done[index] = storyboard_card(frame_prompts[index], self.size, self.who.get(index, ""))
             if on_step:
                 on_step([index], 1, 1)
             if on_frame:

@@ -6,7 +6,7 @@ each frame), "column" (one frame per row, caption beside it). Pillow only.
 
 from __future__ import annotations
 
-import textwrap
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +19,9 @@ CJK_FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
                   "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 _FONT_PATHS = (*CJK_FONT_PATHS, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WIDE = re.compile(f"[{_CJK}]")  # CJK: a line may break between any two such characters
+_TOKENS = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")  # one CJK character, or a word
 
 
 def unicode_font_path() -> Path | None:
@@ -46,13 +49,32 @@ def drawable(text: str, fallback: str) -> str:
     return text if has_cjk_font() or all(ord(ch) < 0x2E80 for ch in text) else fallback
 
 
-def _panel(image: Image.Image, caption: str, width: int, font, caption_lines: int = 3) -> Image.Image:
-    """One frame scaled to `width`, with its caption wrapped beneath it."""
+def wrap_to_width(text: str, font, width: int) -> list[str]:
+    """`text` in lines that fit `width` pixels in `font`: broken between words (between any two CJK characters),
+    a word longer than a line broken between letters; nothing is left out."""
+    tokens = _TOKENS.findall(text)
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        joined = f"{line}{'' if not line or _WIDE.match(token) or _WIDE.match(line[-1]) else ' '}{token}"
+        if not line or font.getlength(joined) <= width:
+            line = joined if line else token
+        else:
+            lines.append(line)
+            line = token
+        while font.getlength(line) > width and len(line) > 1:  # one word wider than the line
+            cut = next(i for i in range(len(line), 0, -1) if font.getlength(line[:i]) <= width or i == 1)
+            lines.append(line[:cut])
+            line = line[cut:]
+    return lines + ([line] if line else [])
+
+
+def _panel(image: Image.Image, caption: str, width: int, font) -> Image.Image:
+    """One frame scaled to `width`, with its whole caption wrapped beneath it (the panel grows to fit it)."""
     scaled = image.convert("RGB").resize((width, round(image.height * width / image.width)))
     line_height = font.size + 4 if hasattr(font, "size") else 14
-    chars = max(10, int(width / (line_height * 0.55)))
-    lines = textwrap.wrap(caption, chars)[:caption_lines]
-    panel = Image.new("RGB", (width, scaled.height + line_height * caption_lines + 12), "white")
+    lines = wrap_to_width(caption, font, width - 8)
+    panel = Image.new("RGB", (width, scaled.height + line_height * max(1, len(lines)) + 12), "white")
     panel.paste(scaled, (0, 0))
     draw = ImageDraw.Draw(panel)
     draw.rectangle([0, 0, width - 1, scaled.height - 1], outline="black", width=2)
@@ -66,8 +88,8 @@ def comic_page(images: Sequence[Image.Image], captions: Sequence[str], title: st
     """A captioned comic page.
 
     Args:
-        images: one image per frame, in story order.
-        captions: one caption per frame (already drawable, see `drawable`).
+        images: one image per frame, in story order (numbered already, see `export.marks.numbered`).
+        captions: one caption per frame (already drawable, see `drawable`); wrapped whole, never cut.
         title: drawn at the top.
         layout: one of LAYOUTS.
         panel_width: width of each panel in pixels ("column" uses it for the image beside the caption).
@@ -81,7 +103,7 @@ def comic_page(images: Sequence[Image.Image], captions: Sequence[str], title: st
     columns = {"grid": 2 if len(panels) > 1 else 1, "row": len(panels), "column": 1}[layout]
     width = columns * (panel_width + gap) + gap
     line_height = font.size + 4 if hasattr(font, "size") else 14
-    sub_lines = textwrap.wrap(subtitle, max(20, int(width / (line_height * 0.55)))) if subtitle else []
+    sub_lines = wrap_to_width(subtitle, font, width - 2 * gap) if subtitle else []
     header += len(sub_lines) * line_height
     rows = -(-len(panels) // columns)
     cell_h = max(p.height for p in panels)

@@ -19,6 +19,7 @@ from core.cast import label_of
 from core.errors import InvalidStoryError
 from core.story import Story
 from export.cards import storyboard_card, who_is_in
+from export.marks import TEST_IMAGE_LABEL, numbered, with_test_label
 from export.pages import comic_page, drawable, unicode_font_path
 from storage.files import atomic_write_bytes, save_png
 
@@ -44,7 +45,8 @@ def cast_lines(story: Story) -> list[str]:
             else f"{label_of(m)}: {m.description}" for m in story.cast]
 
 
-def _frame_images(story: Story, images: Sequence[Path | None]) -> list[Image.Image]:
+def _frame_images(story: Story, images: Sequence[Path | None], test_images: Sequence[int] = ()) -> list[Image.Image]:
+    """One picture per frame (a storyboard card where there is none), one size; the test model's labelled."""
     out = []
     who = who_is_in(story)
     for index, path in enumerate(images):
@@ -52,12 +54,11 @@ def _frame_images(story: Story, images: Sequence[Path | None]) -> list[Image.Ima
             with Image.open(path) as image:
                 out.append(image.convert("RGB"))
         else:
-            out.append(storyboard_card(index, story.frames[index].prompt, story.frames[index].caption,
-                                       who=who.get(index, "")))
+            out.append(storyboard_card(story.frames[index].prompt, who=who.get(index, "")))
     if out:  # the strip, page and GIF need one size
         size = out[0].size
         out = [im if im.size == size else im.resize(size) for im in out]
-    return out
+    return [with_test_label(im) if index in test_images else im for index, im in enumerate(out)]
 
 
 def _captions(story: Story) -> list[str]:
@@ -111,10 +112,12 @@ def _md(text: str) -> str:
     return re.sub(r"([\[\]()!`*_#<>|])", r"\\\1", text)
 
 
-def write_markdown(story: Story, png_names: list[str], path: Path) -> None:
+def write_markdown(story: Story, png_names: list[str], path: Path, test_images: Sequence[int] = ()) -> None:
     lines = [f"# {_md(story.title)}", ""]
     if story.idea:
         lines += [f"> {_md(story.idea)}", ""]
+    if test_images:
+        lines += [f"_{_md(TEST_IMAGE_LABEL)}: {_md(', '.join(f'frame {i + 1}' for i in test_images))}._", ""]
     if cast_lines(story):
         members = [f"- {_md(line)}" for line in cast_lines(story)]
         lines += ["**Cast:**", "", *members, "", f"**Style:** {_md(story.style)}", ""]
@@ -130,7 +133,7 @@ def write_markdown(story: Story, png_names: list[str], path: Path) -> None:
 
 
 def export_story(story: Story, images: Sequence[Path | None], fmt: str, out_dir: Path,
-                 layout: str = "grid") -> list[Path]:
+                 layout: str = "grid", test_images: Sequence[int] = ()) -> list[Path]:
     """Write `fmt` (see FORMATS) into `out_dir`; returns the paths written.
 
     Args:
@@ -139,6 +142,10 @@ def export_story(story: Story, images: Sequence[Path | None], fmt: str, out_dir:
         fmt: png (one per frame), strip, page, pdf, gif, md, json, zip (all of them zipped) or all.
         out_dir: target folder (created).
         layout: comic page layout (export.pages.LAYOUTS).
+        test_images: frames whose picture comes from the random-weight test model (labelled as such).
+
+    The strip, the page and the GIF draw each frame's current number on it (`export.marks`); the PDF and the
+    Markdown write it beside the caption.
     """
     if fmt not in FORMATS:
         raise InvalidStoryError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
@@ -147,7 +154,8 @@ def export_story(story: Story, images: Sequence[Path | None], fmt: str, out_dir:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = safe_filename(story.title)
-    frames = _frame_images(story, images)
+    frames = _frame_images(story, images, test_images)
+    shown = [numbered(image, index + 1) for index, image in enumerate(frames)]  # strip, page and GIF
     wanted = {"png", "strip", "page", "pdf", "gif", "md", "json"} if fmt in ("all", "zip") else {fmt}
     written: list[Path] = []
     png_names = [f"{stem}-frame-{i + 1:02d}.png" for i in range(len(frames))]
@@ -158,31 +166,41 @@ def export_story(story: Story, images: Sequence[Path | None], fmt: str, out_dir:
     if "strip" in wanted:
         from generator.strip import story_strip
 
-        save_png(story_strip(frames, gap=8), out_dir / f"{stem}-strip.png")
+        save_png(story_strip(shown, gap=8), out_dir / f"{stem}-strip.png")
         written.append(out_dir / f"{stem}-strip.png")
     if "page" in wanted:
         subtitle = drawable("Cast: " + "; ".join(cast_lines(story)), "") if cast_lines(story) else ""
-        page = comic_page(frames, _captions(story), drawable(story.title, "Story"), layout, subtitle=subtitle)
+        page = comic_page(shown, _captions(story), drawable(story.title, "Story"), layout, subtitle=subtitle)
         save_png(page, out_dir / f"{stem}-page-{layout}.png")
         written.append(out_dir / f"{stem}-page-{layout}.png")
     if "pdf" in wanted:
         write_pdf(story, frames, out_dir / f"{stem}.pdf")
         written.append(out_dir / f"{stem}.pdf")
     if "gif" in wanted:
-        frames[0].save(out_dir / f"{stem}.gif", save_all=True, append_images=frames[1:], duration=1200, loop=0)
+        shown[0].save(out_dir / f"{stem}.gif", save_all=True, append_images=shown[1:], duration=1200, loop=0)
         written.append(out_dir / f"{stem}.gif")
+    written += _texts(story, wanted, out_dir, stem, png_names, test_images)
+    return [_zipped(written, out_dir / f"{stem}.zip", stem)] if fmt == "zip" else written
+
+
+def _texts(story: Story, wanted: set[str], out_dir: Path, stem: str, png_names: list[str],
+           test_images: Sequence[int]) -> list[Path]:
+    """The Markdown and the JSON, when `wanted`."""
+    written = []
     if "md" in wanted:
-        write_markdown(story, png_names, out_dir / f"{stem}.md")
+        write_markdown(story, png_names, out_dir / f"{stem}.md", test_images)
         written.append(out_dir / f"{stem}.md")
     if "json" in wanted:
         atomic_write_bytes(out_dir / f"{stem}.json", story.to_json().encode("utf-8"))
         written.append(out_dir / f"{stem}.json")
-    if fmt == "zip":
-        archive = out_dir / f"{stem}.zip"
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for path in written:
-                bundle.write(path, arcname=f"{stem}/{path.name}")
-        for path in written:
-            path.unlink()
-        written = [archive]
     return written
+
+
+def _zipped(paths: list[Path], archive: Path, folder: str) -> Path:
+    """`paths` moved into the ZIP `archive`, under `folder/`."""
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for path in paths:
+            bundle.write(path, arcname=f"{folder}/{path.name}")
+    for path in paths:
+        path.unlink()
+    return archive

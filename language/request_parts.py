@@ -62,7 +62,7 @@ def read_parts(message: str, story, character) -> Parts:
     if (structural or scene or parts.frames.place is not None) and (not named or "swap" in parts.actions and len(
             named) < 2 or parts.frames.place is not None and not named or parts.frames.anchorless):
         changed = {_described(span) for kind, span in find(doc, "colours", "sizes", "clothing", "carried")
-                   if _described(span)} if not structural - {"insert", "caption"} else set()  # "swap the flower planting…"
+                   if _described(span)} if not structural - {"insert", "caption"} else set()  # "swap the flowers…"
         things = frozenset(changed | set(character.names) | _described_subjects(doc))
         parts.frames = read_english(doc, story, loose=True, things=things)
     quoted = re.search(r"(?:^|(?<=[\s:：]))[\"“'‘«《「](.+?)[\"”'’»》」](?=[\s.,!?。！？]|$)", text)

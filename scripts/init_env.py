@@ -1,7 +1,8 @@
 """Write `.env` from `.env.example` with a fresh login secret and password (run by `make .env`).
 
 Never overwrites an existing `.env`: it only fills `CHAINLIT_AUTH_SECRET` and `STORY_PASSWORD` when they are
-empty there, so running it again is harmless. The password is written to the file, not to the terminal.
+empty there, so running it again is harmless. A password it makes is printed once, with the user name (the
+terminal of a first `make run`); afterwards it says where the password is.
 
     python scripts/init_env.py [--env PATH] [--example PATH]
 """
@@ -56,13 +57,18 @@ def main(argv: list[str] | None = None) -> int:
         args.env.write_text(text, encoding="utf-8")
         args.env.chmod(0o600)
         log.info("Wrote %s (%s).", args.env, ", ".join(filled) or "copied")
-    user = re.search(r"^STORY_USERNAME=(.*)$", text, re.MULTILINE)
-    log.info(
-        "Log in as '%s' with the password in %s (the STORY_PASSWORD line).",
-        (user.group(1).strip() if user else "") or "storyloom",
-        args.env,
-    )
+    log.info(login_hint(text, args.env, new_password="STORY_PASSWORD" in filled))
     return 0
+
+
+def login_hint(text: str, env: Path, *, new_password: bool) -> str:
+    """How to log in: the user name, and the password itself when it was just made (else where it is)."""
+    user = re.search(r"^STORY_USERNAME=(.*)$", text, re.MULTILINE)
+    name = (user.group(1).strip() if user else "") or "storyloom"
+    if new_password:
+        password = re.search(r"^STORY_PASSWORD=(.*)$", text, re.MULTILINE).group(1).strip()
+        return f"Log in with user name: {name}  password: {password}  (kept in {env}, the STORY_PASSWORD line)"
+    return f"Log in with user name: {name} and the password in {env} (the STORY_PASSWORD line)."
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import shutil
 import time
 
 import pytest
+from agent_fixtures import FakeGenerator
 from pypdf import PdfReader
 
 from agent.session import NO_LLM, StorySession, Studio
@@ -29,8 +30,8 @@ def folder(tmp_path):
     return tmp_path / "story"
 
 
-def open_session(folder):
-    return StorySession.open(folder, llm=NO_LLM, generator_provider=lambda: None)
+def open_session(folder, generator=None):
+    return StorySession.open(folder, llm=NO_LLM, generator_provider=lambda: generator)
 
 
 def one_sentence(text: str) -> bool:
@@ -84,7 +85,7 @@ def test_a_missing_or_damaged_picture_is_due_again_and_redrawn(folder, tmp_path,
 
 
 def test_an_older_readable_version_is_shown_while_the_newest_is_due(folder):
-    live = open_session(folder)
+    live = open_session(folder, FakeGenerator())  # a re-roll changes a picture (a storyboard card stays the same)
     live.render()
     first = live.frame_image(0)
     live.revise("reroll 1")
@@ -184,13 +185,13 @@ def test_temporary_files_of_killed_writers_are_removed_at_the_next_start(folder,
 
 
 def test_render_all_sees_a_character_changed_elsewhere(folder):
-    tab = open_session(folder)
+    tab = open_session(folder, FakeGenerator())  # a model draws the character (a storyboard card shows the text)
     tab.render()
     assert tab.frames_needing_render() == []
     open_session(folder).revise("character: a tall green robot with a red scarf")  # the CLI
     assert tab.frames_needing_render() == [0, 1, 2, 3]
     assert tab.render().changed == [0, 1, 2, 3]
-    assert "robot" in tab.story.identity_prompt and open_session(folder).frames_needing_render() == []
+    assert "robot" in tab.story.identity_prompt and open_session(folder, FakeGenerator()).frames_needing_render() == []
 
 
 # --- 10, 11: text a person gives ---------------------------------------------------------------------------------

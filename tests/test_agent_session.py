@@ -131,7 +131,7 @@ def test_storyboard_cards_are_labelled(tmp_path):
     from export.cards import storyboard_card
 
     assert CARD_LABEL.startswith("storyboard") and "no image model configured" in CARD_LABEL
-    card = np.asarray(storyboard_card(0, "walking in the rain"))
+    card = np.asarray(storyboard_card("walking in the rain"))
     assert card.shape == (512, 512, 3) and card.std() > 0
 
 

@@ -16,7 +16,7 @@ from app_fixtures import SlowCards, chainlit_context, frame_messages, say
 
 import app
 from agent.session import NO_LLM, ImageModel, StorySession, Studio
-from chatapp import chat, controls
+from chatapp import chat, controls, panel
 
 STORY_IDEA = "A small red fox finds a glowing lantern in the forest and follows its light home."
 
@@ -104,12 +104,12 @@ def test_a_damaged_frame_picture_is_named_redrawn_and_exported_around(stories, d
         recorder, opened = await reopen(saved.story.id)
         try:
             for _ in range(100):
-                if "still needs rendering" in recorder.text():
+                if recorder.of("set_sidebar_elements"):
                     break
                 await asyncio.sleep(0.05)
-            assert headings(recorder) == ["**Frame 1**", "**Frame 3**", "**Frame 4**"]  # each with its buttons
-            buttons = {(a["forId"], a["name"]) for a in recorder.of("action")}
-            assert all((m["id"], "reroll") in buttons for m in frame_messages(recorder))
+            (story_view,) = recorder.of("set_sidebar_elements")[-1]["elements"]  # every frame shown, with buttons
+            assert [(f["number"], bool(f["image"]), f["due"]) for f in story_view["props"]["frames"]] == [
+                (1, True, False), (2, False, True), (3, True, False), (4, True, False)]
             summary = next(t for t in recorder.texts() if "frame(s)." in t)
             assert "The picture of frame 2 is missing or cannot be read" in summary
             assert "Frame 2 still needs rendering" in summary
@@ -162,12 +162,12 @@ def test_render_all_renders_what_the_cli_changed(stories):
         async with chainlit_context() as (recorder, _):
             await say(STORY_IDEA)
             session = app.chat_state().session
-            StorySession.open(session.story_dir, llm=NO_LLM).revise("character: a tall green robot with a red scarf")
+            StorySession.open(session.story_dir, llm=NO_LLM).revise("frame 2: swimming across a wide river")
             before = len(frame_messages(recorder))
             await controls_click("render_all")
             assert "Every frame is up to date" not in recorder.text()
-            assert headings(recorder)[before:] == [f"**Frame {i}**" for i in (1, 2, 3, 4)]
-            assert "robot" in session.story.identity_prompt
+            assert headings(recorder)[before:] == ["**Frame 2**"]  # a card shows the frame's text: only frame 2
+            assert "river" in session.story.frames[1].prompt
 
     run(scenario)
 
@@ -183,9 +183,8 @@ def test_settings_of_the_wrong_type_get_one_sentence(values, expected):
     async def scenario():
         async with chainlit_context() as (recorder, _):
             await say(STORY_IDEA)
-            from chatapp import view
 
-            current = view.current_settings(app.chat_state().session)
+            current = panel.current_settings(app.chat_state().session)
             await controls.settings_update({**current, **values})
             answer = recorder.texts()[-1]
             assert answer.startswith(expected) and "\n" not in answer and "pydantic" not in answer, answer

@@ -15,10 +15,18 @@ from app_fixtures import SlowCards, chainlit_context, frame_messages, say
 
 import app
 from agent.session import NO_LLM, ImageModel, StorySession, Studio
-from chatapp import chat, controls, view
+from chatapp import chat, controls, panel
 from chatapp.render_queue import RENDER_QUEUE
 from core.config import Config
 from core.errors import OutOfMemoryError
+
+IDEA = "A small red fox finds a glowing lantern in the forest and follows its light home."
+
+
+class SeededCards(SlowCards):
+    """Cards standing in for a model whose pictures change with the seed and the settings (cards do not)."""
+
+    model_name = "seeded-cards"
 
 
 def use_studio(monkeypatch, stories, generator=None) -> Studio:
@@ -69,11 +77,12 @@ def test_chat_start_sends_settings_and_nothing_else_so_the_starters_stay():
     async def scenario():
         async with chainlit_context() as (recorder, _):
             await app.start()
-            widgets = recorder.of("chat_settings")[0]
-            assert [w["id"] for w in widgets] == [
-                "style", "frames", "seed", "steps", "guidance", "size", "window_length", "svr", "ipca",
-                "negative_prompt",
-            ]
+            tabs = recorder.of("chat_settings")[0]
+            assert [(t["label"], [w["id"] for w in t["inputs"]]) for t in tabs] == [
+                ("Story", ["style", "frames", "size", "seed"]),
+                ("Advanced", ["steps", "guidance", "window_length", "svr", "ipca", "negative_prompt"]),
+            ]  # what a person sets first, then the method's knobs, each with its one line
+            assert all(w["description"] for t in tabs for w in t["inputs"])
             assert recorder.of("new_message") == []  # Chainlit shows the starter ideas only in an empty chat
 
     run(scenario)
@@ -91,13 +100,13 @@ def test_the_welcome_says_what_to_type_and_what_is_wrong(monkeypatch, isolated_a
     run(scenario)
 
 
-def test_idea_shows_the_plan_then_every_frame_with_its_buttons_and_the_strip(isolated_app):
+def test_idea_shows_the_plan_then_every_frame_with_its_buttons_and_the_story_view(isolated_app):
     async def scenario():
         async with chainlit_context() as (recorder, _):
             await app.start()
-            await say("A small red fox finds a lantern")
+            await say(IDEA)
             session = state().session
-            assert session.story.idea == "A small red fox finds a lantern"
+            assert session.story.idea == IDEA
             assert (len(session.story.frames), session.story.style) == (4, "storybook")  # the panel's defaults
             assert session.story_dir.parent == isolated_app
             plan = recorder.of("update_message")[0]
@@ -106,13 +115,17 @@ def test_idea_shows_the_plan_then_every_frame_with_its_buttons_and_the_strip(iso
             frames = frame_messages(recorder)
             assert [m["output"].split(" — ")[0] for m in frames] == [f"**Frame {i}**" for i in (1, 2, 3, 4)]
             buttons = [a["name"] for a in recorder.of("action") if a["forId"] == frames[0]["id"]]
-            assert buttons == ["reroll", "edit_frame", "toggle_lock"]
+            assert buttons == ["reroll", "edit_frame", "toggle_lock", "show_story"]
             images = [e for e in recorder.of("element") if e["type"] == "image" and e["display"] == "inline"]
             assert {e["forId"] for e in images} == {m["id"] for m in frames}
             final = tasklists(recorder)[-1]
             assert final["status"].startswith("Done")
             assert [t["status"] for t in final["tasks"]] == ["done"] * 4
-            assert recorder.of("set_sidebar_elements")[-1]["elements"][0]["name"] == "story-strip.png"
+            (story_view,) = recorder.of("set_sidebar_elements")[-1]["elements"]
+            assert story_view["name"] == "StoryView" and story_view["type"] == "custom"
+            props = story_view["props"]
+            assert [f["number"] for f in props["frames"]] == [1, 2, 3, 4] and props["title"] == session.story.title
+            assert all(f["image"].startswith("data:image/jpeg;base64,") and not f["due"] for f in props["frames"])
             assert "Rendered 4 frame(s) with storyboard cards." in recorder.texts()
             assert versions(session) == [1, 1, 1, 1]
 
@@ -273,7 +286,9 @@ def app_callbacks():
     return config.code.action_callbacks
 
 
-def test_frame_buttons_reroll_lock_and_edit_change_that_frame():
+def test_frame_buttons_reroll_lock_and_edit_change_that_frame(monkeypatch, isolated_app):
+    use_studio(monkeypatch, isolated_app, SeededCards())  # a model whose pictures follow the seed
+
     async def scenario():
         async with chainlit_context() as (recorder, _):
             await say("A fox")
@@ -339,22 +354,22 @@ def test_buttons_before_any_story_ask_for_an_idea():
     run(scenario)
 
 
-def test_settings_changes_reach_the_session_and_bad_values_are_explained():
+def test_settings_changes_reach_the_session_and_bad_values_are_explained(monkeypatch, isolated_app):
+    use_studio(monkeypatch, isolated_app, SeededCards())  # a model whose pictures follow the seed
+
     async def scenario():
         async with chainlit_context() as (recorder, _):
             await controls.settings_update({"seed": "7"})
             assert "apply to the story you start next" in recorder.texts()[-1]
             await say("A fox")
-            values = view.current_settings(state().session)
-            await controls.settings_update({**values, "seed": "7", "size": "512x512", "guidance": 0, "frames": 6})
+            values = panel.current_settings(state().session)
+            await controls.settings_update({**values, "seed": "7", "size": "512x512", "guidance": 0})
             session = state().session
             settings = session.story.settings
             assert (settings.seed, settings.width, settings.height) == (7, 512, 512)
             assert versions(session) == [2, 2, 2, 2]  # every frame is stale after a new seed, so it is drawn again
             assert any("affects frames 1, 2, 3 and 4" in t for t in recorder.texts())
-            assert any(t.startswith("The number of frames is used when a story is planned") for t in recorder.texts())
-            assert len(session.story.frames) == 4
-            await controls.settings_update({**view.current_settings(state().session), "seed": "seven"})
+            await controls.settings_update({**panel.current_settings(state().session), "seed": "seven"})
             assert recorder.texts()[-1] == "The seed must be a whole number, not “seven”."
 
     run(scenario)
@@ -382,12 +397,16 @@ def test_resume_reopens_the_story_with_its_images_and_says_what_is_left(isolated
     async def scenario():
         async with chainlit_context() as (recorder, _):
             await app.resume({"id": "t", "metadata": json.dumps({"story_id": saved.story.id})})
-            while "still need rendering" not in recorder.text():
+            while not recorder.of("set_sidebar_elements"):  # the story view comes last
                 await asyncio.sleep(0.05)
-            assert recorder.texts()[0] == f"Welcome back to **{saved.story.title}**."
-            assert not recorder.of("set_sidebar_elements")  # the strip waits for every frame
-            assert [m["output"].split(" — ")[0] for m in frame_messages(recorder)] == ["**Frame 1**", "**Frame 2**"]
-            assert "Frames 3 and 4 still need rendering" in recorder.text()
+            (line,) = recorder.texts()  # one line, not the whole story again: the stored messages show it
+            assert line.startswith(f"**{saved.story.title}** is open again: 4 frame(s).")
+            assert "Frames 3 and 4 still need rendering" in line
+            assert frame_messages(recorder) == []
+            (story_view,) = recorder.of("set_sidebar_elements")[-1]["elements"]  # the story as it is now, once
+            frames = story_view["props"]["frames"]
+            assert [(f["number"], bool(f["image"]), f["due"]) for f in frames] == [
+                (1, True, False), (2, True, False), (3, False, True), (4, False, True)]
             assert state().session.story == saved.story
 
     run(scenario)

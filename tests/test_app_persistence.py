@@ -15,8 +15,8 @@ from app_fixtures import chainlit_context
 from fastapi.testclient import TestClient
 
 import app
-from agent.session import NO_LLM, STORYBOARD_NOTICE, ImageModel, Studio, check_language_model
-from chatapp import chat, view
+from agent.session import NO_LLM, STORYBOARD_NOTICE, TEST_MODEL_NOTICE, ImageModel, Studio, check_language_model
+from chatapp import chat, panel, view
 from chatapp.persistence import (
     LocalStorageClient,
     check_password,
@@ -207,10 +207,12 @@ def test_language_model_check_turns_failures_into_advice():
 def test_notices_say_once_what_is_wrong(tmp_path):
     storyboard = Studio(Config(data_dir=tmp_path), image_model=ImageModel(""), llm=NO_LLM)
     assert storyboard.notices() == [STORYBOARD_NOTICE]
-    configured = Studio(Config(data_dir=tmp_path), image_model=ImageModel("tiny", loader=lambda n: object()))
+    configured = Studio(Config(data_dir=tmp_path), image_model=ImageModel("sdxl", loader=lambda n: object()))
     assert configured.notices() == []
     configured.problems.append("The language model is not usable: bad GGUF")
     assert configured.notices() == ["The language model is not usable: bad GGUF"]
+    tiny = Studio(Config(data_dir=tmp_path), image_model=ImageModel("tiny", loader=lambda n: object()))
+    assert tiny.notices() == [TEST_MODEL_NOTICE]  # the first screen says the pictures are random-weight tests
 
 
 # --- the render queue ---------------------------------------------------------------------------------
@@ -305,17 +307,17 @@ def test_check_message_limits():
 
 
 def test_settings_round_trip_and_changes():
-    values = view.settings_values("comic", 5, GenerationSettings(seed=3, width=512, height=512, guidance=6.5))
+    values = panel.settings_values("comic", 5, GenerationSettings(seed=3, width=512, height=512, guidance=6.5))
     assert values["size"] == "512x512" and values["seed"] == "3" and values["guidance"] == 6.5
-    assert view.settings_changes(values, values) == {}
-    changed = {**values, "size": view.SIZE_DEFAULT, "guidance": 0, "steps": 20.0, "svr": "svr-eot"}
-    assert view.settings_changes(changed, values) == {
+    assert panel.settings_changes(values, values) == {}
+    changed = {**values, "size": panel.SIZE_DEFAULT, "guidance": 0, "steps": 20.0, "svr": "svr-eot"}
+    assert panel.settings_changes(changed, values) == {
         "width": None, "height": None, "guidance": None, "steps": 20, "svr": "svr-eot",
     }
-    assert view.settings_changes({**values, "negative_prompt": None}, values) == {}  # an emptied text box
+    assert panel.settings_changes({**values, "negative_prompt": None}, values) == {}  # an emptied text box
     with pytest.raises(ValueError, match="whole number"):
-        view.settings_changes({**values, "seed": "1.5"}, values)
-    widgets = view.settings_widgets(values)
+        panel.settings_changes({**values, "seed": "1.5"}, values)
+    widgets = [widget for tab in panel.settings_widgets(values) for widget in tab.inputs]
     assert {w.id: w.initial for w in widgets}["size"] == "512x512"
 
 

@@ -12,12 +12,19 @@ from collections.abc import Callable
 
 from core.config import Config
 from core.errors import ModelNotFoundError, StoryError
+from core.story import TEST_MODEL
 
 log = logging.getLogger(__name__)
 
 STORYBOARD_NOTICE = (
     "No image model is configured (`STORY_IMAGE_MODEL` is empty in `.env`), so frames are drawn as "
     "**storyboard cards** with their text. Set `STORY_IMAGE_MODEL` to an SDXL folder and restart to render pictures."
+)
+
+TEST_MODEL_NOTICE = (
+    "The image model is the built-in **test model** (`STORY_IMAGE_MODEL=tiny`): its weights are random, so every "
+    "picture is noise and is labelled as a random-weight test image. Set `STORY_IMAGE_MODEL` to an SDXL folder and "
+    "restart to render real pictures."
 )
 
 
@@ -58,6 +65,11 @@ class ImageModel:
     @property
     def configured(self) -> bool:
         return bool(self.name)
+
+    @property
+    def is_test_model(self) -> bool:
+        """The built-in random-weight test model: its pictures are noise, and say so wherever they are shown."""
+        return self.name == TEST_MODEL
 
     def get(self) -> object | None:
         """The loaded generator, or None for storyboard cards (nothing configured, or it failed to load)."""

@@ -18,7 +18,7 @@ from agent.session.models import ImageModel
 from core.errors import RenderCancelled, StoryError
 from core.generator import Generator
 from core.reply import RenderEvent, Reply
-from core.story import FrameRender
+from core.story import TEST_MODEL, FrameRender
 from export.cards import StoryboardGenerator, who_is_in
 from storage.files import FrameSaver, PictureCheck, save_png, story_folder
 
@@ -86,15 +86,33 @@ class StoryPictures:
         """What to tell a person about `missing_pictures` ("" when none)."""
         return missing_text(self.missing_pictures())
 
-    def frame_image(self, index: int) -> Path | None:
-        """The picture to show for frame `index`: its current render's, else its newest readable one, else None."""
+    def _shown_render(self, index: int) -> FrameRender | None:
+        """The render whose picture frame `index` shows: its current one, else its newest readable one, else None."""
         story = self._story
         story.check_index(index)
         render = story.current_render(index, usable=self._picture_ok)
         if render is None:
             readable = [r for r in story.renders.get(story.frames[index].id, []) if self._picture_ok(r)]
             render = readable[-1] if readable else None
+        return render
+
+    def frame_image(self, index: int) -> Path | None:
+        """The picture to show for frame `index`: its current render's, else its newest readable one, else None."""
+        render = self._shown_render(index)
         return None if render is None else self.story_dir / render.image
+
+    def test_image_frames(self) -> list[int]:
+        """Frames whose shown picture comes from the built-in random-weight test model (labelled wherever shown)."""
+        return [i for i in range(len(self._story.frames))
+                if (render := self._shown_render(i)) is not None and render.context.model == TEST_MODEL]
+
+    def pictures(self) -> list[dict]:
+        """What the story view shows per frame, in the story as saved now: `path` (the picture, or None), `due`
+        (to be drawn again for what the frame is now) and `test_image` (drawn by the random-weight test model)."""
+        self.refresh()
+        due, tests = set(self._stale()), set(self.test_image_frames())
+        return [{"path": self.frame_image(i), "due": i in due, "test_image": i in tests}
+                for i in range(len(self._story.frames))]
 
     def strip_image(self) -> Path | None:
         """The story strip of the shown pictures (written to `strip.png`), or None while a frame has none (or the
@@ -122,8 +140,7 @@ class StoryPictures:
     def _generator(self):
         provider = self._generator_provider or ImageModel.from_config(self._config).get
         self._generator_provider = provider
-        generator: Generator = provider() or StoryboardGenerator(
-            captions={i: f.caption for i, f in enumerate(self._story.frames)}, who=who_is_in(self._story))
+        generator: Generator = provider() or StoryboardGenerator(who=who_is_in(self._story))
         self._model_name = generator.model_name
         return generator
 
@@ -180,7 +197,7 @@ class StoryPictures:
         if out_dir.is_relative_to(root):  # e.g. the chat's `exports`: made inside the folder, never through a link
             story_folder(root, out_dir)
         images = [self.frame_image(i) for i in range(len(self._story.frames))]
-        return export_story(self._story, images, fmt, out_dir, layout=layout)
+        return export_story(self._story, images, fmt, out_dir, layout=layout, test_images=self.test_image_frames())
 
     def frames_without_picture(self) -> list[int]:
         """Frames that an export shows as storyboard cards: never drawn, or their picture is missing."""

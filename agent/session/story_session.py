@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from agent.replies import plan_text, render_text, settings_text
+from agent.session.captions import true_captions
 from agent.session.pictures import StoryPictures
 from core import edits
 from core.config import Config
@@ -223,7 +224,10 @@ class StorySession(StoryPictures):
             return _question(f"I could not use that request ({validation_problem(error)}); nothing was changed.")
         if parsed.question:
             return Reply(text=parsed.question, question=parsed.question, choices=parsed.choices)
-        return self._apply(parsed.ops)
+        reply = self._apply(parsed.ops)
+        if parsed.choices and not reply.question:  # without a question, the reader's notes ("only 2 more moments")
+            reply.text = f"{reply.text} {' '.join(parsed.choices)}"
+        return reply
 
     def _apply(self, ops: list[edits.EditOp]) -> Reply:
         with self._changing():
@@ -231,7 +235,9 @@ class StorySession(StoryPictures):
             try:
                 for op in ops:
                     result = edits.apply_edit(story, op)
-                    story, summaries = result.story, summaries + [result.summary]
+                    restored = isinstance(op, edits.Undo | edits.Redo)  # a whole earlier version, captions too
+                    story = result.story if restored else true_captions(story, result.story)
+                    summaries = summaries + [result.summary]
                     changed.update(result.changed)
                     named.update(result.named)
                 same_prefix = story.render_identity() == self._story.render_identity()
@@ -260,6 +266,13 @@ class StorySession(StoryPictures):
         parsed = frame_text_edit(index, clean_text(text).strip(), self._story)
         return Reply(text=parsed.question, question=parsed.question) if parsed.question else self._apply(parsed.ops)
 
+    def set_caption(self, index: int, text: str) -> Reply:
+        """The person's own caption for frame `index` (the Caption button); kept until they change it."""
+        caption = clean_text(text).strip()
+        if not 0 < len(caption) <= 1000:
+            return _question(f"A caption is 1 to 1,000 characters; frame {index + 1}'s caption is unchanged.")
+        return self._apply([edits.SetCaption(frame=index, caption=caption)])
+
     def undo(self) -> Reply:
         return self._apply([edits.Undo()])
 
@@ -282,13 +295,13 @@ class StorySession(StoryPictures):
                                     "its settings.") from None
         reply = self._apply(ops) if ops else None
         if settings != self._story.settings:
-            old = self._story.settings
-            pixels = settings.model_dump(exclude={"batch_size"}) != old.model_dump(exclude={"batch_size"})
             with self._changing():
                 self._set_story(self._story.changed("settings", settings=settings))
-            affected = [i for i, f in enumerate(self._story.frames) if pixels and not f.locked]
-            return Reply(text=settings_text(changes, affected, self._story), changed=affected,
-                         to_render=self._stale())
+            due = self._stale()
+            text = settings_text(changes, due, self._story)
+            if reply is not None:  # a style change too: both are said, and both changes' frames render
+                text, due = f"{reply.text} {text}", sorted(set(reply.to_render) | set(due))
+            return Reply(text=text, changed=due, to_render=due)
         return reply or Reply(text="Nothing changed.")
 
 

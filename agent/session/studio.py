@@ -11,7 +11,7 @@ import logging
 import threading
 from pathlib import Path
 
-from agent.session.models import STORYBOARD_NOTICE, ImageModel, check_language_model
+from agent.session.models import STORYBOARD_NOTICE, TEST_MODEL_NOTICE, ImageModel, check_language_model
 from agent.session.story_session import StorySession
 from core.config import Config
 from core.errors import StoryError
@@ -83,7 +83,20 @@ class Studio:
 
     def notices(self) -> list[str]:
         """What every new chat is told about the models (storyboard mode, broken models)."""
-        return self.all_problems() + ([] if self.image_model.configured else [STORYBOARD_NOTICE])
+        models = [] if self.image_model.configured else [STORYBOARD_NOTICE]
+        return self.all_problems() + models + ([TEST_MODEL_NOTICE] if self.image_model.is_test_model else [])
+
+    @staticmethod
+    def reads_as_revision(message: str) -> bool:
+        """Whether `message`, sent where there is no story, reads as a change to one (`agent.session.intent`);
+        a reader that fails plans the message as an idea, as before there was this question."""
+        from agent.session.intent import reads_as_revision
+
+        try:
+            return reads_as_revision(message)
+        except Exception:
+            log.exception("could not tell whether %r is a revision", message[:80])
+            return False
 
     def health(self) -> dict:
         """The state /health shows a logged-in user; never blocks on a render."""

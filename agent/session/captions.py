@@ -1,0 +1,59 @@
+"""Captions that stay true after a change.
+
+A caption is what the reader sees under a picture (the chat, the story view, the PDF, the comic page, the
+Markdown). After every change, each caption whose frame text changed, or every caption when the character changed,
+is written again from the frame's text by the language room's one caption builder (`language.captions`), unless
+
+* the person wrote it (`Frame.caption_by_person`, set by "caption 3: ..." or the Caption button), or
+* the change itself brought a new caption (a new frame's, or the one an edit built for its new text), or
+* it is Chinese (the caption builder writes English; a Chinese caption is kept rather than replaced by English).
+
+Undo and redo restore whole versions of the story, captions included, so they are never re-derived.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from core.story import Frame, Story
+
+log = logging.getLogger(__name__)
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _cast(story: Story) -> list:
+    """The story's cast when it has one (another branch adds `Story.cast`), as plain data to compare."""
+    return [member.model_dump() for member in getattr(story, "cast", None) or []]
+
+
+def _stale(frame: Frame, before: Frame | None, character_changed: bool) -> bool:
+    """Whether `frame`'s caption must be written again (`before`: the same frame before the change)."""
+    if frame.caption_by_person or CJK.search(frame.caption):
+        return False
+    if before is None:  # a new frame: keep the caption it came with
+        return not frame.caption
+    if frame.caption != before.caption:  # the change wrote this caption itself
+        return False
+    return frame.prompt != before.prompt or character_changed
+
+
+def true_captions(before: Story, after: Story) -> Story:
+    """`after` with the captions it made stale written again from their frames' texts (no extra undo step: the
+    captions belong to the change that made them stale)."""
+    character_changed = before.identity_prompt != after.identity_prompt or _cast(before) != _cast(after)
+    old = {frame.id: frame for frame in before.frames}
+    stale = [i for i, frame in enumerate(after.frames) if _stale(frame, old.get(frame.id), character_changed)]
+    if not stale:
+        return after
+    from language.captions import caption_for
+
+    frames = list(after.frames)
+    for index in stale:
+        try:
+            caption = caption_for(frames[index].prompt, after)
+        except Exception:  # a caption is never worth failing a change for: the frame text reads as one
+            log.exception("no caption for %r", frames[index].prompt)
+            caption = ""
+        frames[index] = frames[index].model_copy(update={"caption": caption or frames[index].prompt})
+    return after.model_copy(update={"frames": frames})
