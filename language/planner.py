@@ -112,7 +112,7 @@ def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | N
                                " Say “add a scene where …” for more."))
         report.suggestions = [f"add a scene of {beat}" for beat in spare]
     looks = reading.looks or read_looks(reading.hero.head)
-    told = set(re.findall(r"[a-z]+", looks.text().lower())) - {"a", "an", "the", "with", "and", "wearing", "holding"}
+    told = _told(looks)
     looks.invent(seed=text)
     if looks.invented:
         report.notes.append(f"So that {reading.hero.label} looks the same in every frame, I chose "
@@ -207,6 +207,16 @@ def _fit_frame(frame: str, identity: str, style: str, count_tokens) -> str:
             if re.search(r"(?:,|\s(?:in|on|at|with|from|for|through|beneath|over|under|and))\s", frame[4:]) else \
             frame.rsplit(" ", 1)[0]
     return frame
+
+
+def _told(looks: Looks) -> set[str]:
+    """The words of the idea's looks a model's character must keep: its colours and the things it wears, carries
+    or has ("red", "scarf"), not how it was put ("little" may become "small")."""
+    from language.lexicon import EN
+
+    words = set(re.findall(r"[a-z]+", looks.text().lower()))
+    items = {w for item in [*looks.wears.values(), *looks.carries, *looks.features] for w in item.lower().split()}
+    return {w for w in words if w in EN.colours} | (items & (set(EN.clothing) | set(EN.carried) | set(EN.features)))
 
 
 def _with_model(llm, text, reading, prompts, captions, title, identity, report, told: set[str]):

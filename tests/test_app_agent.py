@@ -160,11 +160,11 @@ def test_a_new_chat_on_a_folder_that_cannot_be_written_says_so_and_stays_usable(
             await app.start()
             with monkeypatch.context() as patch:
                 patch.setattr(storage.files.os, "replace", _failing_replace(number))
-                await say("A small red fox finds a glowing lantern in the forest.")
+                await say("A small red fox finds a glowing lantern in the forest and follows its light home.")
             answer = recorder.texts()[-1]
             assert answer.startswith("I could not plan that story: Could not save the story"), answer
             assert "Planning your story" not in recorder.texts()[-1] and app.chat_state().session is None
-            await say("A small red fox finds a glowing lantern in the forest.")  # the folder is fine again
+            await say("A small red fox finds a glowing lantern in the forest and follows its light home.")  # fine again
             assert len(app.chat_state().session.story.frames) == 4
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
@@ -177,7 +177,7 @@ def test_a_revision_and_a_render_on_a_full_disk_change_nothing_and_say_so(real_s
     async def scenario():
         async with chainlit_context() as (recorder, _):
             await app.start()
-            await say("A small red fox finds a glowing lantern in the forest.")
+            await say("A small red fox finds a glowing lantern in the forest and follows its light home.")
             state = app.chat_state()
             session = state.session
             saved = (session.story_dir / "story.json").read_text()
