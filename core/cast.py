@@ -18,7 +18,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.styles import compose_identity, style_phrase
 from core.text import CleanLine
@@ -38,6 +38,12 @@ class Character(BaseModel):
     name: CleanLine = Field("", max_length=60, description="for the reader (captions, cast card); SDXL never sees it")
     handle: CleanLine = Field("", max_length=60, description="a short visual noun phrase, unique in the cast")
     description: CleanLine = Field("", max_length=600, description="visual only: kind, colours, clothes, one feature")
+
+    @field_validator("name", "handle", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value):
+        """A member without a name or handle may be written as null (a hand-written or model-written file)."""
+        return "" if value is None else value
 
 
 class IdentityPiece(BaseModel):

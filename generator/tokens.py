@@ -17,6 +17,7 @@ from core.cast import IdentityPiece
 
 CLIP_MAX_LENGTH = 77  # SDXL's text encoders read exactly 77 positions: SOT, content, EOT, padding
 CLIP_TOKEN_BUDGET = CLIP_MAX_LENGTH - 2  # content tokens that fit between SOT and EOT
+CAST_TOKEN_BUDGET = 45  # style + every character of a cast: leaves ≥ 30 tokens, two frames per window (B6)
 TOKENIZER_DIR = Path(__file__).parent / "assets" / "clip_tokenizer"
 
 

@@ -12,9 +12,7 @@ tokens and ``window_length`` allows, so no window is ever truncated by the text 
 from collections.abc import Sequence
 
 from core.errors import CastTooLongError, InvalidStoryError, PromptTooLongError
-from generator.tokens import CLIP_TOKEN_BUDGET
-
-CAST_TOKEN_BUDGET = 45  # style + every character of a cast: leaves ≥ 30 tokens, two frames per window (B6)
+from generator.tokens import CAST_TOKEN_BUDGET, CLIP_TOKEN_BUDGET
 
 
 def check_cast_budget(parts: Sequence[tuple[str | None, str, int]], budget: int = CAST_TOKEN_BUDGET) -> None:

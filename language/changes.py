@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from core import edits
 from language.lexicon import EN
-from language.looks import main_character
+from language.looks import Character, cast_characters
 from language.parts import Parts
 from language.phrases import describe_thing, dress_thing, mentions, replace_thing
 
@@ -29,6 +29,27 @@ def ask(question: str, choices: list[str] | None = None) -> Parsed:
     return Parsed(question=question, choices=choices or [])
 
 
+def member_of(parts: Parts, story) -> Character:
+    """The character a change is about: the cast member the request names, else the main character."""
+    characters = cast_characters(story)
+    return next((c for c in characters if c.id == parts.member), characters[0])
+
+
+def _described(parts: Parts, story, looks) -> Parsed:
+    """A character's new description (the main one's is the story's identity, as before casts); in a cast whose
+    prefix would pass its token budget, the description's words only (`Looks.text(compact=True)`)."""
+    from generator.tokens import CAST_TOKEN_BUDGET, count_clip_tokens
+
+    member = parts.member if parts.member and parts.member != story.cast[0].id else story.cast[0].id
+    text = looks.text()
+    if len(story.cast) > 1:
+        others = sum(count_clip_tokens(p.text) for p in story.identity_pieces() if p.character != member)
+        text = text if others + count_clip_tokens(f"{text},") <= CAST_TOKEN_BUDGET else looks.text(compact=True)
+    if member != story.cast[0].id:
+        return Parsed([edits.DescribeCharacter(character=member, text=text)])
+    return Parsed([edits.SetIdentity(text=text)])
+
+
 def targets(parts: Parts, story, every_by_default: bool = True) -> list[int]:
     """The frames a change is for: those named, else every frame (locked ones keep their picture)."""
     total = len(story.frames)
@@ -42,7 +63,7 @@ def targets(parts: Parts, story, every_by_default: bool = True) -> list[int]:
 def change_kind(parts: Parts, story) -> Parsed | None:
     """What the main character is: a new kind ("a raccoon", "a boy"), an age ("a teenager", "older") or a gender;
     its clothes and things stay, and frames that call it by its old kind ("the girl") follow."""
-    looks = main_character(story).looks
+    looks = member_of(parts, story).looks
     old = looks.kind.split()
     kinds = [v.word for v in parts.values.get("kinds", [])] + [v.word for v in parts.values.get("gender_words", [])
                                                                  if v.word in PERSON_NOUNS]
@@ -61,7 +82,9 @@ def change_kind(parts: Parts, story) -> Parsed | None:
     elif gender:
         looks.gender_to(EN.gender_words[gender.word])
     looks.drop_grown_man_features()
-    ops = [edits.SetIdentity(text=looks.text())]
+    ops = _described(parts, story, looks).ops
+    if parts.member and parts.member != story.cast[0].id:
+        return Parsed(ops)  # a member keeps its handle ("the dog"): its frames name it so
     new_head = looks.kind.split()[-1]
     prompts = {i: re.sub(rf"\bthe {re.escape(old[-1])}\b", f"the {new_head}", f.prompt)
                for i, f in enumerate(story.frames) if old[-1] != new_head}
@@ -74,7 +97,7 @@ def change_kind(parts: Parts, story) -> Parsed | None:
 def change_looks(parts: Parts, story) -> Parsed | None:
     """The main character's clothes, hair, features and things: a new item replaces the one in its slot, a
     colour recolours the item it names, "instead of" and "lose" take away, "keep …" leaves things as they are."""
-    looks = main_character(story).looks
+    looks = member_of(parts, story).looks
     before = looks.text()
     removing = "remove" in parts.actions and not parts.content
     worn = looks.text().lower()
@@ -102,8 +125,13 @@ def change_looks(parts: Parts, story) -> Parsed | None:
         if word in EN.clothing or word in EN.features or word in EN.hair_words or word == "curls":
             if not any(word == n for _, n in parts.items):
                 looks.take_off(word)
-    text = looks.text()
-    return Parsed([edits.SetIdentity(text=text)]) if text != before else None
+    member = member_of(parts, story)
+    for kind in ("sizes", "hair_styles"):  # "a big fluffy dog": the character itself, one word of a kind at a time
+        for value in parts.values.get(kind, []):
+            if value.noun and member.names_it(value.noun) and "hair" not in value.noun:
+                same = set(EN.sizes) if kind == "sizes" else set(EN.hair_styles)
+                looks.adjectives = [a for a in looks.adjectives if a.lower() not in same] + [value.word]
+    return _described(parts, story, looks) if looks.text() != before else None
 
 
 def _kept(text: str) -> set[str]:

@@ -105,7 +105,31 @@ def read_chinese_request(message: str, story) -> Parts:
         parts.replacement = (old, new) if old and new else ("", "")
     parts.character = any(word in text for word in SUBJECTS) or bool(parts.values.get("kinds")) and "主角" in text
     parts.thing = _thing(text, story, parts)
+    if story is not None:
+        _cast(text, story, parts)
     return parts
+
+
+def _cast(text: str, story, parts: Parts) -> None:
+    """The cast members a Chinese request names ("乌鸦", "狗狗", "Bo"), a name given to one ("乌鸦叫小黑", "狗狗的名字
+    改成豆豆"), and a new member ("加一只叫米索的猫")."""
+    from language.cast_requests import addressed
+    from language.looks import cast_characters
+
+    characters = cast_characters(story)
+    said = [(english_word(w, f) or w).split()[-1].lower() for w, f in words(text) if f.startswith(("n", "eng"))
+            or w in ZH.kinds or w.isascii()]
+    character, parts.members = addressed([(w, w) for w in said], characters)
+    parts.member = "" if character.main else character.id
+    kind = next((w for w, _ in words(text) if w in ZH.kinds and not any(c.names_it(ZH.kinds[w]) for c in characters)),
+                None)
+    called = re.search(r"叫(?:做)?([^\s，,。！!？?的]{1,12})的", text)
+    if kind and "insert" in parts.actions and not parts.frames.any:  # "加一只叫米索的猫"
+        parts.newcomer = (f"the {ZH.kinds[kind]}", f"a {ZH.kinds[kind]}", called.group(1) if called else "")
+        parts.title = ""
+    elif parts.members and (name := re.search(r"(?:名字|名)(?:改成|改为|换成|是|叫)|改名(?:为|叫)?|叫(?:做)?", text)):
+        parts.member_name = re.split(r"[\s，,。！!？?吧了]", text[name.end():].strip())[0]
+        parts.actions.setdefault("name", name.group())
 
 
 def _describe(text: str, story, parts: Parts) -> None:

@@ -40,9 +40,10 @@ def _named_place(token) -> bool:
         token = token.head
     head = token.head
     if token.dep_ == "pobj":
+        if head.lower_ == "from" or head.lower_ == "of" and head.head.lower_ == "out":  # "leave Bo out of the chase"
+            return True
         return head.lower_ in ("before", "after", "between", "with", "on", "following", "behind") and \
-            head.head.pos_ in (
-            "VERB", "AUX", "NOUN", "NUM")
+            head.head.pos_ in ("VERB", "AUX", "NOUN", "NUM")
     return token.dep_ in ("dobj", "nsubj", "nsubjpass", "ROOT", "attr") and (head.dep_ == "ROOT" or head == token)
 
 

@@ -52,9 +52,13 @@ class Looks:
     def gender(self) -> str | None:
         return self.info.get("gender")
 
-    def text(self) -> str:
-        """The description the image model sees."""
+    def text(self, compact: bool = False) -> str:
+        """The description the image model sees; `compact`: its words only, for a cast that must share the
+        prefix's token budget ("big black crow, red scarf, shiny orange beak")."""
         noun = " ".join([*self.adjectives, self.kind])
+        if compact:
+            items = [self.hair, *self.wears.values(), *self.carries, *self.features]
+            return ", ".join([noun, *(re.sub(r"^(?:a|an|the|his|her|its|their) ", "", i) for i in items if i)])
         plural = self.kind.endswith("s") and not self.kind.endswith("ss") or any(
             a.lower() in EN.numbers and EN.numbers[a.lower()] > 1 for a in self.adjectives)
         parts = [(noun if plural else f"{_article(noun)} {noun}") + (f" with {self.hair}" if self.hair else "")]
@@ -291,14 +295,34 @@ def _kind_words(adjectives: list[str], kind: str) -> str:
 
 @dataclass
 class Character:
-    """A story's main character: its looks, and the words that name it in requests (its name, its kind)."""
+    """A character of the story: its looks, and the words that name it in requests (its name, its kind, its
+    handle). `id` is its cast id; the main character's words also include "hero", "main character"…"""
 
     looks: Looks
     names: set[str]
+    id: str = "main"
+    main: bool = True
 
     def names_it(self, word: str) -> bool:
-        word = word.lower().removesuffix("'s")
-        return word in self.names or word in EN.character_words
+        word = word.lower().removesuffix("'s").removesuffix("’s")
+        return word in self.names or self.main and word in EN.character_words
+
+
+def cast_characters(story) -> list[Character]:
+    """Every character of the story's cast, main first, each with fresh looks and the words that name it ("Bo",
+    "dog", "the small dog" → "small", "dog"); a story of one character has only the main one."""
+    cast = getattr(story, "cast", None) or []
+    if len(cast) < 2:
+        return [main_character(story)]
+    found = []
+    for index, member in enumerate(cast):
+        looks = read_looks(member.description or member.handle or "character")
+        handle = member.handle.lower().removeprefix("the ").split()
+        names = {looks.kind.lower(), looks.kind.split()[-1].lower(), *handle[-1:], member.name.lower()} - {""}
+        if index == 0:
+            names |= main_character(story).names
+        found.append(Character(looks, names, id=member.id, main=index == 0))
+    return found
 
 
 def main_character(story) -> Character:

@@ -35,6 +35,10 @@ class Parts:
     items: list[tuple[str, str]] = field(default_factory=list)  # things to wear or carry: ("a straw hat", "hat")
     whole_frame: bool = False  # the frame itself is what changes ("frame 5 should show…", "change frame 1 to…")
     replacement: tuple[str, str] = ("", "")  # a thing shown and what replaces it ("pies", "apple pies")
+    member: str = ""  # the cast member a change is about, by id, when it is not the main character
+    members: list[str] = field(default_factory=list)  # cast members the request names, by id ("the dog", "Bo")
+    member_name: str = ""  # a name given to a member ("the crow is called Pip")
+    newcomer: tuple[str, str, str] = ("", "", "")  # a new member: (handle, description, name)
 
     def has(self, kind: str) -> bool:
         return bool(self.values.get(kind))

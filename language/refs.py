@@ -289,8 +289,9 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
     nouns, found = set(_vocabulary()["frame_nouns"]), []
     styles = {span.root.i for _, span in find(doc, "styles")}
     for token in doc:
-        if token.i in taken or token.lower_ not in nouns or token.head.lower_ in ("like", "as", "into"):
-            continue
+        if token.i in taken or token.lower_ not in nouns or token.head.lower_ in ("like", "as", "into", "than") \
+                or token.lower_ == "one" and any(t.lower_ == "instead" for t in doc[max(0, token.i - 4):token.i]):
+            continue  # "a green raincoat instead of the yellow one": the thing, not a frame
         determiner = next((c.lower_ for c in token.children if c.dep_ in ("det", "predet")), "")
         described = any(c.dep_ in ("compound", "amod", "relcl", "acl") for c in token.children)
         if determiner in ("a", "an", "another", "some", "any", "every", "each", "all") or created(token) or (

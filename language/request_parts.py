@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from language.cast_requests import addressed, given_name
 from language.content import PRONOUNS, after, content
 from language.lexicon import EN, TABLE, entries, find
 from language.parts import Parts, Value
@@ -44,26 +45,31 @@ def _action_matcher():
     return matcher
 
 
-def read_parts(message: str, story, character) -> Parts:
-    """The parts of an English request. `character` is the main character (language.character.Character)."""
+def read_parts(message: str, story, characters) -> Parts:
+    """The parts of an English request. `characters`: the story's cast (`language.looks.cast_characters`), main
+    first; the request is about the one it names (else the main one)."""
     known = {w.lower() for text in [story.identity_prompt, story.title, *(f.prompt + " " + f.caption
                                                                         for f in story.frames)]
-             for w in re.findall(r"[A-Za-z]+", text)} | character.names
+             for w in re.findall(r"[A-Za-z]+", text)} | {n for c in characters for n in c.names}
     text = fix_ordinals(_spelled(" ".join(message.split()), known))
     doc = parse(text)
     parts = Parts(text=text, frames=read_english(doc, story))
+    character, parts.members = addressed([(t.lower_, t.lemma_.lower()) for t in doc if t.pos_ in (
+        "NOUN", "PROPN") or t.text[:1].isupper()], characters)
+    parts.member = "" if character.main else character.id
     found = [(doc.vocab.strings[key], start, end) for key, start, end in _action_matcher()(doc)]
     for action, start, end in found:  # a phrase inside a longer one of another action does not count
         if not any(a != action and s <= start and end <= e and (e - s) > (end - start) for a, s, e in found):
             parts.actions.setdefault(action, doc[start:end].text.lower())
-    structural = parts.actions.keys() & {"remove", "move", "swap", "lock", "unlock", "reroll", "caption", "insert"}
+    structural = parts.actions.keys() & {"remove", "move", "swap", "lock", "unlock", "reroll", "caption", "insert",
+                                         "presence"}
     scene = find(doc, "times", "weather", "seasons", "moods")
     named = parts.frames.indices(len(story.frames))
     if (structural or scene or parts.frames.place is not None) and (not named or "swap" in parts.actions and len(
             named) < 2 or parts.frames.place is not None and not named or parts.frames.anchorless):
         changed = {_described(span) for kind, span in find(doc, "colours", "sizes", "clothing", "carried")
                    if _described(span)} if not structural - {"insert", "caption"} else set()  # "swap the flowers…"
-        things = frozenset(changed | set(character.names) | _described_subjects(doc))
+        things = frozenset(changed | {n for c in characters for n in c.names} | _described_subjects(doc))
         parts.frames = read_english(doc, story, loose=True, things=things)
     quoted = re.search(r"(?:^|(?<=[\s:：]))[\"“'‘«《「](.+?)[\"”'’»》」](?=[\s.,!?。！？]|$)", text)
     parts.quoted = quoted.group(1).strip() if quoted and len(quoted.group(1)) > 1 else ""
@@ -79,10 +85,31 @@ def read_parts(message: str, story, character) -> Parts:
         "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
     parts.content = content(doc, parts, taken, character)
     parts.title = after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
+    parts.newcomer = _newcomer(doc, parts, characters)
+    parts.title = "" if parts.newcomer[0] else parts.title  # "add a cat called Miso": a name, not a title
+    if parts.members and "name" in parts.actions and not parts.newcomer[0]:  # "the crow is called Pip"
+        named = next(c for c in characters if c.id == parts.members[-1])
+        parts.member_name = given_name(after(doc, parts, ("call", "name", "dub", "christen"), caption=True), named)
     if "caption" in parts.actions:
         colon = re.search(r"[:：]\s*(.+)$", text)
         parts.caption = parts.quoted or (colon.group(1).strip(" \"“”'") if colon else "")
     return parts
+
+
+def _newcomer(doc, parts: Parts, characters) -> tuple[str, str, str]:
+    """A new recurring character ("add a cat called Miso who follows Mia"): an animal or person the cast does not
+    have, as the object of an adding verb, with no frame noun (that is a new frame)."""
+    if "insert" not in parts.actions or any(t.lower_.rstrip("s") in entries("frame_nouns") for t in doc):
+        return "", "", ""
+    for token in doc:
+        kind = EN.kinds.get(token.lemma_.lower())
+        if token.dep_ == "dobj" and kind and kind.get("type") in ("person", "animal", "creature") and not any(
+                c.names_it(token.lemma_.lower()) for c in characters):
+            words = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("det", "amod", "compound")] + [token]
+            named = next((c for c in token.children if c.dep_ == "acl" and c.lemma_ in ("call", "name")), None)
+            name = " ".join(t.text for t in named.subtree if t.pos_ == "PROPN") if named is not None else ""
+            return f"the {token.lemma_.lower()}", render(words), name
+    return "", "", ""
 
 
 def _described_subjects(doc) -> set[str]:
@@ -255,17 +282,17 @@ def _about_character(doc, character) -> bool:
 def read_clauses(message: str, story) -> list[Parts]:
     """The parts of each clause that asks for its own change ("keep the second picture as it is and make all
     the others snowy" is two); "the others" in a later clause are the frames an earlier one did not name."""
-    from language.looks import main_character
+    from language.looks import cast_characters
 
-    character = main_character(story)
+    characters = cast_characters(story)
     text = " ".join(message.split())
     doc = parse(fix_ordinals(text))
     cuts = [t.i for t in doc if t.dep_ == "cc" and t.head.dep_ == "ROOT" and any(
         c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > t.i for c in t.head.children)]
     pieces = [doc[a:b].text for a, b in zip([0, *[c + 1 for c in cuts]], [*cuts, len(doc)], strict=True)]
-    readings = [read_parts(piece, story, character) for piece in pieces]
+    readings = [read_parts(piece, story, characters) for piece in pieces]
     if len(readings) > 1 and not all(r.actions.keys() - {"change"} or any(r.values.values()) for r in readings):
-        return [read_parts(text, story, character)]
+        return [read_parts(text, story, characters)]
     named: set[int] = set()
     for reading in readings:
         if reading.frames.rest and not reading.frames.named:

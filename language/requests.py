@@ -10,9 +10,10 @@ is a question with the likely requests as buttons. Nothing changes silently.
 from __future__ import annotations
 
 from core import edits
-from language.changes import Parsed, ask, change_kind, change_looks, change_thing, replace_shown, targets
+from language.cast_requests import add_member, name_member, presence
+from language.changes import Parsed, ask, change_kind, change_looks, change_thing, member_of, replace_shown, targets
 from language.lexicon import EN, TABLE
-from language.looks import main_character, read_looks
+from language.looks import read_looks
 from language.parts import Parts
 from language.phrases import scene_phrase, set_scene
 
@@ -35,14 +36,19 @@ def derived(parts: Parts, story) -> set[str]:
             parts.has(k) for k in ("colours", "sizes", "clothing", "carried", "kinds")),
         "scene_change": any(parts.has(k) for k in ("times", "weather", "seasons", "moods")),
         "replacement": bool(parts.replacement[0]),
+        "member_named": bool(parts.members), "member_name": bool(parts.member_name),
+        "newcomer": bool(parts.newcomer[0]),
     }
     return {name for name, present in have.items() if present}
 
 
 def _look_colour(parts: Parts, story) -> bool:
-    looks = main_character(story).looks
+    """A colour of something the character has, or a colour or size of the character itself ("make the dog
+    brown", "Bo should be a big fluffy dog")."""
+    member = member_of(parts, story)
     nouns = {v.noun for v in parts.values.get("colours", [])}
-    return any(looks.text().lower().find(noun) >= 0 for noun in nouns if noun)
+    itself = any(v.noun and member.names_it(v.noun) for k in ("colours", "sizes") for v in parts.values.get(k, []))
+    return itself or any(member.looks.text().lower().find(noun) >= 0 for noun in nouns if noun)
 
 
 def read(parts: Parts, story) -> Parsed | None:
@@ -219,7 +225,8 @@ BUILDERS = {
     "caption": _caption, "rename": _rename, "count": _count, "undo": _undo, "redo": _redo, "swap": _swap,
     "move": _move, "insert": _insert, "remove": _remove, "unlock": lambda p, s: _lock(p, s, False),
     "reroll": _reroll, "lock": _lock, "style": _style, "kind": change_kind, "looks": change_looks,
-    "thing": change_thing, "scene": _scene, "set_text": _set_text, "replace": replace_shown,
+    "thing": change_thing, "scene": _scene, "presence": presence, "name_member": name_member,
+    "add_member": add_member, "set_text": _set_text, "replace": replace_shown,
 }
 
 

@@ -88,8 +88,8 @@ def problems(row: dict, before, after, reply) -> list[str]:
         if order != expect["order"]:
             bad.append(f"order {order}, expected {expect['order']}")
     if "changed" in expect:
-        changed = [i + 1 for i, f in enumerate(after.frames) if f.id in ids and
-                   f.prompt != before.frames[ids.index(f.id)].prompt]
+        changed = [i + 1 for i, f in enumerate(after.frames) if f.id in ids and (  # its text or who is in it
+                   f.prompt != before.frames[ids.index(f.id)].prompt or f.cast != before.frames[ids.index(f.id)].cast)]
         if changed != expect["changed"]:
             bad.append(f"changed {changed}, expected {expect['changed']}")
     for key, words in expect.get("frame_has", {}).items():

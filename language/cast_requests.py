@@ -1,0 +1,87 @@
+"""Requests about a story's cast, in either language: which members a request names ("the dog", "Bo", "乌鸦"),
+a name given to one ("the crow is called Pip", "call the dog Biscuit", "乌鸦叫小黑"), a new member ("add a cat
+called Miso who follows Mia"), and the operations of the cast rows of the table (`operations.yaml`: presence,
+name_member, add_member). A change of a member's looks or kind is the looks and kind rows, on that member
+(`language.changes`)."""
+
+from __future__ import annotations
+
+import re
+
+from core import edits
+from core.cast import MAX_CAST
+from language.changes import Parsed, ask
+from language.looks import Character, cast_characters
+from language.parts import Parts
+
+OUT_WORDS = re.compile(r"\b(?:out|without|not|no|never|leave|remove|drop|exclude|minus)\b|n't|"
+                       r"不要|去掉|拿掉|删掉|不出现|没有|别")
+
+
+def addressed(words: list[tuple[str, str]], characters: list[Character]) -> tuple[Character, list[str]]:
+    """The character a request is about and the members it names: a member other than the main one when it
+    names one (the first it names), else the main character. `words`: (word, lemma) of its nouns and names."""
+    named = [c for word, lemma in words for c in characters if c.names_it(word) or c.names_it(lemma)]
+    ids = list(dict.fromkeys(c.id for c in named))
+    others = [c for c in named if not c.main]
+    return (others[0] if others else characters[0]), ids if len(characters) > 1 else []
+
+
+def given_name(after: str, member: Character) -> str:
+    """The name in the words after a naming verb, the member's own words taken off ("the dog Biscuit" →
+    "Biscuit"); "" unless it reads as a name (capitalised, or not in Latin letters)."""
+    words = after.split()
+    while words and (words[0].lower() in ("the", "a", "an", "it", "him", "her", "them", "to", "as")
+                     or member.names_it(words[0].lower())):
+        words = words[1:]
+    name = " ".join(words).strip(" .!?,\"'“”")
+    return name if name and (name[:1].isupper() or not name[:1].isascii()) and len(name) <= 40 else ""
+
+
+def name_member(parts: Parts, story) -> Parsed:
+    member = parts.members[-1] if parts.members else parts.member
+    return Parsed([edits.NameCharacter(character=member, name=parts.member_name)])
+
+
+def presence(parts: Parts, story) -> Parsed | None:
+    """Members put into the frames named, or taken out of them ("leave Bo out of the chase"); the frames' texts
+    follow (an absent member's words go, a new one is named: "…, with the crow watching from a tree")."""
+    total = len(story.frames)
+    frames = parts.frames.indices(total) or ([min(parts.frames.place, total - 1)] if parts.frames.place is not None
+                                             else [])  # "in the last picture" read as a place
+    main = story.cast[0].id
+    members = [m for m in parts.members if m != main] or parts.members
+    if not frames or not members:
+        return None
+    present = not OUT_WORDS.search(parts.text)
+    ops: list = [edits.SetPresence(frames=frames, characters=members, present=present)]
+    handles = [m.handle for m in story.cast if m.id in members and m.handle]
+    prompts = {}
+    for i in frames:
+        prompt = story.frames[i].prompt
+        for handle in handles:
+            named = re.search(rf"\b{re.escape(handle)}\b", prompt, re.I)
+            if not present and named:
+                prompt = re.sub(rf"(?:,?\s+(?:and|with)\s+{re.escape(handle)}\b|\b{re.escape(handle)}\s+and\s+)",
+                                "", prompt, flags=re.I)
+            elif present and not named:
+                prompt = f"{prompt}, with {handle}" + (f" {parts.content}" if parts.content and
+                                                       parts.content.split()[0].endswith("ing") else "")
+        if prompt != story.frames[i].prompt:
+            prompts[i] = prompt
+    if prompts:
+        ops.append(edits.RewriteFrames(prompts=prompts, what="who is in the frame"))
+    return Parsed(ops)
+
+
+def add_member(parts: Parts, story) -> Parsed:
+    handle, description, name = parts.newcomer
+    if len(story.cast) >= MAX_CAST:
+        names = ", ".join(m.name or m.handle or "the main character" for m in story.cast)
+        return ask(f"A story holds at most {MAX_CAST} recurring characters, and this one has {names}. Should "
+                   f"{handle} take one's place, or be a figure of one frame? Nothing was changed.",
+                   [f"remove {story.cast[-1].handle or story.cast[-1].name} from the story",
+                    f"add a scene where {description} appears"])
+    main = cast_characters(story)[0]
+    return Parsed([edits.AddCharacter(handle=handle, description=description, name=name,
+                                      main_handle="" if story.cast[0].handle else f"the {main.looks.kind}")])
