@@ -8,7 +8,7 @@ come without one (a new frame, a frame's new text).
 
 from __future__ import annotations
 
-from language.looks import main_character
+from language.characters import main_character
 from language.phrases import render, sentence
 from language.tools import inflect, parse
 

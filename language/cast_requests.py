@@ -11,7 +11,7 @@ import re
 from core import edits
 from core.cast import MAX_CAST
 from language.changes import Parsed, ask
-from language.looks import Character, cast_characters
+from language.characters import Character, cast_characters
 from language.parts import Parts
 
 OUT_WORDS = re.compile(r"\b(?:out|without|not|no|never|leave|remove|drop|exclude|minus)\b|n't|"

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from core import edits
+from language.characters import Character, cast_characters
 from language.lexicon import EN
-from language.looks import Character, cast_characters
 from language.parts import Parts
 from language.phrases import describe_thing, dress_thing, mentions, replace_thing
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 import re
 
+from language.characters import main_character
 from language.chinese_refs import read_chinese
 from language.lexicon import TABLE, ZH
-from language.looks import main_character
 from language.parts import Parts, Value
 from language.tools import add_chinese_words, chinese_words, english_sense, inflect
 
@@ -114,7 +114,7 @@ def _cast(text: str, story, parts: Parts) -> None:
     """The cast members a Chinese request names ("乌鸦", "狗狗", "Bo"), a name given to one ("乌鸦叫小黑", "狗狗的名字
     改成豆豆"), and a new member ("加一只叫米索的猫")."""
     from language.cast_requests import addressed
-    from language.looks import cast_characters
+    from language.characters import cast_characters
 
     characters = cast_characters(story)
     said = [(english_word(w, f) or w).split()[-1].lower() for w, f in words(text) if f.startswith(("n", "eng"))

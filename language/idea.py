@@ -153,6 +153,9 @@ def read_idea(idea: str) -> Idea:
 
     reading.events = events(doc, reading)
     reading.looks = _looks(doc, reading.hero)
+    for entity in reading.entities:  # the others' looks, for a cast
+        if entity is not reading.hero and entity.animate and not entity.plural:
+            entity.description = _looks(doc, entity).text()
     return reading
 
 

@@ -9,8 +9,6 @@ gets blond hair, and the plan reply names what was invented.
 
 from __future__ import annotations
 
-import copy
-import functools
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -172,8 +170,9 @@ class Looks:
                 info.get("type") != "person":
             self.features = [f for f in self.features if _item_noun(f) not in EN.grown_man_features]
 
-    def invent(self, seed: str = "") -> None:
-        """Fill hair and one item of clothing from the kind (`en.yaml`: `invent`), when the words gave none."""
+    def invent(self, seed: str = "", avoid: str = "") -> None:
+        """Fill hair and one item of clothing from the kind (`en.yaml`: `invent`), when the words gave none; an
+        item whose noun or colour is in `avoid` (another character's description) is passed over."""
         info = self.info
         table = EN.invent.get(info.get("type", "thing"), {})
         table = table.get(info.get("age", "adult"), table.get("adult", {})) if info.get("type") == "person" else table
@@ -182,7 +181,10 @@ class Looks:
             self.hair = table["hair"][pick % len(table["hair"])]
             self.invented.append(self.hair)
         if not (self.wears or self.carries) and table.get("clothes"):
-            item = table["clothes"][pick // 7 % len(table["clothes"])]
+            clothes = table["clothes"]
+            fresh = [c for c in clothes if not set(c.split()[-2:]) & set(avoid.lower().replace(",", " ").split())]
+            clothes = fresh or clothes
+            item = clothes[pick // 7 % len(clothes)]
             if info.get("type") == "machine":
                 self.features.append(item)
             else:
@@ -293,49 +295,3 @@ def _kind_words(adjectives: list[str], kind: str) -> str:
     return " ".join(words + [kind])
 
 
-@dataclass
-class Character:
-    """A character of the story: its looks, and the words that name it in requests (its name, its kind, its
-    handle). `id` is its cast id; the main character's words also include "hero", "main character"…"""
-
-    looks: Looks
-    names: set[str]
-    id: str = "main"
-    main: bool = True
-
-    def names_it(self, word: str) -> bool:
-        word = word.lower().removesuffix("'s").removesuffix("’s")
-        return word in self.names or self.main and word in EN.character_words
-
-
-def cast_characters(story) -> list[Character]:
-    """Every character of the story's cast, main first, each with fresh looks and the words that name it ("Bo",
-    "dog", "the small dog" → "small", "dog"); a story of one character has only the main one."""
-    cast = getattr(story, "cast", None) or []
-    if len(cast) < 2:
-        return [main_character(story)]
-    found = []
-    for index, member in enumerate(cast):
-        looks = read_looks(member.description or member.handle or "character")
-        handle = member.handle.lower().removeprefix("the ").split()
-        names = {looks.kind.lower(), looks.kind.split()[-1].lower(), *handle[-1:], member.name.lower()} - {""}
-        if index == 0:
-            names |= main_character(story).names
-        found.append(Character(looks, names, id=member.id, main=index == 0))
-    return found
-
-
-def main_character(story) -> Character:
-    """The main character of `story`: looks from its description, names from the captions ("Juno finds…").
-    The looks are a fresh copy: a request may change them."""
-    found = _character(story.identity_prompt, tuple(f.caption for f in story.frames))
-    return Character(copy.deepcopy(found.looks), found.names)
-
-
-@functools.lru_cache(maxsize=256)
-def _character(identity: str, captions: tuple[str, ...]) -> Character:
-    looks = read_looks(identity)
-    names = {looks.kind.lower(), looks.kind.split()[-1].lower()}
-    firsts = [c.split()[0].strip(",.'’s") for c in captions if c.split() and c.split()[0][:1].isupper()]
-    names |= {w.lower() for w in firsts if firsts.count(w) * 2 >= len(captions) and w.lower() not in ("the", "a")}
-    return Character(looks, names)

@@ -125,12 +125,26 @@ def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | N
     if llm is not None and (small_llm or not _is_small(llm)):
         title, identity, prompts, captions = _with_model(llm, text, reading, prompts, captions, title, identity,
                                                          report, told)
-    story = Story(title=title[:120], identity_prompt=identity, style=style,
-                  settings=settings or GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT),
-                  frames=[Frame(prompt=_fit_frame(p, identity, style, count_tokens), caption=c[:1000])
-                          for p, c in zip(prompts, captions, strict=True)], idea=text)
+    story = _story(reading, title, identity, style, prompts, captions, settings, count_tokens, text)
     report.seconds = time.perf_counter() - started
     return story, report
+
+
+def _story(reading, title, identity, style, prompts, captions, settings, count_tokens, idea) -> Story:
+    """The planned story, with its cast when other characters recur (`language.cast_plan`)."""
+    from core.cast import compose_prefix, new_cast, prefix_text
+    from core.styles import style_phrase
+    from language.cast_plan import plan_cast
+
+    members, presence = plan_cast(reading, prompts, identity, style_phrase(style), count_tokens)
+    cast = new_cast(members) if members else []
+    ids = {m.handle: m.id for m in cast}
+    prefix = prefix_text(compose_prefix(cast, style)) if cast else compose_identity(identity, style)
+    frames = [Frame(prompt=_fit_frame(p, prefix, count_tokens), caption=c[:1000],
+                    cast=[ids[h] for h in presence[i]] if cast else None)
+              for i, (p, c) in enumerate(zip(prompts, captions, strict=True))]
+    return Story(title=title[:120], identity_prompt=identity, style=style, cast=cast, frames=frames, idea=idea,
+                 settings=settings or GenerationSettings(negative_prompt=DEFAULT_NEGATIVE_PROMPT))
 
 
 def _is_small(llm) -> bool:
@@ -197,11 +211,10 @@ def _fit(identity: str, style: str, count_tokens) -> str:
     return identity
 
 
-def _fit_frame(frame: str, identity: str, style: str, count_tokens) -> str:
-    """A frame that fits CLIP's budget with the character: trailing phrases go first."""
+def _fit_frame(frame: str, full: str, count_tokens) -> str:
+    """A frame that fits CLIP's budget with the prefix `full` (characters and style): trailing phrases go first."""
     from generator.tokens import CLIP_TOKEN_BUDGET
 
-    full = compose_identity(identity, style)
     while count_tokens(f"{full} {frame}") > CLIP_TOKEN_BUDGET and len(frame.split()) > 4:
         frame = re.sub(r"(?:,|\s+(?:in|on|at|with|from|for|through|beneath|over|under|and))\s+[^,]*$", "", frame) \
             if re.search(r"(?:,|\s(?:in|on|at|with|from|for|through|beneath|over|under|and))\s", frame[4:]) else \

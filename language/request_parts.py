@@ -282,7 +282,7 @@ def _about_character(doc, character) -> bool:
 def read_clauses(message: str, story) -> list[Parts]:
     """The parts of each clause that asks for its own change ("keep the second picture as it is and make all
     the others snowy" is two); "the others" in a later clause are the frames an earlier one did not name."""
-    from language.looks import cast_characters
+    from language.characters import cast_characters
 
     characters = cast_characters(story)
     text = " ".join(message.split())

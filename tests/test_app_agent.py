@@ -191,7 +191,7 @@ def test_a_revision_and_a_render_on_a_full_disk_change_nothing_and_say_so(real_s
                 await say("re-roll frame 1")  # the new seed cannot be saved either
                 assert "nothing was changed" in recorder.texts()[-1]
                 patch.setattr(storage.files.os, "replace", _failing_replace(number, only=".png"))
-                await say("re-roll frame 1")  # the seed is saved, the new image is not
+                await say("make frame 1 at dusk")  # the text is saved, the new card is not
             assert "Could not save the picture of frame 1" in recorder.texts()[-1], recorder.texts()[-3:]
             assert not state.rendering  # the next render can start: the UI is usable again
             assert json.loads((session.story_dir / "story.json").read_text())  # whole and valid

@@ -8,6 +8,7 @@ from importlib import resources
 import pytest
 
 from core import edits
+from core.cast import new_cast
 from core.story import Frame, Story
 from language.chinese_refs import read_chinese
 from language.lexicon import TABLE
@@ -101,7 +102,20 @@ OPS = {"caption": edits.SetCaption, "rename": edits.Rename, "undo": edits.Undo, 
        "remove": (edits.RemoveFrame, edits.RemoveFrames), "unlock": edits.SetLock, "lock": edits.SetLock,
        "reroll": edits.Reroll, "style": edits.SetStyle, "kind": edits.SetIdentity, "looks": edits.SetIdentity,
        "thing": edits.RewriteFrames, "scene": edits.RewriteFrames, "replace": edits.RewriteFrames,
-       "set_text": (edits.SetText, edits.AddText), "count": edits.InsertFrame}
+       "set_text": (edits.SetText, edits.AddText), "count": edits.InsertFrame,
+       "name_member": edits.NameCharacter, "add_member": edits.AddCharacter, "presence": edits.SetPresence}
+CAST_OPS = {"name_member", "add_member", "presence"}
+
+
+def cast_story(members: int = 3) -> Story:
+    """A girl, her dog and a crow (the crow left out for `members` 2), in four frames."""
+    cast = new_cast([{"handle": "the girl", "name": "Mia", "description": "a girl with red braids"},
+                     {"handle": "the dog", "name": "Bo", "description": "a small black dog"},
+                     {"handle": "the crow", "description": "a big black crow"}][:members])
+    ids = [m.id for m in cast]
+    return Story(title="Mia", identity_prompt="a girl with red braids", cast=cast, frames=[
+        Frame(prompt="the girl and the dog walk to school", cast=ids[:2]), Frame(prompt="the dog digs", cast=ids[1:2]),
+        Frame(prompt="the girl reads at her desk", cast=ids[:1]), Frame(prompt="the girl waves", cast=ids[:1])])
 
 
 @pytest.mark.parametrize("op, language, example", ROWS, ids=[f"{o}-{lang}-{i}" for i, (o, lang, _) in enumerate(ROWS)])
@@ -115,6 +129,8 @@ def test_every_example_of_the_operation_table_reads_as_its_operation(op, languag
         story = edits.apply_edit(story.changed("rename", title="Flour"), edits.Undo()).story
     if op == "unlock":
         story = edits.apply_edit(story, edits.SetLock(frame=2, locked=True)).story
+    if op in CAST_OPS:  # a story with a cast: three characters, two where a new one is added
+        story = cast_story(2 if op == "add_member" else 3)
     parsed = parse_message(example, story)
     assert parsed.question is None, parsed.question
     assert isinstance(parsed.ops[0], OPS[op])
