@@ -56,9 +56,10 @@ def english_word(word: str, flag: str = "") -> str:
             return table[word]
     if word in ZH.verbs:
         return ZH.verbs[word]
-    if word.startswith("小") and (len(word) > 2 or word[1:] in ZH.kinds or word[1:] in ZH.nouns):
-        rest = english_word(word[1:], flag)  # "小龙" is a little dragon (CC-CEDICT: a snake)
-        return f"little {rest}" if rest else ""
+    if word.startswith("小") and len(word) >= 2:
+        rest = english_word(word[1:], "n")  # "小龙" is a little dragon (CC-CEDICT: a snake), "小鹿" a little deer
+        if rest:
+            return f"little {rest}"
     sense = english_sense(word, verb=flag.startswith("v"))
     if not sense and _complement(word):  # "飞回": fly back
         place = english_word(word[2:], "n") if len(word) > 2 else ""  # "带回家": take back home

@@ -125,10 +125,12 @@ def problems(row: dict, before, after, reply) -> list[str]:
             bad.append(f"style {after.style!r}")
     for key, want in (("locked", True), ("unlocked", False)):
         for number in expect.get(key, []):
-            if after.frames[number - 1].locked != want:
+            if number > len(after.frames):
+                bad.append(f"frame {number} is gone")
+            elif after.frames[number - 1].locked != want:
                 bad.append(f"frame {number} locked={after.frames[number - 1].locked}")
     if "rerolled" in expect:
-        rolled = [i + 1 for i, f in enumerate(after.frames) if f.seed != before.frames[i].seed]
+        rolled = [i + 1 for i, f in enumerate(after.frames) if i >= len(before.frames) or f.seed != before.frames[i].seed]
         if rolled != expect["rerolled"]:
             bad.append(f"re-rolled {rolled}, expected {expect['rerolled']}")
     for key in ("count_is", "count_is_or_question"):
