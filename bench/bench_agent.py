@@ -103,7 +103,7 @@ def _plan_row(name: str, llm, frames: int, small_llm: bool = False) -> dict:
 
 def bench_planning() -> None:
 
-    from language import nlp
+    from language import tools as nlp
     from llm.chat import default_llm
 
     started = time.perf_counter()
@@ -140,21 +140,53 @@ REQUESTS = ["make the bakery green", "add a scene where she feeds the pigeons in
             "call the story Flour and Fire", "把第二帧改成夜晚", "change the ninth frame to winter", "never mind"]
 
 
-def bench_requests() -> None:
-    from language import nlp
-    from language.editor import parse_message
-    from language.planner import plan_story
+def bench_load() -> None:
+    """The one-time load of the language tools, each in a fresh process, and the memory they add."""
+    import subprocess
+    import sys
 
-    nlp.warm_up(chinese=True)
-    story, _ = plan_story("A young baker who opens a tiny bakery on a busy street, burns her first loaf, and wins "
-                          "a baking contest at the end of summer.", None, frames=5)
+    code = ("import resource, time; from language import tools; r0 = resource.getrusage(resource.RUSAGE_SELF)"
+            ".ru_maxrss; t = time.perf_counter(); tools.warm_up(chinese={zh}, encoder={enc}); "
+            "print(time.perf_counter() - t, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0) / 1024)")
+    print("\n== one-time load of the language tools (fresh process each) ==")
+    for label, zh, enc in (("English (spaCy, lemminflect)", False, False), ("+ sentence encoder", False, True),
+                           ("+ Chinese (jieba, CC-CEDICT)", True, True)):
+        out = subprocess.run([sys.executable, "-c", code.format(zh=zh, enc=enc)], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parents[1], check=True).stdout.split()
+        print(f"{label:<32} {float(out[0]):6.2f} s   +{float(out[1]):6.0f} MiB resident")
+
+
+def bench_requests() -> None:
+    """Every request of the build tables (their stories, through the parser; no LLM call), and planning the
+    ideas of the build table: median and worst latency after the one-time load."""
+    sys_path = str(Path(__file__).resolve().parents[1] / "tests" / "language")
+    import sys
+
+    sys.path.insert(0, sys_path)
+    from tables import KINDS, base_story, rows
+
+    from language.planner import plan_story
+    from language.revise import parse_message, warm_up
+
+    warm_up(chinese=True)
     times = []
-    for message in REQUESTS:
+    for kind in KINDS:
+        for row in rows("build", kind):
+            story = base_story(row["story"])
+            for message in row.get("sequence") or [row["say"]]:
+                started = time.perf_counter()
+                parse_message(message, story, None)
+                times.append(time.perf_counter() - started)
+    print(f"\n== reading {len(times)} requests of the build tables (parser, no LLM call) ==")
+    print(f"median {statistics.median(times) * 1000:.1f} ms, worst {max(times) * 1000:.1f} ms "
+          f"(targets: median ≤ 20 ms, worst ≤ 200 ms)")
+    plans = []
+    for row in rows("build", "ideas"):
         started = time.perf_counter()
-        parse_message(message, story, None)
-        times.append(time.perf_counter() - started)
-    print(f"\n== reading {len(REQUESTS)} requests in ordinary words (parser, no LLM call) ==")
-    print(f"median {statistics.median(times) * 1000:.1f} ms, worst {max(times) * 1000:.1f} ms (target < 1 s)")
+        plan_story(row["idea"], None, frames=row.get("frames"))
+        plans.append(time.perf_counter() - started)
+    print(f"planning {len(plans)} ideas: median {statistics.median(plans) * 1000:.1f} ms, worst "
+          f"{max(plans) * 1000:.1f} ms (target: median ≤ 50 ms)")
 
 
 def bench_revision(frames: int = 4, steps: int = 4, repeats: int = 7, batch_size: int = 2) -> None:
@@ -194,6 +226,7 @@ def main(argv=None) -> None:
     parser.add_argument("--planning-only", action="store_true", help="only the planning comparison")
     parser.add_argument("--frames", type=int, default=4)
     args = parser.parse_args(argv)
+    bench_load()
     if not args.skip_llm:
         bench_planning()
     bench_requests()

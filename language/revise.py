@@ -133,3 +133,18 @@ def _trustworthy(op, message: str, story) -> bool:
     lowered = f" {message.lower()} "
     return any(f" {' '.join(words)} " in lowered or f" {words[0]}" in lowered for words in action_words()[action]) \
         or any(word in message for word in action_words("zh")[action])
+
+
+def warm_up(chinese: bool = True) -> None:
+    """Load the language tools and build the readers' matchers now (the app does it at start, off the request
+    path): the first request is then read as fast as any other."""
+    from core.story import Frame, Story
+    from language import tools
+    from language.planner import plan_story
+
+    tools.warm_up(chinese=chinese)
+    story = Story(title="Warm", identity_prompt="a fox", frames=[Frame(prompt="finding a lantern in the snow")])
+    for message in ("set the whole thing in winter at night", "give her a red scarf", "swap 1 and 2", *(
+            ["把第一张改成夜晚"] if chinese else [])):
+        parse_message(message, story)
+    plan_story("A fox finds a lantern in the snow and carries it home.", None)

@@ -61,11 +61,11 @@ class Studio:
         """Load what the first request would otherwise wait for, and note every problem (run off the event
         loop: it takes seconds, minutes for a large image model)."""
         from generator.tokens import load_clip_tokenizer
-        from language import tools as nlp
+        from language.revise import warm_up
 
         load_clip_tokenizer()  # before the image model, which imports transformers in this thread
         try:
-            nlp.warm_up()  # spaCy off the request path: the first idea is then planned in milliseconds
+            warm_up()  # spaCy and the readers off the request path: the first request is then read in milliseconds
         except StoryError as error:
             self.problems.append(str(error))
         self.image_model.get()

@@ -130,7 +130,8 @@ def problems(row: dict, before, after, reply) -> list[str]:
             elif after.frames[number - 1].locked != want:
                 bad.append(f"frame {number} locked={after.frames[number - 1].locked}")
     if "rerolled" in expect:
-        rolled = [i + 1 for i, f in enumerate(after.frames) if i >= len(before.frames) or f.seed != before.frames[i].seed]
+        rolled = [i + 1 for i, f in enumerate(after.frames)
+                  if i >= len(before.frames) or f.seed != before.frames[i].seed]
         if rolled != expect["rerolled"]:
             bad.append(f"re-rolled {rolled}, expected {expect['rerolled']}")
     for key in ("count_is", "count_is_or_question"):
