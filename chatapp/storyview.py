@@ -47,15 +47,13 @@ def thumbnail(path) -> str | None:
 
 
 def cast_of(story) -> list[dict]:
-    """The story's cast (`Story.cast`, where a story has one), each with the frames it appears in (1-based)."""
-    members = getattr(story, "cast", None) or []
-    out = []
-    for member in members:
-        frames = [i + 1 for i, frame in enumerate(story.frames)
-                  if getattr(frame, "cast", None) is None or getattr(member, "id", None) in frame.cast]
-        out.append({"name": getattr(member, "name", "") or "", "handle": getattr(member, "handle", "") or "",
-                    "description": getattr(member, "description", "") or "", "frames": frames})
-    return out
+    """The story's cast when it has two or more characters, each with the frames it appears in (1-based); []
+    for a story of one character (the character line says it all)."""
+    if len(story.cast) < 2:
+        return []
+    return [{"name": member.name, "handle": member.handle, "description": member.description,
+             "frames": [i + 1 for i in range(len(story.frames)) if member.id in story.presence(i)]}
+            for member in story.cast]
 
 
 def view_props(story, pictures: list[dict]) -> dict:

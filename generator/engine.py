@@ -198,24 +198,32 @@ class StoryGenerator:
         self.last_notice = ""
         with self._lock, torch.inference_mode():
             try:
-                try:
-                    self._attempt(request)
-                except OutOfMemoryError:
-                    lower = self.lower_memory_mode()
-                    if lower is None:
-                        raise
-                    retry = request.rest(settings=settings.model_copy(update={"batch_size": 1}))
-                    log.warning("out of memory: retrying %d frame(s) in memory mode %s, batch 1", len(retry.targets),
-                                lower)
-                    self._attempt(retry)
-                    self.last_notice = (
-                        f"The GPU ran out of memory, so I switched to the “{lower}” memory mode and drew the rest one "
-                        "frame at a time; nothing was lost. Set STORY_GPU_MEMORY to keep it."
-                    )
+                self._attempt_stepping_down(request, settings)
             finally:
                 if torch.cuda.is_available():
                     torch.cuda.empty_cache()
         return request.finished
+
+    def _attempt_stepping_down(self, request: RenderRequest, settings: GenerationSettings) -> None:
+        """Render; out of memory, the frames not finished again one memory mode lower and one at a time, down
+        to the lowest mode (then OutOfMemoryError goes to the caller). Finished frames are never redrawn."""
+        attempt, lower = request, None
+        while True:
+            try:
+                self._attempt(attempt)
+                break
+            except OutOfMemoryError:
+                lower = self.lower_memory_mode()
+                if lower is None:
+                    raise
+                attempt = attempt.rest(settings=settings.model_copy(update={"batch_size": 1}))
+                log.warning("out of memory: retrying %d frame(s) in memory mode %s, batch 1", len(attempt.targets),
+                            lower)
+        if lower is not None:
+            self.last_notice = (
+                f"The GPU ran out of memory, so I switched to the “{lower}” memory mode and drew the rest one frame "
+                "at a time; nothing was lost. Set STORY_GPU_MEMORY to keep it."
+            )
 
     def _attempt(self, request: RenderRequest) -> None:
         """One try at rendering ``request.targets``; CUDA running out of memory comes out as OutOfMemoryError."""

@@ -88,13 +88,10 @@ def candidates(idea, subject: str) -> list[Beat]:
             beats.append(_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0))
         if verb.endswith("ing") and rest and event.verb and kind != "travel" and \
                 event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:  # no "getting ready to find"
-            beats.append(_beat(f"getting ready to {event.verb} {rest}", f"{subject} {_verb('get', idea)} ready to "
-                               f"{event.verb} {rest}", index - 1, 3 + index))
-            beats.append(_beat(f"starting to {event.verb} {rest}", f"{subject} {_verb('start', idea)} to "
-                               f"{event.verb} {rest}", index - 1, 9))
-            if not last and event.verb not in EN.beat_verbs["moment"]:
-                beats.append(_beat(f"finishing {verb} {rest}", f"{subject} {_verb('finish', idea)} {verb} {rest}",
-                                   index, 8))
+            # the moment before (one per story: "starting to…" and "finishing…" read as copies of the event)
+            if not any(b.frame.startswith("getting ready to") for b in beats):
+                beats.append(_beat(f"getting ready to {event.verb} {rest}", f"{subject} {_verb('get', idea)} ready "
+                                   f"to {event.verb} {rest}", index - 1, 3 + index))
         if kind == "wish" and " to " in event.frame:
             wish = event.frame.split(" to ", 1)[1]
             head, _, more = wish.partition(" ")

@@ -68,7 +68,7 @@ def segments(sent) -> list:
         if merged and not _a_clause(piece):
             merged[-1] = sent.doc[merged[-1].start:piece.end]
         elif not merged and lead is None and not _a_clause(piece) and len(piece) and piece.end < sent.end \
-                and sent.doc[piece.end].lower_ in BREAKS:
+                and sent.doc[piece.end].lower_ in BREAKS and sent.doc[piece.end].tag_ not in ("WDT", "WP"):
             lead = piece
         elif len(piece):
             merged.append(sent.doc[lead.start:piece.end] if lead is not None and not merged else piece)

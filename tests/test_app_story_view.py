@@ -238,20 +238,21 @@ def test_the_test_model_s_pictures_say_so(stories, monkeypatch):
 
 
 def test_a_cast_is_shown_with_the_frames_each_member_is_in():
-    """Another branch adds `Story.cast` and `Frame.cast` (None: everyone); the story view shows them when present."""
-    from types import SimpleNamespace
-
+    """A story with two characters shows each with the frames it is in (None: everyone); a story of one, none."""
     from chatapp.storyview import view_props
+    from core.cast import new_cast
+    from core.story import Frame, Story
 
-    mia = SimpleNamespace(id="mia", name="Mia", handle="the girl", description="a girl in a yellow raincoat")
-    bo = SimpleNamespace(id="bo", name="Bo", handle="the dog", description="a small white dog")
-    frames = [SimpleNamespace(id=f"f{i}", prompt=f"scene {i}", caption=f"Caption {i}.", locked=False, cast=cast)
-              for i, cast in enumerate([None, ["mia"], ["bo"]])]
-    story = SimpleNamespace(title="Rain", identity_prompt="a girl", style="storybook", frames=frames, cast=[mia, bo])
+    cast = new_cast([{"handle": "the girl", "name": "Mia", "description": "a girl in a yellow raincoat"},
+                     {"handle": "the dog", "name": "Bo", "description": "a small white dog"}])
+    mia, bo = (m.id for m in cast)
+    story = Story(title="Rain", identity_prompt="a girl in a yellow raincoat", cast=cast, frames=[
+        Frame(prompt=f"scene {i}", caption=f"Caption {i}.", cast=who) for i, who in enumerate([None, [mia], [bo]])])
     pictures = [{"path": None, "due": True, "test_image": False}] * 3
     props = view_props(story, pictures)
     assert props["cast"] == [
         {"name": "Mia", "handle": "the girl", "description": "a girl in a yellow raincoat", "frames": [1, 2]},
         {"name": "Bo", "handle": "the dog", "description": "a small white dog", "frames": [1, 3]},
     ]
-    assert view_props(SimpleNamespace(**{**vars(story), "cast": []}), pictures)["cast"] == []
+    alone = Story(title="Rain", identity_prompt="a girl", frames=[Frame(prompt="scene")])
+    assert view_props(alone, pictures[:1])["cast"] == []

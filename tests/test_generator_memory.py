@@ -84,6 +84,24 @@ def test_out_of_memory_retries_once_lower_with_batch_one_and_loses_nothing(gener
         assert np.allclose(images[index], expected[index], atol=1e-5)
 
 
+def test_out_of_memory_again_at_batch_one_steps_down_again_and_loses_nothing(monkeypatch):
+    generator = StoryGenerator.load("tiny", device="cpu", memory="full")
+    expected = generator.render(IDENTITY, FRAMES, SETTINGS, output_type="np")
+    original, calls = generator._render, {"failed": 0}
+
+    def render(request):  # the first batch fails, and so does the first retry at batch 1 (a tight GPU)
+        if calls["failed"] < 2:
+            calls["failed"] += 1
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return original(request)
+
+    monkeypatch.setattr(generator, "_render", render)
+    images = generator.render(IDENTITY, FRAMES, SETTINGS, output_type="np")
+    assert calls["failed"] == 2 and generator.model_info.memory_mode == "low" and "“low”" in generator.last_notice
+    for index in expected:
+        assert np.allclose(images[index], expected[index], atol=1e-5)
+
+
 def test_out_of_memory_in_the_lowest_mode_is_reported(monkeypatch):
     generator = StoryGenerator.load("tiny", device="cpu", memory="low")
     _fail_first_batches(generator, monkeypatch, failures=5)
