@@ -59,13 +59,13 @@ def _beat(frame: str, caption: str, after: int, priority: int) -> Beat:
     return Beat(frame.strip(), sentence(caption), after, priority)
 
 
-def candidates(idea, subject: str) -> list[Beat]:
+def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     """Every beat the idea's words support, each placed next to the event it comes from: results of its own
     verbs first (the made thing shown, the wish come true, the place reached), then its places, then the moments
     just before its actions."""
     beats = []
-    if idea.language != "en":  # a beat's caption is English words; a Chinese story keeps the person's own
-        return beats
+    if idea.language != "en":  # a Chinese story's captions are the person's own clauses: "…之前" / "…之后"
+        return _around(idea) if fill else beats
     if idea.setting and idea.events and idea.setting.split()[-1] not in idea.events[0].frame:
         where = idea.setting.split(" ", 1)[1]
         beats.append(_beat(f"looking around {where}", f"{subject} looks around {where}", -1, 2))
@@ -88,10 +88,17 @@ def candidates(idea, subject: str) -> list[Beat]:
             beats.append(_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0))
         if verb.endswith("ing") and rest and event.verb and kind != "travel" and \
                 event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:  # no "getting ready to find"
-            # the moment before (one per story: "starting to…" and "finishing…" read as copies of the event)
-            if not any(b.frame.startswith("getting ready to") for b in beats):
+            # the moment before: one per story, unless a number of frames was asked for (`fill`); then also the
+            # start and the end of an action, last of all ("starting to…" and "finishing…" are near copies)
+            if fill or not any(b.frame.startswith("getting ready to") for b in beats):
                 beats.append(_beat(f"getting ready to {event.verb} {rest}", f"{subject} {_verb('get', idea)} ready "
                                    f"to {event.verb} {rest}", index - 1, 3 + index))
+            if fill:
+                beats.append(_beat(f"starting to {event.verb} {rest}", f"{subject} {_verb('start', idea)} to "
+                                   f"{event.verb} {rest}", index - 1, 19))
+                if not last and event.verb not in EN.beat_verbs["moment"]:
+                    beats.append(_beat(f"finishing {verb} {rest}", f"{subject} {_verb('finish', idea)} {verb} "
+                                       f"{rest}", index, 18))
         if kind == "wish" and " to " in event.frame:
             wish = event.frame.split(" to ", 1)[1]
             head, _, more = wish.partition(" ")
@@ -105,6 +112,17 @@ def candidates(idea, subject: str) -> list[Beat]:
     if feelings and idea.events:  # "a lonely little cloud": how it feels before anything happens
         beats.append(_beat(f"feeling {feelings[0]}", f"{subject} {_verb('feel', idea)} {feelings[0]}", -1, 4))
     return beats + _others(idea, subject)
+
+
+def _around(idea) -> list[Beat]:
+    """The moments just before and just after the idea's own events, for a story in another language whose
+    captions are the person's clauses ("一个小男孩在山顶放风筝之前。"): before the first events first."""
+    beats = []
+    for index, event in enumerate(idea.events):
+        said = event.caption.rstrip("。.!！")
+        beats.append(Beat(f"just before {event.frame}", f"{said}之前。", index - 1, 10 + index))
+        beats.append(Beat(f"just after {event.frame}", f"{said}之后。", index, 20 + index))
+    return beats[:-1]  # never after the last: it stays last
 
 
 def _verb(lemma: str, idea) -> str:
@@ -149,7 +167,7 @@ def _where(frame: str) -> str:
     return f"{preposition} {place}"
 
 
-def arrange(idea, count: int, subject: str) -> tuple[list[tuple[str, str]], list[str]]:
+def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tuple[str, str]], list[str]]:
     """(frame texts with captions, beats that could still be added) for `count` frames; fewer frames when the
     idea does not support more. The last event stays last."""
     events = [[(e.frame, e.caption)] for e in idea.events]
@@ -162,7 +180,7 @@ def arrange(idea, count: int, subject: str) -> tuple[list[tuple[str, str]], list
         if event.parts and sum(map(len, events)) - 1 + len(event.parts) <= count:
             events[index] = event.parts
     short = count - sum(map(len, events))
-    beats = sorted(candidates(idea, subject), key=lambda b: b.priority)
+    beats = sorted(candidates(idea, subject, fill), key=lambda b: b.priority)
     chosen = [b for b in beats if b.frame not in {f for group in events for f, _ in group}][:max(short, 0)]
     spare = [b.frame for b in beats if b not in chosen]
     planned = []
@@ -183,7 +201,7 @@ def idea_frames(story) -> list[tuple[str, str]]:
     reading = read_any(story.idea)
     if reading.hero is None or not reading.events:
         return []
-    return arrange(reading, MAX_FRAMES, reading.subject)[0]
+    return arrange(reading, MAX_FRAMES, reading.subject, fill=True)[0]
 
 
 def more_frames(story, more: int) -> list:
@@ -203,7 +221,8 @@ def more_frames(story, more: int) -> list:
         verb = doc[0].lemma_.lower() if len(doc) and doc[0].tag_ == "VBG" else ""
         events.append(Event(agent=hero, frame=frame.prompt, caption=frame.caption, verb=verb,
                             things=[t.lemma_.lower() for t in doc if t.pos_ == "NOUN"]))
-    beats = sorted(candidates(Idea(text="", hero=hero, events=events), subject_of(story)), key=lambda b: b.priority)
+    beats = sorted(candidates(Idea(text="", hero=hero, events=events), subject_of(story), fill=True),
+                   key=lambda b: b.priority)
     ops, added = [], 0
     for frame, caption in unused[:more]:
         ops.append(edits.InsertFrame(position=len(story.frames) - 1 + added, text=frame, caption=caption))

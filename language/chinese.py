@@ -213,12 +213,14 @@ def english_scene(text: str, story, hero: str = "", last_thing: str = "") -> str
             mode = None
         elif word == "的" and (pending or (verbs and verbs[-1]["objects"])):
             mode = "owner"  # "她的画", "邻居家的西瓜": the noun before 的 owns the next one
-        elif word in ZH.particles or flag in ("m", "q", "uj", "ul", "uz", "x") and word not in ZH.nouns:
-            continue
+        elif word in ZH.particles or flag in ("m", "q", "uj", "ul", "uz", "x", "f") and word not in ZH.nouns:
+            continue  # particles, numbers, and locality words ("里" after a place that had no 在)
         elif word in ZH.adjectives and flag != "n":
             adjective = ZH.adjectives[word]
         elif (flag.startswith("v") and word not in ZH.nouns or word in ZH.verbs or _complement(word)) \
-                and mode != "place":
+                and (mode != "place" or pending.get("place")):
+            if mode == "place":  # "在山顶放风筝": a place with no 里/上 after it ends where the verb begins
+                pending["place"], mode = f"on the {pending['place']}", None
             if not english_word(word, "v"):
                 continue  # a verb no dictionary knows: left out rather than shown in Chinese
             motion = word in ZH.motion_verbs or word[0] in ZH.motion_verbs and word[1:2] in ZH.directions

@@ -258,9 +258,11 @@ def _resolve(token, reading: Idea) -> Entity | None:
                                                           or token.lower_ not in ("it", "its"))]
     if want == "plural":  # none: the main character and someone else ("they become friends")
         return next((e for e in before if e.plural and e.animate), None)
-    if want == "thing":  # the latest one that can be an "it" ("finds a music box… carries it")
+    if want == "thing":  # the one called "it" before, else the latest that can be one ("finds a box… carries it")
         things = [e for e in before if not e.plural and e.gender in ("", "thing") and not e.name]
-        return max(things, key=lambda e: e.last, default=None)
+        called = [reading.refers[i] for i in sorted(reading.refers) if i < token.i
+                  and token.doc[i].lower_ in ("it", "its") and reading.refers[i] in things]
+        return called[-1] if called else max(things, key=lambda e: e.last, default=None)
     agreeing = next((e for e in before if e.gender == want), None)
     unknown = next((e for e in before if e.gender == "" and e.animate and not e.plural and (e.name or e.person)),
                    None) or next((e for e in before if e.gender == "" and e.animate and not e.plural), None)

@@ -21,6 +21,7 @@ from core.story import MAX_FRAMES, MAX_IDEA_CHARS, Frame, Story
 from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 from language.beats import arrange
 from language.idea import read_any
+from language.lexicon import EN
 from language.looks import Looks, read_looks
 
 IDENTITY_TOKEN_BUDGET = 45  # identity + style phrase: leaves ≥ 30 CLIP tokens for every frame
@@ -104,7 +105,7 @@ def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | N
     count = frames or reading.count or min(max(len(reading.events), 4), 6)
     report.asked = count
     subject = reading.subject
-    planned, spare = arrange(reading, count, subject)
+    planned, spare = arrange(reading, count, subject, fill=bool(frames or reading.count))
     if len(planned) < count:
         asked = f"You asked for {count} frames; y" if frames or reading.count else "Y"
         report.notes.append(f"{asked}our idea tells {len(planned)} moments, so the story has {len(planned)} frames."
@@ -165,11 +166,14 @@ def _fallback(reading, text: str):
         reading.hero = Entity(head=words[-1].lower(), phrase=f"the {' '.join(words[-2:]).lower()}")
     if reading.events and (chinese or len(words) > 2):
         return reading
-    world = words[0].lower() if len(words) == 2 and words[1].lower() == reading.hero.head else "big"
+    world = words[0].lower() if len(words) == 2 and words[1].lower() == reading.hero.head else "big"  # "pirate"
     who = reading.text if chinese else reading.subject
     beats = ADVENTURE_ZH if chinese else ADVENTURE
-    reading.events = [Event(agent=reading.hero, frame=frame.format(world=world), caption=caption.format(
-        who=who, world=world), verb="go") for frame, caption in beats]
+    home = EN.homes.get(reading.hero.head, "")  # "a lonely snowman": its adventure starts and ends in the snow
+    ends = {0: f" from {home}", len(beats) - 1: f" to {home}"} if home else {}
+    reading.events = [Event(agent=reading.hero, frame=frame.format(world=world) + ends.get(index, ""),
+                            caption=caption.format(who=who, world=world), verb="go")
+                      for index, (frame, caption) in enumerate(beats)]
     if not chinese:
         reading.looks = read_looks(f"a {world} {reading.hero.head}" if world != "big" else reading.text)
     return reading
