@@ -119,6 +119,10 @@ def _addressed(piece: str) -> bool:
     """A sentence said to the app ("keep it happy please", "for my 5-year-old who loves trucks", "Can you turn
     this into a bedtime story"), not part of the story."""
     lowered = piece.lower()
+    verbs = "|".join(map(re.escape, EN.framing_verbs))
+    if len(lowered.split()) <= 6 and re.match(rf"(?:please\s+)?(?:{verbs})\s+(?:it|this|that|them|the story)\b",
+                                              lowered):
+        return True  # "Tell it in five pictures", "draw it as a comic"
     if not _meta_patterns()["address"].search(lowered):
         return False
     doc = parse(piece)
