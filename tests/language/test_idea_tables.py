@@ -6,8 +6,8 @@ weakest part of the language room, and these keep it from sliding back while it 
 import pytest
 from tables import idea_problems, plan_row, rows
 
-BUILD_FLOOR = 22
-HELD_FLOOR = 13
+BUILD_FLOOR = 23
+HELD_FLOOR = 14
 
 
 @pytest.mark.parametrize("split, floor", [("build", BUILD_FLOOR), ("held", HELD_FLOOR)])
