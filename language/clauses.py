@@ -63,15 +63,17 @@ def segments(sent) -> list:
             pieces.append(sent.doc[start:token.i])
             start = token.i
     pieces.append(sent.doc[start:sent.end])
-    merged, lead = [], None  # a first piece without a verb ("a girl | and her grandfather fly…") leads the next
-    for piece in pieces:
-        if merged and not _a_clause(piece):
+    merged, lead = [], None  # the subject's words before the first verb lead it ("A girl named Juno, with…, finds")
+    for piece in [p for p in pieces if len(p)]:
+        clause = _a_clause(piece)
+        if merged and not clause:
             merged[-1] = sent.doc[merged[-1].start:piece.end]
-        elif not merged and lead is None and not _a_clause(piece) and len(piece) and piece.end < sent.end \
-                and sent.doc[piece.end].lower_ in BREAKS and sent.doc[piece.end].tag_ not in ("WDT", "WP"):
-            lead = piece
-        elif len(piece):
+        elif not merged and not clause and piece.end < sent.end and sent.doc[piece.end].tag_ not in (
+                "WDT", "WP") and not misread_verb(sent.doc[piece.end]):
+            lead = piece if lead is None else sent.doc[lead.start:piece.end]
+        else:
             merged.append(sent.doc[lead.start:piece.end] if lead is not None and not merged else piece)
+            lead = None
     return merged or ([lead] if lead is not None else [])
 
 
@@ -301,8 +303,9 @@ def _names(clause, verb, skip: set[int], agent, reading) -> dict[int, str]:
             names[token.i] = "the" if possessive else "the child"
         elif entity is None or (entity is hero and (possessive or agent in (None, hero))):
             continue  # the main character's own "her", "his" stay; the character is the picture's subject
-        elif possessive and entity.head in render(t for t in verb.subtree if t.i < token.i):
-            continue  # "returns the otter to its family": named just before, "its" reads well
+        elif possessive and (entity.head in render(t for t in verb.subtree if t.i < token.i) or any(
+                refers.get(clause.full.get(t.i)) is entity for t in verb.subtree if t.i < token.i)):
+            continue  # "returns the otter to its family", "returns it to its family": named just before
         elif possessive:
             names[token.i] = f"{entity.name or entity.short or entity.phrase}'s"
         else:
