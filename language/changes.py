@@ -118,7 +118,8 @@ def change_looks(parts: Parts, story) -> Parsed | None:
         looks.set_hair(" ".join(styles) + " hair")
     named = [noun for _, noun in parts.items]
     for value in parts.values.get("colours", []):
-        noun = value.noun or (named[0] if len(named) == 1 else "")
+        noun = value.noun or (named[0] if len(named) == 1 else "") or (
+            looks.kind.split()[-1] if parts.member else "")  # "the otter shouldn't be brown, make it white"
         if noun and not any(value.word in p for p, _ in parts.items):
             looks.recolour(noun, value.word)
     for word in list(parts.old) + [EN.removals[v.word] for v in parts.values.get("removals", [])]:

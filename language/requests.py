@@ -47,7 +47,8 @@ def _look_colour(parts: Parts, story) -> bool:
     brown", "Bo should be a big fluffy dog")."""
     member = member_of(parts, story)
     nouns = {v.noun for v in parts.values.get("colours", [])}
-    itself = any(v.noun and member.names_it(v.noun) for k in ("colours", "sizes") for v in parts.values.get(k, []))
+    itself = any(v.noun and member.names_it(v.noun) or not v.noun and not member.main  # "the otter…, make it white"
+                 for k in ("colours", "sizes") for v in parts.values.get(k, []))
     return itself or any(member.looks.text().lower().find(noun) >= 0 for noun in nouns if noun)
 
 
