@@ -23,6 +23,7 @@ class Entity:
     first: int = 0
     animate: bool = True  # a person or an animal (pronouns he/she/they point to these)
     last: int = 0  # where it was last mentioned
+    core: int = -1  # where it was last a subject or an object (not "with a towel", "inside it")
 
     person: bool = False
     anchors: int = 0  # others are introduced through it ("his neighbour", "Leo's cat"): a sign of the main one

@@ -57,6 +57,9 @@ def _meta_patterns() -> dict[str, re.Pattern]:
     }
 
 
+CORE = ("dobj", "nsubj", "nsubjpass", "attr", "dative")  # where a mention is what the clause is about
+
+
 def strip_meta(text: str) -> tuple[str, int | None, str | None]:
     """(the story's own words, a frame count the idea asks for, a style its framing names)."""
     patterns = _meta_patterns()
@@ -180,11 +183,13 @@ def _entities(doc, reading: Idea) -> None:
                         anchor.anchors += 1
             entity.mentions += 1
             entity.last = token.i
+            entity.core = token.i if token.dep_ in CORE else entity.core
         elif token.lower_ in PERSONAL and token.pos_ == "PRON":
             entity = _resolve(token, reading)
             if entity is not None:
                 entity.mentions += 1
                 entity.last = token.i
+                entity.core = token.i if token.dep_ in CORE else entity.core
                 reading.refers[token.i] = entity
     from language.clauses import agents
 
@@ -262,11 +267,10 @@ def _resolve(token, reading: Idea) -> Entity | None:
                                                           or token.lower_ not in ("it", "its"))]
     if want == "plural":  # none: the main character and someone else ("they become friends")
         return next((e for e in before if e.plural and e.animate), None)
-    if want == "thing":  # the one called "it" before, else the latest that can be one ("finds a box… carries it")
+    if want == "thing":  # the latest that was a subject or an object ("finds a box inside it… carries it": the box;
+        # "dries it with a towel and lets it sleep": not the towel)
         things = [e for e in before if not e.plural and e.gender in ("", "thing") and not e.name]
-        called = [reading.refers[i] for i in sorted(reading.refers) if i < token.i
-                  and token.doc[i].lower_ in ("it", "its") and reading.refers[i] in things]
-        return called[-1] if called else max(things, key=lambda e: e.last, default=None)
+        return max(things, key=lambda e: (e.core, e.last), default=None)
     agreeing = next((e for e in before if e.gender == want), None)
     unknown = next((e for e in before if e.gender == "" and e.animate and not e.plural and (e.name or e.person)),
                    None) or next((e for e in before if e.gender == "" and e.animate and not e.plural), None)
