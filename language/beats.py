@@ -159,12 +159,13 @@ def _where(frame: str) -> str:
     """A place a frame names: "in a junkyard", "at the gate" (not a time: "at night")."""
     import re
 
-    match = re.search(r"\b(in|at|on|inside|into|to)\s+((?:the|a|an|her|his|their)\s+(?:\w+\s+){0,2}\w+)", frame)
+    word = r"(?!(?:of|and|with|for|to|from|by|behind|near|under|over|in|on|at|beside)\b)\w+"
+    noun = rf"(?:the|a|an|her|his|their)\s+(?:{word}\s+){{0,2}}{word}"  # "the dusty attic"
+    match = re.search(rf"\b(in|at|on|inside|into|to)\s+({noun}(?:\s+of\s+{noun})?)", frame)
     if not match or match.group(2).split()[-1] in set(EN.times) | {"morning", "day", "night", "evening"}:
         return ""
     preposition = {"into": "in", "to": "at", "on": "on"}.get(match.group(1), match.group(1))
-    place = re.split(r"\s+(?:with|and|for|to|from|by)\s+", match.group(2))[0]  # "the beach with her …"
-    return f"{preposition} {place}"
+    return f"{preposition} {match.group(2)}"
 
 
 def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tuple[str, str]], list[str]]:

@@ -69,7 +69,8 @@ def segments(sent) -> list:
         if merged and not clause:
             merged[-1] = sent.doc[merged[-1].start:piece.end]
         elif not merged and not clause and piece.end < sent.end and sent.doc[piece.end].tag_ not in (
-                "WDT", "WP") and not misread_verb(sent.doc[piece.end]):
+                "WDT", "WP") and not misread_verb(sent.doc[piece.end]) and (lead is not None or piece.root.dep_ not in (
+                    "npadvmod", "advmod", "advcl")):  # "Every morning before sunrise, …" is no subject
             lead = piece if lead is None else sent.doc[lead.start:piece.end]
         else:
             merged.append(sent.doc[lead.start:piece.end] if lead is not None and not merged else piece)

@@ -294,7 +294,8 @@ def _setting(doc) -> str:
                     and token.head == sent.root:
                 objects = [c for c in token.children if c.dep_ == "pobj"]
                 if objects and objects[0].lemma_.lower() not in set(EN.times) | {"day", "time", "morning"}:
-                    return render(token.subtree)
+                    place = render(token.subtree)
+                    return token.lower_ + place[len(token.text):]  # "in a noisy market", inside a frame
         break
     return ""
 
