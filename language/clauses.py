@@ -1,11 +1,9 @@
-"""An idea's events: every clause of every sentence, read on its own with its subject in front.
+"""An idea's events: every clause of every sentence (`language.segments`), read on its own with its subject in front.
 
-spaCy's small model misreads verbs in long coordinated sentences ("start a band, practise every night, play their
-first concert"; "falls asleep in a pile of autumn leaves" read as "leaves" the verb), so each sentence is cut into
-clauses where a new verb begins (after "and", a comma, "when", "until", "who"…), and each clause is parsed again
-by itself; one without a subject gets the subject of the clause before ("the robot walks all the way to the
-city"), one that starts with "who" the noun before it. Pronouns keep what the whole idea's coreference found
-(`language.idea`), mapped back by their place in the text.
+Each clause is parsed again by itself, as spaCy's small model reads a short clause better than a long sentence;
+one without a subject gets the subject of the clause before ("the robot walks all the way to the city"), one that
+starts with "who" the noun before it. Pronouns keep what the whole idea's coreference found (`language.idea`),
+mapped back by their place in the text.
 """
 
 from __future__ import annotations
@@ -14,93 +12,10 @@ from language.entities import Event, entity_of
 from language.lexicon import EN
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, render, sentence
+from language.segments import LEADING, segments, verb_like
 from language.tools import parse
 
-BREAKS = {"and", "but", "then", "so", "when", "while", "until", "till", "after", "before", "because", "once", "or",
-          "as", "where", ",", ";", "who", "which", "that", "whose"}
-LEADING = {"and", "but", "then", "so", "when", "while", "until", "till", "after", "because", "once", "or", "as",
-           "finally", "eventually", "later", "soon", "next", "also", "suddenly", ",", ";", "where"}
 WEATHER_VERBS = {"rain": "in the rain", "snow": "in the snow", "pour": "in the pouring rain", "storm": "in a storm"}
-
-
-def verb_like(token) -> bool:
-    """A token that can carry a clause: a verb, or a verb the tagger read as a noun ("waits", "plant")."""
-    from lemminflect import getAllLemmas
-
-    if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "acomp", "compound") and token.tag_ != "VBG" \
-            or token.tag_ in ("VBZ", "VBD", "VBP"):
-        return True
-    return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ not in (
-        "compound", "amod") and (token.i == token.sent.start or token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM"))
-
-
-def misread_verb(token) -> bool:
-    """A verb the tagger read as a plural noun in a sentence left without a verb of its own ("a robot with one
-    wheel learns to paint", "my uncle Sam, who wears a raincoat, fixes boats")."""
-    root = token.sent.root
-    return token.tag_ == "NNS" and token.i > max(token.sent.start, root.i) and root.pos_ in ("NOUN", "PROPN") \
-        and token.nbor(-1).pos_ in ("NOUN", "PROPN", "PUNCT") and token.nbor(-1).dep_ != "nummod" \
-        and verb_like(token) and token.lower_.endswith("s")
-
-
-def segments(sent) -> list:
-    """The sentence cut where a clause with its own verb begins; pieces without one stay with the piece before.
-    A relative clause inside a subject ("a duckling who is scared of water learns to swim") is its own piece."""
-    pieces, start = [], sent.start
-    for token in sent:
-        if token.dep_ == "relcl" and token.head.dep_ in ("nsubj", "nsubjpass") and token.head.head.i > token.i:
-            inner = sent.doc[token.left_edge.i:token.right_edge.i + 1]
-            return [p for p in (sent.doc[sent.start:inner.start], inner, sent.doc[inner.end:sent.end]) if len(p)]
-    for token in sent:
-        if misread_verb(token):  # "a rusty robot with one wheel | learns to paint"
-            pieces.append(sent.doc[start:token.i])
-            start = token.i
-            continue
-        cut = token.lower_ in BREAKS and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
-                                                                                  "nsubj", "nsubjpass", "dobj")
-                                                                   or token.tag_ in ("WDT", "WP", "WRB"))
-        if cut and not _describes(token):
-            pieces.append(sent.doc[start:token.i])
-            start = token.i
-    pieces.append(sent.doc[start:sent.end])
-    merged, lead = [], None  # the subject's words before the first verb lead it ("A girl named Juno, with…, finds")
-    for piece in [p for p in pieces if len(p)]:
-        clause = _a_clause(piece)
-        if merged and not clause:
-            merged[-1] = sent.doc[merged[-1].start:piece.end]
-        elif not merged and not clause and piece.end < sent.end and sent.doc[piece.end].tag_ not in (
-                "WDT", "WP") and not misread_verb(sent.doc[piece.end]) and (lead is not None or piece.root.dep_ not in (
-                    "npadvmod", "advmod", "advcl")):  # "Every morning before sunrise, …" is no subject
-            lead = piece if lead is None else sent.doc[lead.start:piece.end]
-        else:
-            merged.append(sent.doc[lead.start:piece.end] if lead is not None and not merged else piece)
-            lead = None
-    return merged or ([lead] if lead is not None else [])
-
-
-def _describes(token) -> bool:
-    """"who is lost" after "an old owl": a relative clause that only describes the noun stays in its frame."""
-    if token.lower_ not in ("who", "which", "that") or token.i + 2 > len(token.doc):
-        return False
-    rest = list(token.doc[token.i + 1:token.sent.end])
-    end = next((i for i, t in enumerate(rest) if t.is_punct or t.lower_ in BREAKS), len(rest))
-    words = rest[:end]
-    return len(words) >= 2 and words[0].lemma_ == "be" and all(
-        t.pos_ in ("ADJ", "ADV") or t.tag_ == "VBN" for t in words[1:])
-
-
-def _a_clause(piece) -> bool:
-    """Whether a piece has its own verb: parsed with a subject in front, its root is a verb ("practise every
-    night" is; "a cave full of bats", "frightened baby" are not)."""
-    words = [t for t in piece if t.lower_ not in LEADING and not t.is_punct]
-    if not words or not any(verb_like(t) or t.pos_ in ("VERB", "AUX") for t in words):
-        return False
-    text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
-    if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)
-           for t in parse(text)):
-        return True  # its own subject and verb, wherever the parse hangs them ("his friends the fireflies light…")
-    root = parse(f"they {text}")[:].root  # or the subject of the clause before: then it starts with its verb
-    return root.pos_ in ("VERB", "AUX") and root.tag_ != "VBN" and root.i <= 2
 
 
 class Clause:

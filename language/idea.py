@@ -18,11 +18,11 @@ from __future__ import annotations
 import functools
 import re
 
-from language.clauses import misread_verb
 from language.entities import Entity, Idea, entity_of
 from language.lexicon import EN, entries
 from language.looks import Looks, read_looks
 from language.phrases import render
+from language.segments import misread_verb
 from language.tools import parse
 
 PERSONAL = {"he": "male", "him": "male", "his": "male", "himself": "male", "she": "female", "her": "female",
@@ -207,7 +207,7 @@ def _not_a_character(token) -> bool:
     if any(c.lower_ == "whose" for c in token.children):
         return True  # "whose only power": what someone has
     prep = token.head.lower_ if token.dep_ == "pobj" else ""
-    times = set(EN.times) | set(EN.seasons) | {"day", "week", "month", "year", "time", "moment", "birthday"}
+    times = set(EN.times) | set(EN.seasons) | set(EN.time_units)
     return word in times or word in EN.framing_nouns and token.dep_ != "nsubj" or (
         prep in ("in", "on", "at", "into", "through", "across", "over", "under", "near", "from", "to", "behind")
         and token.pos_ != "PROPN" and not token.text.istitle()) or word in entries("frame_nouns")
@@ -222,14 +222,14 @@ def _new_entity(token, reading: Idea) -> Entity:
     name, noun = "", token
     if token.pos_ == "PROPN" and token.text[:1].isupper():  # a lower-case "proper noun" is the tagger's slip
         named = next((c for c in token.children if c.dep_ in ("appos", "compound", "nmod") and (
-            c.pos_ == "NOUN" or c.text.islower())), None) or (
+            c.pos_ == "NOUN" or c.text.islower()) and not _not_a_character(c)), None) or (
             token.head if token.dep_ in ("appos", "compound") and token.head.pos_ == "NOUN" else None)
         name, noun = token.text, named or token
         phrase = render([t for t in noun.subtree if t.i <= noun.i and t.dep_ in ("amod", "compound", "nummod")
                          and t.pos_ != "PROPN"] + [noun]) if named is not None else token.text
     else:
-        proper = next((c for c in token.children if c.dep_ in ("appos", "compound", "npadvmod") and c.pos_ == "PROPN"),
-                      None)
+        proper = next((c for c in token.children if c.dep_ in ("appos", "compound", "npadvmod") and c.pos_ == "PROPN"
+                       and c.text[:1].isupper()), None)  # "fox cub": the tagger's lower-case PROPN is no name
         named = next((c for c in token.children if c.dep_ == "acl" and c.lemma_ in ("name", "call")), None)
         if named is not None:
             proper = next((t for t in named.subtree if t.pos_ == "PROPN"), proper)
@@ -346,8 +346,11 @@ def _looks(doc, hero: Entity) -> Looks:
                   {t.i for t in noun.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() or t.lower_ in
                    NARRATOR | set(PERSONAL)})
     looks = read_looks(text if not proper else "person")
+    described = {doc[i].lemma_.lower() for i in keep}  # "with a green backpack" before "his backpack"
     for item in worn:
         for thing in [item, *(t for t in item.subtree if t.dep_ == "conj")]:
+            if thing.lemma_.lower() in described:
+                continue
             words = [t for t in thing.subtree if t.dep_ not in ("conj", "cc", "poss")]
             bare = words[0].pos_ not in ("DET", "NUM")
             looks.put_on(("an " if bare and words[0].lower_[0] in "aeiou" else "a " if bare else "") + render(words))

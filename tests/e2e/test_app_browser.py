@@ -107,16 +107,19 @@ def change_settings(page, name: str, **sliders: int) -> None:
 
 
 def send(page, text: str) -> None:
-    """Type and send a message, and wait until it shows as sent (one retry if the socket was not ready)."""
-    for attempt in range(2):
-        page.locator("#chat-input").fill(text)
-        page.keyboard.press("Enter")
+    """Type and send a message, and wait until it shows as sent. Enter is pressed again only while the words are
+    still in the input (the socket was not ready): a slow first answer never sends the message twice."""
+    box = page.locator("#chat-input")
+    box.fill(text)
+    box.press("Enter")
+    for _ in range(12):
         try:
-            page.get_by_text(text[:40]).first.wait_for(timeout=10_000)
+            page.get_by_text(text[:40]).first.wait_for(timeout=5_000)
             return
         except Exception:
-            if attempt:
-                raise
+            if text[:40] in (box.input_value() if box.evaluate("e => 'value' in e") else box.inner_text()):
+                box.press("Enter")
+    page.get_by_text(text[:40]).first.wait_for(timeout=WAIT_MS)
 
 
 def loaded(locator) -> bool:

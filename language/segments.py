@@ -1,0 +1,117 @@
+"""A sentence cut into clause pieces, each with a verb of its own (`language.clauses` reads each piece alone).
+
+spaCy's small model misreads verbs in long coordinated sentences ("start a band, practise every night, play their
+first concert"), so a sentence is cut where a new verb begins: after "and", a comma, "when", "until", "who"…
+Words before the first verb lead the clause they belong to: the subject's ("A girl named Juno, with curly hair,
+finds…") join it; a lead-in that only says when ("Every morning before sunrise,") is dropped.
+"""
+
+from __future__ import annotations
+
+from language.lexicon import EN
+from language.tools import parse
+
+BREAKS = {"and", "but", "then", "so", "when", "while", "until", "till", "after", "before", "because", "once", "or",
+          "as", "where", ",", ";", "who", "which", "that", "whose"}
+LEADING = {"and", "but", "then", "so", "when", "while", "until", "till", "after", "because", "once", "or", "as",
+           "finally", "eventually", "later", "soon", "next", "also", "suddenly", ",", ";", "where"}
+
+
+def verb_like(token) -> bool:
+    """A token that can carry a clause: a verb, or a verb the tagger read as a noun ("waits", "plant")."""
+    from lemminflect import getAllLemmas
+
+    if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "acomp", "compound") and token.tag_ != "VBG" \
+            or token.tag_ in ("VBZ", "VBD", "VBP"):
+        return True
+    return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ not in (
+        "compound", "amod") and (token.i == token.sent.start or token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM"))
+
+
+def misread_verb(token) -> bool:
+    """A verb the tagger read as a plural noun in a sentence left without a verb of its own ("a robot with one
+    wheel learns to paint", "my uncle Sam, who wears a raincoat, fixes boats")."""
+    root = token.sent.root
+    return token.tag_ == "NNS" and token.i > max(token.sent.start, root.i) and root.pos_ in ("NOUN", "PROPN") \
+        and token.nbor(-1).pos_ in ("NOUN", "PROPN", "PUNCT") and token.nbor(-1).dep_ != "nummod" \
+        and verb_like(token) and token.lower_.endswith("s")
+
+
+def segments(sent) -> list:
+    """The sentence cut where a clause with its own verb begins; pieces without one stay with the piece before.
+    A relative clause inside a subject ("a duckling who is scared of water learns to swim") is its own piece."""
+    pieces, start = [], sent.start
+    for token in sent:
+        if token.dep_ == "relcl" and token.head.dep_ in ("nsubj", "nsubjpass") and token.head.head.i > token.i:
+            inner = sent.doc[token.left_edge.i:token.right_edge.i + 1]
+            return [p for p in (sent.doc[sent.start:inner.start], inner, sent.doc[inner.end:sent.end]) if len(p)]
+    for token in sent:
+        if misread_verb(token):  # "a rusty robot with one wheel | learns to paint"
+            pieces.append(sent.doc[start:token.i])
+            start = token.i
+            continue
+        cut = token.lower_ in BREAKS and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
+                                                                                  "nsubj", "nsubjpass", "dobj")
+                                                                   or token.tag_ in ("WDT", "WP", "WRB"))
+        if cut and not _describes(token) and not (token.text == "," and token.nbor(-1).dep_ == "amod"):  # "a soaked,
+            # shivering fox cub": adjectives of one noun
+            pieces.append(sent.doc[start:token.i])
+            start = token.i
+    pieces.append(sent.doc[start:sent.end])
+    pieces = [part for piece in pieces for part in _when_first(piece)]
+    merged, lead = [], None  # the subject's words before the first verb lead it ("A girl named Juno, with…, finds")
+    for piece in [p for p in pieces if len(p)]:
+        clause = _a_clause(piece)
+        opening = not merged and not clause and piece.end < sent.end
+        if merged and not clause:
+            merged[-1] = sent.doc[merged[-1].start:piece.end]
+        elif opening and lead is None and _time_lead(piece):
+            continue  # "Every morning before sunrise, | Mateo, a boy with…, walks": when, not who
+        elif opening and sent.doc[piece.end].tag_ not in ("WDT", "WP") and not misread_verb(sent.doc[piece.end]):
+            lead = piece if lead is None else sent.doc[lead.start:piece.end]
+        else:
+            merged.append(sent.doc[lead.start:piece.end] if lead is not None and not merged else piece)
+            lead = None
+    return merged or ([lead] if lead is not None else [])
+
+
+def _describes(token) -> bool:
+    """"who is lost" after "an old owl": a relative clause that only describes the noun stays in its frame."""
+    if token.lower_ not in ("who", "which", "that") or token.i + 2 > len(token.doc):
+        return False
+    rest = list(token.doc[token.i + 1:token.sent.end])
+    end = next((i for i, t in enumerate(rest) if t.is_punct or t.lower_ in BREAKS), len(rest))
+    words = rest[:end]
+    return len(words) >= 2 and words[0].lemma_ == "be" and all(
+        t.pos_ in ("ADJ", "ADV") or t.tag_ == "VBN" for t in words[1:])
+
+
+def _a_clause(piece) -> bool:
+    """Whether a piece has its own verb: parsed with a subject in front, its root is a verb ("practise every
+    night" is; "a cave full of bats", "frightened baby" are not)."""
+    words = [t for t in piece if t.lower_ not in LEADING and not t.is_punct]
+    if not words or not any(verb_like(t) or t.pos_ in ("VERB", "AUX") for t in words):
+        return False
+    text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
+    if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)
+           for t in parse(text)):
+        return True  # its own subject and verb, wherever the parse hangs them ("his friends the fireflies light…")
+    root = parse(f"they {text}")[:].root  # or the subject of the clause before: then it starts with its verb
+    return root.pos_ in ("VERB", "AUX") and root.tag_ != "VBN" and root.i <= 2
+
+
+def _time_lead(piece) -> bool:
+    """Words before the first verb that say when, not who: "Every morning before sunrise," / "Suddenly," (but
+    "Every morning, Mr. Pemberton, a tall tortoise…," and "Lily and" hold the subject)."""
+    when = set(EN.times) | set(EN.seasons) | set(EN.time_units)
+    return piece.root.dep_ in ("npadvmod", "advmod", "advcl", "prep") and all(
+        t.lower_ in when or t.lemma_.lower() in when for t in piece if t.pos_ in ("NOUN", "PROPN"))
+
+
+def _when_first(piece) -> list:
+    """A piece that says when and then who ("Every morning, Mr. Pemberton, a tall tortoise…"), as two pieces."""
+    comma = next((t for t in piece if t.text == ","), None)
+    if comma is None or comma.i == piece.start or piece[0].sent.start != piece.start:
+        return [piece]
+    when = piece.doc[piece.start:comma.i]
+    return [when, piece.doc[comma.i + 1:piece.end]] if _time_lead(when) and comma.i + 1 < piece.end else [piece]
