@@ -26,6 +26,7 @@ class DescribeCharacter(Operation):
     character: str = Field(min_length=1, max_length=60, description="the character's handle, name or id")
     text: str = Field(min_length=1, max_length=600)
     append: bool = False
+    handle: str | None = Field(None, max_length=60, description="its new handle when its kind changed ('the cat')")
 
 
 class AddCharacter(Operation):
@@ -101,7 +102,8 @@ def _warnings(story: Story, indices: list[int]) -> str:
 def _describe(story: Story, op: DescribeCharacter) -> tuple[Story, str]:
     target = member(story, op.character)
     description = f"{target.description.rstrip(', ')}, {op.text}" if op.append else op.text
-    cast = [m.model_copy(update={"description": description}) if m.id == target.id else m for m in story.cast]
+    update = {"description": description, **({"handle": op.handle} if op.handle else {})}
+    cast = [m.model_copy(update=update) if m.id == target.id else m for m in story.cast]
     new = story.changed(f"{label_of(target)}'s look", cast=cast)
     return new, f"{label_of(target)[:1].upper()}{label_of(target)[1:]} is now: {description}"
 

@@ -127,6 +127,8 @@ class SetIdentity(_Op):
     kind: Literal["identity"] = "identity"
     text: str = Field(min_length=1)
     append: bool = False  # True: add to the identity ("wearing a green hat")
+    handle: str | None = Field(None, max_length=60, description="in a cast, the main character's new handle when "
+                                                                 "its kind changed ('the boy')")
 
 
 class SetStyle(_Op):
@@ -289,7 +291,11 @@ def apply_edit(story: Story, op: EditOp) -> EditResult:
         summary = f"Swapped frames {op.first + 1} and {op.second + 1}."
     elif isinstance(op, SetIdentity):
         identity = f"{story.identity_prompt.rstrip(', ')}, {op.text}" if op.append else op.text
-        new = story.changed("character", identity_prompt=identity)
+        if op.handle and len(story.cast) > 1:
+            cast = [story.cast[0].model_copy(update={"handle": op.handle, "description": identity}), *story.cast[1:]]
+            new = story.changed("character", identity_prompt=identity, cast=cast)
+        else:
+            new = story.changed("character", identity_prompt=identity)
         changed = [i for i in range(n) if story.cast[0].id in story.presence(i)]  # frames showing the main character
         summary = f"The character is now: {identity}"
     elif isinstance(op, SetStyle):

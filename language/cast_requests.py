@@ -55,15 +55,15 @@ def presence(parts: Parts, story) -> Parsed | None:
         return None
     present = not OUT_WORDS.search(parts.text)
     ops: list = [edits.SetPresence(frames=frames, characters=members, present=present)]
-    handles = [m.handle for m in story.cast if m.id in members and m.handle]
+    people = [m for m in story.cast if m.id in members and (m.handle or m.name)]
     prompts = {}
     for i in frames:
         prompt = story.frames[i].prompt
-        for handle in handles:
-            named = re.search(rf"\b{re.escape(handle)}\b", prompt, re.I)
+        for member in people:
+            handle, mention = member.handle or member.name, _mention(member)
+            named = re.search(rf"\b{mention}\b", prompt, re.I)
             if not present and named:
-                prompt = re.sub(rf"(?:,?\s+(?:and|with)\s+{re.escape(handle)}\b|\b{re.escape(handle)}\s+and\s+)",
-                                "", prompt, flags=re.I)
+                prompt = re.sub(rf"(?:,?\s+(?:and|with)\s+{mention}\b|\b{mention}\s+and\s+)", "", prompt, flags=re.I)
             elif present and not named:
                 prompt = f"{prompt}, with {handle}" + (f" {parts.content}" if parts.content and
                                                        parts.content.split()[0].endswith("ing") else "")
@@ -72,6 +72,15 @@ def presence(parts: Parts, story) -> Parsed | None:
     if prompts:
         ops.append(edits.RewriteFrames(prompts=prompts, what="who is in the frame"))
     return Parsed(ops)
+
+
+def _mention(member) -> str:
+    """A pattern for the words a frame names a member with: "her dog Bo", "Bo", "the dog"."""
+    kind = member.handle.split()[-1] if member.handle else ""
+    words = [re.escape(w) for w in (member.name, member.handle) if w]
+    if member.name and kind:
+        words.insert(0, rf"(?:his|her|their|its|the|a)\s+(?:\w+\s+)?{re.escape(kind)}\s+{re.escape(member.name)}")
+    return "(?:" + "|".join(words) + ")"
 
 
 def add_member(parts: Parts, story) -> Parsed:

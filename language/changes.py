@@ -45,9 +45,21 @@ def _described(parts: Parts, story, looks) -> Parsed:
     if len(story.cast) > 1:
         others = sum(count_clip_tokens(p.text) for p in story.identity_pieces() if p.character != member)
         text = text if others + count_clip_tokens(f"{text},") <= CAST_TOKEN_BUDGET else looks.text(compact=True)
+    handle = _handle(next(m for m in story.cast if m.id == member), looks) if len(story.cast) > 1 else None
     if member != story.cast[0].id:
-        return Parsed([edits.DescribeCharacter(character=member, text=text)])
-    return Parsed([edits.SetIdentity(text=text)])
+        return Parsed([edits.DescribeCharacter(character=member, text=text, handle=handle)])
+    return Parsed([edits.SetIdentity(text=text, handle=handle)])
+
+
+def _handle(member, looks) -> str | None:
+    """A cast member's new handle when its kind changed ("the girl" made a boy is "the boy"), else None."""
+    from language.looks import read_looks
+
+    old, new = read_looks(member.description).kind.split()[-1:], looks.kind.split()[-1:]
+    words = member.handle.split()
+    if not old or not new or old == new or not words or words[-1].lower() != old[0].lower():
+        return None
+    return " ".join([*words[:-1], new[0]])
 
 
 def targets(parts: Parts, story, every_by_default: bool = True) -> list[int]:

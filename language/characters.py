@@ -47,6 +47,10 @@ def cast_characters(story) -> list[Character]:
 def main_character(story) -> Character:
     """The main character of `story`: looks from its description, names from the captions ("Juno finds…").
     The looks are a fresh copy: a request may change them."""
+    cast = getattr(story, "cast", None) or []
+    if len(cast) > 1:  # captions start with other members too ("Bo chases a ball"): the cast names the main one
+        found = _character(story.identity_prompt, ())
+        return Character(copy.deepcopy(found.looks), found.names | ({cast[0].name.lower()} - {""}))
     found = _character(story.identity_prompt, tuple(f.caption for f in story.frames))
     return Character(copy.deepcopy(found.looks), found.names)
 

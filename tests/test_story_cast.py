@@ -190,3 +190,40 @@ def test_a_planner_builds_a_cast_story_from_plain_entries():
     cast[1] = cast[1].model_copy(update={"handle": "the other girl"})
     story = Story(cast=cast, frames=[Frame(prompt="the girl walks", cast=["the-girl"])])
     assert story.identity_prompt == "a girl with red braids" and story.presence(0) == ["the-girl"]
+
+
+def planned_cast_session(tmp_path) -> StorySession:
+    session = StorySession.create(tmp_path, llm=NO_LLM)
+    session.plan("Mia walks to school with her dog Bo. Bo chases a ball in the park. Mia and Bo share a sandwich "
+                 "under a tree. Bo sleeps at Mia's feet.")
+    assert [(m.name, m.handle) for m in session.story.cast] == [("Mia", "the girl"), ("Bo", "the dog")]
+    return session
+
+
+def test_another_member_s_looks_leave_every_caption_as_it_was(tmp_path):
+    session = planned_cast_session(tmp_path)
+    captions = [f.caption for f in session.story.frames]
+    assert captions[0].startswith("Mia ") and captions[1].startswith("Bo ")
+    session.revise("give Bo a red collar")
+    assert "red collar" in session.story.cast[1].description
+    assert [f.caption for f in session.story.frames] == captions  # not "Bo walks to school with her dog Bo."
+
+
+def test_a_member_whose_kind_changes_gets_the_new_kind_as_its_handle(tmp_path):
+    session = planned_cast_session(tmp_path)
+    session.revise("make Mia a boy")
+    session.revise("Bo should be a cat")
+    assert [(m.name, m.handle) for m in session.story.cast] == [("Mia", "the boy"), ("Bo", "the cat")]
+    assert session.story.cast[0].description.startswith("a boy") and session.story.identity_prompt.startswith("a boy")
+    session.revise("undo")
+    assert session.story.cast[1].handle == "the dog"
+
+
+def test_taking_a_member_out_of_a_frame_takes_its_words_out_of_the_frame_text(tmp_path):
+    session = planned_cast_session(tmp_path)
+    first = session.story.frames[0]
+    assert "Bo" in first.prompt and session.story.cast[1].id in session.story.presence(0)
+    session.revise("take Bo out of the first picture")
+    story = session.story
+    assert story.cast[1].id not in story.presence(0) and "Bo" not in story.frames[0].prompt
+    assert story.frames[0].caption.startswith("Mia ")  # still the girl's frame

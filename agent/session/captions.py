@@ -1,8 +1,9 @@
 """Captions that stay true after a change.
 
 A caption is what the reader sees under a picture (the chat, the story view, the PDF, the comic page, the
-Markdown). After every change, each caption whose frame text changed, or every caption when the character changed,
-is written again from the frame's text by the language room's one caption builder (`language.captions`), unless
+Markdown). After every change, each caption whose frame text changed, or every caption when the main character
+changed (its looks, or how captions name it: "the girl" → "the boy"), is written again from the frame's text by the
+language room's one caption builder (`language.captions`), unless
 
 * the person wrote it (`Frame.caption_by_person`, set by "caption 3: ..." or the Caption button), or
 * the change itself brought a new caption (a new frame's, or the one an edit built for its new text), or
@@ -22,9 +23,12 @@ log = logging.getLogger(__name__)
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def _cast(story: Story) -> list:
-    """The story's cast when it has one (another branch adds `Story.cast`), as plain data to compare."""
-    return [member.model_dump() for member in getattr(story, "cast", None) or []]
+def _named(story: Story) -> str:
+    """How captions name the main character ("Mia", "the girl"): captions are written again when it or the main
+    character's looks change, not when another member of the cast does ("Bo chases a ball" stays)."""
+    from language.captions import subject_of
+
+    return subject_of(story)
 
 
 def _stale(frame: Frame, before: Frame | None, character_changed: bool) -> bool:
@@ -41,7 +45,7 @@ def _stale(frame: Frame, before: Frame | None, character_changed: bool) -> bool:
 def true_captions(before: Story, after: Story) -> Story:
     """`after` with the captions it made stale written again from their frames' texts (no extra undo step: the
     captions belong to the change that made them stale)."""
-    character_changed = before.identity_prompt != after.identity_prompt or _cast(before) != _cast(after)
+    character_changed = before.identity_prompt != after.identity_prompt or _named(before) != _named(after)
     old = {frame.id: frame for frame in before.frames}
     stale = [i for i, frame in enumerate(after.frames) if _stale(frame, old.get(frame.id), character_changed)]
     if not stale:

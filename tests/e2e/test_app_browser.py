@@ -107,18 +107,19 @@ def change_settings(page, name: str, **sliders: int) -> None:
 
 
 def send(page, text: str) -> None:
-    """Type and send a message, and wait until it shows as sent. Enter is pressed again only while the words are
-    still in the input (the socket was not ready): a slow first answer never sends the message twice."""
+    """Type and send a message, and wait until it shows as sent: the input is empty again and the words show in
+    the chat. Enter is pressed again only while the words are still in the input (the socket was not ready yet),
+    so a slow first answer never sends a message twice."""
     box = page.locator("#chat-input")
     box.fill(text)
-    box.press("Enter")
-    for _ in range(12):
+    for _ in range(24):
+        box.press("Enter")
         try:
-            page.get_by_text(text[:40]).first.wait_for(timeout=5_000)
-            return
+            page.wait_for_function("() => !(document.getElementById('chat-input').value ?? "
+                                   "document.getElementById('chat-input').innerText).trim()", timeout=5_000)
+            break
         except Exception:
-            if text[:40] in (box.input_value() if box.evaluate("e => 'value' in e") else box.inner_text()):
-                box.press("Enter")
+            continue
     page.get_by_text(text[:40]).first.wait_for(timeout=WAIT_MS)
 
 
