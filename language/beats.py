@@ -111,18 +111,31 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     feelings = [w for w in (idea.looks.adjectives if idea.looks else []) if w.lower() in EN.feelings]
     if feelings and idea.events:  # "a lonely little cloud": how it feels before anything happens
         beats.append(_beat(f"feeling {feelings[0]}", f"{subject} {_verb('feel', idea)} {feelings[0]}", -1, 4))
-    return beats + _others(idea, subject)
+    return beats + _others(idea, subject) + (_around(idea) if fill else [])
 
 
 def _around(idea) -> list[Beat]:
-    """The moments just before and just after the idea's own events, for a story in another language whose
-    captions are the person's clauses ("一个小男孩在山顶放风筝之前。"): before the first events first."""
+    """The moments just before and just after the idea's own events, before the first events first: for a story
+    in another language, whose captions are the person's clauses ("一个小男孩在山顶放风筝之前。"), and, last of all,
+    for an English story of a number of frames its other beats cannot fill ("just before seeing the sea for the
+    first time"). Never after the last event, which stays last, unless nothing else is left (English)."""
     beats = []
     for index, event in enumerate(idea.events):
-        said = event.caption.rstrip("。.!！")
-        beats.append(Beat(f"just before {event.frame}", f"{said}之前。", index - 1, 10 + index))
-        beats.append(Beat(f"just after {event.frame}", f"{said}之后。", index, 20 + index))
-    return beats[:-1]  # never after the last: it stays last
+        said = event.caption.rstrip("。.!！") or event.frame
+        if not said.strip():
+            continue
+        if idea.language == "en":
+            names = {word for e in idea.entities for word in e.name.split()}
+            said = said if said.split()[0].strip(",'’s") in names else said[:1].lower() + said[1:]
+            before, after = sentence(f"just before {said}"), sentence(f"just after {said}")
+        else:
+            before, after = f"{said}之前。", f"{said}之后。"
+        beats.append(Beat(f"just before {event.frame}", before, index - 1, 10 + index + 20 * (idea.language == "en")))
+        beats.append(Beat(f"just after {event.frame}", after, index, 20 + index + 20 * (idea.language == "en")))
+    if idea.language == "en" and beats:
+        beats[-1] = Beat(beats[-1].frame, beats[-1].caption, beats[-1].after, 99)
+        return beats
+    return beats[:-1]
 
 
 def _verb(lemma: str, idea) -> str:

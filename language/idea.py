@@ -100,11 +100,19 @@ def _unstick(text: str) -> str:
         before, after = doc[token.i - 1], doc[token.i + 1]
         if token.tag_ in ("NN", "NNS") and token.dep_ in ("ROOT", "conj", "appos") and "VERB" in getAllLemmas(
                 token.lower_) and before.pos_ in ("NOUN", "PROPN") and after.pos_ in ("DET", "ADP", "PRON", "NUM") and \
-                not (token.dep_ == "conj" and token.head.pos_ == "VERB"):
+                not (token.dep_ == "conj" and token.head.pos_ == "VERB") and (
+                token.tag_ == "NNS" or _plural_before(token)):
             cuts.append(token.idx)
     for at in reversed(cuts):
         text = f"{text[:at]}then {text[at:]}"
     return text
+
+
+def _plural_before(token) -> bool:
+    """A base-form verb needs a plural subject ("a girl and her grandpa plant a tree"); after one noun it is a
+    noun ("a girl pirate with an eye patch")."""
+    before = token.doc[token.sent.start:token.i]
+    return token.nbor(-1).tag_ in ("NNS", "NNPS") or any(t.lower_ == "and" for t in before)
 
 
 def _hyphenated_verbs(text: str) -> str:
@@ -351,7 +359,8 @@ def _looks(doc, hero: Entity) -> Looks:
         for thing in [item, *(t for t in item.subtree if t.dep_ == "conj")]:
             if thing.lemma_.lower() in described:
                 continue
-            words = [t for t in thing.subtree if t.dep_ not in ("conj", "cc", "poss")]
+            others = {t.i for c in thing.children if c.dep_ in ("conj", "cc") for t in c.subtree}  # "… and a hat"
+            words = [t for t in thing.subtree if t.i not in others and t.dep_ != "poss"]
             bare = words[0].pos_ not in ("DET", "NUM")
             looks.put_on(("an " if bare and words[0].lower_[0] in "aeiou" else "a " if bare else "") + render(words))
     if looks.kind == "person" and hero.gender in ("male", "female"):

@@ -6,7 +6,7 @@ weakest part of the language room, and these keep it from sliding back while it 
 import pytest
 from tables import idea_problems, plan_row, rows
 
-BUILD_FLOOR = 23
+BUILD_FLOOR = 28
 HELD_FLOOR = 14
 
 
