@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from core import edits
 from language.characters import Character, cast_characters
 from language.lexicon import EN
-from language.parts import Parts
+from language.parts import Parts, Value
 from language.phrases import describe_thing, dress_thing, mentions, replace_thing
 
 PERSON_NOUNS = {"girl", "boy", "woman", "man", "lady", "guy", "gentleman", "child", "kid"}
@@ -80,6 +80,8 @@ def change_kind(parts: Parts, story) -> Parsed | None:
     kinds = [v.word for v in parts.values.get("kinds", [])] + [v.word for v in parts.values.get("gender_words", [])
                                                                  if v.word in PERSON_NOUNS]
     age, gender = parts.first("ages"), parts.first("gender_words")
+    if kinds and kinds[-1] in EN.ages and any(w.lower() in PERSON_NOUNS for w in old):  # a girl, not a baker
+        kinds, age = [], Value("ages", kinds[-1])  # "a teenager": an age
     if kinds:
         word = kinds[-1]
         adjectives = [v.word for k in ("sizes", "colours", "ages") for v in parts.values.get(k, [])]

@@ -28,14 +28,20 @@ def loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[t
         if len([w for w in words if w.is_alpha]) == 1 and shown >= 2:
             continue
         matched = describe(" ".join(w.text for w in words), story)
+        start = words[0].i
+        while start > token.left_edge.i and doc[start - 1].dep_ == "det" and start - 1 not in taken:
+            start -= 1  # "the" goes with "picnic"
         if len(matched) == 1:
-            found.append((words[0].i, words[-1].i + 1, "description", "description", [matched[0] + 1]))
+            found.append((start, words[-1].i + 1, "description", "description", [matched[0] + 1]))
     return found
 
 
 def _named_place(token) -> bool:
     """Where a noun phrase can stand for a frame: after "before", "after", "between", "with" ("open with"), as
     the object or subject of the request's main verb ("cut the empty park", "the goodbye … should be first")."""
+    positional = token.dep_ == "pobj" and token.head.lower_ in ("before", "after", "between", "following")
+    if not positional and any(a.dep_ in ("relcl", "acl") and created(a.head) for a in token.ancestors):
+        return False  # "add one where she waves goodbye from the boat": what the new frame shows
     while token.dep_ in ("conj", "appos"):
         token = token.head
     head = token.head

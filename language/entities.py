@@ -70,7 +70,9 @@ class Idea:
 def entity_of(token, reading: Idea) -> Entity | None:
     """The entity a noun token is (a name, an apposition and a repeated noun are the same one)."""
     if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
-        return entity_of(token.head, reading)
+        found = entity_of(token.head, reading)
+        if found is not None:  # else the head is no one ("after school, Priya, a tall girl")
+            return found
     if token.i >= 2 and token.nbor(-1).lower_ == "the" and token.nbor(-2).pos_ == "PROPN" and token.pos_ == "NOUN":
         named = entity_of(token.nbor(-2), reading)  # "Pip the mole": the mole is Pip
         if named is not None:

@@ -197,7 +197,8 @@ def _entities(doc, reading: Idea) -> None:
             if entity is not None:
                 entity.mentions += 1
                 entity.last = token.i
-                entity.core = token.i if token.dep_ in CORE else entity.core
+                entity.core = token.i if token.dep_ in CORE or entity.animate else entity.core  # an animal
+                # called "it" stays in focus ("shares a picnic with it, drifts with it": the otter)
                 reading.refers[token.i] = entity
     from language.clauses import agents
 
@@ -216,6 +217,8 @@ def _not_a_character(token) -> bool:
         return True  # "whose only power": what someone has
     prep = token.head.lower_ if token.dep_ == "pobj" else ""
     times = set(EN.times) | set(EN.seasons) | set(EN.time_units)
+    if prep in ("after", "before", "during", "until") and token.head.head.pos_ != "VERB":
+        return True  # "every evening after school" (but "runs after the dog")
     return word in times or word in EN.framing_nouns and token.dep_ != "nsubj" or (
         prep in ("in", "on", "at", "into", "through", "across", "over", "under", "near", "from", "to", "behind")
         and token.pos_ != "PROPN" and not token.text.istitle()) or word in entries("frame_nouns")

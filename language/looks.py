@@ -143,10 +143,14 @@ class Looks:
         """Another age ("teenager", "grown-up", "older"): a plain person word changes with it ("girl" → "teenage
         girl"), a role gets an age adjective ("baker" → "old baker")."""
         table = EN.ages[age_word]
+        person = next((w for w in self.kind.split() if w.lower() in PERSON_WORDS), None)
+        gender = self.gender or EN.gender_words.get((person or "").lower()) or "any"
+        words = (table.get(gender) or table["any"]).split()
         if self.kind.lower() in PERSON_WORDS or self.info.get("type") != "person":
-            gender = self.gender or "any"
-            words = table.get(gender) or table["any"]
-            self.kind, self.adjectives = words.split()[-1], words.split()[:-1]
+            self.kind, self.adjectives = words[-1], words[:-1]
+        elif person is not None:  # "girl astronaut" → "woman astronaut"
+            self.kind = self.kind.replace(person, words[-1])
+            self.adjectives = [a for a in self.adjectives if a.lower() not in EN.ages] + words[:-1]
         else:
             adjective = {"elderly": "old", "child": "young", "adult": "grown-up"}.get(table["age"], age_word)
             self.adjectives = [a for a in self.adjectives if a.lower() not in EN.ages] + [adjective]

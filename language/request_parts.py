@@ -21,6 +21,9 @@ VALUE_KINDS = ("colours", "times", "weather", "seasons", "moods", "styles", "clo
                "hair_styles", "features", "ages", "gender_words", "sizes", "removals")
 
 
+CLAUSE_WORDS = ["where", "who", "which", "that", "when", "while", "whose"]  # a phrase's "*" never crosses these
+
+
 @functools.cache
 def _action_matcher():
     from lemminflect import getAllInflections
@@ -39,7 +42,8 @@ def _action_matcher():
         for phrase in spec.get("phrases", []):  # tokenized as text is ("don't" is two tokens); "*" is any words
             pattern = []
             for token in nlp.tokenizer(phrase):
-                pattern += [{"IS_PUNCT": False, "OP": "{0,4}"}] if token.text == "*" else [{"LOWER": token.lower_}]
+                any_words = {"IS_PUNCT": False, "LOWER": {"NOT_IN": CLAUSE_WORDS}, "OP": "{0,4}"}
+                pattern += [any_words] if token.text == "*" else [{"LOWER": token.lower_}]
             patterns.append(pattern)
         matcher.add(action, patterns)
     return matcher
@@ -204,7 +208,9 @@ def _replacement(doc, story, character) -> tuple[str, str]:
 def _new_kind(doc, parts: Parts, character) -> None:
     """What the main character should become, also beyond the lexicon: "what if Juno were a raccoon", "make her
     a teenager", "turn the boy into a wolf", "swap the boy for a small grey wolf", "I'd prefer the hero to be a man"."""
-    known = {v.start for kind, vs in parts.values.items() for v in vs if kind not in ("gender_words", "ages")}
+    known = {v.start for kind, vs in parts.values.items() for v in vs if kind not in ("gender_words", "ages")} | {
+        v.start + i for v in parts.values.get("ages", []) for i in range(1, len(re.findall(r"\w+|[^\w\s]", v.word)))}
+    # "grown-up": its "up" is no kind
     named = next((t for t in doc if t.lower_ in PRONOUNS or character.names_it(t.lemma_)), None)
     for token in doc:
         if token.pos_ not in ("NOUN", "PROPN") or token.i in known or token.lower_ in entries("frame_nouns") or \

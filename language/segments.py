@@ -93,8 +93,9 @@ def _a_clause(piece) -> bool:
     if not words or not any(verb_like(t) or t.pos_ in ("VERB", "AUX") for t in words):
         return False
     text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
-    if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)
-           for t in parse(text)):
+    if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") or c.dep_ == "compound" and
+                                               c.pos_ == "NOUN" and c.i < t.i for c in t.children)
+           for t in parse(text)):  # "The fox/compound runs after the rabbit": the tagger's slip, still a subject
         return True  # its own subject and verb, wherever the parse hangs them ("his friends the fireflies light…")
     root = parse(f"they {text}")[:].root  # or the subject of the clause before: then it starts with its verb
     return root.pos_ in ("VERB", "AUX") and root.tag_ != "VBN" and root.i <= 2
@@ -105,7 +106,9 @@ def _time_lead(piece) -> bool:
     "Every morning, Mr. Pemberton, a tall tortoise…," and "Lily and" hold the subject)."""
     when = set(EN.times) | set(EN.seasons) | set(EN.time_units)
     return piece.root.dep_ in ("npadvmod", "advmod", "advcl", "prep") and all(
-        t.lower_ in when or t.lemma_.lower() in when for t in piece if t.pos_ in ("NOUN", "PROPN"))
+        t.lower_ in when or t.lemma_.lower() in when or t.dep_ == "pobj" and t.head.lower_ in ("after", "before",
+                                                                                              "during", "until")
+        for t in piece if t.pos_ in ("NOUN", "PROPN"))  # "after school"
 
 
 def _when_first(piece) -> list:

@@ -6,7 +6,7 @@ weakest part of the language room, and these keep it from sliding back while it 
 import pytest
 from tables import idea_problems, plan_row, rows
 
-BUILD_FLOOR = 28
+BUILD_FLOOR = 31
 HELD_FLOOR = 14
 
 
