@@ -128,14 +128,16 @@ def test_summaries_end_as_sentences(tmp_path):
 def test_a_revision_is_told_from_an_idea():
     read = Studio.reads_as_revision
     for message in ("make the ninth frame at night", "make frame 2 at night", "undo", "never mind", "caption 3: Hi",
-                    "make it 6 frames", "only 3 pictures", "swap frames 1 and 2", "把第二帧改成夜晚"):
+                    "make it 6 frames", "only 3 pictures", "swap frames 1 and 2", "把第二帧改成夜晚",
+                    "swap the first and last", "rename it to The Lantern Fox", "please lock the third one"):
         assert read(message), message
     for idea in ("A small red fox finds a glowing lantern in the forest and follows its light home.",
                  "A girl in a yellow raincoat flies her grandmother's old kite on a windy hill.",
                  "My grandpa Joe fixes his old red tractor in the barn, and a cat watches him.",
                  "for my 4 year old who starts kindergarten next week: a shy little turtle makes a friend",
                  "tell it in six pictures: an ant carries a crumb of cake all the way home",
-                 "a cat locks the door and keeps the key", "一只小猫在雨中找妈妈"):
+                 "a cat locks the door and keeps the key", "一只小猫在雨中找妈妈",
+                 "move to the seaside with grandma and learn to swim", "remove the snow from the path, says the mole"):
         assert not read(idea), idea
 
 

@@ -3,7 +3,8 @@
 A reloaded page starts an empty chat, and "make the ninth frame at night" sent there must not become a story
 titled after the request. The message is read by the language room against a stand-in story of four frames; it
 reads as a revision when it names frames ("frame 2", "the second picture", "第二帧") or asks for an operation that
-only a story can take (undo, a caption, a move, a lock, a count of frames, a title...). A description of a
+only a story can take (undo, a caption, a move, a lock, a count of frames, a title...), named as such or as a
+command ("swap the first and last", "rename it to The Lantern Fox"). A description of a
 character or a scene is an idea (a wrong guess there would refuse a real idea, which is worse than planning a
 request as an idea).
 """
@@ -43,6 +44,8 @@ def reads_as_revision(message: str) -> bool:
     parsed = parse_message(text, story)
     if parsed.ops and all(isinstance(op, COMMANDS) for op in parsed.ops):
         return True
+    if parsed.ops and all(isinstance(op, ONLY_IN_A_STORY) for op in parsed.ops) and _told(text):
+        return True  # "swap the first and last", "rename it to The Lantern Fox": said to a story
     if not PARTS.search(text):
         return False
     if parsed.ops and all(isinstance(op, ONLY_IN_A_STORY) for op in parsed.ops):
@@ -55,13 +58,26 @@ def reads_as_revision(message: str) -> bool:
         from language.request_parts import read_clauses
 
         readings = read_clauses(text, story)
-    return any(_names_frames(reading) for reading in readings)
+    alone = len(readings) == 1 and len(text.split()) <= 8  # a count is all a short message says
+    return any(_names_frames(reading, alone) for reading in readings)
 
 
-def _names_frames(reading) -> bool:
+def _names_frames(reading, alone: bool) -> bool:
     """Whether a reading names frames of a story: by number or place, or a new count of them that is all the
-    message says ("make it 6 frames"; "tell it in six pictures: an ant..." is an idea with its count)."""
+    message says ("make it 6 frames"; "make it 6 frames please: a grandmother teaches…" and "tell it in six
+    pictures: an ant..." are ideas with their count)."""
     frames = reading.frames
     if frames.named or frames.said or frames.rest:
         return True
-    return bool(frames.count and "count" in reading.actions and not reading.content and not reading.character)
+    return bool(alone and frames.count and "count" in reading.actions and not reading.content
+                and not reading.character)
+
+
+def _told(text: str) -> bool:
+    """Whether a message starts with a command to the story ("swap…", "rename…", "move…"), not with a story's
+    own words ("a cat locks the door")."""
+    from language.tools import parse
+
+    doc = parse(text)
+    first = next((t for t in doc if not t.is_punct and t.lower_ not in ("please", "pls", "now", "ok", "okay")), None)
+    return first is not None and first.tag_ == "VB" and first.dep_ == "ROOT"

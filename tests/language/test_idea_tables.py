@@ -16,3 +16,13 @@ def test_idea_rows_score(split, floor):
     passed = sum(not idea_problems(row, plan_row(row)) for row in table)
     print(f"{split} ideas: {passed}/{len(table)}")
     assert passed >= floor
+
+
+@pytest.mark.parametrize("split, most", [("build", 2), ("held", 0)])
+def test_ideas_typed_into_an_empty_chat_are_planned_not_refused(split, most):
+    """An idea in a chat without a story must not be read as a change to one (`agent.session.intent`); the two
+    build ideas that are (a count before a colon, "用四幅图讲：…第一次…") get a button to plan them after all."""
+    from agent.session.intent import reads_as_revision
+
+    read_as_changes = sum(reads_as_revision(row["idea"]) for row in rows(split, "ideas"))
+    assert read_as_changes <= most
