@@ -16,14 +16,16 @@ def _zh_patterns() -> dict[str, re.Pattern]:
     noun = "|".join(sorted(ZH.frame_nouns, key=len, reverse=True))
     last = "|".join(ZH.last_words)
     first = "|".join(ZH.first_words)
-    ref = rf"(?:第\s*(?:\d{{1,3}}|{number})\s*(?:{noun})?|(?:{last})\s*(?:{noun})|(?:{last})一?(?:{noun})?)"
+    other = "|".join(ZH.other_measures)  # "第一次": the first time, no frame
+    ref = rf"(?:第\s*(?:\d{{1,3}}|{number})(?!\d|{other})\s*(?:{noun})?|(?:{last})[一那的]?\s*(?:{noun}))"
+    # "最后" alone is "finally" ("最后终于学会了"), "第一次" the first time: neither names a frame
     return {
         "ref": re.compile(ref),
         "between": re.compile(rf"({ref})\s*(?:和|与|跟|到)\s*({ref})\s*(?:{'|'.join(ZH.between_words)})"),
         "before": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.before_words)})"),
         "after": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.after_words)})"),
         "start": re.compile(rf"(?:{first})(?:{noun})?|开头"),
-        "end": re.compile(r"(?:最后面|最后头|末尾|结尾处|最后的位置)"),
+        "end": re.compile(r"(?:最后面|最后头|末尾|结尾处|最后的位置|最后(?=\s*(?:再|还)?(?:加|放|插|补)))"),
         "all": re.compile(rf"(?:{'|'.join(ZH.all_words)})(?:一)?(?:{noun})|全部|所有的|整个故事"),
         "rest": re.compile(rf"(?:{'|'.join(ZH.rest_words)})(?:的)?(?:{noun})?"),
         "count": re.compile(rf"(?:改成|变成|只要|只留|一共|总共)\s*(\d{{1,2}}|{number})\s*(?:{noun})"),
