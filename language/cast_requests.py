@@ -10,12 +10,9 @@ import re
 
 from core import edits
 from core.cast import MAX_CAST
-from language.changes import Parsed, ask
+from language.changes import OUT_WORDS, Parsed, ask
 from language.characters import Character, cast_characters
 from language.parts import Parts
-
-OUT_WORDS = re.compile(r"\b(?:out|without|not|no|never|leave|remove|drop|exclude|minus)\b|n't|"
-                       r"不要|去掉|拿掉|删掉|不出现|没有|别")
 
 
 def addressed(words: list[tuple[str, str]], characters: list[Character]) -> tuple[Character, list[str]]:

@@ -11,10 +11,13 @@ from core import edits
 from language.characters import Character, cast_characters
 from language.lexicon import EN
 from language.parts import Parts, Value
-from language.phrases import describe_thing, dress_thing, mentions, replace_thing
+from language.phrases import describe_thing, dress_thing, mentions, replace_thing, without_thing
 
 PERSON_NOUNS = {"girl", "boy", "woman", "man", "lady", "guy", "gentleman", "child", "kid"}
 
+
+OUT_WORDS = re.compile(r"\b(?:out|without|not|no|never|leave|remove|drop|exclude|minus)\b|n't|"
+                       r"不要|去掉|拿掉|删掉|不出现|没有|别")  # taken out of a frame, not put in
 
 @dataclass
 class Parsed:
@@ -195,3 +198,39 @@ def _coloured(prompt: str, colour: str, thing: str) -> bool:
     import re
 
     return re.search(rf"\b{re.escape(colour)}\b(?:\s+\w+){{0,2}}\s+\w*{re.escape(thing)}", prompt.lower()) is not None
+
+
+def take_out(parts: Parts, story) -> Parsed | None:
+    """A thing or a figure taken out of the frames named ("remove the sailor from frame 5"): the frames stay,
+    without its words; a frame that does not show it, or shows nothing else, is asked about."""
+    thing = removed_object(parts)
+    if not thing or "remove" not in parts.actions and not OUT_WORDS.search(parts.text):
+        return None  # "put the sailor in frame 3" puts in; "cut the goodbye at the harbour" cuts a frame
+    frames = parts.frames.indices(len(story.frames))
+    numbers = ", ".join(str(i + 1) for i in frames)
+    showing = [i for i in frames if mentions(story.frames[i].prompt, thing)]
+    if not showing:
+        return ask(f"Frame {numbers} does not show a {thing}, so nothing was changed. Should the whole frame go?",
+                   [f"remove frame {i + 1}" for i in frames][:3])
+    prompts = {i: without_thing(story.frames[i].prompt, thing) for i in showing}
+    changed = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
+    if not changed:
+        first = showing[0] + 1
+        return ask(f"The {thing} is what frame {first} shows, so taking it out leaves no picture. Should the whole "
+                   "frame go, or should it show something else? Nothing was changed.",
+                   [f"remove frame {first}", f"frame {first} should show "])
+    return Parsed([edits.RewriteFrames(prompts=changed, what=f"without the {thing}")])
+
+
+def removed_object(parts: Parts) -> str:
+    """What a removing verb takes when it is no frame and no frame's description: "remove the cat from frame 2",
+    "take the sailor out of…", "get rid of the stove in…"; "" for "remove frame 2", "cut the goodbye at the
+    harbour", "drop the last two"."""
+    from language.lexicon import entries
+    from language.tools import parse
+
+    doc = parse(parts.text)
+    refs = {i for start, end in parts.frames.spans for i in range(start, end)}
+    return next((t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and t.i not in refs and (
+        t.dep_ == "dobj" or t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lower_ == "rid")
+        and t.lower_ not in entries("frame_nouns") and t.lower_ not in EN.all_words), "")

@@ -153,3 +153,25 @@ def replace_thing(prompt: str, noun: str, new: str) -> str:
     modifiers = [t for t in targets if t.dep_ == "compound"]  # "the golden fish pond": the fish is a modifier
     skip |= {t.i - 1 for t in modifiers if t.i and doc[t.i - 1].dep_ == "amod" and doc[t.i - 1].head == t.head}
     return render(doc, skip, replace={t.i: new if t in modifiers else f"the {new}" for t in targets})
+
+
+def without_thing(prompt: str, noun: str) -> str:
+    """`prompt` without `noun` and the words that hang on it ("drinking cocoa by the stove with the rescued
+    sailor" without the sailor → "drinking cocoa by the stove"): its phrase, the preposition before it, an "and"."""
+    doc = parse(prompt)
+    targets = [t for t in _mentions(doc, noun) if t.dep_ != "compound"]
+    if not targets:
+        return prompt
+    if any(t.dep_ in ("dobj", "nsubj", "nsubjpass") and t.head.dep_ == "ROOT" for t in targets):
+        return prompt  # "spotting a sailboat" without the sailboat is no picture
+    skip = set()
+    for target in targets:
+        kept = {t.i for c in target.children if c.dep_ == "prep" and c.i > target.i for t in c.subtree}
+        skip |= {t.i for t in target.subtree} - kept  # "the stove with the sailor": the sailor stays
+        if target.dep_ == "pobj":
+            skip.add(target.head.i)
+            if target.head.i > 0 and doc[target.head.i - 1].lower_ in ("and", ","):
+                skip.add(target.head.i - 1)
+        skip |= {c.i for c in target.head.children if c.dep_ == "cc" and target.dep_ == "conj"}
+    rest = render(doc, skip).strip(" ,")
+    return rest if rest else prompt

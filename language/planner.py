@@ -228,13 +228,18 @@ def _fit_frame(frame: str, full: str, count_tokens) -> str:
 
 
 def _told(looks: Looks) -> set[str]:
-    """The words of the idea's looks a model's character must keep: its colours and the things it wears, carries
-    or has ("red", "scarf"), not how it was put ("little" may become "small")."""
+    """The words of the idea's looks a model's character must keep: its colours, the things it wears or carries,
+    what it has ("one wheel") and its other adjectives ("rusty"), not its size ("little" may become "small")."""
     from language.lexicon import EN
 
-    words = set(re.findall(r"[a-z]+", looks.text().lower()))
-    items = {w for item in [*looks.wears.values(), *looks.carries, *looks.features] for w in item.lower().split()}
-    return {w for w in words if w in EN.colours} | (items & (set(EN.clothing) | set(EN.carried) | set(EN.features)))
+    def words(*phrases: str) -> set[str]:
+        return {w for phrase in phrases for w in re.findall(r"[a-z]+", phrase.lower())}
+
+    stop = {"a", "an", "the", "with", "and", "of", "wearing"} | set(EN.numbers)
+    sizes = set(EN.sizes) | set(EN.sizes.values())
+    items = words(*looks.wears.values(), *looks.carries) & (set(EN.clothing) | set(EN.carried) | set(EN.features))
+    return ({w for w in words(looks.text()) if w in EN.colours} | items | (words(*looks.features) - stop)
+            | (words(*looks.adjectives) - sizes - stop))
 
 
 def _with_model(llm, text, reading, prompts, captions, title, identity, report, told: set[str]):

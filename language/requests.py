@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from core import edits
 from language.cast_requests import add_member, name_member, presence
-from language.changes import Parsed, ask, change_kind, change_looks, change_thing, member_of, replace_shown, targets
+from language.changes import (
+    Parsed,
+    ask,
+    change_kind,
+    change_looks,
+    change_thing,
+    member_of,
+    removed_object,
+    replace_shown,
+    take_out,
+    targets,
+)
 from language.lexicon import EN, TABLE
 from language.looks import read_looks
 from language.parts import Parts
@@ -160,6 +171,8 @@ def _insert(parts: Parts, story) -> Parsed:
 
 
 def _remove(parts: Parts, story) -> Parsed:
+    if removed_object(parts):  # "remove the cat from frame 2": the cat, not the frame
+        return take_out(parts, story)
     gone = parts.frames.indices(len(story.frames))
     if len(gone) == 1:
         return Parsed([edits.RemoveFrame(frame=gone[0])])
@@ -227,7 +240,7 @@ BUILDERS = {
     "move": _move, "insert": _insert, "remove": _remove, "unlock": lambda p, s: _lock(p, s, False),
     "reroll": _reroll, "lock": _lock, "style": _style, "kind": change_kind, "looks": change_looks,
     "thing": change_thing, "scene": _scene, "presence": presence, "name_member": name_member,
-    "add_member": add_member, "set_text": _set_text, "replace": replace_shown,
+    "add_member": add_member, "set_text": _set_text, "replace": replace_shown, "take_out": take_out,
 }
 
 

@@ -103,7 +103,8 @@ OPS = {"caption": edits.SetCaption, "rename": edits.Rename, "undo": edits.Undo, 
        "reroll": edits.Reroll, "style": edits.SetStyle, "kind": edits.SetIdentity, "looks": edits.SetIdentity,
        "thing": edits.RewriteFrames, "scene": edits.RewriteFrames, "replace": edits.RewriteFrames,
        "set_text": (edits.SetText, edits.AddText), "count": edits.InsertFrame,
-       "name_member": edits.NameCharacter, "add_member": edits.AddCharacter, "presence": edits.SetPresence}
+       "name_member": edits.NameCharacter,
+       "take_out": edits.RewriteFrames, "add_member": edits.AddCharacter, "presence": edits.SetPresence}
 CAST_OPS = {"name_member", "add_member", "presence"}
 
 
