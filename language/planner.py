@@ -199,11 +199,11 @@ def _with_setting(frame: str, setting: str, index: int) -> str:
 def _title(reading) -> str:
     """"Juno and the Baby Otter", "The Mouse and the Librarian": the main character and the one most mentioned."""
     hero = reading.hero
-    others = sorted((e for e in reading.entities if e is not hero and e.mentions and e.short and e.head != hero.head),
+    others = sorted((e for e in reading.entities if e is not hero and e.mentions and e.short and e.head != hero.head
+                     and (e.mentions > 1 or not e.name)),  # a name said once is no one's ("HACKED", "Welcome")
                     key=lambda e: (-e.animate, -e.mentions, e.first))
     main = hero.name or hero.short or hero.phrase
-    other = others[0].name if others and others[0].name and others[0].mentions > 1 else others and others[0].short
-    words = f"{main} and {other}" if others else main  # "Mia and Bo" (a name said once is no one's: "HACKED")
+    words = f"{main} and {others[0].name or others[0].short}" if others else main  # "Mia and Bo"
     return " ".join(w if w.lower() in ("and", "the", "of", "a") and i else w[:1].upper() + w[1:]
                     for i, w in enumerate(words.split()))
 

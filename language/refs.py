@@ -14,6 +14,7 @@ Indices are 0-based; numbers as people said them are kept for the answer ("There
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 from language.describe import STOP, created, describe, loose_descriptions
@@ -66,27 +67,6 @@ class Frames:
 
 
 # --- English ----------------------------------------------------------------------------------------------
-def fix_ordinals(text: str) -> str:
-    """Ordinals with a one-letter typo ("the secnd one", "the forth picture", "thrid frame") spelt right, where
-    a frame noun follows or "the" comes before (rapidfuzz's Damerau-Levenshtein distance ≤ 1)."""
-    from rapidfuzz.distance import DamerauLevenshtein
-    from rapidfuzz.process import extractOne
-
-    from language.tools import english
-
-    tokens = list(english().tokenizer(text))
-    nouns, ordinals = set(_vocabulary()["frame_nouns"]), [w for w in EN.ordinals if w.isalpha()]
-    out = []
-    for i, token in enumerate(tokens):
-        word = token.lower_
-        near = (i + 1 < len(tokens) and tokens[i + 1].lower_ in nouns) or (i and tokens[i - 1].lower_ == "the")
-        if near and token.is_alpha and len(word) >= 4 and word not in EN.ordinals:
-            best = extractOne(word, ordinals, scorer=DamerauLevenshtein.distance, score_cutoff=1)
-            if best and (len(word) >= 5 or word == "forth"):
-                out.append(best[0] + token.whitespace_)
-                continue
-        out.append(token.text_with_ws)
-    return "".join(out)
 
 
 @functools.cache
@@ -141,14 +121,14 @@ def _number(word: str) -> int | None:
 
 def _value(span, total: int) -> list[int]:
     """1-based numbers an ordinal-like span names ("the second" → [2], "the last" → [total])."""
+    if re.search(r"second to last|before (?:the )?(?:last|final)|last but one", span.text.lower()):
+        return [total - 1]  # "the one before last"
     for token in span:
         word = token.lower_
         if word in EN.ordinals:
             return [EN.ordinals[word]]
         if word in EN.from_end:
             return [total - EN.from_end[word]]
-    if "second to last" in span.text.lower():
-        return [total - 1]
     return []
 
 
@@ -163,8 +143,10 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
                if label in ("except", "after_all", "before_all")]  # "everything after frame 2" is no position
     taken |= {i for _, span in markers for i in range(span.start, span.end)}
     stream += [(span.start, span.end, "ref", label, span) for label, span in markers]
+    ordinal = {i for label, span in _matches(doc, "ref_patterns") if label == "last"
+               for i in range(span.start, span.end)}  # "the one before last" is a frame, not a place
     for label, span in _matches(doc, "position_patterns"):
-        if not taken.intersection(range(span.start, span.end)):
+        if not (taken | ordinal).intersection(range(span.start, span.end)):
             stream.append((span.start, span.end, "position", label, span))
     covered = {i for item in stream for i in range(item[0], item[1])} | taken
     for label, span in _matches(doc, "ref_patterns"):
@@ -266,6 +248,10 @@ def _resolve(label: str, span, total: int, frames: Frames, previous: str | None)
         if label == "also_ordinal" and previous not in ("ordinal", "also_ordinal", "last"):
             return None
         return _value(span, total)
+    if label == "middle":  # the middle one of an odd count, the middle two of an even one ("the middle two")
+        if total % 2 == 0:
+            return [total // 2, total // 2 + 1]
+        return [(total + 1) // 2] if not numbers or numbers[-1] == 1 else None
     if label == "first_n":
         return list(range(1, min(numbers[-1], total) + 1))
     if label == "last_n":

@@ -14,7 +14,8 @@ from language.content import PRONOUNS, after, content
 from language.lexicon import EN, TABLE, entries, find
 from language.parts import Parts, Value
 from language.phrases import render
-from language.refs import fix_ordinals, read_english
+from language.refs import read_english
+from language.spelling import fix_ordinals
 from language.tools import parse
 
 VALUE_KINDS = ("colours", "times", "weather", "seasons", "moods", "styles", "clothing", "carried", "hair_words",

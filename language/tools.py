@@ -197,3 +197,5 @@ def warm_up(chinese: bool = True, encoder: bool = True) -> None:
         english_sense("预热")
     if encoder:
         similarity("warm up", ["the encoder"])
+
+

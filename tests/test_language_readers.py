@@ -14,8 +14,9 @@ from language.chinese_refs import read_chinese
 from language.lexicon import TABLE
 from language.looks import read_looks
 from language.phrases import describe_thing, set_scene
-from language.refs import fix_ordinals, read_english
+from language.refs import read_english
 from language.revise import examples, parse_message
+from language.spelling import fix_ordinals
 from language.tools import parse
 from llm.chat import FakeLLM
 
