@@ -52,8 +52,9 @@ def _meta_patterns() -> dict[str, re.Pattern]:
         "ignore": re.compile(r"^.*?\bignore\b.*?\band\s+", re.I),
         "count": re.compile(rf"\b(?:in|with|using|across|over|into|of)?\s*(?:just\s+|only\s+)?({numbers})"
                             rf"(?:\s+|-)(?:short\s+|little\s+)?{pictures}\b", re.I),
-        "address": re.compile(r"\b(?:you|please|pls|thanks|thank you|can you|could you|i want|i'd like|"
-                              r"keep it|make it|for my|for our|my kid|my son|my daughter|year-old|years old)\b", re.I),
+        "address": re.compile(r"\b(?:you|please|pls|thanks|thank you|can you|could you|i want|i'd like|keep it|"
+                              r"make it|for my|for our|my kid|my son|my daughter|"
+                              r"(?:my|our)\s+(?:\w+[- ])?years?[- ]olds?)\b", re.I),  # not "Mateo, a nine-year-old boy"
     }
 
 
@@ -217,7 +218,7 @@ def _not_a_character(token) -> bool:
         return True  # "whose only power": what someone has
     prep = token.head.lower_ if token.dep_ == "pobj" else ""
     times = set(EN.times) | set(EN.seasons) | set(EN.time_units)
-    if prep in ("after", "before", "during", "until") and token.head.head.pos_ != "VERB":
+    if prep in ("after", "before", "during", "until") and token.head.head.pos_ != "VERB" and token.pos_ != "PROPN":
         return True  # "every evening after school" (but "runs after the dog")
     return word in times or word in EN.framing_nouns and token.dep_ != "nsubj" or (
         prep in ("in", "on", "at", "into", "through", "across", "over", "under", "near", "from", "to", "behind")

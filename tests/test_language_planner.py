@@ -128,3 +128,17 @@ def test_limits_and_the_budget():
                           None, frames=4, style="photo")
     assert_structure(story, 4)
     assert count_clip_tokens(compose_identity(story.identity_prompt, story.style)) <= 46
+
+
+@pytest.mark.parametrize("idea, name, kind", [
+    ("Every morning before sunrise, Mateo, a nine-year-old boy with a green backpack, walks to the bakery. "
+     "One foggy morning he finds a fox cub under the bridge.", "Mateo", "boy"),
+    ("Every evening after school, Priya, a tall girl with two long braids, feeds the ducks at the pond. "
+     "One day a swan follows her home.", "Priya", "girl"),
+    ("A girl named Lily and her dog Max find a map. Lily and Max follow the map to the beach.", "Lily", "girl"),
+])
+def test_a_lead_in_that_says_when_keeps_the_named_character(idea, name, kind):
+    story, _ = plan_story(idea)
+    assert kind in story.identity_prompt
+    assert story.frames[0].caption.startswith(name), story.frames[0].caption
+    assert not any(word in story.frames[0].prompt.lower() for word in ("every morning", "every evening", name.lower()))
