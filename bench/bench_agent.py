@@ -75,7 +75,8 @@ def _perfect_llm():
 
     def answer(messages, schema):
         idea = messages[1]["content"].split("<idea>\n", 1)[1].split("\n</idea>", 1)[0]
-        name = next(k for k, v in IDEAS.items() if v.startswith(idea[:40]))
+        words = set(idea.lower().split())  # the idea as the planner sends it (words said to the app are gone)
+        name = max(IDEAS, key=lambda k: len(words & set(IDEAS[k].lower().split())))
         title, character, identity, frames = PERFECT[name]
         return json.dumps({"title": title, "character": character, "identity_prompt": identity,
                            "frames": [{"prompt": p, "caption": c} for p, c in frames]})
@@ -103,6 +104,7 @@ def _plan_row(name: str, llm, frames: int, small_llm: bool = False) -> dict:
 
 def bench_planning() -> None:
 
+    from core.config import Config
     from language import tools as nlp
     from llm.chat import default_llm
 
@@ -112,7 +114,7 @@ def bench_planning() -> None:
     from generator.tokens import count_clip_tokens
 
     count_clip_tokens("warm up")  # the CLIP tokenizer loads once too
-    real = default_llm()
+    real = default_llm(Config())
     perfect = _perfect_llm()
     real.complete([{"role": "user", "content": "hi"}], max_tokens=1)  # load once, outside the timings
     print(f"\n== planning: the parser (default), {real.name} opted in, a perfect fake LLM "
