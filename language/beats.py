@@ -121,8 +121,6 @@ def _around(idea) -> list[Beat]:
     first time"). Never after the last event, which stays last, unless nothing else is left (English)."""
     beats = []
     for index, event in enumerate(idea.events):
-        if idea.language == "en" and (event.verb in EN.beat_verbs["state"] or event.agent not in (None, idea.hero)):
-            continue  # no "just before being afraid of the sea", nor around another one's action
         said = event.caption.rstrip("。.!！") or event.frame
         if not said.strip():
             continue
