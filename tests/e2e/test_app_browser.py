@@ -123,6 +123,18 @@ def send(page, text: str) -> None:
     page.get_by_text(text[:40]).first.wait_for(timeout=WAIT_MS)
 
 
+def export_zip(page, name: str) -> Path:
+    """Press Export, download the ZIP the chat offers, and save it under test-artifacts/e2e/`name`."""
+    page.get_by_role("button", name="Export").last.click()
+    link = page.locator("a[download$='.zip']").last
+    link.wait_for()
+    with page.expect_download() as download:
+        link.click()
+    archive = ARTIFACTS / name
+    download.value.save_as(archive)
+    return archive
+
+
 def loaded(locator) -> bool:
     return all(locator.evaluate_all("els => els.map(e => e.complete && e.naturalWidth > 0)"))
 
@@ -211,13 +223,7 @@ def story_in_the_browser(server: AppServer, page) -> None:
     shot(page, "07-stopped")
 
     # 6. Export: the ZIP offered in the chat holds the story and its frames.
-    page.get_by_role("button", name="Export").last.click()
-    link = page.locator("a[download$='.zip']").last
-    link.wait_for()
-    with page.expect_download() as download_info:
-        link.click()
-    archive = ARTIFACTS / "story.zip"
-    download_info.value.save_as(archive)
+    archive = export_zip(page, "story.zip")
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
         assert any(name.endswith(".json") for name in names), names

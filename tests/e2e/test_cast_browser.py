@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 from browser_fixtures import AppServer
-from test_app_browser import ARTIFACTS, WAIT_MS, browser, log_in, send, shot, wait_idle  # noqa: F401 (browser)
+from test_app_browser import ARTIFACTS, WAIT_MS, browser, export_zip, log_in, send, shot, wait_idle  # noqa: F401 (browser)
 from test_story_view_browser import story_json, view_matches_story
 
 pytestmark = pytest.mark.browser
@@ -109,14 +109,7 @@ def a_cast_of_two(page, server: AppServer) -> None:
     view_matches_story(page, server)
     shot(page, "42-cast-presence")
 
-    page.get_by_role("button", name="Export").last.click()
-    link = page.locator("a[download$='.zip']").last
-    link.wait_for()
-    with page.expect_download() as download:
-        link.click()
-    archive = ARTIFACTS / "cast-story.zip"
-    download.value.save_as(archive)
-    with zipfile.ZipFile(archive) as bundle:
+    with zipfile.ZipFile(export_zip(page, "cast-story.zip")) as bundle:
         saved = json.loads(bundle.read(next(n for n in bundle.namelist() if n.endswith(".json"))))
     assert saved["cast"] == after["cast"]
     assert [f["cast"] for f in saved["frames"]] == [f["cast"] for f in after["frames"]]

@@ -22,7 +22,7 @@ import pytest
 from browser_fixtures import ROOT, AppServer
 from PIL import Image, ImageChops
 from pypdf import PdfReader
-from test_app_browser import ARTIFACTS, WAIT_MS, browser, send, shot, wait_idle  # noqa: F401 (browser: a fixture)
+from test_app_browser import ARTIFACTS, WAIT_MS, browser, export_zip, send, shot, wait_idle  # noqa: F401 (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -153,14 +153,7 @@ def an_export_with_current_numbers_and_captions(page, server) -> None:
     from export.pages import comic_page
 
     story = story_json(server)
-    page.get_by_role("button", name="Export").last.click()
-    link = page.locator("a[download$='.zip']").last
-    link.wait_for()
-    with page.expect_download() as download:
-        link.click()
-    archive = ARTIFACTS / "first-run-story.zip"
-    download.value.save_as(archive)
-    with zipfile.ZipFile(archive) as bundle:
+    with zipfile.ZipFile(export_zip(page, "first-run-story.zip")) as bundle:
         names = bundle.namelist()
         page_png = ARTIFACTS / "26-export-page.png"
         page_png.write_bytes(bundle.read(next(n for n in names if "-page-" in n)))
