@@ -186,6 +186,19 @@ class Story(StoryContent):
         undo = [*self.undo_stack, Revision(label=label, content=self.content())][-MAX_HISTORY:]
         return self.model_copy(update={**dict(new_content), "undo_stack": undo, "redo_stack": []}, deep=True)
 
+    def as_one_change(self, before: Story) -> Story:
+        """This story, reached from `before` by several edits of one request ("make the dog a cat": its look, then
+        its frames' texts), with one undo step back to `before` instead of one per edit."""
+        last, labels = (before.undo_stack[-1] if before.undo_stack else None), []
+        for revision in reversed(self.undo_stack):
+            if revision == last:
+                break
+            labels.insert(0, revision.label)
+        if len(labels) < 2:
+            return self
+        undo = [*before.undo_stack, Revision(label=", ".join(dict.fromkeys(labels)), content=before.content())]
+        return self.model_copy(update={"undo_stack": undo[-MAX_HISTORY:], "redo_stack": []})
+
     def undone(self) -> Story | None:
         """The story one change back, or None when there is nothing to undo."""
         if not self.undo_stack:

@@ -4,6 +4,7 @@ replaced by another (`replace`). Each builder is named by a row of the operation
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -79,7 +80,7 @@ def change_kind(parts: Parts, story) -> Parsed | None:
     """What the main character is: a new kind ("a raccoon", "a boy"), an age ("a teenager", "older") or a gender;
     its clothes and things stay, and frames that call it by its old kind ("the girl") follow."""
     looks = member_of(parts, story).looks
-    old = looks.kind.split()
+    before, old = copy.deepcopy(looks), looks.kind.split()
     kinds = [v.word for v in parts.values.get("kinds", [])] + [v.word for v in parts.values.get("gender_words", [])
                                                                  if v.word in PERSON_NOUNS]
     age, gender = parts.first("ages"), parts.first("gender_words")
@@ -101,7 +102,7 @@ def change_kind(parts: Parts, story) -> Parsed | None:
     looks.drop_grown_man_features()
     ops = _described(parts, story, looks).ops
     if parts.member and parts.member != story.cast[0].id:
-        return Parsed(ops)  # a member keeps its handle ("the dog"): its frames name it so
+        return _mirrored(Parsed(ops), story, parts.member, before, looks)
     new_head = looks.kind.split()[-1]
     prompts = {i: re.sub(rf"\bthe {re.escape(old[-1])}\b", f"the {new_head}", f.prompt)
                for i, f in enumerate(story.frames) if old[-1] != new_head}
@@ -115,7 +116,7 @@ def change_looks(parts: Parts, story) -> Parsed | None:
     """The main character's clothes, hair, features and things: a new item replaces the one in its slot, a
     colour recolours the item it names, "instead of" and "lose" take away, "keep …" leaves things as they are."""
     looks = member_of(parts, story).looks
-    before = looks.text()
+    before, old = looks.text(), copy.deepcopy(looks)
     removing = "remove" in parts.actions and not parts.content
     worn = looks.text().lower()
     kept = _kept(parts.text)
@@ -133,23 +134,66 @@ def change_looks(parts: Parts, story) -> Parsed | None:
     styles = [v.word for v in parts.values.get("hair_styles", [])]
     if styles:  # "make her hair straight"
         looks.set_hair(" ".join(styles) + " hair")
-    named = [noun for _, noun in parts.items]
+    named, member = [noun for _, noun in parts.items], member_of(parts, story)
     for value in parts.values.get("colours", []):
         noun = value.noun or (named[0] if len(named) == 1 else "") or (
             looks.kind.split()[-1] if parts.member else "")  # "the otter shouldn't be brown, make it white"
+        noun = looks.kind.split()[-1] if member.names_it(noun) else noun  # "Bo should be brown": the dog
         if noun and not any(value.word in p for p, _ in parts.items):
             looks.recolour(noun, value.word)
     for word in list(parts.old) + [EN.removals[v.word] for v in parts.values.get("removals", [])]:
         if word in EN.clothing or word in EN.features or word in EN.hair_words or word == "curls":
             if not any(word == n for _, n in parts.items):
                 looks.take_off(word)
-    member = member_of(parts, story)
     for kind in ("sizes", "hair_styles"):  # "a big fluffy dog": the character itself, one word of a kind at a time
         for value in parts.values.get(kind, []):
             if value.noun and member.names_it(value.noun) and "hair" not in value.noun:
                 same = set(EN.sizes) if kind == "sizes" else set(EN.hair_styles)
                 looks.adjectives = [a for a in looks.adjectives if a.lower() not in same] + [value.word]
-    return _described(parts, story, looks) if looks.text() != before else None
+    if looks.text() == before:
+        return None
+    return _mirrored(_described(parts, story, looks), story, parts.member, old, looks)
+
+
+def _mirrored(parsed: Parsed, story, member: str | None, old, new) -> Parsed:
+    """A cast member's changed look said in the texts of its frames too, as one clause at the end ("rowing the
+    otter downstream, the white otter wearing a red bow tie"; the clause its old look wrote goes first), so the
+    frames read as the person asked and the words sit next to the member they are for; the reader's caption
+    keeps to the action. A new kind is named in the frames ("the otter" → "the beaver"). The main character's
+    look is the identity alone."""
+    from generator.tokens import CLIP_TOKEN_BUDGET, count_clip_tokens
+
+    if not member or member == story.cast[0].id:
+        return parsed
+    noun, new_noun = old.kind.split()[-1], new.kind.split()[-1]
+    before, after = _look_clause(old), _look_clause(new)
+    described = next(m.description for m in story.cast if m.id == member)
+    identity = story.render_identity().replace(described, parsed.ops[0].text)  # the prefix with the new look
+    prompts = {}
+    for i, frame in enumerate(story.frames):
+        if frame.cast is not None and member not in frame.cast:
+            continue
+        prompt = frame.prompt.replace(before, "")
+        if new_noun != noun:
+            prompt = re.sub(rf"\b{re.escape(noun)}\b", new_noun, prompt)
+        if after and after != before or before in frame.prompt:
+            prompt += after
+        fits = count_clip_tokens(f"{identity} {prompt}") <= CLIP_TOKEN_BUDGET
+        if prompt != frame.prompt and fits:
+            prompts[i] = prompt
+    if prompts:
+        parsed.ops.append(edits.RewriteFrames(prompts=prompts, what=f"the frames that show the {new_noun}"))
+    return parsed
+
+
+def _look_clause(looks) -> str:
+    """", the white otter wearing a red bow tie": a member's colour and what it wears, said in its frames."""
+    colours = set(EN.colours) | set(EN.colour_modifiers)
+    colour = [a for a in looks.adjectives if a.lower() in colours]
+    worn = [*looks.wears.values(), *looks.carries]
+    if not colour and not worn:
+        return ""
+    return ", " + " ".join(["the", *colour, looks.kind.split()[-1]]) + (f" wearing {' and '.join(worn)}" if worn else "")
 
 
 def _kept(text: str) -> set[str]:

@@ -83,7 +83,7 @@ def read_parts(message: str, story, characters) -> Parts:
     parts.character = _about_character(doc, character)
     _new_kind(doc, parts, character)
     parts.thing = "" if parts.thing and character.names_it(parts.thing) else parts.thing
-    parts.items = _items(doc, parts)
+    parts.items = _items(doc, parts, characters)
     parts.replacement = _replacement(doc, story, character)
     nouns = set(entries("frame_nouns"))
     parts.whole_frame = any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
@@ -162,7 +162,7 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         parts.thing = nouns[0].lemma_.lower() if nouns else ""
 
 
-def _items(doc, parts: Parts) -> list[tuple[str, str]]:
+def _items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
     """Each item to wear, carry or have as the whole phrase said ("a straw hat", "white hair", "boots")."""
     from language.looks import _item_noun
 
@@ -171,7 +171,9 @@ def _items(doc, parts: Parts) -> list[tuple[str, str]]:
         for value in parts.values.get(kind, []):
             chunk = next((c for c in doc.noun_chunks if c.start <= value.start < c.end), None)
             tokens = chunk if chunk is not None else doc[value.start:value.start + len(value.word.split())]
-            phrase = render(tokens, {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")})
+            owner = {d.i for t in tokens if t.dep_ == "poss" and any(c.names_it(t.lemma_) for c in characters)
+                     for d in t.subtree}  # "Juno's raincoat", "the otter's scarf" (but "a chef's hat")
+            phrase = render(tokens, owner | {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")})
             if phrase:
                 found.append((phrase, _item_noun(phrase) or value.word))
     return found
@@ -300,6 +302,10 @@ def read_clauses(message: str, story) -> list[Parts]:
     readings = [read_parts(piece, story, characters) for piece in pieces]
     if len(readings) > 1 and not all(r.actions.keys() - {"change"} or any(r.values.values()) for r in readings):
         return [read_parts(text, story, characters)]
+    for cut, reading, before in zip(cuts, readings[1:], readings, strict=False):
+        verb = next(c for c in doc[cut].head.children if c.dep_ == "conj" and c.i > cut)
+        if not reading.members and not any(c.dep_.startswith("nsubj") for c in verb.children):
+            reading.member, reading.members = before.member, before.members  # "Bo should be white and wear…"
     named: set[int] = set()
     for reading in readings:
         if reading.frames.rest and not reading.frames.named:

@@ -72,7 +72,14 @@ def parse_message(message: str, story, llm: ChatModel | None = None) -> Parsed:
         from language.request_parts import read_clauses
 
         readings = read_clauses(message, story)
-    results = [read(parts, story) for parts in readings]
+    results, current = [], story
+    for parts in readings:  # each clause reads the story as the ones before it left it ("… white and wear …")
+        results.append(read(parts, current))
+        try:
+            for op in results[-1].ops if results[-1] is not None else []:
+                current = edits.apply_edit(current, op).story
+        except Exception:  # noqa: BLE001 — the session applies and refuses them itself
+            current = story
     if all(result is not None for result in results):
         questions = [r for r in results if r.question]
         return questions[0] if questions else Parsed([op for r in results for op in r.ops])

@@ -209,6 +209,24 @@ def test_another_member_s_looks_leave_every_caption_as_it_was(tmp_path):
     assert [f.caption for f in session.story.frames] == captions  # not "Bo walks to school with her dog Bo."
 
 
+def test_another_member_s_new_look_is_said_in_its_frames_and_one_undo_takes_it_all_back(tmp_path):
+    session = planned_cast_session(tmp_path)
+    before = session.story
+    session.revise("Bo should be white and wear a red collar")
+    story = session.story
+    assert "white" in story.cast[1].description and "red collar" in story.cast[1].description
+    shown = [i for i, f in enumerate(story.frames) if story.cast[1].id in story.presence(i)]
+    assert shown and all("red collar" in story.frames[i].prompt for i in shown)
+    assert "collar" not in story.frames[[i for i in range(len(story.frames)) if i not in shown][0]].prompt \
+        if len(shown) < len(story.frames) else True
+    session.revise("take off Bo's collar")
+    assert "collar" not in session.story.cast[1].description
+    assert not any("collar" in f.prompt for f in session.story.frames)
+    session.revise("undo")
+    session.revise("undo")  # one step per request, though each changed the look and the frames' texts
+    assert session.story.content() == before.content()
+
+
 def test_a_member_whose_kind_changes_gets_the_new_kind_as_its_handle(tmp_path):
     session = planned_cast_session(tmp_path)
     session.revise("make Mia a boy")

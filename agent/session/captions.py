@@ -39,7 +39,13 @@ def _stale(frame: Frame, before: Frame | None, character_changed: bool) -> bool:
         return not frame.caption
     if frame.caption != before.caption:  # the change wrote this caption itself
         return False
-    return frame.prompt != before.prompt or character_changed
+    return _action(frame.prompt) != _action(before.prompt) or character_changed
+
+
+def _action(prompt: str) -> str:
+    """The part of a frame text a caption tells: up to its first comma (what follows is the look or the scene:
+    ", the white dog wearing a red collar", ", at night")."""
+    return prompt.split(",")[0].strip()
 
 
 def true_captions(before: Story, after: Story) -> Story:

@@ -237,9 +237,12 @@ class StorySession(StoryPictures):
                     result = edits.apply_edit(story, op)
                     restored = isinstance(op, edits.Undo | edits.Redo)  # a whole earlier version, captions too
                     story = result.story if restored else true_captions(story, result.story)
-                    summaries = summaries + [result.summary]
+                    head = result.summary.split(":")[0] + ":"  # "The dog is now: …" said once, as it ends up
+                    summaries = [s for s in summaries if not s.startswith(head)] + [result.summary]
                     changed.update(result.changed)
                     named.update(result.named)
+                if not any(isinstance(op, edits.Undo | edits.Redo) for op in ops):
+                    story = story.as_one_change(self._story)  # one request, one step back
                 same_prefix = story.render_identity() == self._story.render_identity()
                 if not same_prefix:
                     check_cast_budget(story)
