@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from language.lexicon import EN
 from language.phrases import sentence
-from language.tools import inflect
+from language.tools import inflect, lemma_of
 
 
 @dataclass
@@ -32,6 +32,11 @@ def _object(event) -> str:
     """The thing an event makes or finds: "a scarf" in "knitting a scarf for his granny"."""
     words = event.frame.split()
     nouns = [n for n in event.things if n in words or n + "s" in words]
+    if not nouns and words[0].endswith("ing") and len(words) > 1:  # "finding lost socks": what follows the verb
+        cut = next((i for i, w in enumerate(words[1:], 1) if w in ("in", "on", "at", "for", "with", "to", "from",
+                                                                  "and", "by", "under", "inside")), len(words))
+        said = [w for w in words[1:cut] if w not in ("a", "an", "the", "some")]
+        return "the " + " ".join(said) if 0 < len(said) <= 3 else ""
     if not nouns:
         return ""
     at = words.index(nouns[0]) if nouns[0] in words else words.index(nouns[0] + "s")
@@ -72,8 +77,9 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     for index, event in enumerate(idea.events):
         if event.agent is not None and event.agent is not idea.hero:
             continue
-        kind, thing, place = _kind(event.verb), _object(event), _place(event)
         verb, _, rest = event.frame.partition(" ")
+        lemma = event.verb if _kind(event.verb) or not verb.endswith("ing") else lemma_of(verb)
+        kind, thing, place = _kind(lemma), _object(event), _place(event)  # "whose only power is finding socks"
         last = index == len(idea.events) - 1
         if kind == "travel" and place:
             beats.append(_beat(f"setting off for {place}", f"{subject} sets off for {place}", index - 1, 1))
@@ -81,12 +87,16 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
                 beats.append(_beat(f"arriving at {place}", f"{subject} arrives at {place}", index, 1))
         elif kind == "make" and thing and not last:
             beats.append(_beat(f"proudly showing {thing}", f"{subject} proudly shows {thing}", index, 0))
-        elif kind == "find" and thing and not last:
-            beats.append(_beat(f"looking closely at {thing}", f"{subject} looks closely at {thing}", index, 1))
+        elif kind == "find" and thing:
+            if lemma in ("find", "discover"):  # the search before the find
+                beats.append(_beat(f"searching for {thing}", f"{subject} {_verb('search', idea)} for {thing}",
+                                   index - 1, 1))
+            if not last:
+                beats.append(_beat(f"looking closely at {thing}", f"{subject} looks closely at {thing}", index, 1))
         elif kind in ("wish", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"]:
             head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
             beats.append(_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0))
-        if verb.endswith("ing") and rest and event.verb and kind != "travel" and \
+        if verb.endswith("ing") and rest and event.verb and kind != "travel" and verb not in ("being", "getting") and \
                 event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:  # no "getting ready to find"
             # the moment before: one per story, unless a number of frames was asked for (`fill`); then also the
             # start and the end of an action, last of all ("starting to…" and "finishing…" are near copies)
@@ -157,24 +167,26 @@ def _others(idea, subject: str) -> list[Beat]:
         if agent is not None and agent is not idea.hero and " " in event.frame:
             who, _, rest = event.frame.partition(" ")
             verb = event.verb
-            if verb and verb not in EN.beat_verbs["state"]:
+            if verb and verb not in EN.beat_verbs["state"] and "being" not in event.frame.split()[:4]:
                 name = agent.name or agent.short or agent.phrase
                 rest = event.frame[len(name):].strip().partition(" ")[2]
                 beats.append(_beat(f"{name} getting ready to {verb} {rest}", f"{name} gets ready to {verb} {rest}",
                                    index - 1, 6))
-        place = _where(event.frame)
+        place = _where(event.frame, destination=_kind(event.verb) != "travel")  # "flying to the moon": not yet
         if place and (not index or place not in idea.events[index - 1].frame):
             beats.append(_beat(f"arriving {place}", f"{subject} {_verb('arrive', idea)} {place}", index - 1, 7))
     return beats
 
 
-def _where(frame: str) -> str:
-    """A place a frame names: "in a junkyard", "at the gate" (not a time: "at night")."""
+def _where(frame: str, destination: bool = True) -> str:
+    """A place a frame names: "in a junkyard", "at the gate" (not a time: "at night"); with `destination`, also
+    where it goes ("delivering letters to the wrong houses": arriving there comes first)."""
     import re
 
     word = r"(?!(?:of|and|with|for|to|from|by|behind|near|under|over|in|on|at|beside)\b)\w+"
     noun = rf"(?:the|a|an|her|his|their)\s+(?:{word}\s+){{0,2}}{word}"  # "the dusty attic"
-    match = re.search(rf"\b(in|at|on|inside|into|to)\s+({noun}(?:\s+of\s+{noun})?)", frame)
+    prepositions = "in|at|on|inside|into|to" if destination else "in|at|on|inside"
+    match = re.search(rf"\b({prepositions})\s+({noun}(?:\s+of\s+{noun})?)", frame)
     if not match or match.group(2).split()[-1] in set(EN.times) | {"morning", "day", "night", "evening"}:
         return ""
     preposition = {"into": "in", "to": "at", "on": "on"}.get(match.group(1), match.group(1))

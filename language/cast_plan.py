@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from core.cast import MAX_CAST
+from language.lexicon import EN
 from language.looks import read_looks
 
 
@@ -25,12 +26,15 @@ def plan_cast(reading, frames: list[str], identity: str, style: str, count_token
     from generator.tokens import CAST_TOKEN_BUDGET
 
     hero = reading.hero
+    main_head = read_looks(identity).kind.split()[-1]
     others = [e for e in reading.entities if e is not hero and e.animate and not e.plural and e.description
-              and e.head != hero.head and sum(_in(f, e) for f in frames) >= 2]
+              and e.head not in (hero.head, main_head) and sum(_in(f, e) for f in frames) >= 2
+              and (e.subjects or e.name or e.head in EN.kinds)]  # "the shining tandem" is ridden, no one
+    others = [e for i, e in enumerate(others) if e.head not in {o.head for o in others[:i]}]  # one handle each
     others = sorted(others, key=lambda e: (-sum(_in(f, e) for f in frames), e.first))[:MAX_CAST - 1]
     if not others:
         return [], []
-    main = {"handle": f"the {read_looks(identity).kind.split()[-1]}", "name": hero.name, "description": identity}
+    main = {"handle": f"the {main_head}", "name": hero.name, "description": identity}
     members = [main]
     for entity in others:  # each gets a look of its own to keep, as the main character does
         looks = read_looks(entity.description)

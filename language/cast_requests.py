@@ -31,13 +31,23 @@ def given_name(after: str, member: Character) -> str:
     while words and (words[0].lower() in ("the", "a", "an", "it", "him", "her", "them", "to", "as")
                      or member.names_it(words[0].lower())):
         words = words[1:]
+    while words and words[-1].lower().strip(" .!?,") in ("instead", "please", "now", "too", "then", "again", ""):
+        words = words[:-1]  # "a boy called Ravi instead?"
     name = " ".join(words).strip(" .!?,\"'“”")
     return name if name and (name[:1].isupper() or not name[:1].isascii()) and len(name) <= 40 else ""
 
 
 def name_member(parts: Parts, story) -> Parsed:
+    """A name for a member, and its new kind when the request gives one too ("could she be a boy called Ravi?")."""
+    from language.changes import change_kind
+
     member = parts.members[-1] if parts.members else parts.member
-    return Parsed([edits.NameCharacter(character=member, name=parts.member_name)])
+    name = set(parts.member_name.lower().split())
+    named = next((c for c in cast_characters(story) if c.id == member), None)
+    told = [v for k in ("kinds", "gender_words") for v in parts.values.get(k, []) if v.word.lower() not in name
+            and not (named and named.names_it(v.word))]  # "乌鸦叫小黑": the crow, named
+    kind = change_kind(parts, story) if told else None
+    return Parsed([*(kind.ops if kind else []), edits.NameCharacter(character=member, name=parts.member_name)])
 
 
 def presence(parts: Parts, story) -> Parsed | None:

@@ -173,7 +173,7 @@ def _mirrored(parsed: Parsed, story, member: str | None, old, new) -> Parsed:
     for i, frame in enumerate(story.frames):
         if frame.cast is not None and member not in frame.cast:
             continue
-        prompt = frame.prompt.replace(before, "")
+        prompt = _recoloured(frame.prompt.replace(before, ""), noun, _colours(old), _colours(new))
         if new_noun != noun:
             prompt = re.sub(rf"\b{re.escape(noun)}\b", new_noun, prompt)
         if after and after != before or before in frame.prompt:
@@ -186,10 +186,28 @@ def _mirrored(parsed: Parsed, story, member: str | None, old, new) -> Parsed:
     return parsed
 
 
+def _colours(looks) -> list[str]:
+    colours = set(EN.colours) | set(EN.colour_modifiers)
+    return [a for a in looks.adjectives if a.lower() in colours]
+
+
+def _recoloured(prompt: str, noun: str, old: list[str], new: list[str]) -> str:
+    """`prompt` whose words for a member ("her shaggy grey donkey") say its new colour ("her shaggy white donkey")."""
+    mention = re.search(rf"\b((?:[\w'-]+\s+){{1,3}}){re.escape(noun)}\b", prompt, re.I)
+    if old == new or not mention or not new:
+        return prompt
+    colours = set(EN.colours) | set(EN.colour_modifiers)
+    words = mention.group(1).split()
+    at = next((i for i, w in enumerate(words) if w.lower() in colours), None)
+    if at is None:
+        return prompt
+    words = [w for w in words[:at] if w.lower() not in colours] + new + [w for w in words[at:] if w.lower() not in colours]
+    return prompt[:mention.start()] + " ".join(words) + " " + prompt[mention.end(1):]
+
+
 def _look_clause(looks) -> str:
     """", the white otter wearing a red bow tie": a member's colour and what it wears, said in its frames."""
-    colours = set(EN.colours) | set(EN.colour_modifiers)
-    colour = [a for a in looks.adjectives if a.lower() in colours]
+    colour = _colours(looks)
     worn = [*looks.wears.values(), *looks.carries]
     if not colour and not worn:
         return ""

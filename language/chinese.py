@@ -17,7 +17,7 @@ from language.characters import main_character
 from language.chinese_refs import read_chinese
 from language.lexicon import TABLE, ZH
 from language.parts import Parts, Value
-from language.tools import add_chinese_words, chinese_words, english_sense, inflect
+from language.tools import add_chinese_words, chinese_words, english_sense, english_senses, inflect
 
 CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
               "styles": "styles", "kinds": "kinds", "clothing": "clothing", "hair_words": "hair_words",
@@ -118,10 +118,13 @@ def _cast(text: str, story, parts: Parts) -> None:
     from language.characters import cast_characters
 
     characters = cast_characters(story)
-    said = [(english_word(w, f) or w).split()[-1].lower() for w, f in words(text) if f.startswith(("n", "eng"))
-            or w in ZH.kinds or w.isascii()]
+    nouns = [(w, f) for w, f in words(text) if f.startswith(("n", "eng")) or w in ZH.kinds or w.isascii()]
+    said = [(english_word(w, f) or w).split()[-1].lower() for w, f in nouns]
+    said += [sense.split()[-1].lower() for w, _ in nouns for sense in english_senses(w)]  # "驴子": ass, donkey
     character, parts.members = addressed([(w, w) for w in said], characters)
     parts.member = "" if character.main else character.id
+    if parts.member and parts.thing and character.names_it(parts.thing):
+        parts.thing = ""  # "给小毛驴挂个铃铛": the donkey is a member, not a thing in the frames
     kind = next((w for w, _ in words(text) if w in ZH.kinds and not any(c.names_it(ZH.kinds[w]) for c in characters)),
                 None)
     called = re.search(r"叫(?:做)?([^\s，,。！!？?的]{1,12})的", text)

@@ -70,6 +70,9 @@ def _clauses(doc, reading):
                 noun = piece.doc[piece.start - 1] if piece.start else None
                 antecedent = entity_of(noun, reading) if noun is not None and noun.pos_ in ("NOUN", "PROPN") \
                     else None
+                worn = set(EN.clothing) | set(EN.carried) | set(EN.hair_words) | set(EN.features)
+                if noun is not None and noun.lemma_.lower() in worn and piece[0].lower_ == "who":
+                    antecedent = reading.hero  # "a girl with a yellow raincoat who lives above…": the girl
                 if antecedent is None:
                     continue  # "anyone who looks sad": part of the clause before, not a moment of its own
                 agent = antecedent
@@ -99,8 +102,10 @@ def _clauses(doc, reading):
 
 
 def agents(doc, reading) -> list:
-    """Who acts in each clause (for the main character's salience)."""
-    return [agent for _, agent, _ in _clauses(doc, reading) if agent is not None]
+    """Who acts in each clause (for the main character's salience); the subject of a passive does not act
+    ("clouds were made of cotton candy and only one hungry giraffe could reach them": the giraffe)."""
+    return [agent for clause, agent, _ in _clauses(doc, reading) if agent is not None
+            and not any(c.dep_ in ("nsubjpass", "auxpass") for c in clause.verb.children)]
 
 
 def events(doc, reading) -> list:
@@ -180,6 +185,10 @@ def _one_by_one(verb, skip: set[int], names: dict, who: str, named: bool) -> lis
     items = [head] + [t for t in head.subtree if t.dep_ in ("conj", "appos") and t.pos_ in ("NOUN", "PROPN")]
     if len(items) < 2:
         return []
+    from language.looks import kind_type
+
+    if len(items) == 2 and any(kind_type(t.lemma_.lower()) in ("person", "animal", "creature") for t in items):
+        return []  # "flies a boy and his hamster to the moon": the two go together
     whole = {t.i for t in head.subtree}
     parts = []
     for item in items:

@@ -79,9 +79,15 @@ def entity_of(token, reading: Idea) -> Entity | None:
             if named.head == named.name.lower():
                 named.head, named.phrase, named.short = token.lemma_.lower(), named.name, f"the {token.lower_}"
             return named
+    if token.dep_ == "attr" and token.head.lemma_ == "be":  # "Hana is an eleven-year-old girl": Hana
+        subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+        found = entity_of(subject, reading) if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
+        if found is not None:
+            return found
     head = token.lemma_.lower()
     name = token.text if token.pos_ == "PROPN" and token.text[:1].isupper() else ""
     for entity in reading.entities:
-        if head == entity.head or (name and name == entity.name) or head in entity.phrase.lower().split():
-            return entity
+        if head == entity.head or (name and name == entity.name) or (  # "the fox" is the fox cub, but "the
+                head in entity.phrase.lower().split() and (entity.animate or token.dep_ == "compound")):  # dragon"
+            return entity  # is no dragon egg
     return None

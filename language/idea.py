@@ -140,7 +140,9 @@ def _addressed(piece: str) -> bool:
     doc = parse(piece)
     subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in ("you", "it", "this", "i")]
     framing = any(t.lemma_.lower() in EN.framing_nouns for t in doc)
-    return not subjects or framing and any(t.lower_ == "you" for t in doc) or lowered.startswith("for my")
+    about_it = len(doc) > 1 and doc[0].lower_ in ("this", "it", "it's") and doc[0].head.lemma_ == "be"
+    return not subjects or framing and any(t.lower_ == "you" for t in doc) or lowered.startswith("for my") or \
+        about_it  # "This is a present for my nephew's 7th birthday, he loves space"
 
 
 # --- reading --------------------------------------------------------------------------------------------------
@@ -178,7 +180,8 @@ def read_idea(idea: str) -> Idea:
 def _entities(doc, reading: Idea) -> None:
     """Every noun phrase that can act, its mentions through pronouns, and the main character by salience."""
     for token in doc:
-        subject_like = token.dep_ == "compound" and token.head.pos_ == "VERB"  # "The baker's apprentice sneaks"
+        subject_like = token.dep_ == "compound" and (token.head.pos_ == "VERB" or misread_verb(token.head))
+        # "The baker's apprentice sneaks", "a shy parrot learns to sing" (the tagger's compound of a noun "learns")
         if token.pos_ in ("NOUN", "PROPN") and (token.dep_ not in ("compound", "poss") or subject_like) or \
                 token.dep_ == "poss" and token.pos_ in ("NOUN", "PROPN"):
             if _not_a_character(token) or misread_verb(token):
@@ -220,14 +223,14 @@ def _not_a_character(token) -> bool:
     times = set(EN.times) | set(EN.seasons) | set(EN.time_units)
     if prep in ("after", "before", "during", "until") and token.head.head.pos_ != "VERB" and token.pos_ != "PROPN":
         return True  # "every evening after school" (but "runs after the dog")
-    return word in times or word in EN.framing_nouns and token.dep_ != "nsubj" or (
+    return word in times or word in EN.hair_words or word in EN.framing_nouns and token.dep_ != "nsubj" or (
         prep in ("in", "on", "at", "into", "through", "across", "over", "under", "near", "from", "to", "behind")
         and token.pos_ != "PROPN" and not token.text.istitle()) or word in entries("frame_nouns")
 
 
 def _new_entity(token, reading: Idea) -> Entity:
     words = [t for t in token.subtree if t.i < token.i and t.dep_ in ("det", "amod", "compound", "nummod", "poss",
-                                                                       "case")] + [token]
+                                                                       "case") and t.lower_ != "one"] + [token]
     phrase = render(sorted(words, key=lambda t: t.i), {t.i for t in words if t.dep_ == "det" or t.lower_ in
                                                           NARRATOR | set(PERSONAL)},
                     replace={t.i: t.lower_ for t in words if t.pos_ != "PROPN"})
@@ -249,7 +252,8 @@ def _new_entity(token, reading: Idea) -> Entity:
     title = next((t.lower_ for t in token.subtree if t.lower_.strip(".") in TITLES), "")
     info = EN.kinds.get(noun.lemma_.lower(), {})
     gender = TITLES.get(title.strip("."), "") or info.get("gender", "")
-    plural = noun.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in noun.children)
+    plural = noun.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1")
+                                                  for c in noun.children)  # "only one hungry giraffe"
     possessed = any(t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN") for t in noun.children)
     phrase = phrase if possessed else f"the {phrase}" if not name or noun != token else name
     entity = Entity(head=noun.lemma_.lower(), phrase=phrase, name=name, gender="plural" if plural else gender,
@@ -277,8 +281,9 @@ def _resolve(token, reading: Idea) -> Entity | None:
         mates = [entity_of(c, reading) for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
         before = [e for e in before if e is not own and (all(e is not m for m in mates)
                                                           or token.lower_ not in ("it", "its"))]
-    if want == "plural":  # none: the main character and someone else ("they become friends")
-        return next((e for e in before if e.plural and e.animate), None)
+    if want == "plural":  # none: the main character and someone else ("they become friends"); else things
+        return next((e for e in before if e.plural and e.animate), None) or (  # ("…clouds… reach them")
+            next((e for e in before if e.plural), None) if token.dep_ in ("dobj", "pobj") else None)
     if want == "thing":  # the latest that was a subject or an object ("finds a box inside it… carries it": the box;
         # "dries it with a towel and lets it sleep": not the towel)
         things = [e for e in before if not e.plural and e.gender in ("", "thing") and not e.name]
@@ -326,7 +331,8 @@ def _looks(doc, hero: Entity) -> Looks:
     token = next((t for t in doc if t.lemma_.lower() == hero.head and (t.pos_ == "NOUN" or t.text.islower())),
                  None) or next((t for t in doc if hero.name and t.text in hero.name.split() and t.pos_ == "PROPN"),
                                None)
-    while token is not None and token.dep_ == "compound" and token.head.pos_ == "NOUN":
+    while token is not None and token.dep_ == "compound" and token.head.pos_ == "NOUN" and not misread_verb(
+            token.head):
         token = token.head  # "a girl pirate": the pirate, and "girl" with it
     if token is None:
         return read_looks(hero.head)
@@ -343,7 +349,7 @@ def _looks(doc, hero: Entity) -> Looks:
         noun = attr if attr is not None else noun
         proper = attr is None
     keep = {noun.i} | {t.i for c in noun.children if c.i < noun.i and c.dep_ in ("amod", "compound", "nummod", "nmod")
-                       for t in c.subtree}
+                       and c.lower_ != "one" for t in c.subtree}
     keep |= {t.i for c in noun.children if c.i > noun.i and (c.dep_ == "prep" and c.lower_ in ("with", "in") or
                                                              c.lemma_ == "wear") for t in c.subtree}
     owners = {noun, token, token.head if token.dep_ == "appos" else token} | {

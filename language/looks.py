@@ -59,7 +59,10 @@ class Looks:
             return ", ".join([noun, *(re.sub(r"^(?:a|an|the|his|her|its|their) ", "", i) for i in items if i)])
         plural = self.kind.endswith("s") and not self.kind.endswith("ss") or any(
             a.lower() in EN.numbers and EN.numbers[a.lower()] > 1 for a in self.adjectives)
-        parts = [(noun if plural else f"{_article(noun)} {noun}") + (f" with {self.hair}" if self.hair else "")]
+        hair = self.hair
+        if hair and not hair.endswith(("hair", "s")) and not hair.startswith(("a ", "an ")):
+            hair = f"{_article(hair)} {hair}"  # "with a short black bob", but "with curly hair", "with braids"
+        parts = [(noun if plural else f"{_article(noun)} {noun}") + (f" with {hair}" if hair else "")]
         if self.wears:
             parts.append("wearing " + _and(list(self.wears.values())))
         if self.carries:
@@ -257,7 +260,7 @@ def read_looks(text: str) -> Looks:
     years = re.search(r"\b(\w+)[- ]years?[- ]old\b", text)
     if years:  # "a nine-year-old boy": the age, not the word "old"
         number = int(years.group(1)) if years.group(1).isdigit() else EN.numbers.get(years.group(1).lower(), 8)
-        age = "little" if number < 11 else "teenage" if number < 20 else "young" if number < 35 else "old" if \
+        age = "little" if number < 8 else "" if number < 13 else "teenage" if number < 20 else "young" if number < 35 else "old" if \
             number > 60 else ""
         adjectives = [a for a in adjectives if not re.search(r"year|old|^\w+-$", a) and a.lower() not in EN.numbers]
         adjectives = ([age] if age else []) + adjectives

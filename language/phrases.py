@@ -31,8 +31,10 @@ def clause_text(verb, skip: set[int] = frozenset(), names: dict[int, str] | None
             drop.add(token.i)
     lemma = lemma_of(verb.text) if verb.tag_ != "VBG" or form != "VBG" else verb.lemma_
     negation = {"VBG": "not ", "VBZ": "does not ", "VBP": "do not "}.get(form, "not ") if negated else ""
-    if any(c.dep_ == "auxpass" for c in verb.children):  # "being chased by a heron", "is chased by a heron"
-        replace[verb.i] = negation + inflect("be", form if not negated else "VB") + " " + verb.text
+    passive = next((c for c in verb.children if c.dep_ == "auxpass"), None)
+    if passive is not None:  # "being chased by a heron", "is chased by a heron"; "getting lost", "gets lost"
+        helper = "get" if passive.lemma_ == "get" else "be"
+        replace[verb.i] = negation + inflect(helper, form if not negated else "VB") + " " + verb.text
     else:
         replace[verb.i] = negation + inflect(lemma, "VB" if negated and form in ("VBZ", "VBP") else form)
     return render(verb.subtree, drop, replace)

@@ -237,6 +237,9 @@ def _resolve(label: str, span, total: int, frames: Frames, previous: str | None)
         frames.unreadable = span[-1].text
         return None
     if label == "bare":
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        if after is not None and after.text in ("-", "–") and not span[-1].whitespace_:
+            return None  # "8-bit pixel art", "a 3-year-old": a word, not a frame
         return numbers[-1:]
     if label in ("number", "also_number"):
         if label == "also_number" and previous not in ("number", "also_number", "bare"):
@@ -247,6 +250,8 @@ def _resolve(label: str, span, total: int, frames: Frames, previous: str | None)
     if label in ("ordinal", "also_ordinal", "last"):
         if label == "also_ordinal" and previous not in ("ordinal", "also_ordinal", "last"):
             return None
+        if span.end < len(span.doc) and span.doc[span.end].lower_ in ("thought", "thoughts", "glance", "sight"):
+            return None  # "on second thought", "at first glance": no frame
         return _value(span, total)
     if label == "middle":  # the middle one of an odd count, the middle two of an even one ("the middle two")
         if total % 2 == 0:
@@ -275,7 +280,8 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
     nouns, found = set(_vocabulary()["frame_nouns"]), []
     styles = {span.root.i for _, span in find(doc, "styles")}
     for token in doc:
-        if token.i in taken or token.lower_ not in nouns or token.head.lower_ in ("like", "as", "into", "than") \
+        if token.i in taken or token.lower_ not in nouns or token.pos_ in ("VERB", "AUX") or \
+                token.head.lower_ in ("like", "as", "into", "than") \
                 or token.lower_ == "one" and any(t.lower_ == "instead" for t in doc[max(0, token.i - 4):token.i]):
             continue  # "a green raincoat instead of the yellow one": the thing, not a frame
         determiner = next((c.lower_ for c in token.children if c.dep_ in ("det", "predet")), "")
@@ -289,8 +295,10 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
                                                                                                   "VERB"):
             start = next((i for i in range(token.i - 1, -1, -1) if doc[i].lower_ in ("the", "that", "this")), None)
             children = list(doc[start + 1:token.i]) if start is not None else []  # "the sunset/dobj one/dobj"
-        children += [c for c in token.head.children if c.dep_ == "prep" and c.i == token.right_edge.i + 1
-                     and c.lower_ in ("with", "of", "showing", "featuring", "from")]  # "lose the picture with the kite"
+        children += [c for c in token.head.children if c.dep_ == "prep" and c.i == token.right_edge.i + 1 and (
+                     c.lower_ in ("with", "of", "showing", "featuring", "from") or c.lower_ in (
+                         "at", "in", "on", "by", "near", "inside", "under") and not _scene_words(c))]
+        # "lose the picture with the kite", "the bit at the market" (but "the badger scene on a rainy evening")
         words = [w for child in children for w in child.subtree
                  if not w.is_punct and w.lower_ not in nouns and w.i not in taken]
         words = [w for w in words if w.lower_ not in STOP and w.lower_ not in ("this", "that", "other", "new")]
@@ -311,3 +319,11 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
                 frames.unmatched = " ".join(w.text for w in words)
                 frames.spans.append(span)
     return found
+
+
+def _scene_words(prep) -> bool:
+    """Whether a phrase says when or in what weather ("on a rainy evening", "at night"), not what is shown."""
+    from language.lexicon import entries
+
+    scene = {w.lower() for k in ("times", "weather", "seasons", "moods", "time_units") for w in entries(k)}
+    return any(t.lower_ in scene or t.lemma_.lower() in scene for t in prep.subtree)

@@ -176,6 +176,12 @@ def _items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
             phrase = render(tokens, owner | {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")})
             if phrase:
                 found.append((phrase, _item_noun(phrase) or value.word))
+    given = [t for t in doc if t.dep_ == "dobj" and t.pos_ == "NOUN" and t.head.lemma_ == "give" and any(
+        c.dep_ == "dative" and (c.lower_ in ("her", "him", "them") or any(ch.names_it(c.lemma_) for ch in characters))
+        for c in t.head.children) and t.lemma_.lower() not in entries("frame_nouns") + entries("not_worn")]
+    if given and not found:  # "give the donkey a woven rug": what is given is worn or carried, listed or not
+        chunk = next((c for c in doc.noun_chunks if c.root == given[0]), doc[given[0].i:given[0].i + 1])
+        found.append((render(chunk, {t.i for t in chunk if t.lower_ in ("the", "that")}), given[0].lemma_.lower()))
     return found
 
 
@@ -297,14 +303,15 @@ def read_clauses(message: str, story) -> list[Parts]:
     text = " ".join(message.split())
     doc = parse(fix_ordinals(text))
     cuts = [t.i for t in doc if t.dep_ == "cc" and t.head.dep_ == "ROOT" and any(
-        c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > t.i for c in t.head.children)]
+        c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > t.i for c in t.head.children)
+        or t.text == ";" and 0 < t.i < len(doc) - 1]  # "don't touch the first picture; everything else at night"
     pieces = [doc[a:b].text for a, b in zip([0, *[c + 1 for c in cuts]], [*cuts, len(doc)], strict=True)]
     readings = [read_parts(piece, story, characters) for piece in pieces]
     if len(readings) > 1 and not all(r.actions.keys() - {"change"} or any(r.values.values()) for r in readings):
         return [read_parts(text, story, characters)]
     for cut, reading, before in zip(cuts, readings[1:], readings, strict=False):
-        verb = next(c for c in doc[cut].head.children if c.dep_ == "conj" and c.i > cut)
-        if not reading.members and not any(c.dep_.startswith("nsubj") for c in verb.children):
+        verb = next((c for c in doc[cut].head.children if c.dep_ == "conj" and c.i > cut), None)
+        if verb is not None and not reading.members and not any(c.dep_.startswith("nsubj") for c in verb.children):
             reading.member, reading.members = before.member, before.members  # "Bo should be white and wear…"
     named: set[int] = set()
     for reading in readings:

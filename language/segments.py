@@ -32,7 +32,9 @@ def misread_verb(token) -> bool:
     """A verb the tagger read as a plural noun in a sentence left without a verb of its own ("a robot with one
     wheel learns to paint", "my uncle Sam, who wears a raincoat, fixes boats")."""
     root = token.sent.root
-    return token.tag_ == "NNS" and token.i > max(token.sent.start, root.i) and root.pos_ in ("NOUN", "PROPN") \
+    heads = token.i > max(token.sent.start, root.i) and root.pos_ in ("NOUN", "PROPN") or (
+        token == root and token.i > token.sent.start and token.nbor(-1).dep_ == "compound")  # "a shy parrot learns"
+    return token.tag_ == "NNS" and heads \
         and token.nbor(-1).pos_ in ("NOUN", "PROPN", "PUNCT") and token.nbor(-1).dep_ != "nummod" \
         and verb_like(token) and token.lower_.endswith("s")
 
@@ -61,7 +63,7 @@ def segments(sent) -> list:
     pieces = [part for piece in pieces for part in _when_first(piece)]
     merged, lead = [], None  # the subject's words before the first verb lead it ("A girl named Juno, with…, finds")
     for piece in [p for p in pieces if len(p)]:
-        clause = _a_clause(piece)
+        clause = _a_clause(piece) and not _participle(piece)
         opening = not merged and not clause and piece.end < sent.end
         if merged and not clause:
             merged[-1] = sent.doc[merged[-1].start:piece.end]
@@ -73,6 +75,13 @@ def segments(sent) -> list:
             merged.append(sent.doc[lead.start:piece.end] if lead is not None and not merged else piece)
             lead = None
     return merged or ([lead] if lead is not None else [])
+
+
+def _participle(piece) -> bool:
+    """", ringing the bell" after a clause: how its action happens, not a moment of its own."""
+    words = [t for t in piece if not t.is_punct]
+    return bool(words) and words[0].tag_ == "VBG" and words[0].dep_ in ("advcl", "acl") and piece.start > 0 and \
+        piece.doc[piece.start].is_punct and piece.doc[piece.start].text == ","
 
 
 def _describes(token) -> bool:
@@ -98,7 +107,8 @@ def _a_clause(piece) -> bool:
            for t in parse(text)):  # "The fox/compound runs after the rabbit": the tagger's slip, still a subject
         return True  # its own subject and verb, wherever the parse hangs them ("his friends the fireflies light…")
     root = parse(f"they {text}")[:].root  # or the subject of the clause before: then it starts with its verb
-    return root.pos_ in ("VERB", "AUX") and root.tag_ != "VBN" and root.i <= 2
+    passive = any(c.dep_ in ("aux", "auxpass") and c.i == 1 for c in root.children)  # "gets lost", "is caught"
+    return root.pos_ in ("VERB", "AUX") and (root.tag_ != "VBN" or passive) and root.i <= 3
 
 
 def _time_lead(piece) -> bool:

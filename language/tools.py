@@ -65,7 +65,7 @@ def inflect(lemma: str, tag: str) -> str:
     from lemminflect import getInflection
 
     if lemma == "be":
-        return {"VBG": "being", "VBZ": "is", "VBN": "been", "VBD": "was"}[tag]
+        return {"VBG": "being", "VBZ": "is", "VBN": "been", "VBD": "was", "VBP": "are", "VB": "be"}[tag]
     head, _, rest = lemma.partition(" ")
     forms = getInflection(head, tag=tag) or getInflection(head, tag=tag, inflect_oov=True)
     word = forms[0] if forms else head
@@ -139,6 +139,13 @@ def _cedict() -> dict[str, list[str]]:
             table.setdefault(words.split(" ")[-1], []).extend(
                 s for s in senses if not s.startswith(("CL:", "variant of", "old variant", "surname", "see ")))
     return table
+
+
+def english_senses(word: str) -> list[str]:
+    """Every sense CC-CEDICT gives a Chinese noun ("驴子": ass, donkey), cleaned; [] when it does not know it."""
+    with _LOADING:
+        senses = [re.sub(r"\(.*?\)|\[.*?\]", "", s).split(";")[0].strip() for s in _cedict().get(word, [])]
+    return [s for s in senses if s and not s.startswith("to ")]
 
 
 def english_sense(word: str, verb: bool = False) -> str:
