@@ -69,8 +69,8 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     verbs first (the made thing shown, the wish come true, the place reached), then its places, then the moments
     just before its actions."""
     beats = []
-    if idea.language != "en":  # a Chinese story's captions are the person's own clauses: "…之前" / "…之后"
-        return _around(idea) if fill else beats
+    if idea.language != "en":
+        return _chinese(idea, fill)
     if idea.setting and idea.events and idea.setting.split()[-1] not in idea.events[0].frame:
         where = idea.setting.split(" ", 1)[1]
         beats.append(_beat(f"looking around {where}", f"{subject} looks around {where}", -1, 2))
@@ -124,6 +124,18 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     return beats + _others(idea, subject) + (_around(idea) if fill else [])
 
 
+def _chinese(idea, fill: bool) -> list[Beat]:
+    """A Chinese story's beats, whose captions are the person's own clauses: the place it opens in ("在奶奶的菜园
+    里"), then "…之前" / "…之后" around its events when a number of frames was asked for."""
+    import re
+
+    beats = []
+    lead = re.match(r"^在(.+?)(?:里|上|中|边)", idea.text)
+    if idea.setting and lead and idea.hero is not None:
+        beats.append(Beat(f"{idea.hero.short} {idea.setting}", f"{lead.group(0)}。", -1, 2))
+    return beats + (_around(idea) if fill else [])
+
+
 def _around(idea) -> list[Beat]:
     """The moments just before and just after the idea's own events, before the first events first: for a story
     in another language, whose captions are the person's clauses ("一个小男孩在山顶放风筝之前。"), and, last of all,
@@ -142,10 +154,9 @@ def _around(idea) -> list[Beat]:
             before, after = f"{said}之前。", f"{said}之后。"
         beats.append(Beat(f"just before {event.frame}", before, index - 1, 10 + index + 20 * (idea.language == "en")))
         beats.append(Beat(f"just after {event.frame}", after, index, 20 + index + 20 * (idea.language == "en")))
-    if idea.language == "en" and beats:
+    if beats:  # after the last event only when nothing else is left
         beats[-1] = Beat(beats[-1].frame, beats[-1].caption, beats[-1].after, 99)
-        return beats
-    return beats[:-1]
+    return beats
 
 
 def _verb(lemma: str, idea) -> str:

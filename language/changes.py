@@ -201,7 +201,8 @@ def _recoloured(prompt: str, noun: str, old: list[str], new: list[str]) -> str:
     at = next((i for i, w in enumerate(words) if w.lower() in colours), None)
     if at is None:
         return prompt
-    words = [w for w in words[:at] if w.lower() not in colours] + new + [w for w in words[at:] if w.lower() not in colours]
+    plain = [[w for w in part if w.lower() not in colours] for part in (words[:at], words[at:])]
+    words = plain[0] + new + plain[1]
     return prompt[:mention.start()] + " ".join(words) + " " + prompt[mention.end(1):]
 
 
@@ -211,7 +212,8 @@ def _look_clause(looks) -> str:
     worn = [*looks.wears.values(), *looks.carries]
     if not colour and not worn:
         return ""
-    return ", " + " ".join(["the", *colour, looks.kind.split()[-1]]) + (f" wearing {' and '.join(worn)}" if worn else "")
+    clause = ", " + " ".join(["the", *colour, looks.kind.split()[-1]])
+    return clause + (f" wearing {' and '.join(worn)}" if worn else "")
 
 
 def _kept(text: str) -> set[str]:

@@ -10,14 +10,14 @@ much of a mood), 《…》 (a title), and a colon before a new frame's text.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from language.characters import main_character
 from language.chinese_refs import read_chinese
+from language.chinese_words import complement, english_word, words
 from language.lexicon import TABLE, ZH
 from language.parts import Parts, Value
-from language.tools import add_chinese_words, chinese_words, english_sense, english_senses, inflect
+from language.tools import english_senses, inflect
 
 CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
               "styles": "styles", "kinds": "kinds", "clothing": "clothing", "hair_words": "hair_words",
@@ -26,50 +26,6 @@ DESCRIBED = re.compile(r"(?:把|将|让|给)?([\u4e00-\u9fff]{2,12}?)的?那(?:�
 NEW_FRAME = re.compile(r"(?:加|插|添|补|多来|再加)一(?:张|幅|个画面|个|帧|格|页)(?:图|画|画面)?[，,：:]?\s*"
                        r"(?:(.+?)的(?:图|画|画面|场景)|(.+))$")
 SUBJECTS = ("主角", "她", "他", "它", "她们", "他们", "它们", "主人公")
-
-
-@functools.cache
-def _words():
-    """Teach jieba the lexicon's words once, so "小水獭" and "下雪天" stay whole."""
-    tags = {"t": (ZH.times,), "a": (ZH.colours, ZH.moods), "n": (ZH.weather, ZH.seasons, ZH.styles, ZH.kinds,
-                                                                ZH.clothing, ZH.nouns), "v": (ZH.verbs,)}
-    known = {word: tag for tag, tables in tags.items() for table in tables for word in table}
-    known.update({w: "v" for spec in TABLE.actions.values() for w in spec.get("zh", [])})
-    known.update({w: "t" for w in ZH.time_words})
-    add_chinese_words(known)
-    return True
-
-
-def words(text: str) -> list[tuple[str, str]]:
-    _words()
-    for joined, apart in ZH.splits.items():
-        text = text.replace(joined, apart)
-    return [(w, f) for w, f in chinese_words(text) if w.strip()]
-
-
-def english_word(word: str, flag: str = "") -> str:
-    """A Chinese word in English: the lexicon's, else CC-CEDICT's first sense."""
-    if flag.startswith("v") and word in ZH.verbs:
-        return ZH.verbs[word]
-    for table in (ZH.nouns, ZH.kinds, ZH.clothing, ZH.colours, ZH.times, ZH.weather, ZH.seasons, ZH.moods):
-        if word in table:
-            return table[word]
-    if word in ZH.verbs:
-        return ZH.verbs[word]
-    if word.startswith("小") and len(word) >= 2:
-        rest = english_word(word[1:], "n")  # "小龙" is a little dragon (CC-CEDICT: a snake), "小鹿" a little deer
-        if rest:
-            return f"little {rest}"
-    sense = english_sense(word, verb=flag.startswith("v"))
-    if not sense and _complement(word):  # "飞回": fly back
-        place = english_word(word[2:], "n") if len(word) > 2 else ""  # "带回家": take back home
-        return " ".join(filter(None, [ZH.verbs[word[0]], ZH.directions[word[1]], place]))
-    return sense
-
-
-def _complement(word: str) -> bool:
-    """A verb with a direction after it, which CC-CEDICT may lack: "飞回", "带回家"."""
-    return len(word) >= 2 and word[0] in ZH.verbs and word[1] in ZH.directions and word not in ZH.nouns
 
 
 def read_chinese_request(message: str, story) -> Parts:
@@ -220,7 +176,7 @@ def english_scene(text: str, story, hero: str = "", last_thing: str = "") -> str
             continue  # particles, numbers, and locality words ("里" after a place that had no 在)
         elif word in ZH.adjectives and flag != "n":
             adjective = ZH.adjectives[word]
-        elif (flag.startswith("v") and word not in ZH.nouns or word in ZH.verbs or _complement(word)) \
+        elif (flag.startswith("v") and word not in ZH.nouns or word in ZH.verbs or complement(word)) \
                 and (mode != "place" or pending.get("place")):
             if mode == "place":  # "在山顶放风筝": a place with no 里/上 after it ends where the verb begins
                 pending["place"], mode = f"on the {pending['place']}", None

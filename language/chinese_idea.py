@@ -33,7 +33,8 @@ def read_chinese_idea(text: str):
                             english])
     reading.looks = read_looks(f"a {looks_words}")
     for item in traits.get("wear", []):
-        reading.looks.put_on(f"{'an' if item[0] in 'aeiou' else 'a'} {item}")
+        plural = item.endswith("s") and not item.endswith("ss")  # "glasses", "boots"
+        reading.looks.put_on(item if plural else f"{'an' if item[0] in 'aeiou' else 'a'} {item}")
     reading.setting = _chinese_place(story)
     said = ([(first, clauses[0])] if first else []) + [(c, c) for c in clauses[1:]]
     for clause, caption in said:  # the caption is the person's own clause, with its subject
@@ -51,7 +52,7 @@ def _join_lead_ins(clauses: list[str]) -> list[str]:
     for clause in clauses:
         tokens = words(clause)
         only_setting = all(w in ZH.time_words or f == "t" or w in ("在", "的") or w in ZH.place_suffixes
-                           or f.startswith("n") and clause.startswith("在") for w, f in tokens)
+                           or f.startswith(("n", "m", "f", "q")) and clause.startswith("在") for w, f in tokens)
         if only_setting and tokens:
             lead += clause
         else:
@@ -82,11 +83,15 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
              and w not in ZH.nouns or w in ZH.kinds]
     if not nouns:
         return name, name or "角色", traits, ""
-    des = [i for i, (w, _) in enumerate(tokens) if w == "的" and start <= i < max(nouns)]
+    beings = [i for i in nouns if _being(*tokens[i])]  # "一只小海龟从沙滩上的蛋里…": the turtle, not the egg
+    des = [i for i, (w, _) in enumerate(tokens) if w == "的" and start <= i < max(nouns)
+           and (not beings or any(n > i for n in beings))]
     if des:  # "…的女孩": the noun after the last 的
         de = max(des)
-        head = next((i for i in nouns if i > de), nouns[0])
+        head = next((i for i in nouns if i > de and (i in beings or not beings)), nouns[0])
         modifier = tokens[start:de]
+    elif beings:
+        head, modifier = beings[0], tokens[start:beings[0]]
     else:
         head, modifier = nouns[0], tokens[start:nouns[0]]
     described = []  # words that describe the next noun: "红色" of "穿红色围巾的小狐狸" is the scarf's
@@ -107,13 +112,22 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
     return name, tokens[head][0], traits, rest
 
 
+def _being(word: str, flag: str) -> bool:
+    """Whether a Chinese noun is a person or an animal (the lexicon's kinds, else its English by `kind_type`)."""
+    from language.looks import kind_type
+
+    english = english_word(word, flag)
+    return word in ZH.kinds or bool(english) and kind_type(english.split()[-1]) in ("person", "animal", "creature")
+
+
 def _chinese_place(text: str) -> str:
     match = re.match(r"^在(.+?)(里|上|中|边)[，,]?", text)
     if not match:
         return ""
     owner, _, thing = match.group(1).rpartition("的")
-    place = " ".join(english_word(w, f) for w, f in words(thing) if english_word(w, f))
-    owner = " ".join(english_word(w, f) for w, f in words(owner) if english_word(w, f))
+    nouns = lambda text: " ".join(english_word(w, "n") for w, f in words(text)  # noqa: E731 — a place's words
+                                  if not f.startswith(("m", "q")) and english_word(w, "n"))
+    place, owner = nouns(thing), nouns(owner)
     return f"{ZH.place_suffixes[match.group(2)]} {owner + chr(39) + 's' if owner else 'the'} {place}".strip()
 
 

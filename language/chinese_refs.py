@@ -25,7 +25,8 @@ def _zh_patterns() -> dict[str, re.Pattern]:
         "before": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.before_words)})"),
         "after": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.after_words)})"),
         "start": re.compile(rf"(?:{first})(?:{noun})?|开头"),
-        "end": re.compile(r"(?:最后面|最后头|末尾|结尾处|最后的位置|最后(?=\s*(?:再|还)?(?:加|放|插|补))|(?<=[到在至])最后(?![一张幅帧格个页图画镜场的两三四五]))"),
+        "end": re.compile(r"(?:最后面|最后头|末尾|结尾处|最后的位置|最后(?=\s*(?:再|还)?(?:加|放|插|补))"
+                          r"|(?<=[到在至])最后(?![一张幅帧格个页图画镜场的两三四五]))"),  # "放到最后"
         "all": re.compile(rf"(?:{'|'.join(ZH.all_words)})(?:一)?(?:{noun})|全部|所有的|整个故事"),
         "rest": re.compile(rf"(?:{'|'.join(ZH.rest_words)})(?:的)?(?:{noun})?"),
         "count": re.compile(rf"(?:改成|变成|只要|只留|一共|总共)\s*(\d{{1,2}}|{number})\s*(?:{noun})"),

@@ -78,7 +78,9 @@ def describe(description: str, story) -> list[int]:
             return tied
         meaning = similarity(description, [texts[i] for i in tied])
         ranked = sorted(zip(meaning, tied, strict=True), reverse=True)
-        return [ranked[0][1]] if ranked[0][0] - ranked[1][0] >= 0.04 else tied
+        if ranked[0][0] - ranked[1][0] >= 0.04:
+            return [ranked[0][1]]
+        return _by_verb(description, tied, texts) or tied
     meaning = similarity(description, texts)
     ranked = sorted(zip(meaning, range(len(texts)), strict=True), reverse=True)
     things = [t for t in parse(description) if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in STOP]
@@ -86,3 +88,19 @@ def describe(description: str, story) -> list[int]:
     if ranked and ranked[0][0] >= floor and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.07):
         return [ranked[0][1]]
     return [i for score, i in ranked[:2] if score >= floor and ranked[0][0] - score < 0.07]
+
+
+def _by_verb(description: str, tied: list[int], texts: list[str]) -> list[int]:
+    """Frames that show the same things told apart by what happens: "discovering the purple flower" is the frame
+    of "finding a glowing purple flower", not of "planting the purple flower" (the verbs, by the encoder)."""
+    from language.tools import parse, similarity
+
+    def verb(text: str) -> str:
+        return next((t.lemma_ for t in parse(text) if t.pos_ == "VERB" or t.tag_ == "VBG"), "")
+
+    said = verb(description)
+    verbs = [verb(texts[i]) for i in tied]
+    if not said or not all(verbs):
+        return []
+    ranked = sorted(zip(similarity(said, verbs), tied, strict=True), reverse=True)
+    return [ranked[0][1]] if ranked[0][0] - ranked[1][0] >= 0.1 else []

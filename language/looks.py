@@ -260,7 +260,8 @@ def read_looks(text: str) -> Looks:
     years = re.search(r"\b(\w+)[- ]years?[- ]old\b", text)
     if years:  # "a nine-year-old boy": the age, not the word "old"
         number = int(years.group(1)) if years.group(1).isdigit() else EN.numbers.get(years.group(1).lower(), 8)
-        age = "little" if number < 8 else "" if number < 13 else "teenage" if number < 20 else "young" if number < 35 else "old" if \
+        age = "little" if number < 8 else "" if number < 13 else "teenage" if number < 20 else \
+            "young" if number < 35 else "old" if \
             number > 60 else ""
         adjectives = [a for a in adjectives if not re.search(r"year|old|^\w+-$", a) and a.lower() not in EN.numbers]
         adjectives = ([age] if age else []) + adjectives

@@ -173,7 +173,8 @@ def _items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
             tokens = chunk if chunk is not None else doc[value.start:value.start + len(value.word.split())]
             owner = {d.i for t in tokens if t.dep_ == "poss" and any(c.names_it(t.lemma_) for c in characters)
                      for d in t.subtree}  # "Juno's raincoat", "the otter's scarf" (but "a chef's hat")
-            phrase = render(tokens, owner | {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")})
+            plain = {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")}
+            phrase = render(tokens, owner | plain)
             if phrase:
                 found.append((phrase, _item_noun(phrase) or value.word))
     given = [t for t in doc if t.dep_ == "dobj" and t.pos_ == "NOUN" and t.head.lemma_ == "give" and any(

@@ -119,6 +119,20 @@ def chinese_words(text: str) -> list[tuple[str, str]]:
         return [(pair.word, pair.flag) for pair in _jieba().lcut(text)]
 
 
+def longest_words(text: str, known: frozenset) -> list[tuple[str, str]]:
+    """`text` cut into the longest words CC-CEDICT or the lexicon knows, left to right, each with jieba's flag."""
+    pieces, at = [], 0
+    with _LOADING:
+        _cedict()
+    while at < len(text):
+        size = next((n for n in range(min(4, len(text) - at), 1, -1) if text[at:at + n] in known
+                     or text[at:at + n] in _cedict()), 1)
+        word = text[at:at + size]
+        pieces.append((word, next(iter(_jieba().lcut(word, HMM=False))).flag))
+        at += size
+    return pieces
+
+
 def add_chinese_words(words: dict[str, str]) -> None:
     """Teach jieba words it should not split ("小水獭", "对调"), with their part of speech ("n", "v")."""
     jieba = _jieba()
@@ -153,10 +167,12 @@ def english_sense(word: str, verb: bool = False) -> str:
     other sense; '' when CC-CEDICT does not know it."""
     with _LOADING:
         senses = [re.sub(r"\(.*?\)|\[.*?\]", "", s).split(";")[0].strip() for s in _cedict().get(word, [])]
-    senses = [s for s in senses if s]
+    senses = [s.split(",")[0].strip() for s in senses if s and not re.search(r"[\u3400-\u9fff|]", s)]
     if verb:
         return next((s[3:] for s in senses if s.startswith("to ")), "")
-    return next((s for s in senses if not s.startswith("to ")), "")
+    nouns = [s for s in senses if not s.startswith("to ")]
+    return next((s for s in nouns if not s[:1].isupper()), nouns[0] if nouns else "")  # "钟楼": a bell tower, not
+    # "Zhonglou district of Changzhou city"
 
 
 @functools.cache
