@@ -207,12 +207,12 @@ def _recoloured(prompt: str, noun: str, old: list[str], new: list[str]) -> str:
 
 
 def _look_clause(looks) -> str:
-    """", the white otter wearing a red bow tie": a member's colour and what it wears, said in its frames."""
+    """", the white otter wearing a red bow tie": a member's colour, hair and what it wears, said in its frames."""
     colour = _colours(looks)
     worn = [*looks.wears.values(), *looks.carries]
-    if not colour and not worn:
+    if not colour and not worn and not looks.hair:
         return ""
-    clause = ", " + " ".join(["the", *colour, looks.kind.split()[-1]])
+    clause = ", " + " ".join(["the", *colour, looks.kind.split()[-1]]) + (f" with {looks.hair}" if looks.hair else "")
     return clause + (f" wearing {' and '.join(worn)}" if worn else "")
 
 

@@ -58,10 +58,15 @@ def content_head(doc, parts: Parts, taken: set[int]):
         if token.i in taken:
             continue
         if token.dep_ in ("dobj", "ccomp", "xcomp", "attr") and token.head.lemma_ in (
-                "add", "insert", "include", "show", "have", "squeeze", "slip", "put", "be", "depict", "need", "get"):
+                "add", "insert", "include", "show", "have", "squeeze", "slip", "put", "be", "depict", "need", "get",
+                "see", "watch"):
             if token.pos_ in ("NOUN", "PROPN", "VERB", "PRON") and not _is_value_only(token, parts):
-                return token if token.pos_ != "PRON" else next(
-                    (c for c in token.head.children if c.dep_ in ("ccomp", "acl", "xcomp")), None)
+                if token.pos_ != "PRON":
+                    return token
+                rest = doc[token.i + 1:]  # "show him asleep on a bench": all that follows the pronoun
+                if token.head.lemma_ in ("show", "see", "watch") and len(rest) and not rest[0].is_punct:
+                    return rest
+                return next((c for c in token.head.children if c.dep_ in ("ccomp", "acl", "xcomp")), None)
         if token.dep_ == "pobj" and token.head.lower_ == "to" and token.head.head.lemma_ in ("change", "turn"):
             return token
         if token.dep_ in ("attr", "nsubj") and any(c.dep_ == "expl" for c in token.head.children):
@@ -91,7 +96,9 @@ def _is_value_only(token, parts: Parts) -> bool:
 def _scene(tokens, skip: set[int], character) -> str:
     """Tokens as a frame text: a clause with the main character as subject becomes its predicate ("she waves
     goodbye" → "waving goodbye"), a clause of anyone else keeps its subject, a noun phrase stays as it is."""
-    tokens = sorted({t.i: t for t in tokens if t.i not in skip}.values(), key=lambda t: t.i)
+    someone = {t.i for t in tokens if t.dep_ == "nsubj" and t.pos_ in ("PROPN", "NOUN") and not character.names_it(
+        t.lemma_)}  # "can we see Ivy waving goodbye": Ivy stays, though the request names her
+    tokens = sorted({t.i: t for t in tokens if t.i not in skip or t.i in someone}.values(), key=lambda t: t.i)
     tokens = [t for t in tokens if t.lower_ not in ("where", "which", "when", "showing", "of", "with", "that")
               or t.i != tokens[0].i]
     if not tokens:
@@ -124,8 +131,43 @@ def after(doc, parts: Parts, verbs: tuple[str, ...], caption: bool = False) -> s
             words = [t for t in rest if not (t.i == rest.start and t.lower_ in ("it", "the", "this", "to"))]
             if words and not caption and words[0].lower_ in ("story", "book", "comic", "thing"):
                 words = words[1:]
-            text = re.sub(r"^(?:to|as)\s+", "", "".join(t.text_with_ws for t in words)).strip(" ?!.:：\"“”'")
-            text = re.sub(r"\s+(?:please|pls|thanks)$", "", text, flags=re.IGNORECASE)
+            text = re.sub(r"^(?:to be|to|as|be|become)\s+", "", "".join(t.text_with_ws for t in words)).strip(
+                " ?!.:：\"“”'")  # "could the title be …", "change the title to …"
+            text = re.sub(r"[\s,]+(?:please|pls|thanks|thank you|instead)$", "", text, flags=re.IGNORECASE)
+            text = text.strip(" ,?!.")
             if text and (caption or text[:1].isupper() or len(text.split()) <= 6):
                 return text
     return ""
+
+
+def stated_mood(token) -> bool:
+    """A mood said as how a frame is now ("frame 4 is a bit glum", "it looks gloomy"), not asked for ("make it
+    glum", "it should feel more bittersweet")."""
+    verb = token.head
+    return token.dep_ == "acomp" and verb.lemma_ in ("be", "look", "feel", "seem") and not any(
+        c.dep_ == "aux" or c.lower_ in ("more", "less") for c in [*verb.children, *token.children]) and not any(
+        t.lower_ in ("more", "less", "bit more") for t in token.doc[max(0, token.i - 2):token.i])
+
+
+def worn_items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
+    """Each item to wear, carry or have as the whole phrase said ("a straw hat", "white hair", "boots")."""
+    from language.looks import _item_noun
+
+    found = []
+    for kind in ("clothing", "carried", "hair_words", "features"):
+        for value in parts.values.get(kind, []):
+            chunk = next((c for c in doc.noun_chunks if c.start <= value.start < c.end), None)
+            tokens = chunk if chunk is not None else doc[value.start:value.start + len(value.word.split())]
+            owner = {d.i for t in tokens if t.dep_ == "poss" and any(c.names_it(t.lemma_) for c in characters)
+                     for d in t.subtree}  # "Juno's raincoat", "the otter's scarf" (but "a chef's hat")
+            plain = {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")}
+            phrase = render(tokens, owner | plain)
+            if phrase:
+                found.append((phrase, _item_noun(phrase) or value.word))
+    given = [t for t in doc if t.dep_ == "dobj" and t.pos_ == "NOUN" and t.head.lemma_ == "give" and any(
+        c.dep_ == "dative" and (c.lower_ in ("her", "him", "them") or any(ch.names_it(c.lemma_) for ch in characters))
+        for c in t.head.children) and t.lemma_.lower() not in entries("frame_nouns") + entries("not_worn")]
+    if given and not found:  # "give the donkey a woven rug": what is given is worn or carried, listed or not
+        chunk = next((c for c in doc.noun_chunks if c.root == given[0]), doc[given[0].i:given[0].i + 1])
+        found.append((render(chunk, {t.i for t in chunk if t.lower_ in ("the", "that")}), given[0].lemma_.lower()))
+    return found

@@ -288,6 +288,8 @@ def _resolve(token, reading: Idea) -> Entity | None:
         # "dries it with a towel and lets it sleep": not the towel)
         things = [e for e in before if not e.plural and e.gender in ("", "thing") and not e.name]
         return max(things, key=lambda e: (e.core, e.last), default=None)
+    worn = set(EN.clothing) | set(EN.carried) | set(EN.features) | set(EN.hair_words)
+    before = [e for e in before if e.head not in worn]  # "his" is never "the navy peacoat's"
     agreeing = next((e for e in before if e.gender == want), None)
     unknown = next((e for e in before if e.gender == "" and e.animate and not e.plural and (e.name or e.person)),
                    None) or next((e for e in before if e.gender == "" and e.animate and not e.plural), None)

@@ -60,7 +60,7 @@ class Looks:
         plural = self.kind.endswith("s") and not self.kind.endswith("ss") or any(
             a.lower() in EN.numbers and EN.numbers[a.lower()] > 1 for a in self.adjectives)
         hair = self.hair
-        if hair and not hair.endswith(("hair", "s")) and not hair.startswith(("a ", "an ")):
+        if hair and "hair" not in hair and not hair.endswith("s") and not hair.startswith(("a ", "an ")):
             hair = f"{_article(hair)} {hair}"  # "with a short black bob", but "with curly hair", "with braids"
         parts = [(noun if plural else f"{_article(noun)} {noun}") + (f" with {hair}" if hair else "")]
         if self.wears:
@@ -281,7 +281,9 @@ def read_looks(text: str) -> Looks:
         elif noun in EN.clothing or noun in EN.carried:
             looks.put_on(phrase)
         elif chunk.root.dep_ == "pobj" and chunk.root.head.lower_ == "with" and chunk.root.head.head == head.root:
-            whole = list(chunk.root.subtree)  # "with one wheel", "with a gap in her teeth": what it has
+            listed = {t.i for c in chunk.root.children if c.dep_ in ("conj", "cc", "punct") for t in c.subtree}
+            whole = [t for t in chunk.root.subtree if t.i not in listed]  # "with one wheel", "with a gap in her
+            # teeth": what it has ("with a white beard, a navy peacoat and a red hat": each its own)
             looks.features.append(render(whole))
             taken |= {t.i for t in whole}
         elif noun in EN.features:

@@ -10,7 +10,7 @@ import functools
 import re
 
 from language.cast_requests import addressed, given_name
-from language.content import PRONOUNS, after, content
+from language.content import PRONOUNS, after, content, stated_mood, worn_items
 from language.lexicon import EN, TABLE, entries, find
 from language.parts import Parts, Value
 from language.phrases import render
@@ -83,12 +83,12 @@ def read_parts(message: str, story, characters) -> Parts:
     parts.character = _about_character(doc, character)
     _new_kind(doc, parts, character)
     parts.thing = "" if parts.thing and character.names_it(parts.thing) else parts.thing
-    parts.items = _items(doc, parts, characters)
+    parts.items = worn_items(doc, parts, characters)
     parts.replacement = _replacement(doc, story, character)
     nouns = set(entries("frame_nouns"))
     parts.whole_frame = any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
         "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
-    parts.content = content(doc, parts, taken, character)
+    parts.content = content(doc, parts, taken, characters[0])  # a scene's own subject is the main character's
     parts.title = after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
     parts.newcomer = _newcomer(doc, parts, characters)
     parts.title = "" if parts.newcomer[0] else parts.title  # "add a cat called Miso": a name, not a title
@@ -155,35 +155,17 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         if value.noun and value.noun != value.word and not parts.thing and _shown(value.noun, words):
             parts.thing = value.noun
     parts.too = any(t.lower_ in EN.too_words and t.head.lower_ in EN.moods for t in doc)
+    moods = parts.values.get("moods", [])
+    stated = [v for v in moods if stated_mood(doc[v.start])]  # "frame 4 is a bit glum": how it is, not how it should be
+    if stated and len(stated) < len(moods):
+        parts.values["moods"], parts.too = [v for v in moods if v not in stated], False
+    elif stated:
+        parts.too = True
     if not parts.thing:  # "the otter needs a tiny red bow tie", "paint grandpa's boat bright red"
         nouns = [t for t in doc if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i not in taken and t.dep_ != "poss"
                  and _shown(t.lemma_.lower(), words) and t.lower_ not in entries("frame_nouns")
                  and not character.names_it(t.lemma_)]
         parts.thing = nouns[0].lemma_.lower() if nouns else ""
-
-
-def _items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
-    """Each item to wear, carry or have as the whole phrase said ("a straw hat", "white hair", "boots")."""
-    from language.looks import _item_noun
-
-    found = []
-    for kind in ("clothing", "carried", "hair_words", "features"):
-        for value in parts.values.get(kind, []):
-            chunk = next((c for c in doc.noun_chunks if c.start <= value.start < c.end), None)
-            tokens = chunk if chunk is not None else doc[value.start:value.start + len(value.word.split())]
-            owner = {d.i for t in tokens if t.dep_ == "poss" and any(c.names_it(t.lemma_) for c in characters)
-                     for d in t.subtree}  # "Juno's raincoat", "the otter's scarf" (but "a chef's hat")
-            plain = {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")}
-            phrase = render(tokens, owner | plain)
-            if phrase:
-                found.append((phrase, _item_noun(phrase) or value.word))
-    given = [t for t in doc if t.dep_ == "dobj" and t.pos_ == "NOUN" and t.head.lemma_ == "give" and any(
-        c.dep_ == "dative" and (c.lower_ in ("her", "him", "them") or any(ch.names_it(c.lemma_) for ch in characters))
-        for c in t.head.children) and t.lemma_.lower() not in entries("frame_nouns") + entries("not_worn")]
-    if given and not found:  # "give the donkey a woven rug": what is given is worn or carried, listed or not
-        chunk = next((c for c in doc.noun_chunks if c.root == given[0]), doc[given[0].i:given[0].i + 1])
-        found.append((render(chunk, {t.i for t in chunk if t.lower_ in ("the", "that")}), given[0].lemma_.lower()))
-    return found
 
 
 def item_phrases(parts: Parts) -> list[tuple[str, str]]:

@@ -55,8 +55,8 @@ def segments(sent) -> list:
         cut = token.lower_ in BREAKS and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
                                                                                   "nsubj", "nsubjpass", "dobj")
                                                                    or token.tag_ in ("WDT", "WP", "WRB"))
-        if cut and not _describes(token) and not (token.text == "," and token.nbor(-1).dep_ == "amod"):  # "a soaked,
-            # shivering fox cub": adjectives of one noun
+        if cut and not _describes(token) and not (token.text == "," and token.nbor(-1).dep_ == "amod") \
+                and not _joins_words(token):  # "a soaked, shivering fox cub": adjectives of one noun
             pieces.append(sent.doc[start:token.i])
             start = token.i
     pieces.append(sent.doc[start:sent.end])
@@ -75,6 +75,13 @@ def segments(sent) -> list:
             merged.append(sent.doc[lead.start:piece.end] if lead is not None and not merged else piece)
             lead = None
     return merged or ([lead] if lead is not None else [])
+
+
+def _joins_words(token) -> bool:
+    """An "and" between two nouns or two adjectives ("bread and apples", "red-and-white"), not two clauses."""
+    head = token.head
+    return token.dep_ == "cc" and head.pos_ in ("NOUN", "ADJ") and any(
+        c.dep_ == "conj" and c.i > token.i and c.pos_ == head.pos_ and not misread_verb(c) for c in head.children)
 
 
 def _participle(piece) -> bool:

@@ -21,7 +21,8 @@ def fix_ordinals(text: str) -> str:
         near = (i + 1 < len(tokens) and tokens[i + 1].lower_ in nouns) or (i and tokens[i - 1].lower_ == "the")
         if near and token.is_alpha and len(word) >= 4 and word not in EN.ordinals:
             best = extractOne(word, ordinals, scorer=DamerauLevenshtein.distance, score_cutoff=1)
-            if best and (len(word) >= 5 or word == "forth"):
+            framed = i + 1 < len(tokens) and tokens[i + 1].lower_ in nouns  # "the fith picture"
+            if best and (len(word) >= 5 or word == "forth" or framed):
                 out.append(best[0] + token.whitespace_)
                 continue
         out.append(token.text_with_ws)
