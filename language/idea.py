@@ -343,7 +343,8 @@ def _looks(doc, hero: Entity) -> Looks:
         return _looks(parse(doc[token.sent.start:verb.i].text), hero)
     noun = next((c for c in token.children if c.dep_ == "appos" and (c.pos_ == "NOUN" or c.text.islower())),
                 None) or (
-        token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" else token)
+        token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" and token.lemma_.lower() not in EN.kinds
+        else token)  # "his best friend, a grey rabbit": the rabbit is what it looks like
     proper = noun.pos_ == "PROPN" and not noun.text.islower()
     if proper:  # "Nadia is a deep-sea diver": the kind from a copula
         attr = next((c for t in doc if t.lemma_ == "be" and any(s.i == token.i for s in t.children)
@@ -355,7 +356,8 @@ def _looks(doc, hero: Entity) -> Looks:
     keep |= {t.i for c in noun.children if c.i > noun.i and (c.dep_ == "prep" and c.lower_ in ("with", "in") or
                                                              c.lemma_ == "wear") for t in c.subtree}
     owners = {noun, token, token.head if token.dep_ == "appos" else token} | {
-        c for c in token.children if c.dep_ == "appos"}
+        c for c in token.children if c.dep_ == "appos"} | {  # "a badger called Tomas, who wears a scarf"
+        g for c in token.children if c.dep_ == "acl" and c.lemma_ in ("call", "name") for g in c.children}
     worn = [o for owner in owners for c in owner.children if c.dep_ in ("relcl", "acl") and c.lemma_ in (
         "wear", "have", "carry") for o in c.children if o.dep_ == "dobj"]  # "my uncle Sam, who wears a raincoat"
     refers = doc.user_data.get("refers", {})

@@ -64,17 +64,39 @@ def segments(sent) -> list:
     merged, lead = [], None  # the subject's words before the first verb lead it ("A girl named Juno, with…, finds")
     for piece in [p for p in pieces if len(p)]:
         clause = _a_clause(piece) and not _participle(piece)
+        if lead is not None and not merged and (_describes_lead(piece, lead) or all(t.is_punct for t in piece)):
+            lead = sent.doc[lead.start:piece.end]  # "A little badger called Tomas, | who wears a scarf, | finds…"
+            continue
         opening = not merged and not clause and piece.end < sent.end
-        if merged and not clause:
+        if merged and not clause and lead is None and any(  # "…, then he and his best friend, | patch it up"
+                t.dep_ in ("nsubj", "nsubjpass") and t.head.i >= piece.end for t in piece):
+            lead = piece
+        elif merged and not clause and lead is not None:
+            lead = sent.doc[lead.start:piece.end]
+        elif merged and not clause:
             merged[-1] = sent.doc[merged[-1].start:piece.end]
         elif opening and lead is None and _time_lead(piece):
             continue  # "Every morning before sunrise, | Mateo, a boy with…, walks": when, not who
-        elif opening and sent.doc[piece.end].tag_ not in ("WDT", "WP") and not misread_verb(sent.doc[piece.end]):
+        elif opening and (sent.doc[piece.end].tag_ not in ("WDT", "WP") or _named_lead(piece)) and not misread_verb(
+                sent.doc[piece.end]):
             lead = piece if lead is None else sent.doc[lead.start:piece.end]
         else:
-            merged.append(sent.doc[lead.start:piece.end] if lead is not None and not merged else piece)
+            merged.append(sent.doc[lead.start:piece.end] if lead is not None else piece)
             lead = None
     return merged or ([lead] if lead is not None else [])
+
+
+def _named_lead(piece) -> bool:
+    """"A little badger called Tomas," before "who…": a subject named, whose relative clause describes it."""
+    return any(t.dep_ == "acl" and t.lemma_ in ("call", "name") for t in piece)
+
+
+def _describes_lead(piece, lead) -> bool:
+    """A relative clause on the lead's noun ("who wears a bright orange scarf") while the main verb is still to
+    come: it describes who acts, it is no moment of its own."""
+    verb = next((t for t in piece if t.dep_ == "relcl"), None)
+    return verb is not None and lead.start <= verb.head.i < lead.end and piece[0].tag_ in ("WP", "WDT") and \
+        piece.end < piece.doc[piece.start:].sent.end
 
 
 def _joins_words(token) -> bool:
@@ -108,6 +130,9 @@ def _a_clause(piece) -> bool:
     words = [t for t in piece if t.lower_ not in LEADING and not t.is_punct]
     if not words or not any(verb_like(t) or t.pos_ in ("VERB", "AUX") for t in words):
         return False
+    verbs = [t for t in words if t.pos_ in ("VERB", "AUX") or verb_like(t)]
+    if all(t.dep_ == "acl" and t.tag_ == "VBN" and t.lemma_ in ("call", "name") for t in verbs):
+        return False  # "A little badger called Tomas,": who, not what happens
     text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
     if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") or c.dep_ == "compound" and
                                                c.pos_ == "NOUN" and c.i < t.i for c in t.children)
