@@ -144,7 +144,9 @@ def stated_mood(token) -> bool:
     """A mood said as how a frame is now ("frame 4 is a bit glum", "it looks gloomy"), not asked for ("make it
     glum", "it should feel more bittersweet")."""
     verb = token.head
-    return token.dep_ == "acomp" and verb.lemma_ in ("be", "look", "feel", "seem") and not any(
+    wished = token.tag_ in ("JJR", "RBR") or any(a.lemma_ in ("wish", "want", "like", "prefer", "rather", "hope")
+                                                 for a in token.ancestors)  # "I wish it felt spookier"
+    return not wished and token.dep_ == "acomp" and verb.lemma_ in ("be", "look", "feel", "seem") and not any(
         c.dep_ == "aux" or c.lower_ in ("more", "less") for c in [*verb.children, *token.children]) and not any(
         t.lower_ in ("more", "less", "bit more") for t in token.doc[max(0, token.i - 2):token.i])
 
