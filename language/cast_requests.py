@@ -62,12 +62,17 @@ def presence(parts: Parts, story) -> Parsed | None:
         return None
     present = not OUT_WORDS.search(parts.text)
     ops: list = [edits.SetPresence(frames=frames, characters=members, present=present)]
+    from language.changes import look_clause
+    from language.looks import read_looks
+
     people = [m for m in story.cast if m.id in members and (m.handle or m.name)]
     prompts = {}
     for i in frames:
         prompt = story.frames[i].prompt
         for member in people:
             handle, mention = member.handle or member.name, _mention(member)
+            clause = look_clause(read_looks(member.description)) if not present else ""
+            prompt = prompt.replace(clause, "") if clause else prompt  # its look, said at the end, goes with it
             named = re.search(rf"\b{mention}\b", prompt, re.I)
             if not present and named:
                 prompt = re.sub(rf"(?:,?\s+(?:and|with)\s+{mention}\b|\b{mention}\s+and\s+)", "", prompt, flags=re.I)

@@ -166,7 +166,7 @@ def _mirrored(parsed: Parsed, story, member: str | None, old, new) -> Parsed:
     if not member or member == story.cast[0].id:
         return parsed
     noun, new_noun = old.kind.split()[-1], new.kind.split()[-1]
-    before, after = _look_clause(old), _look_clause(new)
+    before, after = look_clause(old), look_clause(new)
     described = next(m.description for m in story.cast if m.id == member)
     identity = story.render_identity().replace(described, parsed.ops[0].text)  # the prefix with the new look
     prompts = {}
@@ -206,7 +206,7 @@ def _recoloured(prompt: str, noun: str, old: list[str], new: list[str]) -> str:
     return prompt[:mention.start()] + " ".join(words) + " " + prompt[mention.end(1):]
 
 
-def _look_clause(looks) -> str:
+def look_clause(looks) -> str:
     """", the white otter wearing a red bow tie": a member's colour, hair and what it wears, said in its frames."""
     colour = _colours(looks)
     worn = [*looks.wears.values(), *looks.carries]

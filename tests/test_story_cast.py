@@ -219,6 +219,9 @@ def test_another_member_s_new_look_is_said_in_its_frames_and_one_undo_takes_it_a
     assert shown and all("red collar" in story.frames[i].prompt for i in shown)
     assert "collar" not in story.frames[[i for i in range(len(story.frames)) if i not in shown][0]].prompt \
         if len(shown) < len(story.frames) else True
+    session.revise("take Bo out of the first picture")
+    assert "collar" not in session.story.frames[0].prompt  # its look goes with it
+    session.revise("undo")
     session.revise("take off Bo's collar")
     assert "collar" not in session.story.cast[1].description
     assert not any("collar" in f.prompt for f in session.story.frames)

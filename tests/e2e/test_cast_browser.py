@@ -2,9 +2,9 @@
 
 An idea with a girl and her dog plans a cast of two; the story view's cast card names both, with their looks and
 the frames each is in, as story.json has them. A change to one member's looks in words ("give Bo a red collar")
-changes that member only; taking the dog out of a frame changes who is in that frame and its text, and the card
-follows. The exported story file carries the cast. Storyboard cards keep it fast on two cores; screenshots go to
-test-artifacts/e2e/ (40-... to 43-...).
+changes that member only (its description and the texts of its frames, not the captions); taking the dog out of
+a frame changes who is in that frame and its text, and the card follows. The exported story file carries the
+cast. Storyboard cards keep it fast on two cores; screenshots go to test-artifacts/e2e/ (40-... to 43-...).
 """
 
 from __future__ import annotations
@@ -91,7 +91,12 @@ def a_cast_of_two(page, server: AppServer) -> None:
     changed = story_json(server)
     assert "red collar" in changed["cast"][1]["description"]
     assert changed["cast"][0] == planned["cast"][0]  # the girl is as she was
-    assert [f["prompt"] for f in changed["frames"]] == [f["prompt"] for f in planned["frames"]]
+    members = [m["id"] for m in changed["cast"]]
+    with_bo = [changed["cast"][1]["id"] in (f["cast"] or members) for f in changed["frames"]]
+    assert [f["prompt"] for f in changed["frames"]] == [  # its frames say the new look too, at the end
+        f["prompt"] + (", the dog wearing a red collar" if shown else "")
+        for f, shown in zip(planned["frames"], with_bo, strict=True)]
+    assert [f["caption"] for f in changed["frames"]] == [f["caption"] for f in planned["frames"]]
     assert "red collar" in card_matches_story(page, server)[1]
     shot(page, "41-cast-looks")
 
