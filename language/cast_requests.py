@@ -66,13 +66,14 @@ def presence(parts: Parts, story) -> Parsed | None:
     from language.looks import read_looks
 
     people = [m for m in story.cast if m.id in members and (m.handle or m.name)]
+    said = {m.id: look_clause(read_looks(m.description)) if not present else "" for m in people}
     prompts = {}
     for i in frames:
         prompt = story.frames[i].prompt
         for member in people:
             handle, mention = member.handle or member.name, _mention(member)
-            clause = look_clause(read_looks(member.description)) if not present else ""
-            prompt = prompt.replace(clause, "") if clause else prompt  # its look, said at the end, goes with it
+            if said[member.id]:  # its look, said at the end of the frame text, goes with it
+                prompt = prompt.replace(said[member.id], "")
             named = re.search(rf"\b{mention}\b", prompt, re.I)
             if not present and named:
                 prompt = re.sub(rf"(?:,?\s+(?:and|with)\s+{mention}\b|\b{mention}\s+and\s+)", "", prompt, flags=re.I)

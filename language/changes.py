@@ -186,9 +186,12 @@ def _mirrored(parsed: Parsed, story, member: str | None, old, new) -> Parsed:
     return parsed
 
 
+def _colour_words() -> set[str]:
+    return set(EN.colours) | set(EN.colour_modifiers)
+
+
 def _colours(looks) -> list[str]:
-    colours = set(EN.colours) | set(EN.colour_modifiers)
-    return [a for a in looks.adjectives if a.lower() in colours]
+    return [a for a in looks.adjectives if a.lower() in _colour_words()]
 
 
 def _recoloured(prompt: str, noun: str, old: list[str], new: list[str]) -> str:
@@ -196,7 +199,7 @@ def _recoloured(prompt: str, noun: str, old: list[str], new: list[str]) -> str:
     mention = re.search(rf"\b((?:[\w'-]+\s+){{1,3}}){re.escape(noun)}\b", prompt, re.I)
     if old == new or not mention or not new:
         return prompt
-    colours = set(EN.colours) | set(EN.colour_modifiers)
+    colours = _colour_words()
     words = mention.group(1).split()
     at = next((i for i, w in enumerate(words) if w.lower() in colours), None)
     if at is None:

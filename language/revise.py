@@ -9,6 +9,7 @@ import logging
 import re
 
 from core import edits
+from core.errors import InvalidStoryError
 from language.commands import read_command
 from language.lexicon import TABLE
 from language.requests import Parsed, ask, read
@@ -75,11 +76,11 @@ def parse_message(message: str, story, llm: ChatModel | None = None) -> Parsed:
     results, current = [], story
     for parts in readings:  # each clause reads the story as the ones before it left it ("… white and wear …")
         results.append(read(parts, current))
-        try:
-            for op in results[-1].ops if results[-1] is not None else []:
+        for op in results[-1].ops if results[-1] is not None else []:
+            try:
                 current = edits.apply_edit(current, op).story
-        except Exception:  # noqa: BLE001 — the session applies and refuses them itself
-            current = story
+            except InvalidStoryError:  # the session refuses it with its message; the next clause reads on
+                break
     if all(result is not None for result in results):
         questions = [r for r in results if r.question]
         return questions[0] if questions else Parsed([op for r in results for op in r.ops])
