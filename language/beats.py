@@ -9,9 +9,11 @@ and the reply says so and offers what could be added.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from language.lexicon import EN
+from language.looks import animate
 from language.phrases import sentence
 from language.tools import inflect, lemma_of
 
@@ -53,9 +55,13 @@ def _place(event) -> str:
     for prep in ("to", "into", "towards", "toward"):
         if prep in words:
             rest = words[words.index(prep) + 1:]
-            if not rest or ("VERB" in getAllLemmas(rest[0]) and "NOUN" not in getAllLemmas(rest[0])):
-                continue  # "to slay a dragon" is a purpose, not a place
-            cut = next((i for i, w in enumerate(rest) if w in ("and", "with", "for", "on", "in", "at", "by")), None)
+            verb = rest and "VERB" in getAllLemmas(rest[0]) and rest[1:2] in (["the"], ["a"], ["an"], ["her"])
+            if not rest or verb or ("VERB" in getAllLemmas(rest[0]) and "NOUN" not in getAllLemmas(rest[0])):
+                continue  # "to slay a dragon", "to chase the butterfly": a purpose, not a place
+            cut = next((i for i, w in enumerate(rest) if w in ("and", "with", "for", "on", "in", "at", "by", "to")),
+                       None)
+            if not rest[:cut] or animate(rest[:cut][-1]):
+                continue  # "leaving a sweet potato to the stray cat": someone, not a place
             return " ".join(rest[:cut])
     return ""
 
@@ -70,7 +76,7 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     just before its actions."""
     beats = []
     if idea.language != "en":
-        return _chinese(idea, fill)
+        return _chinese(idea, subject, fill)
     if idea.setting and idea.events and idea.setting.split()[-1] not in idea.events[0].frame:
         where = idea.setting.split(" ", 1)[1]
         beats.append(_beat(f"looking around {where}", f"{subject} looks around {where}", -1, 2))
@@ -78,6 +84,7 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
         if event.agent is not None and event.agent is not idea.hero:
             continue
         verb, _, rest = event.frame.partition(" ")
+        rest = re.split(r" and (?=\w+ing\b)", rest)[0]  # "leaving the pond and going to the city": one action
         lemma = event.verb if _kind(event.verb) or not verb.endswith("ing") else lemma_of(verb)
         kind, thing, place = _kind(lemma), _object(event), _place(event)  # "whose only power is finding socks"
         last = index == len(idea.events) - 1
@@ -124,15 +131,24 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     return beats + _others(idea, subject) + (_around(idea) if fill else [])
 
 
-def _chinese(idea, fill: bool) -> list[Beat]:
-    """A Chinese story's beats, whose captions are the person's own clauses: the place it opens in ("在奶奶的菜园
-    里"), then "…之前" / "…之后" around its events when a number of frames was asked for."""
-    import re
+def _chinese(idea, subject: str, fill: bool) -> list[Beat]:
+    """A Chinese story's beats: the place it opens in ("在奶奶的菜园里"), then the beats its events' English
+    verbs support, as for an English story, each captioned with the person's own clause and "…之前" / "…之后"
+    (before or after it); "just before …" only when nothing else is left."""
+    import dataclasses
 
     beats = []
     lead = re.match(r"^在(.+?)(?:里|上|中|边)", idea.text)
     if idea.setting and lead and idea.hero is not None:
         beats.append(Beat(f"{idea.hero.short} {idea.setting}", f"{lead.group(0)}。", -1, 2))
+    english = dataclasses.replace(idea, language="en", setting="")
+    for beat in candidates(english, subject, fill):
+        if beat.frame.startswith("just "):
+            continue
+        event = idea.events[beat.after + 1] if beat.after + 1 < len(idea.events) else idea.events[beat.after]
+        said = event.caption.rstrip("。.!！")
+        caption = f"{said}之前。" if beat.after + 1 < len(idea.events) else f"{said}之后。"
+        beats.append(Beat(beat.frame, caption, beat.after, beat.priority))
     return beats + (_around(idea) if fill else [])
 
 
@@ -192,14 +208,14 @@ def _others(idea, subject: str) -> list[Beat]:
 def _where(frame: str, destination: bool = True) -> str:
     """A place a frame names: "in a junkyard", "at the gate" (not a time: "at night"); with `destination`, also
     where it goes ("delivering letters to the wrong houses": arriving there comes first)."""
-    import re
-
     word = r"(?!(?:of|and|with|for|to|from|by|behind|near|under|over|in|on|at|beside)\b)\w+"
     noun = rf"(?:the|a|an|her|his|their)\s+(?:{word}\s+){{0,2}}{word}"  # "the dusty attic"
     prepositions = "in|at|on|inside|into|to" if destination else "in|at|on|inside"
     match = re.search(rf"\b({prepositions})\s+({noun}(?:\s+of\s+{noun})?)", frame)
-    if not match or match.group(2).split()[-1] in set(EN.times) | {"morning", "day", "night", "evening"}:
+    if not match or match.group(2).split()[-1] in set(EN.times) | {"morning", "day", "night", "evening", "every"}:
         return ""
+    if destination and match.group(1) == "to" and animate(match.group(2).split()[-1]):
+        return ""  # "leaving a sweet potato to the stray cat": a someone, not a place
     preposition = {"into": "in", "to": "at", "on": "on"}.get(match.group(1), match.group(1))
     return f"{preposition} {match.group(2)}"
 

@@ -14,10 +14,11 @@ import re
 
 from language.characters import main_character
 from language.chinese_refs import read_chinese
-from language.chinese_words import complement, english_word, words
+from language.chinese_scene import SUBJECTS, english_scene
+from language.chinese_words import english_word, words
 from language.lexicon import TABLE, ZH
 from language.parts import Parts, Value
-from language.tools import english_senses, inflect
+from language.tools import english_senses
 
 CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
               "styles": "styles", "kinds": "kinds", "clothing": "clothing", "hair_words": "hair_words",
@@ -25,7 +26,6 @@ CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "sea
 DESCRIBED = re.compile(r"(?:把|将|让|给)?([\u4e00-\u9fff]{2,12}?)的?那(?:张|幅|个画面|个|帧|格|页)")
 NEW_FRAME = re.compile(r"(?:加|插|添|补|多来|再加)一(?:张|幅|个画面|个|帧|格|页)(?:图|画|画面)?[，,：:]?\s*"
                        r"(?:(.+?)的(?:图|画|画面|场景)|(.+))$")
-SUBJECTS = ("主角", "她", "他", "它", "她们", "他们", "它们", "主人公")
 
 
 def read_chinese_request(message: str, story) -> Parts:
@@ -146,120 +146,3 @@ def _thing(text: str, story, parts: Parts) -> str:
         if noun and any(mentions(frame.prompt, noun) for frame in story.frames):
             return noun
     return ""
-
-
-def english_scene(text: str, story, hero: str = "", last_thing: str = "") -> str:
-    """A Chinese clause as an English frame text. The main character as subject is left out (it is the
-    picture's own); 把 puts its noun as the object, 被 makes the verb passive, 用 gives "with", 给 "to", 在…里 a
-    place, a second verb after a verb of going says what for ("去公园画鸽子" → "going to the park to draw
-    pigeons"). Longer than 60 lines: one pass over the words, one branch per kind of word, sharing the pending
-    object, place and adjective."""
-    tokens = [(w, f) for w, f in words(text.strip(" 。！!，,")) if w.strip()]
-    if tokens and (tokens[0][1] in ("nr", "r") or tokens[0][0] in SUBJECTS):
-        tokens = tokens[1:]  # the subject: a name or a pronoun (the character)
-    verbs: list[dict] = []
-    mode, adjective, times, pending = None, "", [], {}
-    for word, flag in tokens:
-        if word in ZH.time_words:
-            times.append(ZH.time_words[word])
-        elif word in ZH.times:  # "晚上它回家了": at night
-            times.append(("in the " if ZH.times[word] in ("morning", "afternoon", "evening") else "at ")
-                         + ZH.times[word])
-        elif word in ZH.marks:
-            mode = ZH.marks[word]
-        elif word in ZH.place_suffixes and mode == "place" and pending.get("place"):
-            pending["place"] = f"{ZH.place_suffixes[word]} the {pending['place']}"
-            mode = None
-        elif word == "的" and (pending or (verbs and verbs[-1]["objects"])):
-            mode = "owner"  # "她的画", "邻居家的西瓜": the noun before 的 owns the next one
-        elif word in ZH.particles or flag in ("m", "q", "uj", "ul", "uz", "x", "f") and word not in ZH.nouns:
-            continue  # particles, numbers, and locality words ("里" after a place that had no 在)
-        elif word in ZH.adjectives and flag != "n":
-            adjective = ZH.adjectives[word]
-        elif (flag.startswith("v") and word not in ZH.nouns or word in ZH.verbs or complement(word)) \
-                and (mode != "place" or pending.get("place")):
-            if mode == "place":  # "在山顶放风筝": a place with no 里/上 after it ends where the verb begins
-                pending["place"], mode = f"on the {pending['place']}", None
-            if not english_word(word, "v"):
-                continue  # a verb no dictionary knows: left out rather than shown in Chinese
-            motion = word in ZH.motion_verbs or word[0] in ZH.motion_verbs and word[1:2] in ZH.directions
-            verbs.append({"verb": english_word(word, "v"), "objects": [], **pending, "motion": motion,
-                          "helps": word in ZH.help_verbs, "passive": mode == "agent" or "agent" in pending})
-            pending, mode = {}, ("place" if word in ZH.place_verbs else None)
-            if mode == "place":
-                verbs[-1]["objects"].append(last_thing or "it")
-        elif flag.startswith(("a", "z")) or word in ZH.adjectives:
-            adjective = ZH.adjectives.get(word) or english_word(word, "a")
-        else:
-            if flag == "r" and not verbs and not pending and word in SUBJECTS:
-                continue  # "晚上它回家了": the subject after a time word is the character
-            noun = {"它": last_thing, "她": hero, "他": hero}.get(word) if flag == "r" else english_word(word, flag)
-            if not noun:
-                continue
-            noun = " ".join(filter(None, [adjective, noun]))
-            adjective = ""
-            if mode == "owner":
-                slot = verbs[-1]["objects"] if verbs and verbs[-1]["objects"] else None
-                owner = slot.pop() if slot else pending.pop("subject", "")
-                own = f"{owner}'s" if owner not in (hero, "it") else "its" if owner == "it" else "the"
-                noun = f"{own} {noun}"
-                mode = None
-                (slot.append(noun) if slot is not None else pending.__setitem__("subject", noun))
-                continue
-            if mode == "place" and verbs and not pending.get("place") and verbs[-1]["verb"] in [
-                    ZH.verbs.get(v) for v in ZH.place_verbs]:
-                verbs[-1]["place_noun"] = noun
-                pending["place"] = noun
-            elif mode in ("object", "agent", "tool", "recipient", "place", "with", "from"):
-                pending[mode] = f"{pending[mode]}'s {noun}" if pending.get(mode) and mode == "place" else noun
-                mode = None if mode != "place" else mode
-            elif verbs:
-                verbs[-1]["objects"].append(noun)
-            else:
-                pending.setdefault("subject", noun)
-    return _english_clause(verbs, pending, times)
-
-
-def _gerund(verb: str) -> str:
-    """"steal and eat" → "stealing and eating", "go on an adventure" → "going on an adventure"."""
-    head, _, tail = verb.partition(" ")
-    if tail.startswith("and "):
-        return f"{inflect(head, 'VBG')} and {_gerund(tail[4:])}"
-    return inflect(head, "VBG") + (f" {tail}" if tail else "")
-
-
-def _english_clause(verbs: list[dict], pending: dict, times: list[str]) -> str:
-    """The verbs of a clause, with what belongs to each, as one gerund phrase (a subject other than the main
-    character goes first: "the moon writing back to the boy")."""
-    if verbs and verbs[0].get("subject"):
-        rest = _english_clause([dict(verbs[0], subject=None), *verbs[1:]], pending, times)
-        return f"{' '.join(_noun_phrase([verbs[0]['subject']]))} {rest}"
-    if not verbs:
-        return " ".join(filter(None, [pending.get("object") or pending.get("subject"), pending.get("place"), *times]))
-    out = []
-    for index, verb in enumerate(verbs):
-        head, _, tail = verb["verb"].partition(" ")
-        if verb.get("passive"):
-            form = f"being {inflect(head, 'VBN')}" + (f" {tail}" if tail else "")
-        elif index and verbs[index - 1]["motion"]:
-            form = f"to {verb['verb']}"
-        elif index and verbs[index - 1].get("helps"):  # "帮它找回来": helping the fox find it again
-            form = verb["verb"]
-        else:
-            form = ("and " if index else "") + _gerund(verb["verb"])
-        objects = [verb.get("object")] + verb["objects"]
-        parts = [form, *(_noun_phrase([o]) and " ".join(_noun_phrase([o])) for o in objects if o)]
-        for key, word in (("recipient", "to"), ("agent", "by"), ("tool", "with"), ("with", "with")):
-            parts += [word, *_noun_phrase([verb[key]])] if verb.get(key) else []
-        parts += [verb["place"]] if verb.get("place") else []
-        if verb["motion"] and verb["objects"]:
-            parts = [form, "to", *(" ".join(_noun_phrase([o])) for o in verb["objects"])]
-        out.append(" ".join(p for p in parts if p))
-    return " ".join(filter(None, out + [pending.get("place", "")] + times))
-
-
-def _noun_phrase(words_: list[str]) -> list[str]:
-    if not words_:
-        return []
-    first = words_[0].split()[0]
-    return [" ".join(words_)] if first in ("a", "an", "the", "every", "all") else ["the", " ".join(words_)]

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 
-from language.chinese import english_scene, english_word, words
+from language.chinese_scene import english_scene, is_being
+from language.chinese_words import english_word, words
 from language.entities import Entity, Event, Idea
 from language.lexicon import ZH
-from language.looks import read_looks
-from language.tools import inflect
+from language.looks import animate, read_looks
+from language.tools import inflect, lemma_of
 
 
 def read_chinese_idea(text: str):
@@ -20,6 +21,8 @@ def read_chinese_idea(text: str):
     story = text
     for phrase in sorted(ZH.framing, key=len, reverse=True):
         story = re.sub(rf"^{phrase}[：:，,]?\s*", "", story)
+    story = re.sub(rf"^(?:{'|'.join(ZH.framing_verbs)})?([^，,。：:！!]+?)(?:{'|'.join(ZH.framing_ends)})"
+                   r"(?=[，,。：:！!]|$)[，,。：:！!]?", r"\1，", story, count=1).rstrip("，")  # "讲一个奶奶…的故事"
     reading = Idea(text=story, language="zh")
     clauses = _join_lead_ins([c for c in re.split(r"[。！？!?；;，,]\s*", story) if c.strip()])
     if not clauses:
@@ -40,10 +43,21 @@ def read_chinese_idea(text: str):
     for clause, caption in said:  # the caption is the person's own clause, with its subject
         frame = _clause_frame(clause, reading)
         if frame and frame not in [e.frame for e in reading.events]:
-            reading.events.append(Event(agent=reading.hero, frame=frame, caption=caption.strip() + "。", verb=""))
+            reading.events.append(_event(reading, frame, caption.strip() + "。"))
     if not reading.events and traits.get("verb"):
-        reading.events.append(Event(agent=reading.hero, frame=traits["verb"], caption=clauses[0] + "。", verb=""))
+        reading.events.append(_event(reading, traits["verb"], clauses[0] + "。"))
     return reading
+
+
+def _event(reading, frame: str, caption: str) -> Event:
+    """An event of the English frame text: its verb (the lemma of its leading gerund) and the nouns it names, so
+    the beats of a Chinese story come from the same kinds of verb as an English one's."""
+    from language.tools import parse
+
+    doc = parse(frame)
+    verb = doc[0].lemma_.lower() if len(doc) and doc[0].text.endswith("ing") else ""
+    return Event(agent=reading.hero, frame=frame, caption=caption, verb=verb,
+                 things=[t.lemma_.lower() for t in doc if t.pos_ == "NOUN"])
 
 
 def _join_lead_ins(clauses: list[str]) -> list[str]:
@@ -52,7 +66,7 @@ def _join_lead_ins(clauses: list[str]) -> list[str]:
     for clause in clauses:
         tokens = words(clause)
         only_setting = all(w in ZH.time_words or f == "t" or w in ("在", "的") or w in ZH.place_suffixes
-                           or f.startswith(("n", "m", "f", "q")) and clause.startswith("在") for w, f in tokens)
+                           or f.startswith(("n", "m", "f", "q", "a")) and clause.startswith("在") for w, f in tokens)
         if only_setting and tokens:
             lead += clause
         else:
@@ -73,8 +87,8 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
     elif tokens and tokens[0][0] == "在":  # "在奶奶的菜园里有一个…": the place is the setting
         end = next((i for i, (w, _) in enumerate(tokens) if w in ZH.place_suffixes), 0)
         tokens = tokens[end + 1:]
-    if tokens and tokens[0][0] == "有":
-        tokens = tokens[1:]
+    if tokens and tokens[0][0] in ZH.existentials:  # "有一个…", "住着一只…"
+        tokens = tokens[1 + (tokens[1:2] == [("着", "uz")]):]
     elif len(tokens) > 1 and tokens[0][0] in ZH.kinds and (tokens[1][1].startswith(("v", "p", "d"))
                                                            or tokens[1][0] in ZH.marks):
         return name, tokens[0][0], traits, "".join(w for w, _ in tokens[1:])  # "小女孩在森林里找到…": she leads
@@ -83,7 +97,7 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
              and w not in ZH.nouns or w in ZH.kinds]
     if not nouns:
         return name, name or "角色", traits, ""
-    beings = [i for i in nouns if _being(*tokens[i])]  # "一只小海龟从沙滩上的蛋里…": the turtle, not the egg
+    beings = [i for i in nouns if is_being(*tokens[i])]  # "一只小海龟从沙滩上的蛋里…": the turtle, not the egg
     des = [i for i, (w, _) in enumerate(tokens) if w == "的" and start <= i < max(nouns)
            and (not beings or any(n > i for n in beings))]
     if des:  # "…的女孩": the noun after the last 的
@@ -112,14 +126,6 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
     return name, tokens[head][0], traits, rest
 
 
-def _being(word: str, flag: str) -> bool:
-    """Whether a Chinese noun is a person or an animal (the lexicon's kinds, else its English by `kind_type`)."""
-    from language.looks import kind_type
-
-    english = english_word(word, flag)
-    return word in ZH.kinds or bool(english) and kind_type(english.split()[-1]) in ("person", "animal", "creature")
-
-
 def _chinese_place(text: str) -> str:
     match = re.match(r"^在(.+?)(里|上|中|边)[，,]?", text)
     if not match:
@@ -143,6 +149,7 @@ def _clause_frame(clause: str, reading) -> str:
     if at is not None and at + 1 < len(tokens) and at < 2 and (tokens[at + 1][1].startswith("n")
                                                                or tokens[at + 1][0] in ZH.kinds):
         noun = english_word(tokens[at + 1][0], "n")
+        noun = " ".join([*noun.split()[:-1], lemma_of(noun.split()[-1], "NOUN")]) if noun else ""  # "一只鸽子"
         subject = f"a {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
         clause = "".join(lead[at + 2:])
     elif tokens[0][1].startswith("n") and tokens[0][0] in ZH.kinds and len(tokens) > 1 and tokens[1][1].startswith(
@@ -150,17 +157,28 @@ def _clause_frame(clause: str, reading) -> str:
         noun = english_word(tokens[0][0], "n")
         subject = f"the {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
         clause = "".join(lead[1:])
+    wants = False
     for wish in ZH.wish_verbs:  # "最喜欢偷吃邻居家的西瓜": the liked thing is the picture
-        clause = clause.replace(wish, "", 1) if re.search(rf"{wish}\w", clause) else clause
-    it = reading.hero.short if subject else _last_thing(reading)  # "一只乌鸦帮它…": 它 is the hero
+        if re.search(rf"{wish}\w", clause):
+            clause, wants = clause.replace(wish, "", 1), wants or wish in ZH.want_verbs
+    person = reading.looks is not None and reading.looks.info.get("type") == "person"  # "一只乌鸦帮它…": 它 is
+    # the hero, unless the hero is a girl
+    it = reading.hero.short if not person else _last_thing(reading)
     scene = english_scene(clause, None, hero=reading.hero.short, last_thing=it)
+    head, _, rest = scene.partition(" ")
+    if wants and not subject and head.endswith("ing"):  # "一直想和乌鸦交朋友": wanting to make friends
+        scene = f"wanting to {lemma_of(head)} {rest}".strip()
     return f"{subject} {scene}".strip() if scene else ""
 
 
 def _last_thing(reading) -> str:
-    """What "它" means inside a clause that is not about the hero: the last thing a frame named."""
+    """What "它" means inside a clause that is not about the hero: the first thing the last frame names that is
+    no time ("writing a letter to the moon every night": the letter)."""
+    from language.tools import parse
+
     for event in reversed(reading.events):
-        nouns = [w for w in event.frame.split() if w not in ("the", "a", "to", "in", "with", "and", "on", "by")]
-        if nouns:
-            return nouns[-1]
+        things = [chunk for chunk in parse(event.frame).noun_chunks if chunk.root.lemma_ not in ZH.time_nouns
+                  and not animate(chunk.root.lemma_)]  # "a boy bringing a kite": the kite
+        if things:
+            return "the " + " ".join(t.text for t in things[0] if t.pos_ != "DET" and t.tag_ != "PRP$")
     return ""

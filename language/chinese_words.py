@@ -63,7 +63,7 @@ def english_word(word: str, flag: str = "") -> str:
             return table[word]
     if word in ZH.verbs:
         return ZH.verbs[word]
-    if word.startswith("小") and len(word) >= 2:
+    if word.startswith("小") and len(word) >= 2 and (word[1:] in ZH.kinds or not english_sense(word)):
         rest = english_word(word[1:], "n")  # "小龙" is a little dragon (CC-CEDICT: a snake), "小鹿" a little deer
         if rest:
             return f"little {rest}"

@@ -216,6 +216,12 @@ def kind_type(kind: str) -> str:
     return scores[0][1] if scores[0][0] - scores[1][0] >= 0.06 else "thing"
 
 
+def animate(noun: str) -> bool:
+    """Whether an English noun is a person or an animal (`en.yaml`'s kinds, else `kind_type`)."""
+    kind = (EN.kinds.get(noun) or {}).get("type") or kind_type(noun)
+    return kind in ("person", "animal", "creature")
+
+
 def _article(noun: str) -> str:
     return "an" if noun[:1].lower() in "aeiou" and not noun.lower().startswith(("uni", "one", "eu")) else "a"
 

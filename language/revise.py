@@ -33,7 +33,7 @@ def english_text(text: str, story) -> str | None:
     """A frame text in English: as given, or read from Chinese (None when it cannot be)."""
     if not CJK.search(text):
         return text.strip() or None
-    from language.chinese import english_scene
+    from language.chinese_scene import english_scene
 
     return english_scene(text, story) or None
 
