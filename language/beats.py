@@ -58,8 +58,7 @@ def _place(event) -> str:
             verb = rest and "VERB" in getAllLemmas(rest[0]) and rest[1:2] in (["the"], ["a"], ["an"], ["her"])
             if not rest or verb or ("VERB" in getAllLemmas(rest[0]) and "NOUN" not in getAllLemmas(rest[0])):
                 continue  # "to slay a dragon", "to chase the butterfly": a purpose, not a place
-            cut = next((i for i, w in enumerate(rest) if w in ("and", "with", "for", "on", "in", "at", "by", "to")),
-                       None)
+            cut = next((i for i, w in enumerate(rest) if w in EN.place_ends), None)
             if not rest[:cut] or animate(rest[:cut][-1]):
                 continue  # "leaving a sweet potato to the stray cat": someone, not a place
             return " ".join(rest[:cut])
@@ -92,8 +91,8 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
             beats.append(_beat(f"setting off for {place}", f"{subject} sets off for {place}", index - 1, 1))
             if not last:
                 beats.append(_beat(f"arriving at {place}", f"{subject} arrives at {place}", index, 1))
-        elif kind == "make" and thing and not last:
-            beats.append(_beat(f"proudly showing {thing}", f"{subject} proudly shows {thing}", index, 0))
+        elif kind == "make" and thing and (not last or fill):  # after the last event only when frames are asked
+            beats.append(_beat(f"proudly showing {thing}", f"{subject} proudly shows {thing}", index, 25 * last))
         elif kind == "find" and thing:
             if lemma in ("find", "discover"):  # the search before the find
                 beats.append(_beat(f"searching for {thing}", f"{subject} {_verb('search', idea)} for {thing}",
@@ -168,8 +167,8 @@ def _around(idea) -> list[Beat]:
             before, after = sentence(f"just before {said}"), sentence(f"just after {said}")
         else:
             before, after = f"{said}之前。", f"{said}之后。"
-        beats.append(Beat(f"just before {event.frame}", before, index - 1, 10 + index + 20 * (idea.language == "en")))
-        beats.append(Beat(f"just after {event.frame}", after, index, 20 + index + 20 * (idea.language == "en")))
+        beats.append(Beat(f"just before {event.frame}", before, index - 1, 30 + index))
+        beats.append(Beat(f"just after {event.frame}", after, index, 40 + index))
     if beats:  # after the last event only when nothing else is left
         beats[-1] = Beat(beats[-1].frame, beats[-1].caption, beats[-1].after, 99)
     return beats

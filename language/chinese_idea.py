@@ -18,12 +18,18 @@ from language.tools import inflect, lemma_of
 def read_chinese_idea(text: str):
     """The reading of a Chinese idea: the main character from the first clause (a name with "是一个…的X", "有一个
     …的X", or the first noun after a classifier), one event per clause, captions in Chinese."""
-    story = text
-    for phrase in sorted(ZH.framing, key=len, reverse=True):
-        story = re.sub(rf"^{phrase}[：:，,]?\s*", "", story)
+    story, count = text, None
+    digits, nouns = "".join(ZH.numbers), "|".join(ZH.frame_nouns)
+    meta = re.match(rf"^[^，,。：:]{{0,4}}?([{digits}\d]+)(?:{nouns})[^，,。：:]{{0,3}}[：:，,]", story)
+    if meta:  # "做成六张图：…": the number of frames, not the story
+        number = meta.group(1)
+        count, story = int(number) if number.isdigit() else ZH.numbers.get(number), story[meta.end():]
+    for _ in range(3):  # "给我讲一个关于…": framing words one after another
+        for phrase in sorted(ZH.framing, key=len, reverse=True):
+            story = re.sub(rf"^{phrase}[：:，,]?\s*", "", story)
     story = re.sub(rf"^(?:{'|'.join(ZH.framing_verbs)})?([^，,。：:！!]+?)(?:{'|'.join(ZH.framing_ends)})"
                    r"(?=[，,。：:！!]|$)[，,。：:！!]?", r"\1，", story, count=1).rstrip("，")  # "讲一个奶奶…的故事"
-    reading = Idea(text=story, language="zh")
+    reading = Idea(text=story, language="zh", count=count)
     clauses = _join_lead_ins([c for c in re.split(r"[。！？!?；;，,]\s*", story) if c.strip()])
     if not clauses:
         return reading
@@ -99,7 +105,7 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
         return name, name or "角色", traits, ""
     beings = [i for i in nouns if is_being(*tokens[i])]  # "一只小海龟从沙滩上的蛋里…": the turtle, not the egg
     des = [i for i, (w, _) in enumerate(tokens) if w == "的" and start <= i < max(nouns)
-           and (not beings or any(n > i for n in beings))]
+           and (not beings or i < beings[0])]  # "卖糖葫芦的老爷爷遇到了迷路的小男孩": the first being is the hero
     if des:  # "…的女孩": the noun after the last 的
         de = max(des)
         head = next((i for i in nouns if i > de and (i in beings or not beings)), nouns[0])
@@ -127,14 +133,18 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
 
 
 def _chinese_place(text: str) -> str:
+    """The place an idea opens in: "在奶奶的菜园里" → in grandma's vegetable garden, "在热闹的夜市里" → in the lively
+    night market (a word before 的 that is no noun describes the place)."""
     match = re.match(r"^在(.+?)(里|上|中|边)[，,]?", text)
     if not match:
         return ""
-    owner, _, thing = match.group(1).rpartition("的")
+    before, _, thing = match.group(1).rpartition("的")
     nouns = lambda text: " ".join(english_word(w, "n") for w, f in words(text)  # noqa: E731 — a place's words
                                   if not f.startswith(("m", "q")) and english_word(w, "n"))
-    place, owner = nouns(thing), nouns(owner)
-    return f"{ZH.place_suffixes[match.group(2)]} {owner + chr(39) + 's' if owner else 'the'} {place}".strip()
+    owner = nouns(before) if any(f.startswith("n") for _, f in words(before)) else ""
+    described = " ".join(filter(None, [ZH.adjectives.get(before) or ZH.moods.get(before) or
+                                       (english_word(before, "a") if before and not owner else ""), nouns(thing)]))
+    return f"{ZH.place_suffixes[match.group(2)]} {owner + chr(39) + 's' if owner else 'the'} {described}".strip()
 
 
 def _clause_frame(clause: str, reading) -> str:

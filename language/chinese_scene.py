@@ -43,6 +43,9 @@ def _compounds(tokens: list, english: dict) -> list:
         if joined and joined[-1][1].startswith("m") and (word in ZH.number_units or word in ZH.numbers):
             joined[-1] = (joined[-1][0] + word, "m", "")  # "一" "百": one hundred
             continue
+        if word in ZH.groups or word in ZH.containers or word in ZH.measure_words:
+            joined.append((word, flag, ""))  # "一大群朋友": a measure, not a noun
+            continue
         if word in ZH.honorifics and joined and joined[-1][2]:
             continue  # "消防员叔叔", "邻居们", "全家人": the noun before says it
         noun = flag.startswith("n") and word not in ZH.household and word not in ZH.time_words and word not in \
@@ -89,6 +92,9 @@ class _Scene:
             return
         if word == "每":
             self.count = "every"
+        elif self.count and (word in ZH.groups or word in ZH.containers and self.count == "a"):
+            kind = ZH.groups.get(word) or ZH.containers[word]  # "一大群朋友": a big group of friends
+            self.count, self.adjective = f"{self.count} {self.adjective} {kind} of".replace("  ", " "), ""
         elif self.count and word in ZH.measure_words:
             return  # "一百块饼干": a hundred cookies
         elif rest[:1] == [("着", "uz")] and english_word(word, "v") and not self.verbs:
@@ -97,9 +103,10 @@ class _Scene:
             self._noun(word, "n")  # "的画": after 的, a drawing
         elif word in SUBJECTS and rest[:1] == [("的", "uj")] and not self.verbs and not self.pending:
             self.pending["subject"] = self.hero or "it"  # "她的画": the drawing
-        elif word == "给" and not self.verbs and not any(f.startswith("v") for _, f in rest):
-            self._verb("给")  # "他给每个孩子一个苹果": giving, with no other verb
-            self.verbs[-1]["verb"] = "give"
+        elif word in ZH.mark_verbs and not self.verbs and not any(f.startswith("v") and w not in ZH.nouns
+                                                                   for w, f in rest):
+            self._verb(word)  # "他给每个孩子一个苹果": giving, with no other verb
+            self.verbs[-1]["verb"] = ZH.mark_verbs[word]
         elif word in ZH.marks:
             self._mark(word)
         elif word in ZH.place_suffixes and self.mode == "place" and self.pending.get("place"):
@@ -121,6 +128,8 @@ class _Scene:
             self._direction(word)  # "踢进了", "叼了回来", "护送它们回家"
         elif flag.startswith("m") and (word[0] in ZH.numbers or word[0] == "每"):
             self.count = self.count if self.count == "every" else _count(word)
+            if word[-1] in ZH.containers and self.count == "a" or word[-1] in ZH.groups:  # "一块面包"
+                self.count = f"{self.count} {ZH.containers.get(word[-1]) or ZH.groups[word[-1]]} of"
         elif word in ZH.particles or flag in ("m", "q", "uj", "ul", "uz", "x", "f", "d") and word not in ZH.nouns:
             return  # particles, adverbs, classifiers, and locality words ("里" after a place that had no 在)
         elif word in ZH.adjectives and flag != "n":
@@ -196,7 +205,7 @@ class _Scene:
         following = [(w, f) for w, f in rest if not f.startswith("d")]
         if len(self.verbs) <= at or not following:
             return False
-        being = is_being(*following[0])
+        being = is_being(*following[0]) and not self.adjective  # not "遇到了一个迷路的小男孩"
         if not (was_verb or being or following[0][0] == "是"):
             return False  # "偷吃邻居家的西瓜": the neighbour's watermelon
         start = len(self.verbs) - 1
@@ -222,7 +231,8 @@ class _Scene:
             self.pending["like"] = f"{self.pending.pop('as', '')} {_article('a', '', noun)} {noun}".strip()
             self.mode = None
             return
-        if self.count and self.count not in ("a", "every"):
+        if self.count and self.count not in ("a", "every") and not (self.count.endswith(" of") and
+                                                                     self.count.split()[-2] in ZH.containers.values()):
             noun = " ".join([*noun.split()[:-1], inflect(noun.split()[-1], "NNS")])
         noun = " ".join(filter(None, [_article(self.count, self.adjective, noun), self.adjective, noun,
                                       self.relative]))
@@ -303,7 +313,8 @@ def _said(verb: dict) -> list[str]:
     if verb["direction"]:
         later = objects[at:]
         said += [_way(verb, later), *later]
-    for key, word in (("recipient", "to"), ("agent", "by"), ("tool", "with"), ("with", "with"), ("from", "from")):
+    to = "to" if verb["verb"].split()[0] in ZH.to_verbs else "for"  # giving to, making for
+    for key, word in (("recipient", to), ("agent", "by"), ("tool", "with"), ("with", "with"), ("from", "from")):
         said += [word, _phrase(verb[key])] if verb.get(key) else []
     return said + ([verb["place"]] if verb.get("place") else [])
 

@@ -108,7 +108,9 @@ def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | N
     planned, spare = arrange(reading, count, subject, fill=bool(frames or reading.count))
     if len(planned) < count:
         asked = f"You asked for {count} frames; y" if frames or reading.count else "Y"
-        report.notes.append(f"{asked}our idea tells {len(planned)} moments, so the story has {len(planned)} frames."
+        told = f"{len(planned)} moment{'s' * (len(planned) != 1)}, so the story has {len(planned)} frame" + \
+            "s" * (len(planned) != 1)
+        report.notes.append(f"{asked}our idea tells {told}."
                             + (" It could also show: " + "; ".join(spare) + "." if spare else
                                " Say “add a scene where …” for more."))
         report.suggestions = [f"add a scene of {beat}" for beat in spare]
