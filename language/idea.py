@@ -219,6 +219,8 @@ def _not_a_character(token) -> bool:
     word = token.lemma_.lower()
     if any(c.lower_ == "whose" for c in token.children):
         return True  # "whose only power": what someone has
+    if token.dep_ == "attr" and token.head.dep_ in ("xcomp", "pcomp"):
+        return True  # "Bruno wants to be a ballet dancer": what he wants to be, no one else
     prep = token.head.lower_ if token.dep_ == "pobj" else ""
     times = set(EN.times) | set(EN.seasons) | set(EN.time_units)
     if prep in ("after", "before", "during", "until") and token.head.head.pos_ != "VERB" and token.pos_ != "PROPN":
@@ -252,8 +254,8 @@ def _new_entity(token, reading: Idea) -> Entity:
     title = next((t.lower_ for t in token.subtree if t.lower_.strip(".") in TITLES), "")
     info = EN.kinds.get(noun.lemma_.lower(), {})
     gender = TITLES.get(title.strip("."), "") or info.get("gender", "")
-    plural = noun.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1")
-                                                  for c in noun.children)  # "only one hungry giraffe"
+    plural = noun.tag_ == "NNS" or noun.tag_ == "NNPS" and not name or any(  # "Ines" is one, "only one giraffe" too
+        c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in noun.children)
     possessed = any(t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN") for t in noun.children)
     phrase = phrase if possessed else f"the {phrase}" if not name or noun != token else name
     entity = Entity(head=noun.lemma_.lower(), phrase=phrase, name=name, gender="plural" if plural else gender,
@@ -341,8 +343,8 @@ def _looks(doc, hero: Entity) -> Looks:
     verb = next((t for t in token.sent if t.i > token.i and misread_verb(t)), None)
     if verb is not None:  # "a rusty robot with one wheel learns…" misread: the phrase before the verb alone
         return _looks(parse(doc[token.sent.start:verb.i].text), hero)
-    noun = next((c for c in token.children if c.dep_ == "appos" and (c.pos_ == "NOUN" or c.text.islower())),
-                None) or (
+    noun = next((c for c in token.children if c.dep_ == "appos" and (c.pos_ == "NOUN" or c.text.islower())
+                 and not {c.lemma_.lower(), c.lower_} & set(EN.clothing)), None) or (
         token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" and token.lemma_.lower() not in EN.kinds
         else token)  # "his best friend, a grey rabbit": the rabbit is what it looks like
     proper = noun.pos_ == "PROPN" and not noun.text.islower()
@@ -360,6 +362,8 @@ def _looks(doc, hero: Entity) -> Looks:
         g for c in token.children if c.dep_ == "acl" and c.lemma_ in ("call", "name") for g in c.children}
     worn = [o for owner in owners for c in owner.children if c.dep_ in ("relcl", "acl") and c.lemma_ in (
         "wear", "have", "carry") for o in c.children if o.dep_ == "dobj"]  # "my uncle Sam, who wears a raincoat"
+    worn += [c for c in token.children if c.dep_ == "appos" and {c.lemma_.lower(), c.lower_} & set(EN.clothing)]
+    # "a witch with frizzy hair, striped socks and a hat": what she wears
     refers = doc.user_data.get("refers", {})
     worn += [t for t in doc if t.lemma_.lower() in EN.clothing and t.i not in keep and (  # "loses its scarf"
         any(c.dep_ == "poss" and refers.get(c.i) is hero for c in t.children)
@@ -367,7 +371,9 @@ def _looks(doc, hero: Entity) -> Looks:
     text = render(sorted((t for t in noun.subtree if t.i in keep), key=lambda t: t.i),
                   {t.i for t in noun.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() or t.lower_ in
                    NARRATOR | set(PERSONAL)})
-    looks = read_looks(text if not proper else "person")
+    titled = next((c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.lemma_.lower() in EN.kinds),
+                  "")  # "Grandma Ines": a grandma
+    looks = read_looks(text if not proper else titled or "person")
     described = {doc[i].lemma_.lower() for i in keep}  # "with a green backpack" before "his backpack"
     for item in worn:
         for thing in [item, *(t for t in item.subtree if t.dep_ == "conj")]:
@@ -375,8 +381,9 @@ def _looks(doc, hero: Entity) -> Looks:
                 continue
             others = {t.i for c in thing.children if c.dep_ in ("conj", "cc") for t in c.subtree}  # "… and a hat"
             words = [t for t in thing.subtree if t.i not in others and t.dep_ != "poss"]
-            bare = words[0].pos_ not in ("DET", "NUM")
+            bare = words[0].pos_ not in ("DET", "NUM") and thing.tag_ != "NNS"  # "striped socks" need no "a"
             looks.put_on(("an " if bare and words[0].lower_[0] in "aeiou" else "a " if bare else "") + render(words))
-    if looks.kind == "person" and hero.gender in ("male", "female"):
-        looks.kind = EN.genders[hero.gender]["child"]  # a named child is the likeliest hero of a picture story
+    if looks.kind == "person" and hero.gender in ("male", "female"):  # a named child is the likeliest hero of a
+        grown = any(t.lemma_.lower() in EN.adult_cues for t in doc)  # picture story, unless the idea says a grown-up
+        looks.kind = EN.genders[hero.gender]["adult" if grown else "child"]  # life ("runs a bookshop")
     return looks

@@ -25,7 +25,8 @@ def verb_like(token) -> bool:
             or token.tag_ in ("VBZ", "VBD", "VBP"):
         return True
     return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ not in (
-        "compound", "amod") and (token.i == token.sent.start or token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM"))
+        "compound", "amod") and (token.i == token.sent.start or token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM")
+                                 or token.nbor(-1).dep_ == "compound")  # "a robot vacuum cleaner dreams"
 
 
 def misread_verb(token) -> bool:
@@ -35,7 +36,8 @@ def misread_verb(token) -> bool:
     heads = token.i > max(token.sent.start, root.i) and root.pos_ in ("NOUN", "PROPN") or (
         token == root and token.i > token.sent.start and token.nbor(-1).dep_ == "compound")  # "a shy parrot learns"
     return token.tag_ == "NNS" and heads \
-        and token.nbor(-1).pos_ in ("NOUN", "PROPN", "PUNCT") and token.nbor(-1).dep_ != "nummod" \
+        and (token.nbor(-1).pos_ in ("NOUN", "PROPN", "PUNCT") or token.nbor(-1).dep_ == "compound") \
+        and token.nbor(-1).dep_ != "nummod" \
         and verb_like(token) and token.lower_.endswith("s")
 
 
