@@ -58,7 +58,7 @@ def _root(doc):
 
 def _clauses(doc, reading):
     """(clause, agent entity, together) for every clause of the idea, in order."""
-    refers = reading.refers
+    refers, by_verb = reading.refers, {}
     for sent in doc.sents:
         agent = reading.hero
         for piece in segments(sent):
@@ -83,6 +83,12 @@ def _clauses(doc, reading):
                 if compound is not None:
                     agent = entity_of(piece.doc[clause.full[compound.i]], reading) or agent
                 else:
+                    at = clause.full.get(clause.verb.i)  # the verb in the whole idea: "pushes the bike while the
+                    head = doc[at] if at is not None else None  # dog runs ahead, hands…": she hands
+                    while head is not None and head.dep_ == "conj" and head.head.i not in by_verb and head.head != head:
+                        head = head.head
+                    if head is not None and head.dep_ == "conj" and head.head.i in by_verb:
+                        agent = by_verb[head.head.i]
                     clause = Clause(piece, subject=(agent.short or agent.phrase) if agent else "it")
             else:
                 subject = next(c for c in clause.verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl"))
@@ -98,6 +104,7 @@ def _clauses(doc, reading):
                     if agent is not None and agent.head in EN.clothing:  # "a sailor in a coat and cap rescues"
                         agent = reading.hero
             if clause.ok:
+                by_verb[clause.full.get(clause.verb.i, -1)] = agent
                 yield clause, agent, together
 
 

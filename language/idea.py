@@ -227,7 +227,8 @@ def _not_a_character(token) -> bool:
         return True  # "every evening after school" (but "runs after the dog")
     return word in times or word in EN.hair_words or word in EN.framing_nouns and token.dep_ != "nsubj" or (
         prep in ("in", "on", "at", "into", "through", "across", "over", "under", "near", "from", "to", "behind")
-        and token.pos_ != "PROPN" and not token.text.istitle()) or word in entries("frame_nouns")
+        and token.pos_ != "PROPN" and not token.text.istitle() and not (prep == "to" and word in EN.kinds)) or \
+        word in entries("frame_nouns")  # "in the park", but not "to an old farmer"
 
 
 def _new_entity(token, reading: Idea) -> Entity:
@@ -295,7 +296,8 @@ def _resolve(token, reading: Idea) -> Entity | None:
     agreeing = next((e for e in before if e.gender == want), None)
     unknown = next((e for e in before if e.gender == "" and e.animate and not e.plural and (e.name or e.person)),
                    None) or next((e for e in before if e.gender == "" and e.animate and not e.plural), None)
-    if unknown is not None and (agreeing is None or agreeing.last < unknown.first and unknown.name):
+    if unknown is not None and (agreeing is None or agreeing.last < unknown.first and unknown.name or (
+            unknown.person and not agreeing.person and unknown.last > agreeing.last)):  # "a farmer in his orchard"
         unknown.gender = want
         return unknown
     return agreeing or unknown
