@@ -77,7 +77,14 @@ def _cast(text: str, story, parts: Parts) -> None:
     nouns = [(w, f) for w, f in words(text) if f.startswith(("n", "eng")) or w in ZH.kinds or w.isascii()]
     said = [(english_word(w, f) or w).split()[-1].lower() for w, f in nouns]
     said += [sense.split()[-1].lower() for w, _ in nouns for sense in english_senses(w)]  # "驴子": ass, donkey
+    said += [english_word(w[1:], "n").split()[-1].lower() for w, _ in nouns  # "小狗": the dog (CC-CEDICT: a puppy),
+             if w.startswith("小") and len(w) > 1 and english_word(w[1:], "n") and not parts.frames.named]  # unless
+    # it describes a frame ("小狗挖土那张")
     character, parts.members = addressed([(w, w) for w in said], characters)
+    if parts.members:  # "小狗换成黑色的": 小狗 names the dog; it asks for no new kind
+        kinds = parts.values.get("kinds", [])
+        parts.values["kinds"] = [v for v in kinds if not any(c.names_it(v.word.split()[-1]) or c.names_it(w)
+                                                             for c in characters for w in said)]
     parts.member = "" if character.main else character.id
     if parts.member and parts.thing and character.names_it(parts.thing):
         parts.thing = ""  # "给小毛驴挂个铃铛": the donkey is a member, not a thing in the frames

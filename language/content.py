@@ -43,6 +43,9 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
         return f"a {scene}" if len(scene.split()) == 1 and parse(scene)[0].pos_ == "NOUN" else scene
     head = content_head(doc, parts, taken)
     items = set(EN.clothing) | set(EN.carried) | set(EN.features) | nouns
+    if head is None and parts.frames.place is not None and parts.frames.spans and (
+            not parts.frames.named or "insert" in parts.actions and not parts.frames.said):
+        return _after_position(doc, parts, skip | {t.i for t in doc if t.lower_ in nouns}, character)
     if head is None or getattr(head, "lemma_", "").lower() in items:
         return ""
     return _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),
@@ -79,6 +82,20 @@ def content_head(doc, parts: Parts, taken: set[int]):
                 and not _action_verb(token):
             return token
     return None
+
+
+def _after_position(doc, parts: Parts, skip: set[int], character) -> str:
+    """The scene said after where a new frame goes ("start the story with Hana waking up", "add one at the start
+    of her eating breakfast"): the words after the position, without the little words that join them."""
+    end = max(end for _, end in parts.frames.spans)
+    rest = [t for t in doc[end:] if t.i not in skip]
+    while rest and (rest[0].lower_ in EN.scene_joins or rest[0].pos_ in ("DET", "ADP", "PUNCT")):
+        rest = rest[1:]
+    if len(rest) < 2 or not any(t.pos_ in ("VERB", "NOUN", "PROPN") for t in rest):
+        return ""
+    start = rest[0].i - 1 if rest[0].i and doc[rest[0].i - 1].dep_ == "det" and doc[rest[0].i - 1].head == rest[0] \
+        else rest[0].i  # "with the dog asleep": the dog
+    return _scene(list(doc[start:rest[-1].i + 1]), skip - {start}, character)
 
 
 def _action_verb(token) -> bool:

@@ -1,6 +1,7 @@
 """Frames named by what they show ("the picnic picture", "the rocket launch", "the goodbye at the harbour"):
 the frame whose text or caption means the description, by lemma overlap first and the sentence encoder second.
-Used by the frame-reference reader (`language.refs`) and the Chinese reader."""
+Used by the frame-reference reader (`language.refs`) and the Chinese reader. Also a thing the frames show under
+another word ("the bike" for the bicycle: `shown_as`)."""
 
 from __future__ import annotations
 
@@ -104,3 +105,22 @@ def _by_verb(description: str, tied: list[int], texts: list[str]) -> list[int]:
         return []
     ranked = sorted(zip(similarity(said, verbs), tied, strict=True), reverse=True)
     return [ranked[0][1]] if ranked[0][0] - ranked[1][0] >= 0.1 else []
+
+
+def shown_as(doc, taken: set[int], words: set[str], character) -> str:
+    """A thing the frames show under another word ("paint the bike mint green": the bicycle), by the sentence
+    encoder: the frames' noun nearest the request's, when it is near enough (0.75; "bike"–"bicycle" 0.92,
+    "boat"–"river" 0.53)."""
+    from language.lexicon import EN, entries
+    from language.tools import similarity
+
+    shown = sorted(words - set(entries("frame_nouns")))
+    for token in doc:
+        if token.pos_ != "NOUN" or token.i in taken or token.lower_ in entries("frame_nouns") or \
+                character.names_it(token.lemma_) or not shown or token.lower_ in EN.colours:
+            continue
+        scores = similarity(token.lemma_.lower(), shown)
+        best = max(range(len(shown)), key=scores.__getitem__)
+        if scores[best] >= 0.75:
+            return shown[best]
+    return ""

@@ -357,7 +357,8 @@ def _looks(doc, hero: Entity) -> Looks:
         proper = attr is None
     keep = {noun.i} | {t.i for c in noun.children if c.i < noun.i and c.dep_ in ("amod", "compound", "nummod", "nmod")
                        and c.lower_ != "one" for t in c.subtree}
-    keep |= {t.i for c in noun.children if c.i > noun.i and (c.dep_ == "prep" and c.lower_ in ("with", "in") or
+    keep |= {t.i for c in noun.children if c.i > noun.i and (c.dep_ == "prep" and (c.lower_ == "with" or c.lower_ ==
+             "in" and any(g.lemma_.lower() in EN.clothing or g.lower_ in EN.colours for g in c.subtree)) or
                                                              c.lemma_ == "wear") for t in c.subtree}
     owners = {noun, token, token.head if token.dep_ == "appos" else token} | {
         c for c in token.children if c.dep_ == "appos"} | {  # "a badger called Tomas, who wears a scarf"

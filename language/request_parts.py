@@ -11,6 +11,7 @@ import re
 
 from language.cast_requests import addressed, given_name
 from language.content import PRONOUNS, after, content, stated_mood, worn_items
+from language.describe import shown_as
 from language.lexicon import EN, TABLE, entries, find
 from language.parts import Parts, Value
 from language.phrases import render
@@ -89,6 +90,9 @@ def read_parts(message: str, story, characters) -> Parts:
     parts.whole_frame = any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
         "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
     parts.content = content(doc, parts, taken, characters[0])  # a scene's own subject is the main character's
+    if parts.content and parts.frames.place is not None and not parts.frames.named and not parts.actions.keys() & {
+            "insert", "move", "swap", "remove"}:
+        parts.actions["insert"] = "start with"  # "start the story with Hana waking up": a new first frame
     parts.title = after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
     parts.newcomer = _newcomer(doc, parts, characters)
     parts.title = "" if parts.newcomer[0] else parts.title  # "add a cat called Miso": a name, not a title
@@ -152,8 +156,15 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
             parts.old.add(value.word)
             continue
         parts.values.setdefault(kind, []).append(value)
-        if value.noun and value.noun != value.word and not parts.thing and _shown(value.noun, words):
+        if value.noun and value.noun != value.word and not parts.thing and _shown(value.noun, words) and \
+                value.noun not in EN.colours:  # "orange is such an ugly colour for the bicycle": not the orange
             parts.thing = value.noun
+    colours = parts.values.get("colours", [])
+    shown = " ".join(f.prompt.lower() for f in story.frames)
+    old = [v for v in colours if re.search(rf"\b{re.escape(v.word)}\b", shown)]
+    if old and len(old) < len(colours):  # "orange is so ugly for the bicycle, go with silver": orange is the old one
+        parts.values["colours"] = [v for v in colours if v not in old]
+        parts.old |= {v.word for v in old}
     parts.too = any(t.lower_ in EN.too_words and t.head.lower_ in EN.moods for t in doc)
     moods = parts.values.get("moods", [])
     stated = [v for v in moods if stated_mood(doc[v.start])]  # "frame 4 is a bit glum": how it is, not how it should be
@@ -164,8 +175,8 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
     if not parts.thing:  # "the otter needs a tiny red bow tie", "paint grandpa's boat bright red"
         nouns = [t for t in doc if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i not in taken and t.dep_ != "poss"
                  and _shown(t.lemma_.lower(), words) and t.lower_ not in entries("frame_nouns")
-                 and not character.names_it(t.lemma_)]
-        parts.thing = nouns[0].lemma_.lower() if nouns else ""
+                 and not character.names_it(t.lemma_) and t.lower_ not in EN.colours]
+        parts.thing = nouns[0].lemma_.lower() if nouns else shown_as(doc, taken, words, character)
 
 
 def item_phrases(parts: Parts) -> list[tuple[str, str]]:

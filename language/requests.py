@@ -9,6 +9,8 @@ is a question with the likely requests as buttons. Nothing changes silently.
 
 from __future__ import annotations
 
+import re
+
 from core import edits
 from language.cast_requests import add_member, name_member, presence
 from language.changes import (
@@ -49,6 +51,11 @@ def derived(parts: Parts, story) -> set[str]:
         "replacement": bool(parts.replacement[0]),
         "member_named": bool(parts.members), "member_name": bool(parts.member_name),
         "newcomer": bool(parts.newcomer[0]),
+        "reversal": any(w in EN.reverse_words for w in parts.actions.values()) and not frames.said and total > 2
+        and not frames.unclear and (len(frames.indices(total)) > 2 or frames.named in ([], [0]))
+        and any(w in re.findall(r"[a-z]+", parts.text.lower()) or not w.isascii() and w in parts.text
+                for w in EN.whole_story_words),  # not "the X and the Y
+        # are backwards"
     }
     return {name for name, present in have.items() if present}
 
@@ -152,6 +159,13 @@ def _swap(parts: Parts, story) -> Parsed:
     return Parsed([edits.SwapFrames(first=first, second=second)])
 
 
+def _reverse(parts: Parts, story) -> Parsed:
+    """Every frame (or the three or more named) in reverse order, as swaps from the outside in."""
+    named = parts.frames.indices(len(story.frames))
+    frames = named if len(named) > 2 else list(range(len(story.frames)))
+    return Parsed([edits.SwapFrames(first=frames[i], second=frames[-1 - i]) for i in range(len(frames) // 2)])
+
+
 def _move(parts: Parts, story) -> Parsed | None:
     total, named = len(story.frames), parts.frames.indices(len(story.frames))
     if len(named) != 1:
@@ -237,7 +251,8 @@ def _set_text(parts: Parts, story) -> Parsed | None:
 
 BUILDERS = {
     "caption": _caption, "rename": _rename, "count": _count, "undo": _undo, "redo": _redo, "swap": _swap,
-    "move": _move, "insert": _insert, "remove": _remove, "unlock": lambda p, s: _lock(p, s, False),
+    "reverse": _reverse, "move": _move, "insert": _insert, "remove": _remove,
+    "unlock": lambda p, s: _lock(p, s, False),
     "reroll": _reroll, "lock": _lock, "style": _style, "kind": change_kind, "looks": change_looks,
     "thing": change_thing, "scene": _scene, "presence": presence, "name_member": name_member,
     "add_member": add_member, "set_text": _set_text, "replace": replace_shown, "take_out": take_out,

@@ -99,7 +99,7 @@ def test_command_rows(story, message, op):
 ROWS = [(row["op"], language, example) for row in TABLE.rows
         for language in ("en", "zh") for example in row.get("examples", {}).get(language, [])]
 OPS = {"caption": edits.SetCaption, "rename": edits.Rename, "undo": edits.Undo, "redo": edits.Redo,
-       "swap": edits.SwapFrames, "move": edits.MoveFrame, "insert": edits.InsertFrame,
+       "swap": edits.SwapFrames, "reverse": edits.SwapFrames, "move": edits.MoveFrame, "insert": edits.InsertFrame,
        "remove": (edits.RemoveFrame, edits.RemoveFrames), "unlock": edits.SetLock, "lock": edits.SetLock,
        "reroll": edits.Reroll, "style": edits.SetStyle, "kind": edits.SetIdentity, "looks": edits.SetIdentity,
        "thing": edits.RewriteFrames, "scene": edits.RewriteFrames, "replace": edits.RewriteFrames,
