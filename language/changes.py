@@ -254,10 +254,13 @@ def change_thing(parts: Parts, story) -> Parsed | None:
 
 def replace_shown(parts: Parts, story) -> Parsed | None:
     old, new = parts.replacement
-    prompts = {i: replace_thing(f.prompt, old, new.removeprefix("a ").removeprefix("an ").removeprefix("the "))
-               for i, f in enumerate(story.frames) if mentions(f.prompt, old)}
+    named = parts.frames.indices(len(story.frames)) if parts.frames.any else range(len(story.frames))
+    prompts = {i: replace_thing(story.frames[i].prompt, old, new.removeprefix("a ").removeprefix("an ")
+                                .removeprefix("the ")) for i in named if mentions(story.frames[i].prompt, old)}
     changed = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
-    return Parsed([edits.RewriteFrames(prompts=changed, what=f"the {old} is now {new}")]) if changed else None
+    bare = new.split()[0] not in ("a", "an", "the") and not new.endswith("s")  # "is now a train station"
+    said = f"{'an' if new[0] in 'aeiou' else 'a'} {new}" if bare else new
+    return Parsed([edits.RewriteFrames(prompts=changed, what=f"the {old} is now {said}")]) if changed else None
 
 
 def _coloured(prompt: str, colour: str, thing: str) -> bool:

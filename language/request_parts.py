@@ -189,8 +189,10 @@ def _replacement(doc, story, character) -> tuple[str, str]:
     shown = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ in ("NOUN", "PROPN")}
 
     def phrase(token) -> str:
-        return render([t for t in token.subtree if t.dep_ not in ("relcl", "prep", "acl") or t == token
-                       and t.i <= token.i], {t.i for t in token.subtree if t.dep_ == "det"})
+        stop = next((t.i for t in doc[token.i + 1:] if t.lower_ in ("instead", "rather") or t.lower_ == "in" and
+                     t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "place"), len(doc))  # "a station instead of…"
+        return render([t for t in token.subtree if (t.dep_ not in ("relcl", "prep", "acl") or t == token)
+                       and t.i < stop], {t.i for t in token.subtree if t.dep_ == "det"})
 
     for token in doc:
         if token.pos_ != "NOUN" or token.lemma_.lower() in shown or character.names_it(token.lemma_):
