@@ -78,7 +78,7 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
         return _chinese(idea, subject, fill)
     if idea.setting and idea.events and idea.setting.split()[-1] not in idea.events[0].frame:
         where = idea.setting.split(" ", 1)[1]
-        beats.append(_beat(f"looking around {where}", f"{subject} looks around {where}", -1, 2))
+        beats.append(_beat(f"looking around {where}", f"{subject} {_verb('look', idea)} around {where}", -1, 2))
     for index, event in enumerate(idea.events):
         if event.agent is not None and event.agent is not idea.hero:
             continue
@@ -87,21 +87,7 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
         lemma = event.verb if _kind(event.verb) or not verb.endswith("ing") else lemma_of(verb)
         kind, thing, place = _kind(lemma), _object(event), _place(event)  # "whose only power is finding socks"
         last = index == len(idea.events) - 1
-        if kind == "travel" and place:
-            beats.append(_beat(f"setting off for {place}", f"{subject} sets off for {place}", index - 1, 1))
-            if not last:
-                beats.append(_beat(f"arriving at {place}", f"{subject} arrives at {place}", index, 1))
-        elif kind == "make" and thing and (not last or fill):  # after the last event only when frames are asked
-            beats.append(_beat(f"proudly showing {thing}", f"{subject} proudly shows {thing}", index, 25 * last))
-        elif kind == "find" and thing:
-            if lemma in ("find", "discover"):  # the search before the find
-                beats.append(_beat(f"searching for {thing}", f"{subject} {_verb('search', idea)} for {thing}",
-                                   index - 1, 1))
-            if not last:
-                beats.append(_beat(f"looking closely at {thing}", f"{subject} looks closely at {thing}", index, 1))
-        elif kind in ("wish", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"]:
-            head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
-            beats.append(_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0))
+        beats += _results(idea, event, index, (kind, lemma, thing, place), subject, fill)
         if verb.endswith("ing") and rest and event.verb and kind != "travel" and verb not in ("being", "getting") and \
                 event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:  # no "getting ready to find"
             # the moment before: one per story, unless a number of frames was asked for (`fill`); then also the
@@ -128,6 +114,26 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     if feelings and idea.events:  # "a lonely little cloud": how it feels before anything happens
         beats.append(_beat(f"feeling {feelings[0]}", f"{subject} {_verb('feel', idea)} {feelings[0]}", -1, 4))
     return beats + _others(idea, subject) + (_around(idea) if fill else [])
+
+
+def _results(idea, event, index: int, read: tuple, subject: str, fill: bool) -> list[Beat]:
+    """The beats of an event's kind of verb: setting off and arriving, the made thing shown, the search before a
+    find and the found thing looked at, a wish come true."""
+    kind, lemma, thing, place = read
+    last = index == len(idea.events) - 1
+    if kind == "travel" and place:
+        return [_beat(f"setting off for {place}", f"{subject} {_verb('set', idea)} off for {place}", index - 1, 1)] + (
+            [] if last else [_beat(f"arriving at {place}", f"{subject} {_verb('arrive', idea)} at {place}", index, 1)])
+    if kind == "make" and thing and (not last or fill):  # after the last event only when frames are asked
+        return [_beat(f"proudly showing {thing}", f"{subject} proudly {_verb('show', idea)} {thing}", index, 25 * last)]
+    if kind == "find" and thing:
+        search = [_beat(f"searching for {thing}", f"{subject} {_verb('search', idea)} for {thing}", index - 1, 1)]
+        look = [_beat(f"looking closely at {thing}", f"{subject} {_verb('look', idea)} closely at {thing}", index, 1)]
+        return (search if lemma in ("find", "discover") else []) + ([] if last else look)
+    if kind in ("wish", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"]:
+        head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
+        return [_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0)]
+    return []
 
 
 def _chinese(idea, subject: str, fill: bool) -> list[Beat]:
@@ -208,7 +214,7 @@ def _where(frame: str, destination: bool = True) -> str:
     """A place a frame names: "in a junkyard", "at the gate" (not a time: "at night"); with `destination`, also
     where it goes ("delivering letters to the wrong houses": arriving there comes first)."""
     word = r"(?!(?:of|and|with|for|to|from|by|behind|near|under|over|in|on|at|beside)\b)\w+"
-    noun = rf"(?:the|a|an|her|his|their)\s+(?:{word}\s+){{0,2}}{word}"  # "the dusty attic"
+    noun = rf"(?:the|a|an|her|his|their)\s+(?:{word}\s+){{0,3}}{word}"  # "the dusty attic", "a stolen ice cream van"
     prepositions = "in|at|on|inside|into|to" if destination else "in|at|on|inside"
     match = re.search(rf"\b({prepositions})\s+({noun}(?:\s+of\s+{noun})?)", frame)
     if not match or match.group(2).split()[-1] in set(EN.times) | {"morning", "day", "night", "evening", "every"}:

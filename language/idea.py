@@ -69,7 +69,7 @@ def strip_meta(text: str) -> tuple[str, int | None, str | None]:
         word = match.group(1).lower()
         count = int(word) if word.isdigit() else EN.numbers.get(word)
     kept = []
-    for piece in re.split(r"(?<=[.!?])\s+|:\s+|\s*[;(]\s*|\)\s*", text.strip()):
+    for piece in re.split(r"(?<=[.!?])\s+|:\s+|\s*[;(]\s*|\)\s*|\s+[-–—]+\s+", text.strip()):  # "…please - a snowman"
         piece = patterns["count"].sub("", piece).strip(" ,.!?")
         if not piece or _addressed(piece):
             continue
@@ -195,7 +195,8 @@ def _entities(doc, reading: Idea) -> None:
                         anchor.anchors += 1
             entity.mentions += 1
             entity.last = token.i
-            entity.core = token.i if token.dep_ in CORE else entity.core
+            entity.core = token.i if token.dep_ in CORE or token.dep_ == "pobj" and token.head.lower_ == "for" \
+                else entity.core  # "asks her for a book… writes it": the book
         elif token.lower_ in PERSONAL and token.pos_ == "PRON":
             entity = _resolve(token, reading)
             if entity is not None:
@@ -281,7 +282,8 @@ def _resolve(token, reading: Idea) -> Entity | None:
         subject = _subject(verb)
         own = entity_of(subject, reading) if subject is not None and subject.pos_ != "PRON" else None
         own = own or (reading.refers.get(subject.i) if subject is not None else None)
-        mates = [entity_of(c, reading) for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+        verbs = [verb, verb.head] if verb.dep_ in ("xcomp", "advcl") else [verb]  # "climbs the tree to get it"
+        mates = [entity_of(c, reading) for v in verbs for c in v.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
         before = [e for e in before if e is not own and (all(e is not m for m in mates)
                                                           or token.lower_ not in ("it", "its"))]
     if want == "plural":  # none: the main character and someone else ("they become friends"); else things
