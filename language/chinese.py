@@ -81,10 +81,9 @@ def _cast(text: str, story, parts: Parts) -> None:
              if w.startswith("小") and len(w) > 1 and english_word(w[1:], "n") and not parts.frames.named]  # unless
     # it describes a frame ("小狗挖土那张")
     character, parts.members = addressed([(w, w) for w in said], characters)
-    if parts.members:  # "小狗换成黑色的": 小狗 names the dog; it asks for no new kind
-        kinds = parts.values.get("kinds", [])
-        parts.values["kinds"] = [v for v in kinds if not any(c.names_it(v.word.split()[-1]) or c.names_it(w)
-                                                             for c in characters for w in said)]
+    if not character.main and parts.values.get("kinds"):  # "小狗换成黑色的": 小狗 names the dog, no new kind
+        tokens = words(text)
+        parts.values["kinds"] = [v for v in parts.values["kinds"] if not _names(tokens[v.start][0], character)]
     parts.member = "" if character.main else character.id
     if parts.member and parts.thing and character.names_it(parts.thing):
         parts.thing = ""  # "给小毛驴挂个铃铛": the donkey is a member, not a thing in the frames
@@ -97,6 +96,12 @@ def _cast(text: str, story, parts: Parts) -> None:
     elif parts.members and (name := re.search(r"(?:名字|名)(?:改成|改为|换成|是|叫)|改名(?:为|叫)?|叫(?:做)?", text)):
         parts.member_name = re.split(r"[\s，,。！!？?吧了]", text[name.end():].strip())[0]
         parts.actions.setdefault("name", name.group())
+
+
+def _names(word: str, character) -> bool:
+    """Whether a Chinese word names a cast member: by its English, or without its 小 ("小狗": the dog)."""
+    english = [english_word(word, "n"), english_word(word[1:], "n") if word.startswith("小") else ""]
+    return any(e and character.names_it(e.split()[-1]) for e in english)
 
 
 def _describe(text: str, story, parts: Parts) -> None:
