@@ -158,23 +158,33 @@ def _chinese(idea, subject: str, fill: bool) -> list[Beat]:
 
 
 def _around(idea) -> list[Beat]:
-    """The moments just before and just after the idea's own events, before the first events first: for a story
-    in another language, whose captions are the person's clauses ("一个小男孩在山顶放风筝之前。"), and, last of all,
-    for an English story of a number of frames its other beats cannot fill ("just before seeing the sea for the
-    first time"). Never after the last event, which stays last, unless nothing else is left (English)."""
+    """The moments just before and just after the idea's own events, last of all, for a number of frames its other
+    beats cannot fill: the main character about to act, and smiling after it ("about to knit a scarf", "smiling
+    after making a rainbow"); "just before …" only for another's action or a state. Never after the last event,
+    which stays last, unless nothing else is left. A Chinese story's captions are the person's clauses with
+    "…之前" / "…之后"."""
     beats = []
     for index, event in enumerate(idea.events):
         said = event.caption.rstrip("。.!！") or event.frame
         if not said.strip():
             continue
+        verb, _, rest = event.frame.partition(" ")
+        own = verb.endswith("ing") and verb not in ("being", "getting", "having") and event.verb not in \
+            EN.beat_verbs["state"]
+        frames = (f"about to {lemma_of(verb)} {rest}".strip(), f"smiling after {event.frame}") if own else (
+            f"just before {event.frame}", f"just after {event.frame}")
         if idea.language == "en":
             names = {word for e in idea.entities for word in e.name.split()}
             said = said if said.split()[0].strip(",'’s") in names else said[:1].lower() + said[1:]
-            before, after = sentence(f"just before {said}"), sentence(f"just after {said}")
+            subject = idea.subject
+            captions = (f"{subject} {'are' if idea.hero and idea.hero.plural else 'is'} {frames[0]}",
+                        f"{subject} {_verb('smile', idea)} after {event.frame}") if own else (
+                f"just before {said}", f"just after {said}")
+            before, after = sentence(captions[0]), sentence(captions[1])
         else:
             before, after = f"{said}之前。", f"{said}之后。"
-        beats.append(Beat(f"just before {event.frame}", before, index - 1, 30 + index))
-        beats.append(Beat(f"just after {event.frame}", after, index, 40 + index))
+        beats.append(Beat(frames[0], before, index - 1, 30 + index))
+        beats.append(Beat(frames[1], after, index, 40 + index))
     if beats:  # after the last event only when nothing else is left
         beats[-1] = Beat(beats[-1].frame, beats[-1].caption, beats[-1].after, 99)
     return beats
