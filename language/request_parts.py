@@ -177,6 +177,9 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
                  and _shown(t.lemma_.lower(), words) and t.lower_ not in entries("frame_nouns")
                  and not character.names_it(t.lemma_) and t.lower_ not in EN.colours]
         parts.thing = nouns[0].lemma_.lower() if nouns else shown_as(doc, taken, words, character)
+    described = [t for t in doc if t.i in taken and t.pos_ == "NOUN" and _shown(t.lemma_.lower(), words)]
+    if not parts.thing and colours and described and not parts.frames.said:  # "orange is such an ugly colour for
+        parts.thing, parts.frames.named = described[-1].lemma_.lower(), []  # the bicycle": every frame's bicycle
 
 
 def item_phrases(parts: Parts) -> list[tuple[str, str]]:
@@ -195,7 +198,8 @@ def _replacement(doc, story, character) -> tuple[str, str]:
                        and t.i < stop], {t.i for t in token.subtree if t.dep_ == "det"})
 
     for token in doc:
-        if token.pos_ != "NOUN" or token.lemma_.lower() in shown or character.names_it(token.lemma_):
+        if token.pos_ != "NOUN" or token.lemma_.lower() in shown or character.names_it(token.lemma_) or \
+                token.lemma_.lower() in EN.generic_nouns:  # "orange is such an ugly colour": no new thing
             continue
         old = None
         if token.dep_ in ("attr", "oprd") or token.dep_ == "pobj" and token.head.lower_ in ("into", "with", "for"):

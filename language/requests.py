@@ -37,7 +37,8 @@ def derived(parts: Parts, story) -> set[str]:
     look_words = ("clothing", "carried", "hair_words", "features")
     about_look = parts.character or not parts.thing
     have = {
-        "frames": frames.any, "two_frames": len(frames.indices(total)) == 2, "position": frames.place is not None,
+        "frames": frames.any, "frames_said": bool(frames.said), "two_frames": len(frames.indices(total)) == 2,
+        "position": frames.place is not None,
         "content": bool(parts.content), "title": bool(parts.title), "caption_text": bool(parts.caption),
         "count": bool(frames.count or frames.more), "values": any(parts.values.values()),
         "style": parts.has("styles"),
