@@ -39,8 +39,19 @@ def _missing(what: str, error: Exception) -> LanguageToolsMissing:
 
 @functools.cache
 def _english():
-    import spacy
+    """spaCy's small English pipeline. spaCy's thinc imports torch (1.3 s of a 2 s load) only to offer it as a
+    backend, which this CPU pipeline never uses: unless torch is already loaded (the app's generator), it is
+    kept out while spaCy is imported, and importable again right after."""
+    import sys
 
+    hidden = "torch" not in sys.modules
+    if hidden:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError meanwhile
+    try:
+        import spacy
+    finally:
+        if hidden and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
     return spacy.load(SPACY_MODEL, exclude=["ner"])
 
 
