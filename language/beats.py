@@ -147,8 +147,9 @@ def _chinese(idea, subject: str, fill: bool) -> list[Beat]:
     if idea.setting and lead and idea.hero is not None:
         beats.append(Beat(f"{idea.hero.short} {idea.setting}", f"{lead.group(0)}。", -1, 2))
     english = dataclasses.replace(idea, language="en", setting="")
+    own = {b.frame for b in _around(english)}  # said below, with the person's clauses as captions
     for beat in candidates(english, subject, fill):
-        if beat.frame.startswith("just "):
+        if beat.frame in own:
             continue
         event = idea.events[beat.after + 1] if beat.after + 1 < len(idea.events) else idea.events[beat.after]
         said = event.caption.rstrip("。.!！")

@@ -100,7 +100,7 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
         return name, tokens[0][0], traits, "".join(w for w, _ in tokens[1:])  # "小女孩在森林里找到…": she leads
     start = next((i + 1 for i, (w, _) in enumerate(tokens) if w in ZH.classifiers), 0)
     nouns = [i for i, (w, f) in enumerate(tokens) if i >= start and (f.startswith("n") or w in ZH.kinds)
-             and w not in ZH.nouns or w in ZH.kinds]
+             and w not in ZH.nouns and w not in ZH.adjectives or w in ZH.kinds]  # "年老的猫头鹰": the owl
     if not nouns:
         return name, name or "角色", traits, ""
     beings = [i for i in nouns if is_being(*tokens[i])]  # "一只小海龟从沙滩上的蛋里…": the turtle, not the egg
@@ -141,10 +141,13 @@ def _chinese_place(text: str) -> str:
     before, _, thing = match.group(1).rpartition("的")
     nouns = lambda text: " ".join(english_word(w, "n") for w, f in words(text)  # noqa: E731 — a place's words
                                   if not f.startswith(("m", "q")) and english_word(w, "n"))
-    owner = nouns(before) if any(f.startswith("n") for _, f in words(before)) else ""
-    described = " ".join(filter(None, [ZH.adjectives.get(before) or ZH.moods.get(before) or
-                                       (english_word(before, "a") if before and not owner else ""), nouns(thing)]))
-    return f"{ZH.place_suffixes[match.group(2)]} {owner + chr(39) + 's' if owner else 'the'} {described}".strip()
+    said = words(before)
+    owner = " ".join(english_word(w, f) for w, f in said if f.startswith("n") and english_word(w, f))
+    adjectives = [ZH.adjectives.get(w) or ZH.moods.get(w) or english_word(w, "a") for w, f in said
+                  if not f.startswith(("n", "m", "q", "u"))]  # "热闹的夜市": the lively night market
+    described = " ".join(filter(None, [*adjectives, nouns(thing)]))
+    return f"{ZH.place_suffixes[match.group(2)]} the {owner + chr(39) + 's' if owner else ''} {described}".replace(
+        "  ", " ").strip()
 
 
 def _clause_frame(clause: str, reading) -> str:

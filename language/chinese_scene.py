@@ -48,7 +48,8 @@ def _compounds(tokens: list, english: dict) -> list:
             continue
         if word in ZH.honorifics and joined and joined[-1][2]:
             continue  # "消防员叔叔", "邻居们", "全家人": the noun before says it
-        noun = flag.startswith("n") and word not in ZH.household and word not in ZH.time_words and word not in \
+        noun = flag.startswith("n") and not complement(word) and word not in ZH.verbs and \
+            word not in ZH.household and word not in ZH.time_words and word not in \
             ZH.weather and word not in ZH.place_suffixes and word not in ZH.adjectives and english_word(word, flag)
         if noun and joined and joined[-1][2]:
             before, _, english_before = joined.pop()
@@ -88,7 +89,7 @@ class _Scene:
         was_verb, self.after_verb = self.after_verb, False
         if word != "的" and self.mode != "owner":
             self.located = ""
-        if self._when(word):
+        if self._when(word, rest):
             return
         if word == "每":
             self.count = "every"
@@ -142,9 +143,12 @@ class _Scene:
         elif not (flag == "r" and not self.verbs and not self.pending and not self.mode and word in SUBJECTS):
             self._noun(word, flag)
 
-    def _when(self, word: str) -> bool:
-        """A time, a season, or weather that starts ("下起了大雨": in the downpour, not a verb)."""
-        if word in ZH.time_words:
+    def _when(self, word: str, rest: list) -> bool:
+        """A time, a season, or weather that starts ("下起了大雨": in the downpour, not a verb); a season that comes
+        is what the picture shows ("春天来了": spring coming)."""
+        if word in ZH.seasons and rest[:1] and rest[0][0] in ZH.motion_verbs and not self.verbs:
+            self.pending["subject"] = ZH.seasons[word]
+        elif word in ZH.time_words:
             self.times.append(ZH.time_words[word])
         elif word in ZH.times:  # "晚上它回家了": at night
             self.times.append(("in the " if ZH.times[word] in ("morning", "afternoon", "evening") else "at ")
@@ -184,7 +188,7 @@ class _Scene:
         self.pending, self.mode = {}, ("place" if word in ZH.place_verbs else None)
         self.after_verb = True
         if direction:
-            self._direction(direction[0])
+            self._direction(direction)
         if self.mode == "place":
             self.verbs[-1]["objects"].append(self.last_thing or "it")
 
