@@ -88,7 +88,8 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
         kind, thing, place = _kind(lemma), _object(event), _place(event)  # "whose only power is finding socks"
         last = index == len(idea.events) - 1
         beats += _results(idea, event, index, (kind, lemma, thing, place), subject, fill)
-        if verb.endswith("ing") and rest and event.verb and kind != "travel" and verb not in ("being", "getting") and \
+        journey = kind == "travel" and place  # "running the post office" is no journey
+        if verb.endswith("ing") and rest and event.verb and not journey and verb not in ("being", "getting") and \
                 event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:  # no "getting ready to find"
             # the moment before: one per story, unless a number of frames was asked for (`fill`); then also the
             # start and the end of an action, last of all ("starting to…" and "finishing…" are near copies)
@@ -113,7 +114,7 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     feelings = [w for w in (idea.looks.adjectives if idea.looks else []) if w.lower() in EN.feelings]
     if feelings and idea.events:  # "a lonely little cloud": how it feels before anything happens
         beats.append(_beat(f"feeling {feelings[0]}", f"{subject} {_verb('feel', idea)} {feelings[0]}", -1, 4))
-    return beats + _others(idea, subject) + (_around(idea) if fill else [])
+    return beats + _others(idea, subject, fill) + (_around(idea) if fill else [])
 
 
 def _results(idea, event, index: int, read: tuple, subject: str, fill: bool) -> list[Beat]:
@@ -197,25 +198,33 @@ def _verb(lemma: str, idea) -> str:
     return lemma if plural else inflect(lemma, "VBZ")
 
 
-def _others(idea, subject: str) -> list[Beat]:
+def _others(idea, subject: str, fill: bool = False) -> list[Beat]:
     """The idea's own people, animals and places: meeting someone before they act, arriving at a place before
-    something happens there, the moment before another's action."""
+    something happens there, the moment before another's action; for a number of frames asked, the main
+    character watching another's action ("watching the kitten keep delivering letters to the wrong houses")."""
     beats, met = [], set()
     for index, event in enumerate(idea.events):
         agent = event.agent
         if agent is not None and agent is not idea.hero and agent.head not in met and agent.animate:
             met.add(agent.head)
             who = agent.name or agent.short or agent.phrase
-            beats.append(_beat(f"meeting {who}", f"{subject} meets {who}", index - 1, 5))
+            beats.append(_beat(f"meeting {who}", f"{subject} {_verb('meet', idea)} {who}", index - 1, 5))
         if agent is not None and agent is not idea.hero and " " in event.frame:
             who, _, rest = event.frame.partition(" ")
             verb = event.verb
             if verb and verb not in EN.beat_verbs["state"] and "being" not in event.frame.split()[:4]:
                 name = agent.name or agent.short or agent.phrase
                 rest = event.frame[len(name):].strip().partition(" ")[2]
-                beats.append(_beat(f"{name} getting ready to {verb} {rest}", f"{name} gets ready to {verb} {rest}",
+                gets = "get" if agent.plural else "gets"
+                beats.append(_beat(f"{name} getting ready to {verb} {rest}", f"{name} {gets} ready to {verb} {rest}",
                                    index - 1, 6))
-        place = _where(event.frame, destination=_kind(event.verb) != "travel")  # "flying to the moon": not yet
+            name = agent.name or agent.short or agent.phrase
+            acting = event.frame[len(name):].strip().partition(" ") if event.frame.startswith(name) else ("", "", "")
+            if fill and acting[0].endswith("ing") and index < len(idea.events) - 1:  # the last event stays last
+                watched = f"{name} {lemma_of(acting[0])} {acting[2]}".strip()
+                beats.append(_beat(f"watching {watched}", f"{subject} {_verb('watch', idea)} {watched}", index, 8))
+        own = agent is None or agent is idea.hero  # where another goes is not where the hero arrives
+        place = _where(event.frame, destination=_kind(event.verb) != "travel" and own)  # "flying to the moon":
         if place and (not index or place not in idea.events[index - 1].frame):
             beats.append(_beat(f"arriving {place}", f"{subject} {_verb('arrive', idea)} {place}", index - 1, 7))
     return beats
