@@ -249,7 +249,10 @@ def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tu
     """(frame texts with captions, beats that could still be added) for `count` frames; fewer frames when the
     idea does not support more. The last event stays last."""
     events = [[(e.frame, e.caption)] for e in idea.events]
-    if len(events) >= count:
+    first = next((i for i, e in enumerate(idea.events) if re.match(rf"(?:{'|'.join(EN.first_markers)})\b",
+                                                                     e.caption, re.I)), 0)
+    events = events[min(first, max(len(events) - count, 0)):]  # "…and first they build": what comes before is
+    if len(events) >= count:  # the setting, the first to go when there are more moments than frames
         keep = sorted({0, len(events) - 1, *[round(i * (len(events) - 1) / max(count - 1, 1)) for i in range(count)]})
         while len(keep) > count:
             keep.pop(len(keep) // 2)

@@ -8,7 +8,7 @@ mapped back by their place in the text.
 
 from __future__ import annotations
 
-from language.entities import Event, entity_of
+from language.entities import Event, entity_of, is_name
 from language.lexicon import EN
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, render, sentence
@@ -137,6 +137,11 @@ def _event(clause, agent, together: bool, reading):
     if verb.lemma_ == "be" and any(c.dep_ in ("attr", "expl") for c in verb.children) or any(
             c.dep_ == "expl" for c in verb.children):
         return None  # "Nadia is a deep-sea diver", "there was a princess": who, not what happens
+    worn = set(EN.clothing) | set(EN.features)
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if verb.lemma_ in ("have", "wear") and objects and agent in (None, reading.hero) and all(
+            {o.lemma_.lower(), o.lower_} & worn for o in objects):
+        return None  # "Theo has big round glasses and a yellow t-shirt": how he looks, not a moment
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None and any(c.lower_ == "whose" for c in subject.children):  # "whose only power is …"
         complement = next((c for c in verb.children if c.dep_ in ("attr", "acomp", "xcomp", "ccomp")), None)
@@ -212,13 +217,15 @@ def _lower(text: str) -> str:
     if not first or first == "I" or (len(first) > 1 and first[1:].lower() != first[1:]):
         return text
     doc = parse(first)
-    return text if doc[0].pos_ == "PROPN" else first.lower() + text[len(first):]
+    return text if is_name(doc[0]) else first.lower() + text[len(first):]
 
 
 def _mate(reading, clause) -> str:
-    """Who acts with the main character in a "they" or "we" clause: the latest other one mentioned before."""
+    """Who acts with the main character in a "they" or "we" clause: the latest other one mentioned before that
+    is the main character's own ("his best friend Ava", "her dog"), else the latest other one."""
     before = min(clause.full.values(), default=0)
     mates = [e for e in reading.entities if e is not reading.hero and e.first < before and e.animate]
+    mates = [e for e in mates if e.owner is reading.hero] or mates
     return (mates[-1].name or mates[-1].short) if mates else ""
 
 

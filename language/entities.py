@@ -27,6 +27,7 @@ class Entity:
 
     person: bool = False
     anchors: int = 0  # others are introduced through it ("his neighbour", "Leo's cat"): a sign of the main one
+    owner: Entity | None = None  # the one it was introduced through ("his best friend Ava": the boy)
     short: str = ""  # how a later frame names it: "the baby otter"
     description: str = ""  # the words that describe it where it is introduced ("a little girl with red hair")
 
@@ -85,9 +86,20 @@ def entity_of(token, reading: Idea) -> Entity | None:
         if found is not None:
             return found
     head = token.lemma_.lower()
-    name = token.text if token.pos_ == "PROPN" and token.text[:1].isupper() else ""
+    name = token.text if is_name(token) else ""
     for entity in reading.entities:
         if head == entity.head or (name and name == entity.name) or (  # "the fox" is the fox cub, but "the
                 head in entity.phrase.lower().split() and (entity.animate or token.dep_ == "compound")):  # dragon"
             return entity  # is no dragon egg
     return None
+
+
+def is_name(token) -> bool:
+    """A capitalised proper noun, or a capitalised word the tagger called a noun that no English dictionary knows
+    ("Theo is eight": the small model's NOUN)."""
+    from lemminflect import getAllLemmas
+
+    from language.lexicon import EN
+
+    return token.text[:1].isupper() and (token.pos_ == "PROPN" or token.pos_ == "NOUN" and not getAllLemmas(
+        token.lower_) and token.lower_ not in EN.kinds)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 
-from language.entities import Entity, Idea, entity_of
+from language.entities import Entity, Idea, entity_of, is_name
 from language.lexicon import EN, entries
 from language.looks import Looks, read_looks
 from language.phrases import render
@@ -158,8 +158,9 @@ def read_any(text: str) -> Idea:
 def read_idea(idea: str) -> Idea:
     """The reading of an English idea (meta removed, entities, main character, events, setting)."""
     from language.tools import fix_spelling
+    from language.typed import retyped
 
-    text, count, style = strip_meta(fix_spelling(idea, keep=set(EN.kinds) | set(EN.ordinals)))
+    text, count, style = strip_meta(fix_spelling(retyped(idea), keep=set(EN.kinds) | set(EN.ordinals)))
     reading = Idea(text=text, count=count, style=style)
     doc = parse(text)
     doc.user_data["refers"] = reading.refers  # the parse is cached: each reading keeps its own pronoun map
@@ -193,6 +194,7 @@ def _entities(doc, reading: Idea) -> None:
                     anchor = reading.refers.get(owner.i) or entity_of(owner, reading)
                     if anchor is not None and anchor is not entity and anchor.mentions >= 1:
                         anchor.anchors += 1
+                        entity.owner = anchor
             entity.mentions += 1
             entity.last = token.i
             entity.core = token.i if token.dep_ in CORE or token.dep_ == "pobj" and token.head.lower_ == "for" \
@@ -239,7 +241,7 @@ def _new_entity(token, reading: Idea) -> Entity:
                                                           NARRATOR | set(PERSONAL)},
                     replace={t.i: t.lower_ for t in words if t.pos_ != "PROPN"})
     name, noun = "", token
-    if token.pos_ == "PROPN" and token.text[:1].isupper():  # a lower-case "proper noun" is the tagger's slip
+    if is_name(token):  # a lower-case "proper noun" is the tagger's slip; "Theo" read as a noun is a name
         named = next((c for c in token.children if c.dep_ in ("appos", "compound", "nmod") and (
             c.pos_ == "NOUN" or c.text.islower()) and not _not_a_character(c)), None) or (
             token.head if token.dep_ in ("appos", "compound") and token.head.pos_ == "NOUN" else None)
@@ -265,7 +267,9 @@ def _new_entity(token, reading: Idea) -> Entity:
     entity.phrase = re.sub(r"^the (my|his|her|their|its|our) ", "the ", entity.phrase)
     worn = noun.lemma_.lower() in set(EN.clothing) | set(EN.carried) | set(EN.features)
     entity.short = "the " + render([t for t in noun.children if t.dep_ == "compound" and t.pos_ == "NOUN"] + [noun])
-    kind = info.get("type") or ("person" if name else "thing" if worn else _kind_type(noun.lemma_.lower()))
+    whole = " ".join([t.lower_ for t in noun.children if t.dep_ == "compound" and t.i < noun.i] + [noun.lemma_.lower()])
+    kind = info.get("type") or ("person" if name else "thing" if worn else _kind_type(whole))  # "ice cream", not
+    # "cream"
     entity.animate, entity.person = kind in ("person", "animal", "creature", "toy", "machine"), kind == "person"
     reading.entities.append(entity)
     return entity
@@ -287,7 +291,8 @@ def _resolve(token, reading: Idea) -> Entity | None:
         before = [e for e in before if e is not own and (all(e is not m for m in mates)
                                                           or token.lower_ not in ("it", "its"))]
     if want == "plural":  # none: the main character and someone else ("they become friends"); else things
-        return next((e for e in before if e.plural and e.animate), None) or (  # ("…clouds… reach them")
+        subject = token.dep_ in ("nsubj", "nsubjpass")  # "they hunt for crabs… they ride": not the crabs
+        return next((e for e in before if e.plural and e.animate and (e.core >= 0 or not subject)), None) or (
             next((e for e in before if e.plural), None) if token.dep_ in ("dobj", "pobj") else None)
     if want == "thing":  # the latest that was a subject or an object ("finds a box inside it… carries it": the box;
         # "dries it with a towel and lets it sleep": not the towel)
@@ -333,6 +338,26 @@ def _subject(verb):
     return subject
 
 
+def _worn(doc, token, noun, keep: set[int], hero: Entity) -> list:
+    """What the main character wears or has, said anywhere in the idea: "who wears a raincoat", "has big round
+    glasses", "striped socks" in an apposition, "loses its scarf", "a sailor in a cap"."""
+    owners = {noun, token, token.head if token.dep_ == "appos" else token} | {
+        c for c in token.children if c.dep_ == "appos"} | {  # "a badger called Tomas, who wears a scarf"
+        g for c in token.children if c.dep_ == "acl" and c.lemma_ in ("call", "name") for g in c.children}
+    worn = [o for owner in owners for c in owner.children if c.dep_ in ("relcl", "acl") and c.lemma_ in (
+        "wear", "have", "carry") for o in c.children if o.dep_ == "dobj"]  # "my uncle Sam, who wears a raincoat"
+    worn += [o for verb in doc if verb.lemma_ in ("wear", "have") and _subject(verb) == token for o in verb.children
+             if o.dep_ == "dobj" and {o.lemma_.lower(), o.lower_} & (set(EN.clothing) | set(EN.features))]
+    # "Theo is eight and has big round glasses and a yellow striped t-shirt": what he wears
+    worn += [c for c in token.children if c.dep_ == "appos" and {c.lemma_.lower(), c.lower_} & set(EN.clothing)]
+    # "a witch with frizzy hair, striped socks and a hat": what she wears
+    refers = doc.user_data.get("refers", {})
+    worn += [t for t in doc if t.lemma_.lower() in EN.clothing and t.i not in keep and (  # "loses its scarf"
+        any(c.dep_ == "poss" and refers.get(c.i) is hero for c in t.children)
+        or t.dep_ == "nsubj" and t.head == token.head and token.dep_ == "nsubj")]  # "a sailor in a cap rescues"
+    return worn
+
+
 def _looks(doc, hero: Entity) -> Looks:
     """The main character's looks from where the idea introduces it: its adjectives, "with…", "wearing…", an
     apposition ("Mateo, a nine-year-old boy with a gap in his teeth") and "X is a diver"."""
@@ -351,10 +376,12 @@ def _looks(doc, hero: Entity) -> Looks:
                  and not {c.lemma_.lower(), c.lower_} & set(EN.clothing)), None) or (
         token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" and token.lemma_.lower() not in EN.kinds
         else token)  # "his best friend, a grey rabbit": the rabbit is what it looks like
-    proper = noun.pos_ == "PROPN" and not noun.text.islower()
+    proper, aged = is_name(noun), ""
     if proper:  # "Nadia is a deep-sea diver": the kind from a copula
         attr = next((c for t in doc if t.lemma_ == "be" and any(s.i == token.i for s in t.children)
                      for c in t.children if c.dep_ == "attr"), None)
+        if attr is not None and attr.like_num:  # "Theo is eight": his age
+            aged, attr = f"{attr.text}-year-old ", None
         noun = attr if attr is not None else noun
         proper = attr is None
     keep = {noun.i} | {t.i for c in noun.children if c.i < noun.i and c.dep_ in ("amod", "compound", "nummod", "nmod")
@@ -362,23 +389,13 @@ def _looks(doc, hero: Entity) -> Looks:
     keep |= {t.i for c in noun.children if c.i > noun.i and (c.dep_ == "prep" and (c.lower_ == "with" or c.lower_ ==
              "in" and any(g.lemma_.lower() in EN.clothing or g.lower_ in EN.colours for g in c.subtree)) or
                                                              c.lemma_ == "wear") for t in c.subtree}
-    owners = {noun, token, token.head if token.dep_ == "appos" else token} | {
-        c for c in token.children if c.dep_ == "appos"} | {  # "a badger called Tomas, who wears a scarf"
-        g for c in token.children if c.dep_ == "acl" and c.lemma_ in ("call", "name") for g in c.children}
-    worn = [o for owner in owners for c in owner.children if c.dep_ in ("relcl", "acl") and c.lemma_ in (
-        "wear", "have", "carry") for o in c.children if o.dep_ == "dobj"]  # "my uncle Sam, who wears a raincoat"
-    worn += [c for c in token.children if c.dep_ == "appos" and {c.lemma_.lower(), c.lower_} & set(EN.clothing)]
-    # "a witch with frizzy hair, striped socks and a hat": what she wears
-    refers = doc.user_data.get("refers", {})
-    worn += [t for t in doc if t.lemma_.lower() in EN.clothing and t.i not in keep and (  # "loses its scarf"
-        any(c.dep_ == "poss" and refers.get(c.i) is hero for c in t.children)
-        or t.dep_ == "nsubj" and t.head == token.head and token.dep_ == "nsubj")]  # "a sailor in a cap rescues"
+    worn = _worn(doc, token, noun, keep, hero)
     text = render(sorted((t for t in noun.subtree if t.i in keep), key=lambda t: t.i),
                   {t.i for t in noun.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() or t.lower_ in
                    NARRATOR | set(PERSONAL)})
     titled = next((c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.lemma_.lower() in EN.kinds),
                   "")  # "Grandma Ines": a grandma
-    looks = read_looks(text if not proper else titled or "person")
+    looks = read_looks(text if not proper else titled or f"{aged}person")
     described = {doc[i].lemma_.lower() for i in keep}  # "with a green backpack" before "his backpack"
     for item in worn:
         for thing in [item, *(t for t in item.subtree if t.dep_ == "conj")]:

@@ -1,0 +1,47 @@
+"""An idea as people type it, made readable for the small parser: a run-on sentence is cut where a new clause
+starts without a comma ("…a huge sandcastle then a seagull steals…", "…and at the end they ride…", "…t-shirt and he
+goes…"), and the names of an idea typed all in lower case get their capitals back ("theo is eight", "his best
+friend ava", "theos ice cream" → Theo's). The words are `en.yaml`'s (`run_on_markers`, `name_leads`)."""
+
+from __future__ import annotations
+
+import re
+
+from language.lexicon import EN
+
+
+def retyped(text: str) -> str:
+    """`text` with run-on clauses cut into sentences and lower-case names capitalised."""
+    return _cut_run_ons(_names(text) if not re.search(r"[A-Z]", text) else text)
+
+
+def _cut_run_ons(text: str) -> str:
+    """A clause marker with no comma before it starts a sentence: "… sandcastle then a seagull …" →
+    "… sandcastle. Then a seagull …"; "… t-shirt and he goes …" → "… t-shirt. He goes …"."""
+    def alternatives(words: list[str]) -> str:
+        return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+    alone, after_and = alternatives(EN.run_on_markers["alone"]), alternatives(EN.run_on_markers["after_and"])
+    subjects = alternatives(EN.run_on_markers["subjects"])
+    pattern = rf"(?<=[A-Za-z0-9'])\s+(?:and\s+({after_and}|{subjects})|({alone}))\s+(?=[a-z])"
+    return re.sub(pattern, lambda m: ". " + (m.group(1) or m.group(2)).capitalize() + " ", text)
+
+
+def _names(text: str) -> str:
+    """Names in an idea typed without capitals: a word no English dictionary knows that starts the idea before a
+    verb, or follows a word that leads a name ("friend", "named", "sister"); the same word elsewhere, and with an
+    "s" after it (a possessive typed without its apostrophe)."""
+    from lemminflect import getAllLemmas
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = re.findall(r"[a-z]+", text)
+    unknown = {w for w in words if not getAllLemmas(w) and w not in EN.kinds and len(w) > 2 and w not in STOP_WORDS}
+    names = set()
+    for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
+        if word in unknown and (before in EN.name_leads or not before and ("VERB" in getAllLemmas(after) or
+                                                                          after in ("is", "was", "has", "and"))):
+            names.add(word)
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"\b{name}s\b", f"{name.title()}'s", text)
+        text = re.sub(rf"\b{name}\b", name.title(), text)
+    return text
