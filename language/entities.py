@@ -28,6 +28,7 @@ class Entity:
     person: bool = False
     anchors: int = 0  # others are introduced through it ("his neighbour", "Leo's cat"): a sign of the main one
     owner: Entity | None = None  # the one it was introduced through ("his best friend Ava": the boy)
+    acted: bool = False  # it was a subject in the idea's words (not only through a pronoun)
     short: str = ""  # how a later frame names it: "the baby otter"
     description: str = ""  # the words that describe it where it is introduced ("a little girl with red hair")
 

@@ -197,6 +197,7 @@ def _entities(doc, reading: Idea) -> None:
                         entity.owner = anchor
             entity.mentions += 1
             entity.last = token.i
+            entity.acted = entity.acted or token.dep_ in ("nsubj", "nsubjpass")
             entity.core = token.i if token.dep_ in CORE or token.dep_ == "pobj" and token.head.lower_ == "for" \
                 else entity.core  # "asks her for a book… writes it": the book
         elif token.lower_ in PERSONAL and token.pos_ == "PRON":
@@ -292,7 +293,7 @@ def _resolve(token, reading: Idea) -> Entity | None:
                                                           or token.lower_ not in ("it", "its"))]
     if want == "plural":  # none: the main character and someone else ("they become friends"); else things
         subject = token.dep_ in ("nsubj", "nsubjpass")  # "they hunt for crabs… they ride": not the crabs
-        return next((e for e in before if e.plural and e.animate and (e.core >= 0 or not subject)), None) or (
+        return next((e for e in before if e.plural and e.animate and (e.acted or not subject)), None) or (
             next((e for e in before if e.plural), None) if token.dep_ in ("dobj", "pobj") else None)
     if want == "thing":  # the latest that was a subject or an object ("finds a box inside it… carries it": the box;
         # "dries it with a towel and lets it sleep": not the towel)
