@@ -303,4 +303,5 @@ def removed_object(parts: Parts) -> str:
     refs = {i for start, end in parts.frames.spans for i in range(start, end)}
     return next((t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and t.i not in refs and (
         t.dep_ == "dobj" or t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lower_ == "rid")
-        and t.lower_ not in entries("frame_nouns") and t.lower_ not in EN.all_words), "")
+        and t.lower_ not in entries("frame_nouns") and t.lower_ not in EN.all_words and t.lower_ not in
+        EN.polite_words), "")  # "take out the first one pls": no "pls" to take out

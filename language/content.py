@@ -13,8 +13,6 @@ from language.parts import Parts
 from language.phrases import clause_text, render
 from language.tools import parse
 
-POLITE = {"please", "pls", "plz", "could", "would", "can", "you", "maybe", "kindly", "just", "thanks", "ugh", "hmm",
-          "actually", "really", "ok", "okay", "so", "well", "oh", "hey", "also", "then", "now", "perhaps", "pretty"}
 PRONOUNS = {"she": "female", "her": "female", "he": "male", "him": "male", "his": "male", "hers": "female",
             "they": None, "them": None, "it": None, "its": None, "their": None}
 
@@ -27,7 +25,7 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
     if colon and (parts.actions.keys() & {"insert", "change"} or parts.frames.any):
         return colon.group(1).strip().rstrip(".!")
     nouns = set(entries("frame_nouns")) | {n + "s" for n in entries("frame_nouns")}
-    skip = set(taken) | {t.i for t in doc if t.lower_ in POLITE or t.is_punct}
+    skip = set(taken) | {t.i for t in doc if t.lower_ in EN.polite_words or t.is_punct}
     inner = []
     for token in doc:  # a new frame: the frame noun's own words ("one where she waves", "a thunderstorm scene")
         if token.lower_ in nouns and (token.i not in taken or "insert" in parts.actions):
@@ -181,6 +179,10 @@ def worn_items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
                      for d in t.subtree}  # "Juno's raincoat", "the otter's scarf" (but "a chef's hat")
             plain = {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")}
             phrase = render(tokens, owner | plain)
+            *said, last = phrase.split() or [""]
+            if said and last.lower() in EN.colours:  # "make his t-shirt green" (read as a noun "green"): the colour
+                article = "" if said[-1].endswith("s") else "an " if last[0] in "aeiou" else "a "  # goes before the
+                phrase = f"{article}{last} {' '.join(said)}"  # thing
             if phrase:
                 found.append((phrase, _item_noun(phrase) or value.word))
     given = [t for t in doc if t.dep_ == "dobj" and t.pos_ == "NOUN" and t.head.lemma_ == "give" and any(

@@ -119,7 +119,7 @@ class Looks:
         colours = set(entries("colours")) | set(EN.colour_modifiers)
         for store in (self.wears,):
             for slot, value in store.items():
-                if _item_noun(value) == noun:
+                if noun in (_item_noun(value), _item_noun(value).split("-")[-1]):  # "t-shirt" read as "shirt"
                     store[slot] = _with_colour(value, colour, colours)
                     return True
         for items in (self.carries, self.features):

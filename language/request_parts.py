@@ -60,8 +60,9 @@ def read_parts(message: str, story, characters) -> Parts:
     text = fix_ordinals(_spelled(" ".join(message.split()), known))
     doc = parse(text)
     parts = Parts(text=text, frames=read_english(doc, story))
+    names = {word.lower() for c in characters for name in c.names for word in name.split()}  # "give ava pigtails"
     character, parts.members = addressed([(t.lower_, t.lemma_.lower()) for t in doc if t.pos_ in (
-        "NOUN", "PROPN") or t.text[:1].isupper()], characters)
+        "NOUN", "PROPN") or t.text[:1].isupper() or t.lower_ in names], characters)
     parts.member = "" if character.main else character.id
     found = [(doc.vocab.strings[key], start, end) for key, start, end in _action_matcher()(doc)]
     for action, start, end in found:  # a phrase inside a longer one of another action does not count
