@@ -43,12 +43,16 @@ def _described(parts: Parts, story, looks) -> Parsed:
     """A character's new description (the main one's is the story's identity, as before casts); in a cast whose
     prefix would pass its token budget, the description's words only (`Looks.text(compact=True)`)."""
     from generator.tokens import CAST_TOKEN_BUDGET, count_clip_tokens
+    from language.cast_fit import make_room
 
     member = parts.member if parts.member and parts.member != story.cast[0].id else story.cast[0].id
     text = looks.text()
     if len(story.cast) > 1:
         others = sum(count_clip_tokens(p.text) for p in story.identity_pieces() if p.character != member)
         text = text if others + count_clip_tokens(f"{text},") <= CAST_TOKEN_BUDGET else looks.text(compact=True)
+        asked = {noun for _, noun in parts.items}
+        while others + count_clip_tokens(f"{text},") > CAST_TOKEN_BUDGET and make_room(looks, asked):
+            text = looks.text(compact=True)  # "ava should wear a red sun hat": her coat goes, the hat stays
     handle = _handle(next(m for m in story.cast if m.id == member), looks) if len(story.cast) > 1 else None
     if member != story.cast[0].id:
         return Parsed([edits.DescribeCharacter(character=member, text=text, handle=handle)])

@@ -124,3 +124,10 @@ def shown_as(doc, taken: set[int], words: set[str], character) -> str:
         if scores[best] >= 0.75:
             return shown[best]
     return ""
+
+
+def of_things(span, frame_nouns) -> bool:
+    """A bare "all" that quantifies something else: "with all the lights on" is no "all the frames"."""
+    after = span.doc[span.end:span.end + 3]
+    return span.text.lower() == "all" and len(after) > 0 and after[0].pos_ in ("DET", "PRON") and not any(
+        t.lower_.rstrip("s") in frame_nouns for t in after)

@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from language.describe import STOP, created, describe, loose_descriptions
+from language.describe import STOP, created, describe, loose_descriptions, of_things
 from language.lexicon import EN, entries
 
 
@@ -150,8 +150,8 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
             stream.append((span.start, span.end, "position", label, span))
     covered = {i for item in stream for i in range(item[0], item[1])} | taken
     for label, span in _matches(doc, "ref_patterns"):
-        if not covered.intersection(range(span.start, span.end)) and label not in ("except", "after_all",
-                                                                                   "before_all"):
+        if not covered.intersection(range(span.start, span.end)) and label not in (
+                "except", "after_all", "before_all") and not of_things(span, _vocabulary()["frame_nouns"]):
             stream.append((span.start, span.end, "ref", label, span))
     covered |= {i for item in stream for i in range(item[0], item[1])}
     stream += _descriptions(doc, story, frames, covered)

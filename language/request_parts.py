@@ -92,7 +92,7 @@ def read_parts(message: str, story, characters) -> Parts:
         "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
     parts.content = content(doc, parts, taken, characters[0])  # a scene's own subject is the main character's
     if parts.content and parts.frames.place is not None and not parts.frames.named and not parts.actions.keys() & {
-            "insert", "move", "swap", "remove"}:
+            "insert", "move", "swap", "remove"} and min(start for start, _ in parts.frames.spans) <= 1:
         parts.actions["insert"] = "start with"  # "start the story with Hana waking up": a new first frame
     parts.title = after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
     parts.newcomer = _newcomer(doc, parts, characters)
@@ -149,6 +149,9 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         if taken.intersection(range(span.start, span.end)):
             continue
         value = Value(kind, span.text.lower(), _described(span), span.start)
+        if kind == "styles" and span.root.dep_ == "acomp" and span.text.lower() in EN.style_moods:
+            value = Value("moods", EN.style_moods[span.text.lower()], value.noun, span.start)
+            kind = "moods"  # "the bottle picture feels a bit flat": how it feels, no flat style
         if kind == "styles" and span.root.pos_ == "VERB":
             continue  # "painting the boat red" is no painting style
         if kind == "moods" and value.noun and value.noun not in entries("frame_nouns") and _shown(value.noun, words):
@@ -236,7 +239,7 @@ def _new_kind(doc, parts: Parts, character) -> None:
         elif token.dep_ in ("attr", "oprd", "xcomp", "ccomp") or (token.dep_ == "dobj" and head.lemma_ in ("make",
                                                                                                       "turn")):
             subject = next((c for c in [*token.children, *head.children] if c.dep_ in ("nsubj", "nsubjpass")
-                            or (c.dep_ == "dobj" and c != token)), None)
+                            or (c.dep_ in ("dobj", "ccomp") and c != token)), None)  # "make ava/ccomp a dog"
         elif token.dep_ == "pobj" and head.lower_ in ("into", "for", "with") and head.head.lemma_ in (
                 "turn", "change", "swap", "replace", "transform", "switch", "trade", "exchange", "go"):
             subject = next((c for c in head.head.children if c.dep_ == "dobj"), None) or named

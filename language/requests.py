@@ -52,7 +52,8 @@ def derived(parts: Parts, story) -> set[str]:
         "replacement": bool(parts.replacement[0]),
         "member_named": bool(parts.members), "member_name": bool(parts.member_name),
         "newcomer": bool(parts.newcomer[0]),
-        "reversal": any(w in EN.reverse_words for w in parts.actions.values()) and not frames.said and total > 2
+        "reversal": (any(w in EN.reverse_words for w in parts.actions.values()) or "swap" in parts.actions and
+                     re.search(r"\border\b|顺序", parts.text.lower())) and not frames.said and total > 2
         and not frames.unclear and (len(frames.indices(total)) > 2 or frames.named in ([], [0]))
         and any(w in re.findall(r"[a-z]+", parts.text.lower()) or not w.isascii() and w in parts.text
                 for w in EN.whole_story_words),  # not "the X and the Y
@@ -214,12 +215,28 @@ def style_of(text: str) -> str:
     found = [span.text.lower() for _, span in find(parse(lowered), "styles")]
     if not found:
         return text.strip()
-    entry = EN.styles[found[-1]]
+    entries = [EN.styles[word] for word in found]
+    entry = next((e for e in entries if e.get("preset")), entries[-1])  # "3d cartoon": the 3d preset
     return entry.get("preset") or entry["phrase"]
 
 
 def _style(parts: Parts, story) -> Parsed:
-    return Parsed([edits.SetStyle(style=style_of(" ".join(v.word for v in parts.values["styles"])))])
+    """A style by its words; one named in more words than the lexicon knows stays as said ("in the style of a
+    vintage travel poster")."""
+    values = parts.values["styles"]
+    together = all(b.start - a.start <= len(a.word.split())  # "3d cartoon"
+                   for a, b in zip(values, values[1:], strict=False))
+    words = " ".join(v.word for v in (values if together else values[-1:]))  # "the storybook style is boring,
+    # switch it to oil painting": the last one named
+    named = re.search(r"\b(?:style of|looks? like|look like)\s+(?:an?\s+|the\s+)?([a-z0-9' -]+?)\s*(?:[?.!,]|$|please)",
+                      parts.text.lower())
+    said = named.group(1).strip() if named else ""
+    style = said if len(said.split()) > len(words.split()) and words in said else style_of(words)
+    from language.cast_fit import fitted_cast
+
+    shorter = [edits.DescribeCharacter(character=member, text=text)
+               for member, text in fitted_cast(story, style).items()]
+    return Parsed([*shorter, edits.SetStyle(style=style)])  # a longer style in a cast: shorter looks, said
 
 
 def _scene(parts: Parts, story) -> Parsed | None:

@@ -48,8 +48,6 @@ def reads_as_revision(message: str) -> bool:
         return True  # "swap the first and last", "rename it to The Lantern Fox": said to a story
     if not PARTS.search(text):
         return False
-    if parsed.ops and all(isinstance(op, ONLY_IN_A_STORY) for op in parsed.ops):
-        return True
     if CJK.search(text):
         from language.chinese import read_chinese_request
 
@@ -58,6 +56,10 @@ def reads_as_revision(message: str) -> bool:
         from language.request_parts import read_clauses
 
         readings = read_clauses(text, story)
+    counted = all((r.frames.count or r.frames.more) and "insert" not in r.actions for r in readings)  # "six
+    # pictures" of an
+    if parsed.ops and all(isinstance(op, ONLY_IN_A_STORY) for op in parsed.ops) and not counted:  # idea: below
+        return True
     alone = len(readings) == 1 and len(text.split()) <= 8  # a count is all a short message says
     return any(_names_frames(reading, alone) for reading in readings)
 
