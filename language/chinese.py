@@ -157,4 +157,23 @@ def _thing(text: str, story, parts: Parts) -> str:
         noun = english.split()[-1] if english else ""
         if noun and any(mentions(frame.prompt, noun) for frame in story.frames):
             return noun
+    return _alias(text, story)
+
+
+def _alias(text: str, story) -> str:
+    """A thing the frames name in other English than CC-CEDICT's first sense: by another of its senses
+    ("旋转木马": merry-go-round; carousel), else by the sentence encoder, when near enough (0.75, as in English)."""
+    from language.tools import english_glosses, parse, similarity
+
+    shown = sorted({t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ == "NOUN"})
+    for word, flag in words(text):
+        glossed = [g.split()[-1].lower() for g in english_glosses(word) if g.split()[-1].lower() in shown]
+        if glossed and flag.startswith("n"):
+            return glossed[0]  # "旋转木马": merry-go-round; carousel
+        english = english_word(word, flag) if flag.startswith("n") and word not in ZH.frame_nouns else ""
+        if english and shown:
+            scores = similarity(english, shown)
+            best = max(range(len(shown)), key=scores.__getitem__)
+            if scores[best] >= 0.75:
+                return shown[best]
     return ""

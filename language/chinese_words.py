@@ -28,7 +28,20 @@ def words(text: str) -> list[tuple[str, str]]:
     found = []
     for word, flag in chinese_words(text):
         found += _cut(word, flag) if word.strip() else []
-    return found
+    return _joined(found)
+
+
+def _joined(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Two words jieba cut apart that CC-CEDICT knows as one noun of four characters or more ("旋转" "木马" →
+    旋转木马, a carousel)."""
+    joined: list[tuple[str, str]] = []
+    for word, flag in found:
+        if joined and len(joined[-1][0] + word) >= 4 and english_sense(joined[-1][0] + word) and not english_sense(
+                joined[-1][0] + word, verb=True):
+            joined[-1] = (joined[-1][0] + word, "n")
+        else:
+            joined.append((word, flag))
+    return joined
 
 
 def _cut(word: str, flag: str) -> list[tuple[str, str]]:

@@ -91,6 +91,9 @@ def read_parts(message: str, story, characters) -> Parts:
     parts.whole_frame = any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
         "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
     parts.content = content(doc, parts, taken, characters[0])  # a scene's own subject is the main character's
+    for member in getattr(story, "cast", None) or []:
+        for name in (member.name or "").split():  # "ava buries theo": Ava buries Theo
+            parts.content = re.sub(rf"\b{re.escape(name.lower())}\b", name, parts.content)
     if parts.content and parts.frames.place is not None and not parts.frames.named and not parts.actions.keys() & {
             "insert", "move", "swap", "remove"} and min(start for start, _ in parts.frames.spans) <= 1:
         parts.actions["insert"] = "start with"  # "start the story with Hana waking up": a new first frame

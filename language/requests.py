@@ -52,6 +52,9 @@ def derived(parts: Parts, story) -> set[str]:
         "replacement": bool(parts.replacement[0]),
         "member_named": bool(parts.members), "member_name": bool(parts.member_name),
         "newcomer": bool(parts.newcomer[0]),
+        "new_frame": "insert" in parts.actions and bool(parts.content) and bool(re.search(  # "put in one where…"
+            r"\b(?:one|pic|picture|scene|frame|panel|image)s?\s+(?:where|of|with|showing|in which)\b",
+            parts.text.lower())),
         "reversal": (any(w in EN.reverse_words for w in parts.actions.values()) or "swap" in parts.actions and
                      re.search(r"\border\b|顺序", parts.text.lower())) and not frames.said and total > 2
         and not frames.unclear and (len(frames.indices(total)) > 2 or frames.named in ([], [0]))

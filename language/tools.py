@@ -173,6 +173,13 @@ def english_senses(word: str) -> list[str]:
     return [s for s in senses if s and not s.startswith("to ")]
 
 
+def english_glosses(word: str) -> list[str]:
+    """Every gloss CC-CEDICT gives a Chinese word ("旋转木马": merry-go-round, carousel), cleaned."""
+    with _LOADING:
+        senses = [re.sub(r"\(.*?\)|\[.*?\]", "", g).strip() for s in _cedict().get(word, []) for g in s.split(";")]
+    return [s for s in senses if s and not re.search(r"[\u3400-\u9fff|]", s)]
+
+
 def english_sense(word: str, verb: bool = False) -> str:
     """The English for a Chinese word from CC-CEDICT: a verb's first "to …" sense without "to", else the first
     other sense; '' when CC-CEDICT does not know it."""
