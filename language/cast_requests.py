@@ -12,7 +12,9 @@ from core import edits
 from core.cast import MAX_CAST
 from language.changes import OUT_WORDS, Parsed, ask
 from language.characters import Character, cast_characters
+from language.lexicon import EN, entries
 from language.parts import Parts
+from language.phrases import render
 
 
 def addressed(words: list[tuple[str, str]], characters: list[Character]) -> tuple[Character, list[str]]:
@@ -107,3 +109,19 @@ def add_member(parts: Parts, story) -> Parsed:
     main = cast_characters(story)[0]
     return Parsed([edits.AddCharacter(handle=handle, description=description, name=name,
                                       main_handle="" if story.cast[0].handle else f"the {main.looks.kind}")])
+
+
+def newcomer(doc, parts: Parts, characters) -> tuple[str, str, str]:
+    """A new recurring character ("add a cat called Miso who follows Mia"): an animal or person the cast does not
+    have, as the object of an adding verb, with no frame noun (that is a new frame)."""
+    if "insert" not in parts.actions or any(t.lower_.rstrip("s") in entries("frame_nouns") for t in doc):
+        return "", "", ""
+    for token in doc:
+        kind = EN.kinds.get(token.lemma_.lower())
+        if token.dep_ == "dobj" and kind and kind.get("type") in ("person", "animal", "creature") and not any(
+                c.names_it(token.lemma_.lower()) for c in characters):
+            words = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("det", "amod", "compound")] + [token]
+            named = next((c for c in token.children if c.dep_ == "acl" and c.lemma_ in ("call", "name")), None)
+            name = " ".join(t.text for t in named.subtree if t.pos_ == "PROPN") if named is not None else ""
+            return f"the {token.lemma_.lower()}", render(words), name
+    return "", "", ""

@@ -101,6 +101,9 @@ def change_kind(parts: Parts, story) -> Parsed | None:
             looks.become(word, adjectives)
     elif age:
         looks.age_to(age.word)
+    elif gender and looks.info.get("type") != "person":  # "make Tembo a female elephant": still an elephant
+        sex = EN.gender_words[gender.word]
+        looks.adjectives = [a for a in looks.adjectives if a not in ("male", "female")] + [sex]
     elif gender:
         looks.gender_to(EN.gender_words[gender.word])
     looks.drop_grown_man_features()

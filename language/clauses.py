@@ -85,10 +85,13 @@ def _clauses(doc, reading):
                 else:
                     at = clause.full.get(clause.verb.i)  # the verb in the whole idea: "pushes the bike while the
                     head = doc[at] if at is not None else None  # dog runs ahead, hands…": she hands
-                    while head is not None and head.dep_ == "conj" and head.head.i not in by_verb and head.head != head:
+                    joined = ("conj", "advcl")  # "climb aboard, chug across": an advcl with no "while" is a conj
+                    while head is not None and head.dep_ in joined and head.head.i not in by_verb and \
+                            head.head != head:
                         head = head.head
-                    if head is not None and head.dep_ == "conj" and head.head.i in by_verb:
-                        agent = by_verb[head.head.i]
+                    if head is not None and head.dep_ in joined and head.head.i in by_verb and not any(
+                            c.dep_ == "mark" for c in head.children):
+                        agent, together = by_verb[head.head.i]  # "they climb aboard, chug across…": both
                     clause = Clause(piece, subject=(agent.short or agent.phrase) if agent else "it")
             else:
                 subject = next(c for c in clause.verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl"))
@@ -104,7 +107,7 @@ def _clauses(doc, reading):
                     if agent is not None and agent.head in EN.clothing:  # "a sailor in a coat and cap rescues"
                         agent = reading.hero
             if clause.ok:
-                by_verb[clause.full.get(clause.verb.i, -1)] = agent
+                by_verb[clause.full.get(clause.verb.i, -1)] = (agent, together)
                 yield clause, agent, together
 
 

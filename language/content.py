@@ -192,3 +192,15 @@ def worn_items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
         chunk = next((c for c in doc.noun_chunks if c.root == given[0]), doc[given[0].i:given[0].i + 1])
         found.append((render(chunk, {t.i for t in chunk if t.lower_ in ("the", "that")}), given[0].lemma_.lower()))
     return found
+
+
+def free_style(text: str) -> str:
+    """A style said in more words than the lexicon knows, by the kind of picture it names ("as an old-fashioned
+    travel poster", "in the style of a vintage travel poster", "lino print style"): `en.yaml` `style_heads`."""
+    heads = "|".join(map(re.escape, EN.style_heads))
+    found = re.search(rf"\b(?:as|like|style of|into)\s+(?:an?\s+|the\s+)?((?:[\w'-]+\s+){{0,3}}(?:{heads})s?)\b"
+                      rf"|\b((?:[\w'-]+\s+){{0,2}}[\w'-]+)\s+style\b", text.lower())
+    from spacy.lang.en.stop_words import STOP_WORDS  # spaCy's own list (imported with the parser, never before)
+
+    said = (found.group(1) or found.group(2)).strip() if found else ""
+    return "" if any(w in STOP_WORDS or w.isdigit() or w in EN.polite_words for w in said.split()[-2:]) else said

@@ -49,9 +49,10 @@ def _named_place(token) -> bool:
     if token.dep_ == "pobj":
         if head.lower_ == "from" or head.lower_ == "of" and head.head.lower_ == "out":  # "leave Bo out of the chase"
             return True
-        return head.lower_ in ("before", "after", "between", "with", "on", "following", "behind") and \
-            head.head.pos_ in ("VERB", "AUX", "NOUN", "NUM")
-    return token.dep_ in ("dobj", "nsubj", "nsubjpass", "ROOT", "attr") and (head.dep_ == "ROOT" or head == token)
+        return head.lower_ in ("before", "after", "between", "with", "on", "following", "behind", "at") and \
+            head.head.pos_ in ("VERB", "AUX", "NOUN", "NUM")  # "pouring with rain at the tea plantation"
+    return token.dep_ in ("dobj", "nsubj", "nsubjpass", "ROOT", "attr") and (head.dep_ == "ROOT" or head == token or (
+        head.dep_ in ("xcomp", "ccomp") and head.head.dep_ == "ROOT"))  # "I want the reunion at the lake to feel…"
 
 
 def created(token) -> bool:

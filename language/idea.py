@@ -373,7 +373,10 @@ def _looks(doc, hero: Entity) -> Looks:
     verb = next((t for t in token.sent if t.i > token.i and misread_verb(t)), None)
     if verb is not None:  # "a rusty robot with one wheel learns…" misread: the phrase before the verb alone
         return _looks(parse(doc[token.sent.start:verb.i].text), hero)
-    noun = next((c for c in token.children if c.dep_ == "appos" and (c.pos_ == "NOUN" or c.text.islower())
+    appositions = [c for c in token.children if c.dep_ == "appos"]
+    appositions += [g for c in appositions if c.pos_ == "PROPN" for g in c.children if g.dep_ == "appos"]  # "his
+    # friend Kofi, a boy in a yellow shirt": the boy
+    noun = next((c for c in appositions if (c.pos_ == "NOUN" or c.text.islower())
                  and not {c.lemma_.lower(), c.lower_} & set(EN.clothing)), None) or (
         token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" and token.lemma_.lower() not in EN.kinds
         else token)  # "his best friend, a grey rabbit": the rabbit is what it looks like

@@ -238,8 +238,9 @@ def _resolve(label: str, span, total: int, frames: Frames, previous: str | None)
         return None
     if label == "bare":
         after = span.doc[span.end] if span.end < len(span.doc) else None
-        if after is not None and after.text in ("-", "–") and not span[-1].whitespace_:
-            return None  # "8-bit pixel art", "a 3-year-old": a word, not a frame
+        if after is not None and (after.text in ("-", "–") and not span[-1].whitespace_ or after.lower_ in (
+                "year", "years", "yr", "yrs")):
+            return None  # "8-bit pixel art", "a 3-year-old", "my 3 year old": a word, not a frame
         return numbers[-1:]
     if label in ("number", "also_number"):
         if label == "also_number" and previous not in ("number", "also_number", "bare"):

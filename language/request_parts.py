@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import re
 
-from language.cast_requests import addressed, given_name
-from language.content import PRONOUNS, after, content, stated_mood, worn_items
+from language.cast_requests import addressed, given_name, newcomer
+from language.content import PRONOUNS, after, content, free_style, stated_mood, worn_items
 from language.describe import shown_as
 from language.lexicon import EN, TABLE, entries, find
 from language.parts import Parts, Value
@@ -98,7 +98,7 @@ def read_parts(message: str, story, characters) -> Parts:
             "insert", "move", "swap", "remove"} and min(start for start, _ in parts.frames.spans) <= 1:
         parts.actions["insert"] = "start with"  # "start the story with Hana waking up": a new first frame
     parts.title = after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
-    parts.newcomer = _newcomer(doc, parts, characters)
+    parts.newcomer = newcomer(doc, parts, characters)
     parts.title = "" if parts.newcomer[0] else parts.title  # "add a cat called Miso": a name, not a title
     if parts.members and "name" in parts.actions and not parts.newcomer[0]:  # "the crow is called Pip"
         named = next(c for c in characters if c.id == parts.members[-1])
@@ -107,22 +107,6 @@ def read_parts(message: str, story, characters) -> Parts:
         colon = re.search(r"[:：]\s*(.+)$", text)
         parts.caption = parts.quoted or (colon.group(1).strip(" \"“”'") if colon else "")
     return parts
-
-
-def _newcomer(doc, parts: Parts, characters) -> tuple[str, str, str]:
-    """A new recurring character ("add a cat called Miso who follows Mia"): an animal or person the cast does not
-    have, as the object of an adding verb, with no frame noun (that is a new frame)."""
-    if "insert" not in parts.actions or any(t.lower_.rstrip("s") in entries("frame_nouns") for t in doc):
-        return "", "", ""
-    for token in doc:
-        kind = EN.kinds.get(token.lemma_.lower())
-        if token.dep_ == "dobj" and kind and kind.get("type") in ("person", "animal", "creature") and not any(
-                c.names_it(token.lemma_.lower()) for c in characters):
-            words = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("det", "amod", "compound")] + [token]
-            named = next((c for c in token.children if c.dep_ == "acl" and c.lemma_ in ("call", "name")), None)
-            name = " ".join(t.text for t in named.subtree if t.pos_ == "PROPN") if named is not None else ""
-            return f"the {token.lemma_.lower()}", render(words), name
-    return "", "", ""
 
 
 def _described_subjects(doc) -> set[str]:
@@ -151,6 +135,9 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
     for kind, span in find(doc, *VALUE_KINDS):
         if taken.intersection(range(span.start, span.end)):
             continue
+        if kind in ("ages", "sizes", "gender_words", "kinds") and doc[span.end - 1].whitespace_ == "" and \
+                span.end < len(doc) and doc[span.end].text == "-":  # "an old-fashioned travel poster": no age
+            continue
         value = Value(kind, span.text.lower(), _described(span), span.start)
         if kind == "styles" and span.root.dep_ == "acomp" and span.text.lower() in EN.style_moods:
             value = Value("moods", EN.style_moods[span.text.lower()], value.noun, span.start)
@@ -172,6 +159,8 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
     if old and len(old) < len(colours):  # "orange is so ugly for the bicycle, go with silver": orange is the old one
         parts.values["colours"] = [v for v in colours if v not in old]
         parts.old |= {v.word for v in old}
+    if not parts.values.get("styles") and (said := free_style(parts.text)):  # "as an old-fashioned poster"
+        parts.values["styles"] = [Value("styles", said, "", 0)]
     parts.too = any(t.lower_ in EN.too_words and t.head.lower_ in EN.moods for t in doc)
     moods = parts.values.get("moods", [])
     stated = [v for v in moods if stated_mood(doc[v.start])]  # "frame 4 is a bit glum": how it is, not how it should be
@@ -211,6 +200,7 @@ def _replacement(doc, story, character) -> tuple[str, str]:
         old = None
         if token.dep_ in ("attr", "oprd") or token.dep_ == "pobj" and token.head.lower_ in ("into", "with", "for"):
             verb = token.head if token.dep_ != "pobj" else token.head.head
+            verb = verb.head if verb.pos_ == "NOUN" and verb.dep_ == "dobj" else verb  # "swap the X for a Y"
             old = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.pos_ == "NOUN"
                         and c.lemma_.lower() in shown), None)
         later = doc[token.i + 1:token.i + 5].text.lower()

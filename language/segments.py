@@ -116,7 +116,10 @@ def _participle(piece) -> bool:
 
 
 def _describes(token) -> bool:
-    """"who is lost" after "an old owl": a relative clause that only describes the noun stays in its frame."""
+    """"who is lost" after "an old owl": a relative clause that only describes the noun stays in its frame; so
+    does "where" after a place ("arrive at a lake where the herd is waiting")."""
+    if token.lower_ == "where" and token.head.dep_ == "relcl" and token.head.head.dep_ in ("pobj", "dobj"):
+        return True
     if token.lower_ not in ("who", "which", "that") or token.i + 2 > len(token.doc):
         return False
     rest = list(token.doc[token.i + 1:token.sent.end])

@@ -11,8 +11,10 @@ from language.lexicon import EN
 
 
 def retyped(text: str) -> str:
-    """`text` with run-on clauses cut into sentences and lower-case names capitalised."""
-    return _cut_run_ons(_names(text) if not re.search(r"[A-Z]", text) else text)
+    """`text` with run-on clauses cut into sentences and lower-case names capitalised; a colon before what they do
+    starts the moments ("…in a yellow shirt: they climb aboard…" → "… First, they climb aboard…")."""
+    text = _cut_run_ons(_names(text) if not re.search(r"[A-Z]", text) else text)
+    return re.sub(rf"\s*:\s+({'|'.join(EN.run_on_markers['subjects'])})\s", lambda m: f". First {m.group(1)} ", text)
 
 
 def _cut_run_ons(text: str) -> str:
