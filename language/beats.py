@@ -69,7 +69,7 @@ def _beat(frame: str, caption: str, after: int, priority: int) -> Beat:
     return Beat(frame.strip(), sentence(caption), after, priority)
 
 
-def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
+def candidates(idea, subject: str, fill: bool = False, around: bool = True) -> list[Beat]:
     """Every beat the idea's words support, each placed next to the event it comes from: results of its own
     verbs first (the made thing shown, the wish come true, the place reached), then its places, then the moments
     just before its actions."""
@@ -114,7 +114,7 @@ def candidates(idea, subject: str, fill: bool = False) -> list[Beat]:
     feelings = [w for w in (idea.looks.adjectives if idea.looks else []) if w.lower() in EN.feelings]
     if feelings and idea.events:  # "a lonely little cloud": how it feels before anything happens
         beats.append(_beat(f"feeling {feelings[0]}", f"{subject} {_verb('feel', idea)} {feelings[0]}", -1, 4))
-    return beats + _others(idea, subject, fill) + (_around(idea) if fill else [])
+    return beats + _others(idea, subject, fill) + (_around(idea) if fill and around else [])
 
 
 def _results(idea, event, index: int, read: tuple, subject: str, fill: bool) -> list[Beat]:
@@ -148,15 +148,12 @@ def _chinese(idea, subject: str, fill: bool) -> list[Beat]:
     if idea.setting and lead and idea.hero is not None:
         beats.append(Beat(f"{idea.hero.short} {idea.setting}", f"{lead.group(0)}。", -1, 2))
     english = dataclasses.replace(idea, language="en", setting="")
-    own = {b.frame for b in _around(english)}  # said below, with the person's clauses as captions
-    for beat in candidates(english, subject, fill):
-        if beat.frame in own:
-            continue
+    for beat in candidates(english, subject, fill, around=False):  # its moments around: below
         event = idea.events[beat.after + 1] if beat.after + 1 < len(idea.events) else idea.events[beat.after]
         said = event.caption.rstrip("。.!！")
         caption = f"{said}之前。" if beat.after + 1 < len(idea.events) else f"{said}之后。"
         beats.append(Beat(beat.frame, caption, beat.after, beat.priority))
-    return beats + (_around(idea) if fill else [])
+    return beats + (_around(idea) if fill else [])  # the person's clauses as captions
 
 
 def _around(idea) -> list[Beat]:

@@ -77,9 +77,8 @@ def _cast(text: str, story, parts: Parts) -> None:
     nouns = [(w, f) for w, f in words(text) if f.startswith(("n", "eng")) or w in ZH.kinds or w.isascii()]
     said = [(english_word(w, f) or w).split()[-1].lower() for w, f in nouns]
     said += [sense.split()[-1].lower() for w, _ in nouns for sense in english_senses(w)]  # "驴子": ass, donkey
-    said += [english_word(w[1:], "n").split()[-1].lower() for w, _ in nouns  # "小狗": the dog (CC-CEDICT: a puppy),
-             if w.startswith("小") and len(w) > 1 and english_word(w[1:], "n") and not parts.frames.named]  # unless
-    # it describes a frame ("小狗挖土那张")
+    if not parts.frames.named:  # "小狗": the dog (CC-CEDICT: a puppy), unless it describes a frame ("小狗挖土那张")
+        said += [e.split()[-1].lower() for w, _ in nouns if (e := _without_small(w))]
     character, parts.members = addressed([(w, w) for w in said], characters)
     if not character.main and parts.values.get("kinds"):  # "小狗换成黑色的": 小狗 names the dog, no new kind
         tokens = words(text)
@@ -100,8 +99,12 @@ def _cast(text: str, story, parts: Parts) -> None:
 
 def _names(word: str, character) -> bool:
     """Whether a Chinese word names a cast member: by its English, or without its 小 ("小狗": the dog)."""
-    english = [english_word(word, "n"), english_word(word[1:], "n") if word.startswith("小") else ""]
-    return any(e and character.names_it(e.split()[-1]) for e in english)
+    return any(e and character.names_it(e.split()[-1]) for e in (english_word(word, "n"), _without_small(word)))
+
+
+def _without_small(word: str) -> str:
+    """The English of "小X" without its 小 ("小狗": dog, where CC-CEDICT says puppy); '' for other words."""
+    return english_word(word[1:], "n") if word.startswith("小") and len(word) > 1 else ""
 
 
 def _describe(text: str, story, parts: Parts) -> None:
@@ -162,18 +165,16 @@ def _thing(text: str, story, parts: Parts) -> str:
 
 def _alias(text: str, story) -> str:
     """A thing the frames name in other English than CC-CEDICT's first sense: by another of its senses
-    ("旋转木马": merry-go-round; carousel), else by the sentence encoder, when near enough (0.75, as in English)."""
-    from language.tools import english_glosses, parse, similarity
+    ("旋转木马": merry-go-round; carousel), else by the sentence encoder (`describe.nearest_shown`)."""
+    from language.describe import nearest_shown
+    from language.tools import english_glosses, parse
 
     shown = sorted({t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ == "NOUN"})
     for word, flag in words(text):
+        if not flag.startswith("n") or word in ZH.frame_nouns:
+            continue
         glossed = [g.split()[-1].lower() for g in english_glosses(word) if g.split()[-1].lower() in shown]
-        if glossed and flag.startswith("n"):
-            return glossed[0]  # "旋转木马": merry-go-round; carousel
-        english = english_word(word, flag) if flag.startswith("n") and word not in ZH.frame_nouns else ""
-        if english and shown:
-            scores = similarity(english, shown)
-            best = max(range(len(shown)), key=scores.__getitem__)
-            if scores[best] >= 0.75:
-                return shown[best]
+        found = glossed[0] if glossed else nearest_shown(english_word(word, flag), shown)
+        if found:
+            return found
     return ""

@@ -217,7 +217,7 @@ class _Scene:
             start -= 1  # "来偷菜的乌鸦": coming to steal, but not "发现" of "发现…打呼噜的老熊"
         said = self.verbs[start:]
         del self.verbs[start:]
-        phrase = _gerunds(said)
+        phrase = _clause(said, {}, [])
         if following[0][0] == "是":
             self.headless = phrase
         else:
@@ -337,10 +337,6 @@ def _gerund(verb: str) -> str:
     if tail.startswith("and "):
         return f"{inflect(head, 'VBG')} and {_gerund(tail[4:])}"
     return inflect(head, "VBG") + (f" {tail}" if tail else "")
-
-
-def _gerunds(verbs: list[dict]) -> str:
-    return _clause(verbs, {}, [])
 
 
 def _phrase(noun: str) -> str:

@@ -109,22 +109,31 @@ def _by_verb(description: str, tied: list[int], texts: list[str]) -> list[int]:
 
 
 def shown_as(doc, taken: set[int], words: set[str], character) -> str:
-    """A thing the frames show under another word ("paint the bike mint green": the bicycle), by the sentence
-    encoder: the frames' noun nearest the request's, when it is near enough (0.75; "bike"–"bicycle" 0.92,
-    "boat"–"river" 0.53)."""
+    """A thing the frames show under another word ("paint the bike mint green": the bicycle): the frames' noun
+    nearest one of the request's nouns (`nearest_shown`)."""
     from language.lexicon import EN, entries
-    from language.tools import similarity
 
     shown = sorted(words - set(entries("frame_nouns")))
     for token in doc:
         if token.pos_ != "NOUN" or token.i in taken or token.lower_ in entries("frame_nouns") or \
-                character.names_it(token.lemma_) or not shown or token.lower_ in EN.colours:
+                character.names_it(token.lemma_) or token.lower_ in EN.colours:
             continue
-        scores = similarity(token.lemma_.lower(), shown)
-        best = max(range(len(shown)), key=scores.__getitem__)
-        if scores[best] >= 0.75:
-            return shown[best]
+        found = nearest_shown(token.lemma_.lower(), shown)
+        if found:
+            return found
     return ""
+
+
+def nearest_shown(noun: str, shown: list[str]) -> str:
+    """The noun of `shown` the sentence encoder puts nearest `noun`, when it is near enough (0.75; "bike"–"bicycle"
+    0.92, "boat"–"river" 0.53); '' otherwise."""
+    from language.tools import similarity
+
+    if not noun or not shown:
+        return ""
+    scores = similarity(noun, shown)
+    best = max(range(len(shown)), key=scores.__getitem__)
+    return shown[best] if scores[best] >= 0.75 else ""
 
 
 def of_things(span, frame_nouns) -> bool:

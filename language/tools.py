@@ -166,18 +166,20 @@ def _cedict() -> dict[str, list[str]]:
     return table
 
 
+def _entries(word: str) -> list[list[str]]:
+    """Each CC-CEDICT entry of a Chinese word as its glosses, without notes in brackets."""
+    with _LOADING:
+        return [[g.strip() for g in re.sub(r"\(.*?\)|\[.*?\]", "", s).split(";")] for s in _cedict().get(word, [])]
+
+
 def english_senses(word: str) -> list[str]:
     """Every sense CC-CEDICT gives a Chinese noun ("驴子": ass, donkey), cleaned; [] when it does not know it."""
-    with _LOADING:
-        senses = [re.sub(r"\(.*?\)|\[.*?\]", "", s).split(";")[0].strip() for s in _cedict().get(word, [])]
-    return [s for s in senses if s and not s.startswith("to ")]
+    return [e[0] for e in _entries(word) if e[0] and not e[0].startswith("to ")]
 
 
 def english_glosses(word: str) -> list[str]:
     """Every gloss CC-CEDICT gives a Chinese word ("旋转木马": merry-go-round, carousel), cleaned."""
-    with _LOADING:
-        senses = [re.sub(r"\(.*?\)|\[.*?\]", "", g).strip() for s in _cedict().get(word, []) for g in s.split(";")]
-    return [s for s in senses if s and not re.search(r"[\u3400-\u9fff|]", s)]
+    return [g for e in _entries(word) for g in e if g and not re.search(r"[\u3400-\u9fff|]", g)]
 
 
 def english_sense(word: str, verb: bool = False) -> str:
