@@ -10,12 +10,9 @@ from dataclasses import dataclass, field
 
 from core import edits
 from language.characters import Character, cast_characters
-from language.lexicon import EN
+from language.lexicon import EN, word_set
 from language.parts import Parts, Value
 from language.phrases import describe_thing, dress_thing, mentions, replace_thing, without_thing
-
-PERSON_NOUNS = {"girl", "boy", "woman", "man", "lady", "guy", "gentleman", "child", "kid"}
-
 
 OUT_WORDS = re.compile(r"\b(?:out|without|not|no|never|leave|remove|drop|exclude|minus)\b|n't|"
                        r"不要|去掉|拿掉|删掉|不出现|没有|别")  # taken out of a frame, not put in
@@ -86,15 +83,16 @@ def change_kind(parts: Parts, story) -> Parsed | None:
     looks = member_of(parts, story).looks
     before, old = copy.deepcopy(looks), looks.kind.split()
     kinds = [v.word for v in parts.values.get("kinds", [])] + [v.word for v in parts.values.get("gender_words", [])
-                                                                 if v.word in PERSON_NOUNS]
+                                                                 if v.word in word_set("person_nouns")]
     age, gender = parts.first("ages"), parts.first("gender_words")
-    if kinds and kinds[-1] in EN.ages and any(w.lower() in PERSON_NOUNS for w in old):  # a girl, not a baker
+    person_nouns = word_set("person_nouns")
+    if kinds and kinds[-1] in EN.ages and any(w.lower() in person_nouns for w in old):  # a girl, not a baker
         kinds, age = [], Value("ages", kinds[-1])  # "a teenager": an age
     if kinds:
         word = kinds[-1]
         adjectives = [v.word for k in ("sizes", "colours", "ages") for v in parts.values.get(k, [])]
-        person_part = next((w for w in old if w in PERSON_NOUNS), None)
-        if word in PERSON_NOUNS and person_part and len(old) > 1:  # "girl astronaut" → "boy astronaut"
+        person_part = next((w for w in old if w in person_nouns), None)
+        if word in person_nouns and person_part and len(old) > 1:  # "girl astronaut" → "boy astronaut"
             looks.kind = looks.kind.replace(person_part, word)
             looks.adjectives = [a for a in looks.adjectives if a.lower() not in EN.ages] + adjectives
         else:

@@ -14,7 +14,7 @@ import re
 
 from language.characters import main_character
 from language.chinese_refs import read_chinese
-from language.chinese_scene import SUBJECTS, english_scene
+from language.chinese_scene import english_scene
 from language.chinese_words import english_word, words
 from language.lexicon import TABLE, ZH
 from language.parts import Parts, Value
@@ -60,7 +60,7 @@ def read_chinese_request(message: str, story) -> Parts:
         old = _thing(swap.group(1), story, parts)
         new = " ".join(english_word(w, f) for w, f in words(swap.group(2)) if english_word(w, f))
         parts.replacement = (old, new) if old and new else ("", "")
-    parts.character = any(word in text for word in SUBJECTS) or bool(parts.values.get("kinds")) and "主角" in text
+    parts.character = any(word in text for word in ZH.subjects) or bool(parts.values.get("kinds")) and "主角" in text
     parts.thing = _thing(text, story, parts)
     if story is not None:
         _cast(text, story, parts)
@@ -154,7 +154,7 @@ def _thing(text: str, story, parts: Parts) -> str:
     from language.phrases import mentions
 
     for word, flag in words(text):
-        if not (flag.startswith("n") or word in ZH.nouns) or word in ZH.frame_nouns or word in SUBJECTS:
+        if not (flag.startswith("n") or word in ZH.nouns) or word in ZH.frame_nouns or word in ZH.subjects:
             continue
         english = english_word(word, flag)
         noun = english.split()[-1] if english else ""

@@ -20,7 +20,6 @@ from language.chinese_words import complement, english_word, words
 from language.lexicon import ZH
 from language.tools import inflect, lemma_of
 
-SUBJECTS = ("主角", "她", "他", "它", "她们", "他们", "它们", "主人公")
 SLOTS = ("object", "agent", "tool", "recipient", "place", "with", "from")
 
 
@@ -28,7 +27,7 @@ def english_scene(text: str, story=None, hero: str = "", last_thing: str = "") -
     """A Chinese clause as an English frame text; '' when nothing in it translates."""
     tokens = [(w, f) for w, f in words(_apart(text.strip(" 。！!，,"))) if w.strip()]
     scene = _Scene(hero=hero, last_thing=last_thing)
-    if tokens and (tokens[0][1] in ("nr", "r") or tokens[0][0] in SUBJECTS) and tokens[1:2] != [("的", "uj")]:
+    if tokens and (tokens[0][1] in ("nr", "r") or tokens[0][0] in ZH.subjects) and tokens[1:2] != [("的", "uj")]:
         tokens = tokens[1:]  # the subject: a name or a pronoun (the character)
     tokens = _compounds(tokens, scene.compounds)
     for index, (word, flag) in enumerate(tokens):
@@ -102,7 +101,7 @@ class _Scene:
             self._verb(word)  # "数着": counting
         elif self.mode == "owner" and flag.startswith("v") and english_word(word, "n"):
             self._noun(word, "n")  # "的画": after 的, a drawing
-        elif word in SUBJECTS and rest[:1] == [("的", "uj")] and not self.verbs and not self.pending:
+        elif word in ZH.subjects and rest[:1] == [("的", "uj")] and not self.verbs and not self.pending:
             self.pending["subject"] = self.hero or "it"  # "她的画": the drawing
         elif word in ZH.mark_verbs and not self.verbs and not any(f.startswith("v") and w not in ZH.nouns
                                                                    for w, f in rest):
@@ -140,7 +139,7 @@ class _Scene:
             self._verb(word)
         elif flag.startswith(("a", "z")) or word in ZH.adjectives:
             self.adjective = ZH.adjectives.get(word) or english_word(word, "a")
-        elif not (flag == "r" and not self.verbs and not self.pending and not self.mode and word in SUBJECTS):
+        elif not (flag == "r" and not self.verbs and not self.pending and not self.mode and word in ZH.subjects):
             self._noun(word, flag)
 
     def _when(self, word: str, rest: list) -> bool:

@@ -9,13 +9,11 @@ mapped back by their place in the text.
 from __future__ import annotations
 
 from language.entities import Event, entity_of, is_name
-from language.lexicon import EN
+from language.lexicon import EN, word_set
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, render, sentence
-from language.segments import LEADING, segments, verb_like
+from language.segments import segments, verb_like
 from language.tools import parse
-
-WEATHER_VERBS = {"rain": "in the rain", "snow": "in the snow", "pour": "in the pouring rain", "storm": "in a storm"}
 
 
 class Clause:
@@ -24,7 +22,7 @@ class Clause:
 
     def __init__(self, piece, subject: str = ""):
         words = [t for t in piece]
-        while words and (words[0].lower_ in LEADING or words[0].is_punct):
+        while words and (words[0].lower_ in word_set("clause_leads") or words[0].is_punct):
             words = words[1:]
         self.relative = bool(words) and words[0].tag_ in ("WDT", "WP") and words[0].lower_ != "whose"
         if self.relative:
@@ -123,8 +121,8 @@ def events(doc, reading) -> list:
     found, weather = [], ""
     for clause, agent, together in _clauses(doc, reading):
         verb = clause.verb
-        if verb.lemma_ in WEATHER_VERBS and any(c.lower_ == "it" for c in verb.children):
-            weather = WEATHER_VERBS[verb.lemma_]
+        if verb.lemma_ in EN.weather_verbs and any(c.lower_ == "it" for c in verb.children):
+            weather = EN.weather_verbs[verb.lemma_]
             continue
         event = _event(clause, agent, together, reading)
         if event is not None and event.frame and event.frame not in [e.frame for e in found]:
@@ -161,7 +159,7 @@ def _event(clause, agent, together: bool, reading):
         skip |= {t.i for c in verb.children if c.i < verb.i for t in c.subtree}  # "her grandpa plant/NN a tree"
         together = together or any(t.lower_ == "and" for t in doc if t.i < verb.i)
     skip |= {t.i for t in doc if t.i not in clause.full}  # the subject put in front
-    skip |= {c.i for c in verb.children if c.dep_ == "advmod" and c.lower_ in LEADING}
+    skip |= {c.i for c in verb.children if c.dep_ == "advmod" and c.lower_ in word_set("clause_leads")}
     leading = [c for c in verb.children if c.i < verb.i and c.dep_ in ("prep", "npadvmod", "advmod")
                and c.i not in skip and render(c.subtree).lower() not in EN.openers]
     skip |= {t.i for c in verb.children if c.i < verb.i and render(c.subtree).lower() in EN.openers for t in c.subtree}

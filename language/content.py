@@ -13,9 +13,6 @@ from language.parts import Parts
 from language.phrases import clause_text, render
 from language.tools import parse
 
-PRONOUNS = {"she": "female", "her": "female", "he": "male", "him": "male", "his": "male", "hers": "female",
-            "they": None, "them": None, "it": None, "its": None, "their": None}
-
 
 def content(doc, parts: Parts, taken: set[int], character) -> str:
     """A scene in words: after a colon; what a new frame shows ("one where she waves", "a picture of…", "a
@@ -76,7 +73,7 @@ def content_head(doc, parts: Parts, taken: set[int]):
                 c.dep_ == "dative" and c.i in taken for c in token.head.children):
             return token
         if token.pos_ == "VERB" and token.dep_ in ("ROOT", "ccomp", "xcomp") and any(
-                c.lower_ in PRONOUNS for c in token.children if c.dep_ == "nsubj") and parts.frames.named \
+                c.lower_ in EN.pronouns for c in token.children if c.dep_ == "nsubj") and parts.frames.named \
                 and not _action_verb(token):
             return token
     return None
@@ -119,8 +116,9 @@ def _scene(tokens, skip: set[int], character) -> str:
     if not tokens:
         return ""
     doc = tokens[0].doc
-    while len(tokens) > 1 and (tokens[0].lower_ in PRONOUNS or character.names_it(tokens[0].lemma_) or tokens[0].lower_
-                               in ("the", "a")) and (tokens[1].tag_ == "VBG" or character.names_it(tokens[1].lemma_)):
+    while len(tokens) > 1 and (tokens[0].lower_ in EN.pronouns or character.names_it(tokens[0].lemma_)
+                               or tokens[0].lower_ in ("the", "a")) \
+            and (tokens[1].tag_ == "VBG" or character.names_it(tokens[1].lemma_)):
         tokens = tokens[1:]  # "her waving goodbye", "the girl packing her rod": the character is the picture's own
     if tokens[0].tag_ == "VBG":
         return render(tokens, {t.i for t in doc if t not in tokens})
@@ -128,7 +126,7 @@ def _scene(tokens, skip: set[int], character) -> str:
     if verbs:
         verb = verbs[0]
         subject = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        mine = not subject or subject[0].lower_ in PRONOUNS or character.names_it(subject[0].lemma_)
+        mine = not subject or subject[0].lower_ in EN.pronouns or character.names_it(subject[0].lemma_)
         drop = {t.i for t in doc if t not in tokens} | ({t.i for s in subject for t in s.subtree} if mine else set())
         if not mine:
             return render(tokens, drop - {t.i for t in tokens})
@@ -177,7 +175,7 @@ def worn_items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
             tokens = chunk if chunk is not None else doc[value.start:value.start + len(value.word.split())]
             owner = {d.i for t in tokens if t.dep_ == "poss" and any(c.names_it(t.lemma_) for c in characters)
                      for d in t.subtree}  # "Juno's raincoat", "the otter's scarf" (but "a chef's hat")
-            plain = {t.i for t in tokens if t.lower_ in PRONOUNS or t.lower_ in ("the", "that")}
+            plain = {t.i for t in tokens if t.lower_ in EN.pronouns or t.lower_ in ("the", "that")}
             phrase = render(tokens, owner | plain)
             *said, last = phrase.split() or [""]
             if said and last.lower() in EN.colours:  # "make his t-shirt green" (read as a noun "green"): the colour

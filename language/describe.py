@@ -5,8 +5,7 @@ another word ("the bike" for the bicycle: `shown_as`)."""
 
 from __future__ import annotations
 
-STOP = {"the", "a", "an", "one", "where", "with", "of", "in", "on", "at", "and", "that", "which", "there", "is",
-        "are", "they", "he", "she", "it", "his", "her", "their", "its", "them", "him", "to", "by", "from", "for"}
+from language.lexicon import word_set
 
 
 def loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[tuple]:
@@ -71,7 +70,8 @@ def describe(description: str, story) -> list[int]:
     from language.tools import parse, similarity
 
     texts = [f"{frame.prompt}. {frame.caption}" for frame in story.frames]
-    wanted = {t.lemma_.lower() for t in parse(description) if t.is_alpha and t.lower_ not in STOP}
+    stop = word_set("description_stop")
+    wanted = {t.lemma_.lower() for t in parse(description) if t.is_alpha and t.lower_ not in stop}
     scores = [len(wanted & {t.lemma_.lower() for t in parse(text) if t.is_alpha}) for text in texts]
     best = max(scores, default=0)
     if best:
@@ -85,7 +85,8 @@ def describe(description: str, story) -> list[int]:
         return _by_verb(description, tied, texts) or tied
     meaning = similarity(description, texts)
     ranked = sorted(zip(meaning, range(len(texts)), strict=True), reverse=True)
-    things = [t for t in parse(description) if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in STOP]
+    stop = word_set("description_stop")
+    things = [t for t in parse(description) if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in stop]
     floor = 0.35 if things else 0.2  # a thing the texts never name must be close in meaning, not just related
     if ranked and ranked[0][0] >= floor and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.07):
         return [ranked[0][1]]

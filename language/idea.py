@@ -19,18 +19,11 @@ import functools
 import re
 
 from language.entities import Entity, Idea, entity_of, is_name
-from language.lexicon import EN, entries
+from language.lexicon import EN, entries, word_set
 from language.looks import Looks, read_looks
 from language.phrases import render
 from language.segments import misread_verb
 from language.tools import parse
-
-PERSONAL = {"he": "male", "him": "male", "his": "male", "himself": "male", "she": "female", "her": "female",
-            "hers": "female", "herself": "female", "it": "thing", "its": "thing", "itself": "thing",
-            "they": "plural", "them": "plural", "their": "plural", "theirs": "plural", "themselves": "plural"}
-NARRATOR = {"i", "me", "my", "we", "us", "our", "mine"}
-TITLES = {"mrs": "female", "ms": "female", "miss": "female", "mr": "male", "sir": "male", "lady": "female",
-          "madam": "female", "dame": "female", "lord": "male", "king": "male", "queen": "female"}
 
 
 # --- what is said to the app ----------------------------------------------------------------------------------
@@ -200,7 +193,7 @@ def _entities(doc, reading: Idea) -> None:
             entity.acted = entity.acted or token.dep_ in ("nsubj", "nsubjpass")
             entity.core = token.i if token.dep_ in CORE or token.dep_ == "pobj" and token.head.lower_ == "for" \
                 else entity.core  # "asks her for a book… writes it": the book
-        elif token.lower_ in PERSONAL and token.pos_ == "PRON":
+        elif token.lower_ in EN.pronouns and token.pos_ == "PRON":
             entity = _resolve(token, reading)
             if entity is not None:
                 entity.mentions += 1
@@ -239,7 +232,7 @@ def _new_entity(token, reading: Idea) -> Entity:
     words = [t for t in token.subtree if t.i < token.i and t.dep_ in ("det", "amod", "compound", "nummod", "poss",
                                                                        "case") and t.lower_ != "one"] + [token]
     phrase = render(sorted(words, key=lambda t: t.i), {t.i for t in words if t.dep_ == "det" or t.lower_ in
-                                                          NARRATOR | set(PERSONAL)},
+                                                          word_set("narrator_words") | word_set("pronouns")},
                     replace={t.i: t.lower_ for t in words if t.pos_ != "PROPN"})
     name, noun = "", token
     if is_name(token):  # a lower-case "proper noun" is the tagger's slip; "Theo" read as a noun is a name
@@ -256,9 +249,9 @@ def _new_entity(token, reading: Idea) -> Entity:
         if named is not None:
             proper = next((t for t in named.subtree if t.pos_ == "PROPN"), proper)
         name = render(c for c in proper.subtree if c.pos_ == "PROPN") if proper is not None else ""
-    title = next((t.lower_ for t in token.subtree if t.lower_.strip(".") in TITLES), "")
+    title = next((t.lower_ for t in token.subtree if t.lower_.strip(".") in EN.titles), "")
     info = EN.kinds.get(noun.lemma_.lower(), {})
-    gender = TITLES.get(title.strip("."), "") or info.get("gender", "")
+    gender = EN.titles.get(title.strip("."), "") or info.get("gender", "")
     plural = noun.tag_ == "NNS" or noun.tag_ == "NNPS" and not name or any(  # "Ines" is one, "only one giraffe" too
         c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in noun.children)
     possessed = any(t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN") for t in noun.children)
@@ -280,7 +273,7 @@ def _resolve(token, reading: Idea) -> Entity | None:
     """The entity a pronoun means: for he/she the latest that agrees (a name or a person before an animal when
     the gender is not known yet, which then keeps it); for "it" the one called "it" before, else the latest thing
     or animal that was an object; for "they" the latest plural one."""
-    want = PERSONAL[token.lower_]
+    want = EN.pronouns[token.lower_]
     before = sorted((e for e in reading.entities if e.first < token.i), key=lambda e: -e.last)
     verb = token.head if token.dep_ != "pobj" else token.head.head
     if token.dep_ in ("dobj", "dative", "pobj", "iobj"):  # "the librarian finds him": not the librarian
@@ -396,7 +389,7 @@ def _looks(doc, hero: Entity) -> Looks:
     worn = _worn(doc, token, noun, keep, hero)
     text = render(sorted((t for t in noun.subtree if t.i in keep), key=lambda t: t.i),
                   {t.i for t in noun.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() or t.lower_ in
-                   NARRATOR | set(PERSONAL)})
+                   word_set("narrator_words") | word_set("pronouns")})
     titled = next((c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.lemma_.lower() in EN.kinds),
                   "")  # "Grandma Ines": a grandma
     looks = read_looks(text if not proper else titled or f"{aged}person")

@@ -71,6 +71,12 @@ def find(doc, *categories: str) -> list[tuple[str, object]]:
 
 
 @functools.cache
+def word_set(category: str) -> frozenset[str]:
+    """The words of an English category as a set, for membership tests."""
+    return frozenset(entries(category))
+
+
+@functools.cache
 def word_index(category: str) -> dict[str, str]:
     """lower-case word → the category's canonical form (a mapping's value's key, or the word itself)."""
     return {word.lower(): word for word in entries(category)}

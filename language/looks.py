@@ -9,6 +9,7 @@ gets blond hair, and the plan reply names what was invented.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -16,9 +17,6 @@ from dataclasses import dataclass, field
 from language.lexicon import EN, entries
 from language.phrases import render
 from language.tools import parse
-
-PERSON_WORDS = {word for table in EN.genders.values() for word in table.values()} | set(EN.ages) | {
-    "kid", "child", "person", "teenager", "adult", "grown-up"}
 
 
 @dataclass
@@ -146,10 +144,10 @@ class Looks:
         """Another age ("teenager", "grown-up", "older"): a plain person word changes with it ("girl" → "teenage
         girl"), a role gets an age adjective ("baker" → "old baker")."""
         table = EN.ages[age_word]
-        person = next((w for w in self.kind.split() if w.lower() in PERSON_WORDS), None)
+        person = next((w for w in self.kind.split() if w.lower() in person_words()), None)
         gender = self.gender or EN.gender_words.get((person or "").lower()) or "any"
         words = (table.get(gender) or table["any"]).split()
-        if self.kind.lower() in PERSON_WORDS or self.info.get("type") != "person":
+        if self.kind.lower() in person_words() or self.info.get("type") != "person":
             self.kind, self.adjectives = words[-1], words[:-1]
         elif person is not None:  # "girl astronaut" → "woman astronaut"
             self.kind = self.kind.replace(person, words[-1])
@@ -199,9 +197,13 @@ class Looks:
             self.invented.append(item)
 
 
-PROTOTYPES = {"person": "a person such as a man, a woman, a child, a worker or a king",
-              "animal": "an animal such as a dog, a cat, a bird, a fish or an insect",
-              "thing": "a thing such as an object, a tool, clothing, food, a building, a vehicle or a place"}
+
+
+@functools.cache
+def person_words() -> frozenset[str]:
+    """Words that name a person of a gender or an age ("grandma", "teenager")."""
+    return frozenset({word for table in EN.genders.values() for word in table.values()} | set(EN.ages)
+                     | set(EN.person_extra))
 
 
 def kind_type(kind: str) -> str:
@@ -212,7 +214,8 @@ def kind_type(kind: str) -> str:
 
     if re.search(r"(man|woman|person)$", kind.lower()):
         return "person"
-    scores = sorted(zip(similarity(kind, list(PROTOTYPES.values())), PROTOTYPES, strict=True), reverse=True)
+    prototypes = EN.kind_prototypes
+    scores = sorted(zip(similarity(kind, list(prototypes.values())), prototypes, strict=True), reverse=True)
     return scores[0][1] if scores[0][0] - scores[1][0] >= 0.06 else "thing"
 
 

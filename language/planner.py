@@ -21,7 +21,7 @@ from core.story import MAX_FRAMES, MAX_IDEA_CHARS, Frame, Story
 from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 from language.beats import arrange
 from language.idea import read_any
-from language.lexicon import EN
+from language.lexicon import EN, ZH
 from language.looks import Looks, read_looks
 
 IDENTITY_TOKEN_BUDGET = 45  # identity + style phrase: leaves ≥ 30 CLIP tokens for every frame
@@ -170,7 +170,8 @@ def _fallback(reading, text: str):
         return reading
     world = words[0].lower() if len(words) == 2 and words[1].lower() == reading.hero.head else "big"  # "pirate"
     who = reading.text if chinese else reading.subject
-    beats = ADVENTURE_ZH if chinese else ADVENTURE
+    beats = [(frame, caption) for (frame, _), caption in zip(EN.adventure, ZH.adventure, strict=True)] if chinese \
+        else EN.adventure
     home = EN.homes.get(reading.hero.head, "")  # "a lonely snowman": its adventure starts and ends in the snow
     ends = {0: f" from {home}", len(beats) - 1: f" to {home}"} if home else {}
     reading.events = [Event(agent=reading.hero, frame=frame.format(world=world) + ends.get(index, ""),
@@ -181,13 +182,6 @@ def _fallback(reading, text: str):
     return reading
 
 
-ADVENTURE = (("setting out on a {world} adventure", "{who} sets out on a {world} adventure."),
-             ("in the middle of a {world} adventure", "{who} is in the middle of a {world} adventure."),
-             ("at the most exciting moment of a {world} adventure", "{who} reaches the best part of the adventure."),
-             ("coming home from a {world} adventure", "{who} comes home from the {world} adventure."))
-ADVENTURE_ZH = tuple((frame, caption) for (frame, _), caption in zip(
-    ADVENTURE, ("{who}出发去冒险。", "{who}在冒险的路上。", "{who}遇到了最精彩的时刻。", "{who}冒险归来。"),
-    strict=True))
 
 
 def _with_setting(frame: str, setting: str, index: int) -> str:

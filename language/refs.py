@@ -17,8 +17,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from language.describe import STOP, created, describe, loose_descriptions, of_things
-from language.lexicon import EN, entries
+from language.describe import created, describe, loose_descriptions, of_things
+from language.lexicon import EN, entries, word_set
 
 
 @dataclass
@@ -302,7 +302,7 @@ def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
         # "lose the picture with the kite", "the bit at the market" (but "the badger scene on a rainy evening")
         words = [w for child in children for w in child.subtree
                  if not w.is_punct and w.lower_ not in nouns and w.i not in taken]
-        words = [w for w in words if w.lower_ not in STOP and w.lower_ not in ("this", "that", "other", "new")]
+        words = [w for w in words if w.lower_ not in word_set("description_stop") | {"this", "that", "other", "new"}]
         if not words or all(w.i in styles or w.lower_ in ("drawing", "painting") for w in words):
             continue
         span = (min(w.i for w in words + [token]), max(w.i for w in words + [token]) + 1)

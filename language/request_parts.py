@@ -10,7 +10,7 @@ import functools
 import re
 
 from language.cast_requests import addressed, given_name, newcomer
-from language.content import PRONOUNS, after, content, free_style, stated_mood, worn_items
+from language.content import after, content, free_style, stated_mood, worn_items
 from language.describe import shown_as
 from language.lexicon import EN, TABLE, entries, find
 from language.parts import Parts, Value
@@ -23,7 +23,6 @@ VALUE_KINDS = ("colours", "times", "weather", "seasons", "moods", "styles", "clo
                "hair_styles", "features", "ages", "gender_words", "sizes", "removals")
 
 
-CLAUSE_WORDS = ["where", "who", "which", "that", "when", "while", "whose"]  # a phrase's "*" never crosses these
 
 
 @functools.cache
@@ -44,7 +43,7 @@ def _action_matcher():
         for phrase in spec.get("phrases", []):  # tokenized as text is ("don't" is two tokens); "*" is any words
             pattern = []
             for token in nlp.tokenizer(phrase):
-                any_words = {"IS_PUNCT": False, "LOWER": {"NOT_IN": CLAUSE_WORDS}, "OP": "{0,4}"}
+                any_words = {"IS_PUNCT": False, "LOWER": {"NOT_IN": EN.clause_words}, "OP": "{0,4}"}
                 pattern += [any_words] if token.text == "*" else [{"LOWER": token.lower_}]
             patterns.append(pattern)
         matcher.add(action, patterns)
@@ -217,7 +216,7 @@ def _new_kind(doc, parts: Parts, character) -> None:
     known = {v.start for kind, vs in parts.values.items() for v in vs if kind not in ("gender_words", "ages")} | {
         v.start + i for v in parts.values.get("ages", []) for i in range(1, len(re.findall(r"\w+|[^\w\s]", v.word)))}
     # "grown-up": its "up" is no kind
-    named = next((t for t in doc if t.lower_ in PRONOUNS or character.names_it(t.lemma_)), None)
+    named = next((t for t in doc if t.lower_ in EN.pronouns or character.names_it(t.lemma_)), None)
     for token in doc:
         if token.pos_ not in ("NOUN", "PROPN") or token.i in known or token.lower_ in entries("frame_nouns") or \
                 _said_to_go(doc[token.i:token.i + 1]):
@@ -236,7 +235,7 @@ def _new_kind(doc, parts: Parts, character) -> None:
         elif token.dep_ == "pobj" and head.lower_ in ("into", "for", "with") and head.head.lemma_ in (
                 "turn", "change", "swap", "replace", "transform", "switch", "trade", "exchange", "go"):
             subject = next((c for c in head.head.children if c.dep_ == "dobj"), None) or named
-        if subject is not None and (subject.lower_ in PRONOUNS or character.names_it(subject.lemma_)) \
+        if subject is not None and (subject.lower_ in EN.pronouns or character.names_it(subject.lemma_)) \
                 and token.lemma_.lower() not in character.names:
             parts.values.setdefault("kinds", []).append(Value("kinds", token.lemma_.lower(), "", token.i))
             parts.character = True
@@ -283,7 +282,7 @@ def _about_character(doc, character) -> bool:
     """Whether the request speaks of the main character: a pronoun, its name, its kind or a word for it."""
     for token in doc:
         word = token.lower_
-        if word in PRONOUNS and token.dep_ not in ("expl",) and not (word == "it" and token.dep_ in ("dobj",
+        if word in EN.pronouns and token.dep_ not in ("expl",) and not (word == "it" and token.dep_ in ("dobj",
                                                                                                    "nsubj")):
             return True
         if character.names_it(word) or (token.pos_ in ("NOUN", "PROPN") and character.names_it(token.lemma_)):

@@ -8,13 +8,8 @@ finds…") join it; a lead-in that only says when ("Every morning before sunrise
 
 from __future__ import annotations
 
-from language.lexicon import EN
+from language.lexicon import EN, word_set
 from language.tools import parse
-
-BREAKS = {"and", "but", "then", "so", "when", "while", "until", "till", "after", "before", "because", "once", "or",
-          "as", "where", ",", ";", "who", "which", "that", "whose"}
-LEADING = {"and", "but", "then", "so", "when", "while", "until", "till", "after", "because", "once", "or", "as",
-           "finally", "eventually", "later", "soon", "next", "also", "suddenly", ",", ";", "where"}
 
 
 def verb_like(token) -> bool:
@@ -44,7 +39,7 @@ def misread_verb(token) -> bool:
 def segments(sent) -> list:
     """The sentence cut where a clause with its own verb begins; pieces without one stay with the piece before.
     A relative clause inside a subject ("a duckling who is scared of water learns to swim") is its own piece."""
-    pieces, start = [], sent.start
+    pieces, start, breaks = [], sent.start, word_set("clause_breaks")
     for token in sent:
         if token.dep_ == "relcl" and token.head.dep_ in ("nsubj", "nsubjpass") and token.head.head.i > token.i:
             inner = sent.doc[token.left_edge.i:token.right_edge.i + 1]
@@ -54,9 +49,9 @@ def segments(sent) -> list:
             pieces.append(sent.doc[start:token.i])
             start = token.i
             continue
-        cut = token.lower_ in BREAKS and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
-                                                                                  "nsubj", "nsubjpass", "dobj")
-                                                                   or token.tag_ in ("WDT", "WP", "WRB"))
+        cut = token.lower_ in breaks and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
+                                                                                   "nsubj", "nsubjpass", "dobj")
+                                                                    or token.tag_ in ("WDT", "WP", "WRB"))
         if cut and not _describes(token) and not (token.text == "," and token.nbor(-1).dep_ == "amod") \
                 and not _joins_words(token):  # "a soaked, shivering fox cub": adjectives of one noun
             pieces.append(sent.doc[start:token.i])
@@ -123,7 +118,7 @@ def _describes(token) -> bool:
     if token.lower_ not in ("who", "which", "that") or token.i + 2 > len(token.doc):
         return False
     rest = list(token.doc[token.i + 1:token.sent.end])
-    end = next((i for i, t in enumerate(rest) if t.is_punct or t.lower_ in BREAKS), len(rest))
+    end = next((i for i, t in enumerate(rest) if t.is_punct or t.lower_ in word_set("clause_breaks")), len(rest))
     words = rest[:end]
     return len(words) >= 2 and words[0].lemma_ == "be" and all(
         t.pos_ in ("ADJ", "ADV") or t.tag_ == "VBN" for t in words[1:])
@@ -132,7 +127,7 @@ def _describes(token) -> bool:
 def _a_clause(piece) -> bool:
     """Whether a piece has its own verb: parsed with a subject in front, its root is a verb ("practise every
     night" is; "a cave full of bats", "frightened baby" are not)."""
-    words = [t for t in piece if t.lower_ not in LEADING and not t.is_punct]
+    words = [t for t in piece if t.lower_ not in word_set("clause_leads") and not t.is_punct]
     if not words or not any(verb_like(t) or t.pos_ in ("VERB", "AUX") for t in words):
         return False
     verbs = [t for t in words if t.pos_ in ("VERB", "AUX") or verb_like(t)]
