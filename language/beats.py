@@ -34,7 +34,8 @@ def _object(event) -> str:
     """The thing an event makes or finds: "a scarf" in "knitting a scarf for his granny"."""
     words = event.frame.split()
     nouns = [n for n in event.things if n in words or n + "s" in words]
-    if not nouns and words[0].endswith("ing") and len(words) > 1:  # "finding lost socks": what follows the verb
+    if not nouns and words[0].endswith("ing") and len(words) > 1 and words[0] not in ("being", "getting"):
+        # "finding lost socks": what follows the verb (but "being all grown up" makes nothing)
         cut = next((i for i, w in enumerate(words[1:], 1) if w in ("in", "on", "at", "for", "with", "to", "from",
                                                                   "and", "by", "under", "inside")), len(words))
         said = [w for w in words[1:cut] if w not in ("a", "an", "the", "some")]

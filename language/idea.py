@@ -260,7 +260,9 @@ def _new_entity(token, reading: Idea) -> Entity:
                     plural=plural, first=token.i)
     entity.phrase = re.sub(r"^the (my|his|her|their|its|our) ", "the ", entity.phrase)
     worn = noun.lemma_.lower() in set(EN.clothing) | set(EN.carried) | set(EN.features)
-    entity.short = "the " + render([t for t in noun.children if t.dep_ == "compound" and t.pos_ == "NOUN"] + [noun])
+    # how a later frame names it: its compound nouns and a "whole" ("the whole pond")
+    entity.short = "the " + render([t for t in noun.children if t.dep_ == "compound" and t.pos_ == "NOUN" or
+                                    t.dep_ == "amod" and t.lower_ in word_set("all_words")] + [noun])
     whole = " ".join([t.lower_ for t in noun.children if t.dep_ == "compound" and t.i < noun.i] + [noun.lemma_.lower()])
     kind = info.get("type") or ("person" if name else "thing" if worn else _kind_type(whole))  # "ice cream", not
     # "cream"

@@ -34,9 +34,16 @@ def clause_text(verb, skip: set[int] = frozenset(), names: dict[int, str] | None
     passive = next((c for c in verb.children if c.dep_ == "auxpass"), None)
     if passive is not None:  # "being chased by a heron", "is chased by a heron"; "getting lost", "gets lost"
         helper = "get" if passive.lemma_ == "get" else "be"
-        replace[verb.i] = negation + inflect(helper, form if not negated else "VB") + " " + verb.text
+        between = [t for t in verb.doc[passive.i + 1:verb.i] if t.i not in drop and t.i not in skip]
+        drop |= {t.i for t in between}  # "is all grown up" → "being all grown up", the helper first
+        replace[verb.i] = " ".join([negation + inflect(helper, form if not negated else "VB")]
+                                   + [t.text for t in between] + [verb.text])
     else:
         replace[verb.i] = negation + inflect(lemma, "VB" if negated and form in ("VBZ", "VBP") else form)
+    then = next((c for c in verb.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i == verb.i + 1), None)
+    if form == "VBG" and then is not None and lemma in EN.gerund_heads:  # "starting to build", not "starting building"
+        replace[verb.i] = negation + EN.gerund_heads[lemma]
+        replace[then.i] = then.lemma_ if EN.gerund_heads[lemma].endswith(" to") else then.text
     return render(verb.subtree, drop, replace)
 
 

@@ -133,6 +133,8 @@ def _a_clause(piece) -> bool:
     verbs = [t for t in words if t.pos_ in ("VERB", "AUX") or verb_like(t)]
     if all(t.dep_ == "acl" and t.tag_ == "VBN" and t.lemma_ in ("call", "name") for t in verbs):
         return False  # "A little badger called Tomas,": who, not what happens
+    if any(t.tag_ == "NNS" and t.dep_ == "conj" and t.head.pos_ == "VERB" and t.i == words[-1].i for t in verbs):
+        return True  # "…, and the whole pond dances": a noun joined to a verb is a verb the tagger misread
     text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
     if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") or c.dep_ == "compound" and
                                                c.pos_ == "NOUN" and c.i < t.i for c in t.children)
