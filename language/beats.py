@@ -250,7 +250,8 @@ def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tu
     first = next((i for i, e in enumerate(idea.events) if re.match(rf"(?:{'|'.join(EN.first_markers)})\b",
                                                                      e.caption, re.I)), 0)
     events = events[min(first, max(len(events) - count, 0)):]  # "…and first they build": what comes before is
-    if len(events) >= count:  # the setting, the first to go when there are more moments than frames
+    events = _joined(events, count)  # the setting, the first to go when there are more moments than frames
+    if len(events) >= count:
         keep = sorted({0, len(events) - 1, *[round(i * (len(events) - 1) / max(count - 1, 1)) for i in range(count)]})
         while len(keep) > count:
             keep.pop(len(keep) // 2)
@@ -270,44 +271,28 @@ def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tu
     return planned, spare
 
 
-def idea_frames(story) -> list[tuple[str, str]]:
-    """Every frame the story's idea supports, events and beats, for a request for more frames."""
-    from core.story import MAX_FRAMES
-    from language.idea import read_any
+def _joined(events: list[list[tuple[str, str]]], count: int, most: int = 14) -> list[list[tuple[str, str]]]:
+    """More moments than frames: the two shortest neighbours told in one frame while they are short together
+    ("flying home and splashing down in the ocean"), so that no moment is lost; what they share is said once."""
+    events = list(events)
+    while len(events) > count:
+        pairs = [(len(a[0][0].split()) + len(b[0][0].split()), i)
+                 for i, (a, b) in enumerate(zip(events, events[1:], strict=False)) if len(a) == len(b) == 1
+                 and _shared(a[0][1].split(), b[0][1].split()) and a[0][0].split()[0].endswith("ing")
+                 and b[0][0].split()[0].endswith("ing")]  # the same one acting in both
+        if not pairs or min(pairs)[0] > most:
+            break
+        i = min(pairs)[1]
+        (frame, caption), (then, then_caption) = events[i][0], events[i + 1][0]
+        shared = _shared(frame.split()[::-1], then.split()[::-1])  # "… with the robot"
+        said = _shared(caption.split(), then_caption.split())  # "Kira and the robot …"
+        frame = " ".join(frame.split()[:len(frame.split()) - shared]) + " and " + then
+        caption = caption.rstrip(".") + " and " + " ".join(then_caption.split()[said:])
+        events[i:i + 2] = [[(frame, caption)]]
+    return events
 
-    if not story.idea:
-        return []
-    reading = read_any(story.idea)
-    if reading.hero is None or not reading.events:
-        return []
-    return arrange(reading, MAX_FRAMES, reading.subject, fill=True)[0]
 
-
-def more_frames(story, more: int) -> list:
-    """New frames for a longer story: moments of the idea not shown yet, then beats of the frames' own verbs
-    (the moment just before one, the made or found thing shown after), each next to the frame it comes from."""
-    from core import edits
-    from language.captions import caption_for, subject_of
-    from language.entities import Entity, Event, Idea
-    from language.tools import parse
-
-    shown = {f.prompt for f in story.frames}
-    unused = [(frame, caption) for frame, caption in idea_frames(story) if frame not in shown]
-    hero = Entity(head="hero", phrase="the hero")
-    events = []
-    for frame in story.frames:
-        doc = parse(frame.prompt)
-        verb = doc[0].lemma_.lower() if len(doc) and doc[0].tag_ == "VBG" else ""
-        events.append(Event(agent=hero, frame=frame.prompt, caption=frame.caption, verb=verb,
-                            things=[t.lemma_.lower() for t in doc if t.pos_ == "NOUN"]))
-    beats = sorted(candidates(Idea(text="", hero=hero, events=events), subject_of(story), fill=True),
-                   key=lambda b: b.priority)
-    ops, added = [], 0
-    for frame, caption in unused[:more]:
-        ops.append(edits.InsertFrame(position=len(story.frames) - 1 + added, text=frame, caption=caption))
-        added += 1
-    for beat in [b for b in beats if b.frame not in shown][:more - added]:
-        position = beat.after + 1 + sum(1 for op in ops if op.position <= beat.after + 1)
-        ops.append(edits.InsertFrame(position=position, text=beat.frame,
-                                     caption=beat.caption or caption_for(beat.frame, story)))
-    return ops
+def _shared(words: list[str], others: list[str]) -> int:
+    """How many words two lists share from their start."""
+    return next((n for n, (a, b) in enumerate(zip(words, others, strict=False)) if a != b),
+                min(len(words), len(others)))

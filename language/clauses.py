@@ -166,7 +166,9 @@ def _event(clause, agent, together: bool, reading):
     names = _names(clause, verb, skip, agent, reading)
     moved = {t.i for c in leading for t in c.subtree}
     frame = " ".join([clause_text(verb, skip | moved, names), *(_lower(render(c.subtree, replace=names))
-                                                                for c in leading)]).strip()
+                                                                for c in leading  # "first" is no picture
+                                                                if render(c.subtree).lower() not in EN.first_markers)])
+    frame = frame.strip()
     if agent is not None and agent is not hero:
         frame = f"{agent.name or agent.short or agent.phrase} {frame}"
     partner = next((c for c in (subject.children if subject is not None else []) if c.dep_ == "conj"
@@ -233,13 +235,12 @@ def _mate(reading, clause) -> str:
 def _names(clause, verb, skip: set[int], agent, reading) -> dict[int, str]:
     """Pronouns of the clause replaced by what they mean ("dries it" → "dries the stray kitten")."""
     refers, hero, names = reading.refers, reading.hero, {}
-    narrator = {"i", "me", "my", "we", "us", "our", "mine"}
     for token in verb.subtree:
         if token.i in skip or token.pos_ != "PRON":
             continue
         entity = refers.get(clause.full.get(token.i))
         possessive = token.dep_ == "poss" or token.tag_ == "PRP$"
-        if token.lower_ in narrator:
+        if token.lower_ in word_set("narrator_words"):
             names[token.i] = "the" if possessive else "the child"
         elif entity is None or (entity is hero and (possessive or agent in (None, hero))):
             continue  # the main character's own "her", "his" stay; the character is the picture's subject

@@ -296,6 +296,9 @@ def _resolve(token, reading: Idea) -> Entity | None:
         return max(things, key=lambda e: (e.core, e.last), default=None)
     worn = set(EN.clothing) | set(EN.carried) | set(EN.features) | set(EN.hair_words)
     before = [e for e in before if e.head not in worn]  # "his" is never "the navy peacoat's"
+    own = _clause_subject(token, reading) if token.dep_ == "poss" else None
+    if own is not None and own.gender == want and own in before:  # "Ilka loads the jars into her cart": hers
+        return own
     agreeing = next((e for e in before if e.gender == want), None)
     unknown = next((e for e in before if e.gender == "" and e.animate and not e.plural and (e.name or e.person)),
                    None) or next((e for e in before if e.gender == "" and e.animate and not e.plural), None)
@@ -324,6 +327,19 @@ def _setting(doc) -> str:
                     return token.lower_ + place[len(token.text):]  # "in a noisy market", inside a frame
         break
     return ""
+
+
+def _clause_subject(token, reading: Idea) -> Entity | None:
+    """Who the clause around a token is about: the subject of the nearest verb above it that has one."""
+    verb = token.head
+    while verb.pos_ not in ("VERB", "AUX") or _subject(verb) is None and verb.dep_ in ("acl", "advcl", "relcl"):
+        if verb.head == verb:
+            return None
+        verb = verb.head
+    subject = _subject(verb)
+    if subject is None or subject.i >= token.i:
+        return None
+    return reading.refers.get(subject.i) if subject.pos_ == "PRON" else entity_of(subject, reading)
 
 
 def _subject(verb):

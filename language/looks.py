@@ -257,6 +257,8 @@ def read_looks(text: str) -> Looks:
     """The looks a description or an idea's words give: "a little girl with curly brown hair, wearing a green
     raincoat and black boots, holding a lantern, with freckles"."""
     doc = parse(text)
+    if len(doc) > 1 and doc[0].pos_ == "VERB" and doc[0].tag_ != "VBG":  # "diver with a green wetsuit": a noun
+        doc = parse(f"a {text}")
     chunks = list(doc.noun_chunks)
     if not chunks:
         return Looks(kind=text.strip() or "character")

@@ -124,7 +124,7 @@ def _rename(parts: Parts, story) -> Parsed:
 def _count(parts: Parts, story) -> Parsed:
     """Another number of frames: fewer asks which to drop; more adds moments of the idea and its frames."""
     from core.story import MAX_FRAMES
-    from language.beats import more_frames
+    from language.longer import more_frames
 
     total = len(story.frames)
     wanted = parts.frames.count or total + parts.frames.more

@@ -14,6 +14,9 @@ def retyped(text: str) -> str:
     """`text` with run-on clauses cut into sentences and lower-case names capitalised; a colon before what they do
     starts the moments ("…in a yellow shirt: they climb aboard…" → "… First, they climb aboard…")."""
     text = _cut_run_ons(_names(text) if not re.search(r"[A-Z]", text) else text)
+    text = _lone_prepositions(text)
+    for phrase, word in EN.lead_phrases.items():  # "…, and at last swim up": one word the parser knows as a lead
+        text = re.sub(rf"(,|\band)\s+{phrase}\b", rf"\1 {word}", text, flags=re.I)
     return re.sub(rf"\s*:\s+({'|'.join(EN.run_on_markers['subjects'])})\s", lambda m: f". First {m.group(1)} ", text)
 
 
@@ -47,3 +50,18 @@ def _names(text: str) -> str:
         text = re.sub(rf"\b{name}s\b", f"{name.title()}'s", text)
         text = re.sub(rf"\b{name}\b", name.title(), text)
     return text
+
+
+def _lone_prepositions(text: str) -> str:
+    """A preposition said without its noun before the next clause's subject gets its comma, so that the parser
+    does not take the subject for its object: "Halfway across it starts to sink" → "Halfway across, it starts…"."""
+    from lemminflect import getAllLemmas
+
+    def comma(match: re.Match) -> str:
+        verb = match.group(3).lower()
+        said = "VERB" in getAllLemmas(verb) and verb.endswith(("s", "ed"))
+        return f"{match.group(1)}, {match.group(2)} {match.group(3)}" if said else match.group(0)
+
+    alone = "|".join(EN.lone_prepositions)
+    return re.sub(rf"(\b(?:halfway|half way|part way|partway|midway) (?:{alone}))\s+(it|he|she|they)\s+([a-z]+)",
+                  comma, text, flags=re.I)
