@@ -137,7 +137,7 @@ def change_looks(parts: Parts, story) -> Parsed | None:
         else:
             looks.put_on(phrase)
     styles = [v.word for v in parts.values.get("hair_styles", [])]
-    if styles:  # "make her hair straight"
+    if styles and set(re.findall(r"[a-z]+", parts.text.lower())) & set(EN.hair_words):  # "make her hair straight"
         looks.set_hair(" ".join(styles) + " hair")
     named, member = [noun for _, noun in parts.items], member_of(parts, story)
     for value in parts.values.get("colours", []):
@@ -171,7 +171,7 @@ def _mirrored(parsed: Parsed, story, member: str | None, old, new) -> Parsed:
     if not member or member == story.cast[0].id:
         return parsed
     noun, new_noun = old.kind.split()[-1], new.kind.split()[-1]
-    before, after = look_clause(old), look_clause(new)
+    before, after = look_clause(old), look_clause(new, [f for f in new.features if f not in old.features])
     described = next(m.description for m in story.cast if m.id == member)
     identity = story.render_identity().replace(described, parsed.ops[0].text)  # the prefix with the new look
     prompts = {}
@@ -214,13 +214,15 @@ def _recoloured(prompt: str, noun: str, old: list[str], new: list[str]) -> str:
     return prompt[:mention.start()] + " ".join(words) + " " + prompt[mention.end(1):]
 
 
-def look_clause(looks) -> str:
-    """", the white otter wearing a red bow tie": a member's colour, hair and what it wears, said in its frames."""
+def look_clause(looks, features: list[str] = ()) -> str:
+    """", the white otter wearing a red bow tie": a member's colour, hair and what it wears, said in its frames,
+    and the `features` just given to it ("with antennas")."""
     colour = _colours(looks)
     worn = [*looks.wears.values(), *looks.carries]
-    if not colour and not worn and not looks.hair:
+    has = [looks.hair] * bool(looks.hair) + list(features)
+    if not colour and not worn and not has:
         return ""
-    clause = ", " + " ".join(["the", *colour, looks.kind.split()[-1]]) + (f" with {looks.hair}" if looks.hair else "")
+    clause = ", " + " ".join(["the", *colour, looks.kind.split()[-1]]) + (f" with {' and '.join(has)}" if has else "")
     return clause + (f" wearing {' and '.join(worn)}" if worn else "")
 
 
@@ -235,7 +237,7 @@ def change_thing(parts: Parts, story) -> Parsed | None:
     colour = next((v.word for v in parts.values.get("colours", []) if v.word not in parts.old and not any(
         _coloured(f.prompt, v.word, thing) for f in story.frames)), None)
     size = parts.first("sizes")
-    items = [v for k in ("clothing", "carried") for v in parts.values.get(k, []) if v.word != thing]
+    items = [v for k in ("clothing", "carried", "features") for v in parts.values.get(k, []) if v.word != thing]
     kind = parts.first("kinds")
     frames = [i for i in targets(parts, story) if mentions(story.frames[i].prompt, thing)]
     if not frames:

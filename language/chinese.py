@@ -23,7 +23,7 @@ from language.tools import english_senses
 CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
               "styles": "styles", "kinds": "kinds", "clothing": "clothing", "hair_words": "hair_words",
               "ages": "ages", "gender_words": "gender_words"}
-DESCRIBED = re.compile(r"(?:把|将|让|给)?([\u4e00-\u9fff]{2,12}?)的?那(?:张|幅|个画面|个|帧|格|页)")
+DESCRIBED = re.compile(r"(?:把|将|让|给)?([\u4e00-\u9fff]{2,12}?)的?那一?(?:张|幅|个画面|个场景|个|帧|格|页|幕|场|段)")
 NEW_FRAME = re.compile(r"(?:加|插|添|补|多来|再加)一(?:张|幅|个画面|个|帧|格|页)(?:图|画|画面)?[，,：:]?\s*"
                        r"(?:(.+?)的(?:图|画|画面|场景)|(.+))$")
 

@@ -29,7 +29,8 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
             inner += [c for c in token.children if c.dep_ in ("relcl", "acl") or (
                 token.i not in taken and c.dep_ in ("prep", "compound", "amod")
                 and c.lower_ not in ("new", "more", "extra", "another", "other", "before", "after"))]
-            inner += [c for c in token.head.children if c.dep_ in ("advcl", "prep", "acl") and c.i > token.i
+            heads = [token.head] + [token.head.head] * (token.dep_ == "pobj")  # "stick in/prep a frame, showing…"
+            inner += [c for head in heads for c in head.children if c.dep_ in ("advcl", "prep", "acl") and c.i > token.i
                       and c.pos_ in ("VERB", "ADP") and token.i not in taken
                       and not taken.intersection({t.i for t in c.subtree})]
     if inner:

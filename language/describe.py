@@ -5,6 +5,8 @@ another word ("the bike" for the bicycle: `shown_as`)."""
 
 from __future__ import annotations
 
+import functools
+
 from language.lexicon import word_set
 
 
@@ -19,8 +21,9 @@ def loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[t
               for i in range(span.start, span.end)}
     found = []
     for token in doc:
-        if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or not _named_place(token):
-            continue
+        if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or not _named_place(token) \
+                or created(token) and _indefinite(token) or token.lemma_.lower() in _operation_verbs():
+            continue  # "add a picture of them by a stream": what the new frame shows; "tack/NOUN on…": the verb
         words = [w for w in token.subtree if w.dep_ not in ("det", "relcl", "punct") and w.i not in taken]
         if not words or any(w.i in taken for w in token.subtree) or token.lemma_.lower() in things:
             continue
@@ -36,10 +39,24 @@ def loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[t
     return found
 
 
+def _indefinite(token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "one") for c in token.children)
+
+
+@functools.cache
+def _operation_verbs() -> frozenset[str]:
+    from language.lexicon import TABLE
+
+    particles = ("on", "in", "out", "off", "away", "up")  # "tack on", "cut out": the verb of a phrasal verb
+    return frozenset(verb for name, spec in TABLE.actions.items() if name != "change" for verb in spec.get("verbs", [])
+                     + [p.split()[0] for p in spec.get("phrases", []) if p.split()[1:] in ([w] for w in particles)])
+
+
 def _named_place(token) -> bool:
     """Where a noun phrase can stand for a frame: after "before", "after", "between", "with" ("open with"), as
     the object or subject of the request's main verb ("cut the empty park", "the goodbye … should be first")."""
-    positional = token.dep_ == "pobj" and token.head.lower_ in ("before", "after", "between", "following")
+    positional = token.dep_ == "pobj" and token.head.lower_ in ("before", "after", "between", "following", "during",
+                                                                "except", "besides")
     if not positional and any(a.dep_ in ("relcl", "acl") and created(a.head) for a in token.ancestors):
         return False  # "add one where she waves goodbye from the boat": what the new frame shows
     while token.dep_ in ("conj", "appos"):
@@ -48,7 +65,8 @@ def _named_place(token) -> bool:
     if token.dep_ == "pobj":
         if head.lower_ == "from" or head.lower_ == "of" and head.head.lower_ == "out":  # "leave Bo out of the chase"
             return True
-        return head.lower_ in ("before", "after", "between", "with", "on", "following", "behind", "at") and \
+        return head.lower_ in ("before", "after", "between", "with", "on", "following", "behind", "at", "during",
+                               "except", "besides") and \
             head.head.pos_ in ("VERB", "AUX", "NOUN", "NUM")  # "pouring with rain at the tea plantation"
     return token.dep_ in ("dobj", "nsubj", "nsubjpass", "ROOT", "attr") and (head.dep_ == "ROOT" or head == token or (
         head.dep_ in ("xcomp", "ccomp") and head.head.dep_ == "ROOT"))  # "I want the reunion at the lake to feel…"
@@ -72,7 +90,7 @@ def describe(description: str, story) -> list[int]:
     texts = [f"{frame.prompt}. {frame.caption}" for frame in story.frames]
     stop = word_set("description_stop")
     wanted = {t.lemma_.lower() for t in parse(description) if t.is_alpha and t.lower_ not in stop}
-    scores = [len(wanted & {t.lemma_.lower() for t in parse(text) if t.is_alpha}) for text in texts]
+    scores = [len(wanted & _lemmas(text)) for text in texts]
     best = max(scores, default=0)
     if best:
         tied = [i for i, s in enumerate(scores) if s == best]
@@ -91,6 +109,17 @@ def describe(description: str, story) -> list[int]:
     if ranked and ranked[0][0] >= floor and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.07):
         return [ranked[0][1]]
     return [i for score, i in ranked[:2] if score >= floor and ranked[0][0] - score < 0.07]
+
+
+def _lemmas(text: str) -> set[str]:
+    """The lemmas of a frame text, and a verb joined to its particle as one word ("splashing down": splashdown,
+    "blasting off": blastoff, "setting out": outset is not, "sun sets": sunset)."""
+    from language.tools import parse
+
+    words = [t for t in parse(text) if t.is_alpha]
+    pairs = zip(words, words[1:], strict=False)
+    return {t.lemma_.lower() for t in words} | {a.lemma_.lower() + b.lower_ for a, b in pairs
+                                                if b.dep_ in ("prt", "advmod") or a.pos_ == "NOUN"}
 
 
 def _by_verb(description: str, tied: list[int], texts: list[str]) -> list[int]:
@@ -142,3 +171,77 @@ def of_things(span, frame_nouns) -> bool:
     after = span.doc[span.end:span.end + 3]
     return span.text.lower() == "all" and len(after) > 0 and after[0].pos_ in ("DET", "PRON") and not any(
         t.lower_.rstrip("s") in frame_nouns for t in after)
+
+
+def frame_descriptions(doc, story, frames, taken: set[int], nouns: list[str]) -> list[tuple]:
+    """Frames named by what they show: a frame noun with describing words ("the picnic picture", "the one where
+    they eat", "the picture with the badger", "the oven and market scenes"). A new frame ("a picture of …") is
+    content, not a reference; a style ("looked like crayon drawings") is no frame either."""
+    from language.lexicon import find
+
+    nouns, found = set(nouns), []
+    styles = {span.root.i for _, span in find(doc, "styles")}
+    for token in doc:
+        if token.i in taken or token.lower_ not in nouns or token.pos_ in ("VERB", "AUX") or \
+                token.head.lower_ in ("like", "as", "into", "than") \
+                or token.lower_ == "one" and any(t.lower_ == "instead" for t in doc[max(0, token.i - 4):token.i]):
+            continue  # "a green raincoat instead of the yellow one": the thing, not a frame
+        determiner = next((c.lower_ for c in token.children if c.dep_ in ("det", "predet")), "")
+        described = any(c.dep_ in ("compound", "amod", "relcl", "acl") for c in token.children)
+        if determiner in ("a", "an", "another", "some", "any", "every", "each", "all") or created(token) or (
+                token.dep_ == "nummod" and not described):
+            continue
+        children = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "relcl", "acl", "prep",
+                                                             "poss", "npadvmod")]
+        if not children and token.lower_ == "one" and token.i >= 2 and doc[token.i - 1].pos_ in ("NOUN", "ADJ",
+                                                                                                  "VERB"):
+            start = next((i for i in range(token.i - 1, -1, -1) if doc[i].lower_ in ("the", "that", "this")), None)
+            children = list(doc[start + 1:token.i]) if start is not None else []  # "the sunset/dobj one/dobj"
+        children += [c for c in token.head.children if c.dep_ == "prep" and c.i == token.right_edge.i + 1 and (
+                     c.lower_ in ("with", "of", "showing", "featuring", "from") or c.lower_ in (
+                         "at", "in", "on", "by", "near", "inside", "under") and not _scene_words(c))]
+        # "lose the picture with the kite", "the bit at the market" (but "the badger scene on a rainy evening")
+        words = [w for child in children for w in child.subtree
+                 if not w.is_punct and w.lower_ not in nouns and w.i not in taken]
+        words = [w for w in words if w.lower_ not in word_set("description_stop") | {"this", "that", "other", "new"}]
+        if not words or all(w.i in styles or w.lower_ in ("drawing", "painting") for w in words):
+            continue
+        span = (min(w.i for w in words + [token]), max(w.i for w in words + [token]) + 1)
+        parts = [c for c in children if c.dep_ in ("compound", "amod", "nmod") and any(g.dep_ == "conj"
+                                                                                  for g in c.children)]
+        groups = [[c] + [g for g in c.subtree if g.dep_ == "conj"] for c in parts] if token.lower_.endswith("s") \
+            else []
+        for said in ([[g] for g in groups[0]] if groups else [[w for child in children for w in child.subtree]]):
+            matched = describe(" ".join(w.text for w in sorted(said, key=lambda w: w.i)), story)
+            if len(matched) == 1:
+                found.append((*span, "description", "description", [matched[0] + 1]))
+            elif matched:
+                frames.unclear = matched
+            else:
+                frames.unmatched = " ".join(w.text for w in words)
+                frames.spans.append(span)
+    return found
+
+
+def clause_anchors(doc, story, stream: list[tuple]) -> list[tuple]:
+    """A position said with a clause ("right before they cross the bridge", "after she wins the prize"): the frame
+    whose text means the clause."""
+    found = []
+    for _, end, kind, label, _payload in stream:
+        verb = doc[end].head if kind == "position" and end < len(doc) and doc[end].dep_ in ("nsubj", "nsubjpass") \
+            else None
+        if verb is None or verb.pos_ not in ("VERB", "AUX") or label not in ("before", "after"):
+            continue
+        words = [t for t in verb.subtree if t.i >= end and t.dep_ not in ("nsubj", "nsubjpass", "mark", "punct")]
+        matched = describe(" ".join(t.text for t in words), story) if words else []
+        if len(matched) == 1:
+            found.append((end, words[-1].i + 1, "description", "description", [matched[0] + 1]))
+    return found
+
+
+def _scene_words(prep) -> bool:
+    """Whether a phrase says when or in what weather ("on a rainy evening", "at night"), not what is shown."""
+    from language.lexicon import entries
+
+    scene = {w.lower() for k in ("times", "weather", "seasons", "moods", "time_units") for w in entries(k)}
+    return any(t.lower_ in scene or t.lemma_.lower() in scene for t in prep.subtree)

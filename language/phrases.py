@@ -6,6 +6,8 @@ to wear. One builder for ideas and requests alike.
 
 from __future__ import annotations
 
+import itertools
+
 from language.lexicon import EN, entries
 from language.tools import inflect, lemma_of, parse
 
@@ -118,7 +120,12 @@ def _mentions(doc, noun: str) -> list:
     """Tokens of `doc` that name `noun` (by lemma, or as the end of a compound word: "rowboat" for "boat")."""
     noun = noun.lower()
     return [t for t in doc if t.pos_ in ("NOUN", "PROPN") and (t.lemma_.lower() == noun or t.lower_ == noun or (
-        len(noun) > 3 and t.lower_.endswith(noun)))]
+        len(noun) > 3 and t.lower_.endswith(noun))) or _misread_noun(t) and t.lower_ == noun]
+
+
+def _misread_noun(token) -> bool:
+    """A noun the tagger read as an adjective heading nothing ("at the village fair/ADJ")."""
+    return token.pos_ == "ADJ" and token.dep_ != "amod" and token.i > 0 and token.nbor(-1).pos_ in ("NOUN", "DET")
 
 
 def mentions(prompt: str, noun: str) -> bool:
@@ -161,7 +168,16 @@ def replace_thing(prompt: str, noun: str, new: str) -> str:
             if c.dep_ in ("amod", "compound", "det", "nummod", "poss") and c.i < target.i}
     modifiers = [t for t in targets if t.dep_ == "compound"]  # "the golden fish pond": the fish is a modifier
     skip |= {t.i - 1 for t in modifiers if t.i and doc[t.i - 1].dep_ == "amod" and doc[t.i - 1].head == t.head}
-    return render(doc, skip, replace={t.i: new if t in modifiers else f"the {new}" for t in targets})
+    replace = {t.i: new if t in modifiers else f"the {new}" for t in targets}
+    for target in [t for t in targets if _misread_noun(t)]:  # "the village fair": the words before it are its own
+        words = list(itertools.takewhile(lambda t: t.pos_ in ("NOUN", "ADJ", "DET"), reversed(doc[:target.i])))
+        words = words[:next((n for n, t in enumerate(words) if t.pos_ == "DET"), len(words) - 1) + 1]
+        carrier = next((t for t in reversed(words) if t.pos_ != "DET"), None)
+        skip |= {t.i for t in words if t != carrier}
+        if carrier is not None:  # the phrase's first noun carries the new one ("at the village fair" → "at the…")
+            skip.add(target.i)
+            replace[carrier.i] = replace.pop(target.i)
+    return render(doc, skip, replace=replace)
 
 
 def without_thing(prompt: str, noun: str) -> str:

@@ -17,8 +17,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from language.describe import created, describe, loose_descriptions, of_things
-from language.lexicon import EN, entries, word_set
+from language.describe import clause_anchors, frame_descriptions, loose_descriptions, of_things
+from language.lexicon import EN, entries
 
 
 @dataclass
@@ -154,7 +154,8 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
                 "except", "after_all", "before_all") and not of_things(span, _vocabulary()["frame_nouns"]):
             stream.append((span.start, span.end, "ref", label, span))
     covered |= {i for item in stream for i in range(item[0], item[1])}
-    stream += _descriptions(doc, story, frames, covered)
+    stream += frame_descriptions(doc, story, frames, covered, _vocabulary()["frame_nouns"]) + \
+        clause_anchors(doc, story, stream)
     if loose:
         covered |= {i for item in stream for i in range(item[0], item[1])}
         stream += loose_descriptions(doc, story, covered, things)
@@ -195,7 +196,8 @@ def _read_count(doc, frames: Frames) -> set[int]:
     """The story's new length; the tokens it took."""
     taken = set()
     for label, span in _matches(doc, "count_patterns"):
-        if span.start > 0 and doc[span.start - 1].lower_ in ("the", "last", "first", "final", "frame", "picture"):
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        if before in ("the", "last", "first", "final", "frame", "picture", "middle", "centre", "center"):
             continue  # "the last two pictures" is a reference, not a length
         numbers = [n for n in (_number(t.text) for t in span if t.lower_ not in EN.ordinals) if n]
         number = numbers[0] if numbers else 1
@@ -254,10 +256,10 @@ def _resolve(label: str, span, total: int, frames: Frames, previous: str | None)
         if span.end < len(span.doc) and span.doc[span.end].lower_ in ("thought", "thoughts", "glance", "sight"):
             return None  # "on second thought", "at first glance": no frame
         return _value(span, total)
-    if label == "middle":  # the middle one of an odd count, the middle two of an even one ("the middle two")
-        if total % 2 == 0:
-            return [total // 2, total // 2 + 1]
-        return [(total + 1) // 2] if not numbers or numbers[-1] == 1 else None
+    if label == "middle":  # the middle one of an odd count, the middle two of an even one, "the middle three"
+        count = numbers[-1] if numbers else 2 - total % 2
+        return list(range((total - count) // 2 + 1, (total - count) // 2 + count + 1)) \
+            if count < total and (total - count) % 2 == 0 else None
     if label == "first_n":
         return list(range(1, min(numbers[-1], total) + 1))
     if label == "last_n":
@@ -270,61 +272,3 @@ def _resolve(label: str, span, total: int, frames: Frames, previous: str | None)
     if label == "ending":
         return [total]
     return None  # except, after_all, before_all: markers for the next reference
-
-
-def _descriptions(doc, story, frames: Frames, taken: set[int]) -> list[tuple]:
-    """Frames named by what they show: a frame noun with describing words ("the picnic picture", "the one where
-    they eat", "the picture with the badger", "the oven and market scenes"). A new frame ("a picture of …") is
-    content, not a reference; a style ("looked like crayon drawings") is no frame either."""
-    from language.lexicon import find
-
-    nouns, found = set(_vocabulary()["frame_nouns"]), []
-    styles = {span.root.i for _, span in find(doc, "styles")}
-    for token in doc:
-        if token.i in taken or token.lower_ not in nouns or token.pos_ in ("VERB", "AUX") or \
-                token.head.lower_ in ("like", "as", "into", "than") \
-                or token.lower_ == "one" and any(t.lower_ == "instead" for t in doc[max(0, token.i - 4):token.i]):
-            continue  # "a green raincoat instead of the yellow one": the thing, not a frame
-        determiner = next((c.lower_ for c in token.children if c.dep_ in ("det", "predet")), "")
-        described = any(c.dep_ in ("compound", "amod", "relcl", "acl") for c in token.children)
-        if determiner in ("a", "an", "another", "some", "any", "every", "each", "all") or created(token) or (
-                token.dep_ == "nummod" and not described):
-            continue
-        children = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "relcl", "acl", "prep",
-                                                             "poss", "npadvmod")]
-        if not children and token.lower_ == "one" and token.i >= 2 and doc[token.i - 1].pos_ in ("NOUN", "ADJ",
-                                                                                                  "VERB"):
-            start = next((i for i in range(token.i - 1, -1, -1) if doc[i].lower_ in ("the", "that", "this")), None)
-            children = list(doc[start + 1:token.i]) if start is not None else []  # "the sunset/dobj one/dobj"
-        children += [c for c in token.head.children if c.dep_ == "prep" and c.i == token.right_edge.i + 1 and (
-                     c.lower_ in ("with", "of", "showing", "featuring", "from") or c.lower_ in (
-                         "at", "in", "on", "by", "near", "inside", "under") and not _scene_words(c))]
-        # "lose the picture with the kite", "the bit at the market" (but "the badger scene on a rainy evening")
-        words = [w for child in children for w in child.subtree
-                 if not w.is_punct and w.lower_ not in nouns and w.i not in taken]
-        words = [w for w in words if w.lower_ not in word_set("description_stop") | {"this", "that", "other", "new"}]
-        if not words or all(w.i in styles or w.lower_ in ("drawing", "painting") for w in words):
-            continue
-        span = (min(w.i for w in words + [token]), max(w.i for w in words + [token]) + 1)
-        parts = [c for c in children if c.dep_ in ("compound", "amod", "nmod") and any(g.dep_ == "conj"
-                                                                                  for g in c.children)]
-        groups = [[c] + [g for g in c.subtree if g.dep_ == "conj"] for c in parts] if token.lower_.endswith("s") \
-            else []
-        for said in ([[g] for g in groups[0]] if groups else [[w for child in children for w in child.subtree]]):
-            matched = describe(" ".join(w.text for w in sorted(said, key=lambda w: w.i)), story)
-            if len(matched) == 1:
-                found.append((*span, "description", "description", [matched[0] + 1]))
-            elif matched:
-                frames.unclear = matched
-            else:
-                frames.unmatched = " ".join(w.text for w in words)
-                frames.spans.append(span)
-    return found
-
-
-def _scene_words(prep) -> bool:
-    """Whether a phrase says when or in what weather ("on a rainy evening", "at night"), not what is shown."""
-    from language.lexicon import entries
-
-    scene = {w.lower() for k in ("times", "weather", "seasons", "moods", "time_units") for w in entries(k)}
-    return any(t.lower_ in scene or t.lemma_.lower() in scene for t in prep.subtree)

@@ -141,8 +141,8 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         if kind == "styles" and span.root.dep_ == "acomp" and span.text.lower() in EN.style_moods:
             value = Value("moods", EN.style_moods[span.text.lower()], value.noun, span.start)
             kind = "moods"  # "the bottle picture feels a bit flat": how it feels, no flat style
-        if kind == "styles" and span.root.pos_ == "VERB":
-            continue  # "painting the boat red" is no painting style
+        if kind in ("styles", "clothing", "carried", "features") and span.root.pos_ == "VERB":
+            continue  # "painting the boat red" is no painting style, "stick antennas on it" no stick
         if kind == "moods" and value.noun and value.noun not in entries("frame_nouns") and _shown(value.noun, words):
             continue  # "the sailboat looks boring": about the sailboat, not the frame's mood
         if _said_to_go(span):
@@ -168,7 +168,8 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
     elif stated:
         parts.too = True
     if not parts.thing:  # "the otter needs a tiny red bow tie", "paint grandpa's boat bright red"
-        nouns = [t for t in doc if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i not in taken and t.dep_ != "poss"
+        nouns = [t for t in doc if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i not in taken
+                 and (t.dep_ != "poss" or not _shown(t.head.lemma_.lower(), words))  # "round the goat's neck"
                  and _shown(t.lemma_.lower(), words) and t.lower_ not in entries("frame_nouns")
                  and not character.names_it(t.lemma_) and t.lower_ not in EN.colours]
         parts.thing = nouns[0].lemma_.lower() if nouns else shown_as(doc, taken, words, character)
@@ -186,11 +187,11 @@ def _replacement(doc, story, character) -> tuple[str, str]:
     "Y instead of X", "swap X for Y", "turn X into Y"; ("", "") when the request says no such thing."""
     shown = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ in ("NOUN", "PROPN")}
 
-    def phrase(token) -> str:
+    def phrase(token, old: set[int]) -> str:
         stop = next((t.i for t in doc[token.i + 1:] if t.lower_ in ("instead", "rather") or t.lower_ == "in" and
                      t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "place"), len(doc))  # "a station instead of…"
         return render([t for t in token.subtree if (t.dep_ not in ("relcl", "prep", "acl") or t == token)
-                       and t.i < stop], {t.i for t in token.subtree if t.dep_ == "det"})
+                       and t.i < stop and t.i not in old], {t.i for t in token.subtree if t.dep_ == "det"})
 
     for token in doc:
         if token.pos_ != "NOUN" or token.lemma_.lower() in shown or character.names_it(token.lemma_) or \
@@ -202,11 +203,20 @@ def _replacement(doc, story, character) -> tuple[str, str]:
             verb = verb.head if verb.pos_ == "NOUN" and verb.dep_ == "dobj" else verb  # "swap the X for a Y"
             old = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.pos_ == "NOUN"
                         and c.lemma_.lower() in shown), None)
+        if token.dep_ == "ccomp" and token.head.lemma_ in ("make", "turn"):  # "make the goat a big llama"
+            old = next((c for c in token.children if c.dep_ == "nsubj" and c.lemma_.lower() in shown), None)
         later = doc[token.i + 1:token.i + 5].text.lower()
         if old is None and re.match(r"^(?:instead of|rather than|in place of) ", later):
             old = next((t for t in doc[token.i + 3:] if t.pos_ == "NOUN" and t.lemma_.lower() in shown), None)
-        if old is not None:
-            return old.lemma_.lower(), phrase(token)
+        lead = re.match(r"^(?:instead of|rather than|in place of) ", doc[:token.i].text.lower())
+        if old is None and lead and token.dep_ in ("attr", "dobj", "oprd"):  # "instead of a village fair, the
+            said = [t for t in doc[len(lead.group(0).split()):token.i]]  # last picture should be a busy market"
+            said = said[:next((i for i, t in enumerate(said) if t.is_punct), len(said))]
+            frames = " ".join(f.prompt.lower() for f in story.frames)
+            old = said[-1] if said and re.search(rf"\b{re.escape(said[-1].lower_)}\b", frames) else None
+        said = phrase(token, {t.i for t in old.subtree}) if old is not None else ""
+        if said:
+            return old.lemma_.lower(), said
     return "", ""
 
 

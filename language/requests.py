@@ -56,8 +56,8 @@ def derived(parts: Parts, story) -> set[str]:
             r"\b(?:one|pic|picture|scene|frame|panel|image)s?\s+(?:where|of|with|showing|in which)\b",
             parts.text.lower())),
         "reversal": (any(w in EN.reverse_words for w in parts.actions.values()) or "swap" in parts.actions and
-                     re.search(r"\border\b|顺序", parts.text.lower())) and not frames.said and total > 2
-        and not frames.unclear and (len(frames.indices(total)) > 2 or frames.named in ([], [0]))
+                     re.search(r"\border\b|顺序", parts.text.lower())) and (not frames.said or frames.everything)
+        and total > 2 and not frames.unclear and (len(frames.indices(total)) > 2 or frames.named in ([], [0]))
         and any(w in re.findall(r"[a-z]+", parts.text.lower()) or not w.isascii() and w in parts.text
                 for w in EN.whole_story_words),  # not "the X and the Y
         # are backwards"
