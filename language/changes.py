@@ -82,8 +82,11 @@ def change_kind(parts: Parts, story) -> Parsed | None:
     its clothes and things stay, and frames that call it by its old kind ("the girl") follow."""
     looks = member_of(parts, story).looks
     before, old = copy.deepcopy(looks), looks.kind.split()
-    kinds = [v.word for v in parts.values.get("kinds", [])] + [v.word for v in parts.values.get("gender_words", [])
-                                                                 if v.word in word_set("person_nouns")]
+    said = sorted([v for v in parts.values.get("kinds", [])] + [v for v in parts.values.get("gender_words", [])
+                                                                if v.word in word_set("person_nouns")],
+                  key=lambda v: v.start)
+    kinds = [v.word for v in said if v.word.lower() not in {w.lower() for w in old}]  # "turn the girl into…": not
+    # the word it is called by
     age, gender = parts.first("ages"), parts.first("gender_words")
     person_nouns = word_set("person_nouns")
     if kinds and kinds[-1] in EN.ages and any(w.lower() in person_nouns for w in old):  # a girl, not a baker
@@ -130,8 +133,9 @@ def change_looks(parts: Parts, story) -> Parsed | None:
             continue
         if removing:
             looks.take_off(noun)
-        elif phrase.lower().removeprefix("a ").removeprefix("an ") == noun and noun in worn:
-            continue  # "make her raincoat yellow": the raincoat she has, named
+        elif noun in worn and set(phrase.lower().split()) - {"a", "an", "her", "his", "its", "their"} <= set(
+                re.findall(r"[\w-]+", worn)):
+            continue  # "make her raincoat yellow", "swap her yellow scarf for…": the one she has, named
         elif noun in EN.hair_words:
             looks.set_hair(phrase)
         else:
@@ -141,7 +145,7 @@ def change_looks(parts: Parts, story) -> Parsed | None:
         looks.set_hair(" ".join(styles) + " hair")
     named, member = [noun for _, noun in parts.items], member_of(parts, story)
     for value in parts.values.get("colours", []):
-        noun = value.noun or (named[0] if len(named) == 1 else "") or (
+        noun = (value.noun if value.noun not in EN.generic_nouns else "") or (named[0] if len(named) == 1 else "") or (
             looks.kind.split()[-1] if parts.member else "")  # "the otter shouldn't be brown, make it white"
         noun = looks.kind.split()[-1] if member.names_it(noun) else noun  # "Bo should be brown": the dog
         if noun and not any(value.word in p for p, _ in parts.items):
@@ -150,11 +154,16 @@ def change_looks(parts: Parts, story) -> Parsed | None:
         if word in EN.clothing or word in EN.features or word in EN.hair_words or word == "curls":
             if not any(word == n for _, n in parts.items):
                 looks.take_off(word)
-    for kind in ("sizes", "hair_styles"):  # "a big fluffy dog": the character itself, one word of a kind at a time
-        for value in parts.values.get(kind, []):
-            if value.noun and member.names_it(value.noun) and "hair" not in value.noun:
-                same = set(EN.sizes) if kind == "sizes" else set(EN.hair_styles)
+    for kind in ("sizes", "hair_styles", "shapes"):  # "a big fluffy dog": the character itself, one word of a kind
+        for value in parts.values.get(kind, []):  # at a time
+            if (value.noun and member.names_it(value.noun) or not value.noun and parts.member) and \
+                    "hair" not in value.noun:
+                same = set(getattr(EN, kind))
+                gone = [a for a in looks.adjectives if a.lower() in same]
                 looks.adjectives = [a for a in looks.adjectives if a.lower() not in same] + [value.word]
+                if kind == "shapes":  # "with a round silver body" follows "round" → "square"
+                    looks.features = [re.sub(rf"\b(?:{'|'.join(gone)})\b", value.word, f) if gone else f
+                                      for f in looks.features]
     if looks.text() == before:
         return None
     return _mirrored(_described(parts, story, looks), story, parts.member, old, looks)
@@ -217,7 +226,7 @@ def _recoloured(prompt: str, noun: str, old: list[str], new: list[str]) -> str:
 def look_clause(looks, features: list[str] = ()) -> str:
     """", the white otter wearing a red bow tie": a member's colour, hair and what it wears, said in its frames,
     and the `features` just given to it ("with antennas")."""
-    colour = _colours(looks)
+    colour = [a for a in looks.adjectives if a.lower() in _colour_words() | set(EN.shapes)]
     worn = [*looks.wears.values(), *looks.carries]
     has = [looks.hair] * bool(looks.hair) + list(features)
     if not colour and not worn and not has:

@@ -24,7 +24,8 @@ def read_chinese_idea(text: str):
     if meta:  # "做成六张图：…": the number of frames, not the story
         number = meta.group(1)
         count, story = int(number) if number.isdigit() else ZH.numbers.get(number), story[meta.end():]
-    for _ in range(3):  # "给我讲一个关于…": framing words one after another
+    story = re.sub(rf"^(?:我们?的?)?(?:{'|'.join(ZH.requesters)})(?:很|最)?(?:想要|想|要|喜欢)(?:听|看)?", "", story)
+    for _ in range(3):  # "我女儿想听一个故事：", "给我讲一个关于…": framing words one after another
         for phrase in sorted(ZH.framing, key=len, reverse=True):
             story = re.sub(rf"^{phrase}[：:，,]?\s*", "", story)
     story = re.sub(rf"^(?:{'|'.join(ZH.framing_verbs)})?([^，,。：:！!]+?)(?:{'|'.join(ZH.framing_ends)})"

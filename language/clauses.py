@@ -8,8 +8,8 @@ mapped back by their place in the text.
 
 from __future__ import annotations
 
-from language.entities import Event, entity_of, is_name
-from language.lexicon import EN, word_set
+from language.entities import Entity, Event, entity_of, is_name
+from language.lexicon import EN, entries, word_set
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, render, sentence
 from language.segments import segments, verb_like
@@ -71,6 +71,8 @@ def _clauses(doc, reading):
                 worn = set(EN.clothing) | set(EN.carried) | set(EN.hair_words) | set(EN.features)
                 if noun is not None and noun.lemma_.lower() in worn and piece[0].lower_ == "who":
                     antecedent = reading.hero  # "a girl with a yellow raincoat who lives above…": the girl
+                if antecedent is None and noun is not None and noun.dep_ == "pobj" and piece[0].lower_ == "who":
+                    antecedent = entity_of(noun.head.head, reading)  # "an old tailor in Lisbon who sews…"
                 if antecedent is None:
                     continue  # "anyone who looks sad": part of the clause before, not a moment of its own
                 agent = antecedent
@@ -144,13 +146,10 @@ def _event(clause, agent, together: bool, reading):
             {o.lemma_.lower(), o.lower_} & worn for o in objects):
         return None  # "Theo has big round glasses and a yellow t-shirt": how he looks, not a moment
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.lower_ in entries("frame_nouns") and verb.lemma_ in ("show", "depict"):
+        return _shown(clause, verb, subject, reading)
     if subject is not None and any(c.lower_ == "whose" for c in subject.children):  # "whose only power is …"
-        complement = next((c for c in verb.children if c.dep_ in ("attr", "acomp", "xcomp", "ccomp")), None)
-        target = complement if complement is not None and verb.lemma_ == "be" else verb
-        frame = render(target.subtree) if target is complement else clause_text(verb, {
-            t.i for t in subject.subtree} | {c.i for c in verb.children if c.dep_ in ("aux", "punct")})
-        return Event(agent=hero, frame=frame, caption=sentence(f"{hero.label} {render(verb.subtree)}"),
-                     verb=target.lemma_.lower())
+        return _whose(verb, subject, hero)
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
     if verb.lemma_ == "use" and xcomp is not None:  # "used to fly planes": the habit is the picture
         verb = xcomp
@@ -169,6 +168,9 @@ def _event(clause, agent, together: bool, reading):
                                                                 for c in leading  # "first" is no picture
                                                                 if render(c.subtree).lower() not in EN.first_markers)])
     frame = frame.strip()
+    season = subject is not None and agent is None and subject.lemma_.lower() in set(EN.seasons) | set(EN.weather)
+    if season:  # "when spring comes": spring, not the main character
+        agent = Entity(head=subject.lemma_.lower(), phrase=render(subject.subtree).lower())
     if agent is not None and agent is not hero:
         frame = f"{agent.name or agent.short or agent.phrase} {frame}"
     partner = next((c for c in (subject.children if subject is not None else []) if c.dep_ == "conj"
@@ -184,10 +186,31 @@ def _event(clause, agent, together: bool, reading):
     text = clause_caption(who, verb, skip | moved, names, plural=together or bool(agent and agent.plural))
     extra = " ".join(render(c.subtree, replace=names) for c in leading)
     things = [t.lemma_.lower() for t in verb.subtree if t.pos_ == "NOUN" and t.i not in skip]
-    event = Event(agent=agent, frame=frame, caption=sentence(f"{extra}, {_lower(text)}") if extra else text,
+    named = frozenset(e.name for e in reading.entities if e.name)
+    event = Event(agent=agent, frame=frame, caption=sentence(f"{extra}, {_lower(text, named)}") if extra else text,
                   verb=verb.lemma_.lower(), things=things)
     event.parts = _one_by_one(verb, skip | moved, names, who, agent is not None and agent is not hero)
     return event
+
+
+def _whose(verb, subject, hero) -> Event:
+    """What someone has, as its picture ("a superhero whose only power is finding lost socks")."""
+    complement = next((c for c in verb.children if c.dep_ in ("attr", "acomp", "xcomp", "ccomp")), None)
+    target = complement if complement is not None and verb.lemma_ == "be" else verb
+    frame = render(target.subtree) if target is complement else clause_text(verb, {
+        t.i for t in subject.subtree} | {c.i for c in verb.children if c.dep_ in ("aux", "punct")})
+    return Event(agent=hero, frame=frame, caption=sentence(f"{hero.label} {render(verb.subtree)}"),
+                 verb=target.lemma_.lower())
+
+
+def _shown(clause, verb, subject, reading) -> Event | None:
+    """What a frame is said to show, as said ("the last picture shows a little flower growing where he stood")."""
+    shown = next((c for c in verb.children if c.dep_ in ("dobj", "ccomp")), None)
+    if shown is None:
+        return None
+    names = _names(clause, verb, {t.i for t in subject.subtree}, None, reading, hero_too=True)
+    frame = render(shown.subtree, replace={i: n.removesuffix("'s") for i, n in names.items()})
+    return Event(agent=None, frame=frame, caption=sentence(frame), verb=verb.lemma_.lower())
 
 
 def _one_by_one(verb, skip: set[int], names: dict, who: str, named: bool) -> list[tuple[str, str]]:
@@ -214,10 +237,11 @@ def _one_by_one(verb, skip: set[int], names: dict, who: str, named: bool) -> lis
     return parts
 
 
-def _lower(text: str) -> str:
-    """A phrase moved inside a sentence: "At sunset" → "at sunset"; names keep their capital."""
+def _lower(text: str, names: frozenset = frozenset()) -> str:
+    """A phrase moved inside a sentence: "At sunset" → "at sunset"; names keep their capital (also `names`, the
+    idea's own: "Ploy")."""
     first = text.split(" ", 1)[0]
-    if not first or first == "I" or (len(first) > 1 and first[1:].lower() != first[1:]):
+    if not first or first == "I" or (len(first) > 1 and first[1:].lower() != first[1:]) or first in names:
         return text
     doc = parse(first)
     return text if is_name(doc[0]) else first.lower() + text[len(first):]
@@ -232,8 +256,9 @@ def _mate(reading, clause) -> str:
     return (mates[-1].name or mates[-1].short) if mates else ""
 
 
-def _names(clause, verb, skip: set[int], agent, reading) -> dict[int, str]:
-    """Pronouns of the clause replaced by what they mean ("dries it" → "dries the stray kitten")."""
+def _names(clause, verb, skip: set[int], agent, reading, hero_too: bool = False) -> dict[int, str]:
+    """Pronouns of the clause replaced by what they mean ("dries it" → "dries the stray kitten"); the main
+    character's own too where the picture is not of it acting (`hero_too`)."""
     refers, hero, names = reading.refers, reading.hero, {}
     for token in verb.subtree:
         if token.i in skip or token.pos_ != "PRON":
@@ -242,7 +267,7 @@ def _names(clause, verb, skip: set[int], agent, reading) -> dict[int, str]:
         possessive = token.dep_ == "poss" or token.tag_ == "PRP$"
         if token.lower_ in word_set("narrator_words"):
             names[token.i] = "the" if possessive else "the child"
-        elif entity is None or (entity is hero and (possessive or agent in (None, hero))):
+        elif entity is None or (entity is hero and (possessive or agent in (None, hero)) and not hero_too):
             continue  # the main character's own "her", "his" stay; the character is the picture's subject
         elif possessive and (entity.head in render(t for t in verb.subtree if t.i < token.i) or any(
                 refers.get(clause.full.get(t.i)) is entity for t in verb.subtree if t.i < token.i)):

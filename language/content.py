@@ -167,13 +167,18 @@ def stated_mood(token) -> bool:
 
 def worn_items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
     """Each item to wear, carry or have as the whole phrase said ("a straw hat", "white hair", "boots")."""
-    from language.looks import _item_noun
+    from language.looks import _item_noun, animate
 
     found = []
     for kind in ("clothing", "carried", "hair_words", "features"):
         for value in parts.values.get(kind, []):
             chunk = next((c for c in doc.noun_chunks if c.start <= value.start < c.end), None)
             tokens = chunk if chunk is not None else doc[value.start:value.start + len(value.word.split())]
+            after = doc[tokens.end] if tokens.end < len(doc) else None  # "a woolly hat with a pompom": its part
+            part = next((c for c in after.children if c.dep_ == "pobj"), None) if after is not None else None
+            if part is not None and after.lower_ == "with" and kind != "hair_words" and not animate(part.lemma_) \
+                    and not any(c.names_it(t.lemma_) for t in after.subtree for c in characters):
+                tokens = doc[tokens.start:after.right_edge.i + 1]
             owner = {d.i for t in tokens if t.dep_ == "poss" and any(c.names_it(t.lemma_) for c in characters)
                      for d in t.subtree}  # "Juno's raincoat", "the otter's scarf" (but "a chef's hat")
             plain = {t.i for t in tokens if t.lower_ in EN.pronouns or t.lower_ in ("the", "that")}

@@ -79,6 +79,8 @@ def created(token) -> bool:
     verbs = TABLE.actions["insert"]["verbs"] + [p.split()[0] for p in TABLE.actions["insert"]["phrases"]
                                                 if len(p.split()) == 2 and p.split()[1] in ("in", "on")]
     head = token.head if token.dep_ != "pobj" else token.head.head
+    if token.dep_ == "pobj" and token.head.lower_ not in ("in", "on", "into", "onto"):
+        return False  # "put every picture except the market one in autumn": no new one
     return token.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and head.lemma_.lower() in verbs
 
 
@@ -192,7 +194,8 @@ def frame_descriptions(doc, story, frames, taken: set[int], nouns: list[str]) ->
                 token.dep_ == "nummod" and not described):
             continue
         children = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "relcl", "acl", "prep",
-                                                             "poss", "npadvmod")]
+                                                             "poss", "npadvmod") and not (
+            c.dep_ == "prep" and _scene_words(c))]  # "the market one in autumn": the market one
         if not children and token.lower_ == "one" and token.i >= 2 and doc[token.i - 1].pos_ in ("NOUN", "ADJ",
                                                                                                   "VERB"):
             start = next((i for i in range(token.i - 1, -1, -1) if doc[i].lower_ in ("the", "that", "this")), None)

@@ -69,8 +69,20 @@ class Idea:
         return self.hero.name or (self.hero.phrase[:1].upper() + self.hero.phrase[1:])
 
 
+def group_member(token):
+    """The members a group noun stands for ("a team of four ants": the ants), or None."""
+    from language.lexicon import EN
+
+    if token.lemma_.lower() not in EN.group_nouns:
+        return None
+    return next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                 if g.dep_ == "pobj" and g.tag_ in ("NNS", "NNPS")), None)
+
+
 def entity_of(token, reading: Idea) -> Entity | None:
-    """The entity a noun token is (a name, an apposition and a repeated noun are the same one)."""
+    """The entity a noun token is (a name, an apposition and a repeated noun are the same one; a group is its
+    members)."""
+    token = group_member(token) or token
     if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
         found = entity_of(token.head, reading)
         if found is not None:  # else the head is no one ("after school, Priya, a tall girl")

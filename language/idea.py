@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 
-from language.entities import Entity, Idea, entity_of, is_name
+from language.entities import Entity, Idea, entity_of, group_member, is_name
 from language.lexicon import EN, entries, word_set
 from language.looks import Looks, read_looks
 from language.phrases import render
@@ -43,6 +43,8 @@ def _meta_patterns() -> dict[str, re.Pattern]:
         "imagine": re.compile(r"^(?:just\s+)?(?:imagine|show|draw|tell me about|picture)\s+(?:me\s+)?(?:(?:a|an)\s+"
                               r"(?:world|place|land|town|day)\s+)?(?:where|if|that|when|how)?\s*", re.I),
         "ignore": re.compile(r"^.*?\bignore\b.*?\band\s+", re.I),
+        "wants": re.compile(rf"^(?:my|our)\s+(?:\w+[- ]year[- ]old\s+|little\s+)?(?:{'|'.join(EN.requesters)})\s+"
+                            rf"(?:{'|'.join(EN.request_verbs)})\s+", re.I),  # "my daughter wants a story about…"
         "count": re.compile(rf"\b(?:in|with|using|across|over|into|of)?\s*(?:just\s+|only\s+)?({numbers})"
                             rf"(?:\s+|-)(?:short\s+|little\s+)?{pictures}\b", re.I),
         "address": re.compile(r"\b(?:you|please|pls|thanks|thank you|can you|could you|i want|i'd like|keep it|"
@@ -70,7 +72,7 @@ def strip_meta(text: str) -> tuple[str, int | None, str | None]:
     story = ". ".join(kept) or text
     style = None
     for _ in range(3):  # "write me a comic about a story of…": strip the framing layers
-        found = patterns["frame"].match(story) or patterns["imagine"].match(story) or patterns["ignore"].match(story)
+        found = next((m for key in ("wants", "frame", "imagine", "ignore") if (m := patterns[key].match(story))), None)
         if not found or found.end() == 0:
             break
         framing = story[:found.end()].lower()
@@ -92,8 +94,10 @@ def _unstick(text: str) -> str:
     doc, cuts = parse(text), []
     for token in doc[1:-1]:
         before, after = doc[token.i - 1], doc[token.i + 1]
-        if token.tag_ in ("NN", "NNS") and token.dep_ in ("ROOT", "conj", "appos") and "VERB" in getAllLemmas(
-                token.lower_) and before.pos_ in ("NOUN", "PROPN") and after.pos_ in ("DET", "ADP", "PRON", "NUM") and \
+        named = token.dep_ == "oprd" and token.head.lemma_ in ("name", "call")  # "a girl named Ploy searches"
+        verb = "VERB" in getAllLemmas(token.lower_)
+        if token.tag_ in ("NN", "NNS") and (token.dep_ in ("ROOT", "conj", "appos") or named) and verb and \
+                before.pos_ in ("NOUN", "PROPN") and after.pos_ in ("DET", "ADP", "PRON", "NUM") and \
                 not (token.dep_ == "conj" and token.head.pos_ == "VERB") and (
                 token.tag_ == "NNS" or _plural_before(token)):
             cuts.append(token.idx)
@@ -153,7 +157,8 @@ def read_idea(idea: str) -> Idea:
     from language.tools import fix_spelling
     from language.typed import retyped
 
-    text, count, style = strip_meta(fix_spelling(retyped(idea), keep=set(EN.kinds) | set(EN.ordinals)))
+    text, count, style = strip_meta(fix_spelling(retyped(idea), keep=set(EN.kinds) | set(EN.ordinals),
+                                                          prefer=set(EN.kinds)))
     reading = Idea(text=text, count=count, style=style)
     doc = parse(text)
     doc.user_data["refers"] = reading.refers  # the parse is cached: each reading keeps its own pronoun map
@@ -180,6 +185,7 @@ def _entities(doc, reading: Idea) -> None:
                 token.dep_ == "poss" and token.pos_ in ("NOUN", "PROPN"):
             if _not_a_character(token) or misread_verb(token):
                 continue
+            token = group_member(token) or token  # "a team of four ants carries…": the ants
             entity = entity_of(token, reading)
             if entity is None:
                 entity = _new_entity(token, reading)
@@ -222,6 +228,8 @@ def _not_a_character(token) -> bool:
     times = set(EN.times) | set(EN.seasons) | set(EN.time_units)
     if prep in ("after", "before", "during", "until") and token.head.head.pos_ != "VERB" and token.pos_ != "PROPN":
         return True  # "every evening after school" (but "runs after the dog")
+    if prep in ("in", "at", "near", "inside", "outside", "across", "through", "around") and token.pos_ == "PROPN":
+        return True  # "an old tailor in Lisbon", "a night market in Bangkok": a place
     return word in times or word in EN.hair_words or word in EN.framing_nouns and token.dep_ != "nsubj" or (
         prep in ("in", "on", "at", "into", "through", "across", "over", "under", "near", "from", "to", "behind")
         and token.pos_ != "PROPN" and not token.text.istitle() and not (prep == "to" and word in EN.kinds)) or \
@@ -306,6 +314,10 @@ def _resolve(token, reading: Idea) -> Entity | None:
             unknown.person and not agreeing.person and unknown.last > agreeing.last)):  # "a farmer in his orchard"
         unknown.gender = want
         return unknown
+    if agreeing is None and unknown is None:  # "a lonely snowman waits… he melts": a thing called "he" is someone
+        unknown = next((e for e in before if e.gender == "" and not e.plural and e.subjects + e.acted), None)
+        if unknown is not None:
+            unknown.gender, unknown.animate = want, True
     return agreeing or unknown
 
 

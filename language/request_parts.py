@@ -14,13 +14,13 @@ from language.content import after, content, free_style, stated_mood, worn_items
 from language.describe import shown_as
 from language.lexicon import EN, TABLE, entries, find
 from language.parts import Parts, Value
-from language.phrases import render
 from language.refs import read_english
+from language.replacement import replacement
 from language.spelling import fix_ordinals
 from language.tools import parse
 
 VALUE_KINDS = ("colours", "times", "weather", "seasons", "moods", "styles", "clothing", "carried", "hair_words",
-               "hair_styles", "features", "ages", "gender_words", "sizes", "removals")
+               "hair_styles", "features", "ages", "gender_words", "sizes", "shapes", "removals")
 
 
 
@@ -85,7 +85,7 @@ def read_parts(message: str, story, characters) -> Parts:
     _new_kind(doc, parts, character)
     parts.thing = "" if parts.thing and character.names_it(parts.thing) else parts.thing
     parts.items = worn_items(doc, parts, characters)
-    parts.replacement = _replacement(doc, story, character)
+    parts.replacement = replacement(doc, story, character)
     nouns = set(entries("frame_nouns"))
     parts.whole_frame = any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
         "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
@@ -128,6 +128,12 @@ def _spelled(text: str, known: set[str] = frozenset()) -> str:
     return "".join(p if i % 2 else fix_spelling(p, keep) for i, p in enumerate(pieces))
 
 
+@functools.cache
+def worn_nouns() -> frozenset[str]:
+    """What a character can wear, carry or have."""
+    return frozenset(set(EN.clothing) | set(EN.carried) | set(EN.features) | set(entries("hair_words")))
+
+
 def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
     """Lexicon words by kind, with the noun each describes and whether it is said to go."""
     words = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ in ("NOUN", "PROPN")}
@@ -138,10 +144,13 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
                 span.end < len(doc) and doc[span.end].text == "-":  # "an old-fashioned travel poster": no age
             continue
         value = Value(kind, span.text.lower(), _described(span), span.start)
+        if kind == "styles" and span.root.dep_ == "amod" and span.root.head.lemma_.lower() in worn_nouns():
+            continue  # "a knitted scarf": the scarf's, no knitted style
         if kind == "styles" and span.root.dep_ == "acomp" and span.text.lower() in EN.style_moods:
             value = Value("moods", EN.style_moods[span.text.lower()], value.noun, span.start)
             kind = "moods"  # "the bottle picture feels a bit flat": how it feels, no flat style
-        if kind in ("styles", "clothing", "carried", "features") and span.root.pos_ == "VERB":
+        if kind in ("clothing", "carried", "features") and span.root.pos_ == "VERB" or kind == "styles" and \
+                span.root.tag_ == "VBG":
             continue  # "painting the boat red" is no painting style, "stick antennas on it" no stick
         if kind == "moods" and value.noun and value.noun not in entries("frame_nouns") and _shown(value.noun, words):
             continue  # "the sailboat looks boring": about the sailboat, not the frame's mood
@@ -153,7 +162,7 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
                 value.noun not in EN.colours:  # "orange is such an ugly colour for the bicycle": not the orange
             parts.thing = value.noun
     colours = parts.values.get("colours", [])
-    shown = " ".join(f.prompt.lower() for f in story.frames)
+    shown = " ".join([f.prompt.lower() for f in story.frames] + [c.description.lower() for c in story.cast])
     old = [v for v in colours if re.search(rf"\b{re.escape(v.word)}\b", shown)]
     if old and len(old) < len(colours):  # "orange is so ugly for the bicycle, go with silver": orange is the old one
         parts.values["colours"] = [v for v in colours if v not in old]
@@ -182,44 +191,6 @@ def item_phrases(parts: Parts) -> list[tuple[str, str]]:
     return parts.items
 
 
-def _replacement(doc, story, character) -> tuple[str, str]:
-    """(a noun shown in the frames, the noun phrase that takes its place) for "replace X with Y", "X could be Y",
-    "Y instead of X", "swap X for Y", "turn X into Y"; ("", "") when the request says no such thing."""
-    shown = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ in ("NOUN", "PROPN")}
-
-    def phrase(token, old: set[int]) -> str:
-        stop = next((t.i for t in doc[token.i + 1:] if t.lower_ in ("instead", "rather") or t.lower_ == "in" and
-                     t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "place"), len(doc))  # "a station instead of…"
-        return render([t for t in token.subtree if (t.dep_ not in ("relcl", "prep", "acl") or t == token)
-                       and t.i < stop and t.i not in old], {t.i for t in token.subtree if t.dep_ == "det"})
-
-    for token in doc:
-        if token.pos_ != "NOUN" or token.lemma_.lower() in shown or character.names_it(token.lemma_) or \
-                token.lemma_.lower() in EN.generic_nouns:  # "orange is such an ugly colour": no new thing
-            continue
-        old = None
-        if token.dep_ in ("attr", "oprd") or token.dep_ == "pobj" and token.head.lower_ in ("into", "with", "for"):
-            verb = token.head if token.dep_ != "pobj" else token.head.head
-            verb = verb.head if verb.pos_ == "NOUN" and verb.dep_ == "dobj" else verb  # "swap the X for a Y"
-            old = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.pos_ == "NOUN"
-                        and c.lemma_.lower() in shown), None)
-        if token.dep_ == "ccomp" and token.head.lemma_ in ("make", "turn"):  # "make the goat a big llama"
-            old = next((c for c in token.children if c.dep_ == "nsubj" and c.lemma_.lower() in shown), None)
-        later = doc[token.i + 1:token.i + 5].text.lower()
-        if old is None and re.match(r"^(?:instead of|rather than|in place of) ", later):
-            old = next((t for t in doc[token.i + 3:] if t.pos_ == "NOUN" and t.lemma_.lower() in shown), None)
-        lead = re.match(r"^(?:instead of|rather than|in place of) ", doc[:token.i].text.lower())
-        if old is None and lead and token.dep_ in ("attr", "dobj", "oprd"):  # "instead of a village fair, the
-            said = [t for t in doc[len(lead.group(0).split()):token.i]]  # last picture should be a busy market"
-            said = said[:next((i for i, t in enumerate(said) if t.is_punct), len(said))]
-            frames = " ".join(f.prompt.lower() for f in story.frames)
-            old = said[-1] if said and re.search(rf"\b{re.escape(said[-1].lower_)}\b", frames) else None
-        said = phrase(token, {t.i for t in old.subtree}) if old is not None else ""
-        if said:
-            return old.lemma_.lower(), said
-    return "", ""
-
-
 def _new_kind(doc, parts: Parts, character) -> None:
     """What the main character should become, also beyond the lexicon: "what if Juno were a raccoon", "make her
     a teenager", "turn the boy into a wolf", "swap the boy for a small grey wolf", "I'd prefer the hero to be a man"."""
@@ -245,9 +216,11 @@ def _new_kind(doc, parts: Parts, character) -> None:
         elif token.dep_ == "pobj" and head.lower_ in ("into", "for", "with") and head.head.lemma_ in (
                 "turn", "change", "swap", "replace", "transform", "switch", "trade", "exchange", "go"):
             subject = next((c for c in head.head.children if c.dep_ == "dobj"), None) or named
+        extra = [c for c in token.children if c.dep_ == "compound" and c.i < token.i]  # "into a penguin astronaut"
         if subject is not None and (subject.lower_ in EN.pronouns or character.names_it(subject.lemma_)) \
-                and token.lemma_.lower() not in character.names:
-            parts.values.setdefault("kinds", []).append(Value("kinds", token.lemma_.lower(), "", token.i))
+                and (token.lemma_.lower() not in character.names or extra):
+            word = " ".join([c.lower_ for c in extra] + [token.lemma_.lower()])
+            parts.values.setdefault("kinds", []).append(Value("kinds", word, "", token.i))
             parts.character = True
 
 

@@ -35,6 +35,7 @@ def derived(parts: Parts, story) -> set[str]:
     """The parts a row may need, by name (`operations.yaml`: needs, forbids)."""
     frames, total = parts.frames, len(story.frames)
     look_words = ("clothing", "carried", "hair_words", "features")
+    ends = bool(frames.said) and set(frames.said) <= {1, total}  # "the last one first": the ends of a reversal
     about_look = parts.character or not parts.thing
     have = {
         "frames": frames.any, "frames_said": bool(frames.said), "two_frames": len(frames.indices(total)) == 2,
@@ -56,8 +57,9 @@ def derived(parts: Parts, story) -> set[str]:
             r"\b(?:one|pic|picture|scene|frame|panel|image)s?\s+(?:where|of|with|showing|in which)\b",
             parts.text.lower())),
         "reversal": (any(w in EN.reverse_words for w in parts.actions.values()) or "swap" in parts.actions and
-                     re.search(r"\border\b|顺序", parts.text.lower())) and (not frames.said or frames.everything)
-        and total > 2 and not frames.unclear and (len(frames.indices(total)) > 2 or frames.named in ([], [0]))
+                     re.search(r"\border\b|顺序", parts.text.lower())) and (
+            not frames.said or frames.everything or ends)  # "…so the last one is first"
+        and total > 2 and not frames.unclear and (len(frames.indices(total)) > 2 or frames.named in ([], [0]) or ends)
         and any(w in re.findall(r"[a-z]+", parts.text.lower()) or not w.isascii() and w in parts.text
                 for w in EN.whole_story_words),  # not "the X and the Y
         # are backwards"
@@ -71,7 +73,7 @@ def _look_colour(parts: Parts, story) -> bool:
     member = member_of(parts, story)
     nouns = {v.noun for v in parts.values.get("colours", [])}
     itself = any(v.noun and member.names_it(v.noun) or not v.noun and not member.main  # "the otter…, make it white"
-                 for k in ("colours", "sizes") for v in parts.values.get(k, []))
+                 for k in ("colours", "sizes", "shapes") for v in parts.values.get(k, []))
     return itself or any(member.looks.text().lower().find(noun) >= 0 for noun in nouns if noun)
 
 
@@ -154,7 +156,10 @@ def _undo(parts: Parts, story) -> Parsed:
 
 
 def _redo(parts: Parts, story) -> Parsed:
-    if "undo" in parts.actions and not story.redo_stack:
+    """Redo; or undo when there is nothing to redo and the words fit both ("oops, bring it back" after a frame was
+    removed: the frame back)."""
+    back = story.undo_stack and re.search(r"\bback\b", parts.text.lower())
+    if ("undo" in parts.actions or back) and not story.redo_stack:
         return Parsed([edits.Undo()])
     return Parsed([edits.Redo()])
 
@@ -219,7 +224,9 @@ def style_of(text: str) -> str:
     if not found:
         return text.strip()
     entries = [EN.styles[word] for word in found]
-    entry = next((e for e in entries if e.get("preset")), entries[-1])  # "3d cartoon": the 3d preset
+    whole = next((e for e in entries if all(w in e.get("phrase", "") for w in found if EN.styles[w] is not e)), None)
+    entry = whole or next((e for e in entries if e.get("preset")), entries[-1])  # "3d cartoon": the 3d preset,
+    # "low-poly 3d": the low poly phrase, which says 3d
     return entry.get("preset") or entry["phrase"]
 
 
@@ -227,7 +234,7 @@ def _style(parts: Parts, story) -> Parsed:
     """A style by its words; one named in more words than the lexicon knows stays as said ("in the style of a
     vintage travel poster")."""
     values = parts.values["styles"]
-    together = all(b.start - a.start <= len(a.word.split())  # "3d cartoon"
+    together = all(b.start - a.start <= len(re.findall(r"\w+|[^\w\s]", a.word))  # "3d cartoon", "low-poly 3d"
                    for a, b in zip(values, values[1:], strict=False))
     words = " ".join(v.word for v in (values if together else values[-1:]))  # "the storybook style is boring,
     # switch it to oil painting": the last one named

@@ -52,7 +52,8 @@ def segments(sent) -> list:
         cut = token.lower_ in breaks and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
                                                                                    "nsubj", "nsubjpass", "dobj")
                                                                     or token.tag_ in ("WDT", "WP", "WRB"))
-        if cut and not _describes(token) and not (token.text == "," and token.nbor(-1).dep_ == "amod") \
+        if cut and not _describes(token) and not _in_frame_statement(token) and not (
+                token.text == "," and token.nbor(-1).dep_ == "amod") \
                 and not _joins_words(token):  # "a soaked, shivering fox cub": adjectives of one noun
             pieces.append(sent.doc[start:token.i])
             start = token.i
@@ -94,6 +95,13 @@ def _describes_lead(piece, lead) -> bool:
     verb = next((t for t in piece if t.dep_ == "relcl"), None)
     return verb is not None and lead.start <= verb.head.i < lead.end and piece[0].tag_ in ("WP", "WDT") and \
         piece.end < piece.doc[piece.start:].sent.end
+
+
+def _in_frame_statement(token) -> bool:
+    """Inside what a frame is said to show ("the last picture shows a little flower growing where he stood"):
+    one picture, no clause of its own."""
+    return any(a.dep_ in ("dobj", "ccomp") and a.head.lemma_ in ("show", "depict", "feature") and any(
+        c.dep_ == "nsubj" and c.lower_ in EN.frame_nouns for c in a.head.children) for a in token.ancestors)
 
 
 def _joins_words(token) -> bool:

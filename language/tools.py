@@ -98,7 +98,7 @@ def _speller():
     return SpellChecker(distance=1)
 
 
-def fix_spelling(text: str, keep: set[str] = frozenset()) -> str:
+def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = frozenset()) -> str:
     """Words misspelt by one letter put right ("lerns" → "learns", "gardn" → "garden") by pyspellchecker's
     English word frequencies; names (capitalised), short words and the words in `keep` are left as they are."""
     speller = _speller()
@@ -109,6 +109,7 @@ def fix_spelling(text: str, keep: set[str] = frozenset()) -> str:
             return word
         found = speller.candidates(word.lower()) or set()
         same = [c for c in found if c[:1] == word[:1].lower()]  # a typo rarely changes the first letter
+        same = [c for c in same if c in prefer] or same  # "a grumpy old trol": a troll, a word `prefer` lists
         return max(same, key=speller.word_usage_frequency) if same else speller.correction(word.lower()) or word
 
     with _LOADING:
@@ -169,7 +170,8 @@ def _cedict() -> dict[str, list[str]]:
 def _entries(word: str) -> list[list[str]]:
     """Each CC-CEDICT entry of a Chinese word as its glosses, without notes in brackets."""
     with _LOADING:
-        return [[g.strip() for g in re.sub(r"\(.*?\)|\[.*?\]", "", s).split(";")] for s in _cedict().get(word, [])]
+        return [[g.strip() for g in re.sub(r"\(.*?\)|\[.*?\]|\{.*?\}", "", s).split(";")]
+                for s in _cedict().get(word, [])]  # "{adj.} than {noun}": a grammar note, no word
 
 
 def english_senses(word: str) -> list[str]:
@@ -186,7 +188,7 @@ def english_sense(word: str, verb: bool = False) -> str:
     """The English for a Chinese word from CC-CEDICT: a verb's first "to …" sense without "to", else the first
     other sense; '' when CC-CEDICT does not know it."""
     with _LOADING:
-        senses = [re.sub(r"\(.*?\)|\[.*?\]", "", s).split(";")[0].strip() for s in _cedict().get(word, [])]
+        senses = [re.sub(r"\(.*?\)|\[.*?\]|\{.*?\}", "", s).split(";")[0].strip() for s in _cedict().get(word, [])]
     senses = [s.split(",")[0].strip() for s in senses if s and not re.search(r"[\u3400-\u9fff|]", s)]
     if verb:
         return next((s[3:] for s in senses if s.startswith("to ")), "")
