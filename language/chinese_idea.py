@@ -62,9 +62,13 @@ def _event(reading, frame: str, caption: str) -> Event:
     from language.tools import parse
 
     doc = parse(frame)
-    verb = doc[0].lemma_.lower() if len(doc) and doc[0].text.endswith("ing") else ""
+    verb = lemma_of(doc[0].text) if len(doc) and doc[0].text.endswith("ing") else ""  # "riding": ride, not rid
     return Event(agent=reading.hero, frame=frame, caption=caption, verb=verb,
                  things=[t.lemma_.lower() for t in doc if t.pos_ == "NOUN"])
+
+
+def _without_small(word: str) -> str:
+    return word[1:] if word.startswith("小") and len(word) > 2 else word
 
 
 def _join_lead_ins(clauses: list[str]) -> list[str]:
@@ -74,7 +78,8 @@ def _join_lead_ins(clauses: list[str]) -> list[str]:
         tokens = words(clause)
         only_setting = all(w in ZH.time_words or f == "t" or w in ("在", "的") or w in ZH.place_suffixes
                            or f.startswith(("n", "m", "f", "q", "a")) and clause.startswith("在") for w, f in tokens)
-        if only_setting and tokens:
+        place = clause.startswith("在") and clause.endswith(tuple(ZH.place_suffixes))  # "在一个下着大雪的小山村里"
+        if (only_setting or place) and tokens:
             lead += clause
         else:
             joined.append(lead + clause)
@@ -89,8 +94,15 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
     name = ""
     if "是" in [w for w, _ in tokens]:  # "小美是一个喜欢画画的女孩", "阿福是一只胖胖的柴犬"
         at = [w for w, _ in tokens].index("是")
-        name = "".join(w for w, _ in tokens[:at])
+        named = [(w, f) for w, f in tokens[:at]]
+        kind = next((w for w, f in named if w in ZH.kinds or _without_small(w) in ZH.kinds), None)
+        if kind and any(w in ZH.relations for w, _ in tokens[at + 1:]):  # "小乌龟闪电是小宇最好的朋友": a turtle
+            return "".join(w for w, _ in named if w != kind and w not in ZH.adjectives), kind, traits, ""
+        name = "".join(w for w, _ in named)
         tokens = tokens[at + 1:]
+    elif tokens and tokens[0][1] == "nr" and any(tokens[0][0].endswith(k) for k in ZH.kin_words):
+        kin = next(k for k in ZH.kin_words if tokens[0][0].endswith(k))  # "王奶奶在楼顶种了…": a grandma
+        return tokens[0][0], kin, traits, "".join(w for w, _ in tokens[1:])
     elif tokens and tokens[0][0] == "在":  # "在奶奶的菜园里有一个…": the place is the setting
         end = next((i for i, (w, _) in enumerate(tokens) if w in ZH.place_suffixes), 0)
         tokens = tokens[end + 1:]

@@ -107,6 +107,8 @@ class _Scene:
                                                                    for w, f in rest):
             self._verb(word)  # "他给每个孩子一个苹果": giving, with no other verb
             self.verbs[-1]["verb"] = ZH.mark_verbs[word]
+        elif word in ("在", "正在") and rest[:1] and rest[0][1].startswith("v"):
+            pass  # "每天都在等一封信": 在 before a verb says it is going on, no place
         elif word in ZH.marks:
             self._mark(word)
         elif word in ZH.place_suffixes and self.mode == "place" and self.pending.get("place"):
@@ -326,8 +328,8 @@ def _way(verb: dict, place: list | None = None) -> str:
     """The English of a verb's direction ("进": in, or "into" before a place), unless the verb says it already
     ("架起": set up, not "set up up")."""
     table = {**ZH.directions, **ZH.direction_words, **(ZH.direction_places if place else {})}
-    way = table[verb["direction"]]
-    return "" if verb["verb"].split()[-1] == way.split()[-1] else way
+    way = table.get(verb.get("direction", ""), "")
+    return "" if not way or verb["verb"].split()[-1] == way.split()[-1] else way
 
 
 def _gerund(verb: str) -> str:

@@ -27,6 +27,8 @@ def words(text: str) -> list[tuple[str, str]]:
         text = text.replace(joined, apart)
     found = []
     for word, flag in chinese_words(text):
+        if word in ZH.verbs and flag in ("m", "u", "zg", "q", "f"):  # "种/m了一个菜园", "在等/u一封信": verbs
+            flag = "v"
         found += _cut(word, flag) if word.strip() else []
     return _joined(found)
 
