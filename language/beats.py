@@ -9,10 +9,11 @@ and the reply says so and offers what could be added.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
-from language.lexicon import EN
+from language.lexicon import EN, ZH
 from language.looks import animate
 from language.phrases import sentence
 from language.tools import inflect, lemma_of
@@ -153,8 +154,25 @@ def _chinese(idea, subject: str, fill: bool) -> list[Beat]:
         event = idea.events[beat.after + 1] if beat.after + 1 < len(idea.events) else idea.events[beat.after]
         said = event.caption.rstrip("。.!！")
         caption = f"{said}之前。" if beat.after + 1 < len(idea.events) else f"{said}之后。"
+        template = next((t for lead, t in ZH.beat_captions.items() if beat.frame.startswith(lead)), None)
+        if template:  # "setting off for the park": "她出发了。", not the clause with "…之前"
+            caption = template.format(who=_chinese_subject(idea, said))
         beats.append(Beat(beat.frame, caption, beat.after, beat.priority))
     return beats + (_around(idea) if fill else [])  # the person's clauses as captions
+
+
+def _chinese_subject(idea, said: str) -> str:
+    """Who a Chinese caption names: the words before the clause's first verb (她, 三只小鸭子), else those of the
+    idea's first clause ("一个小男孩" → 小男孩), else the name."""
+    from language.chinese_words import words
+
+    for clause in (said, idea.events[0].caption if idea.events else ""):
+        lead = list(itertools.takewhile(lambda pair: not pair[1].startswith(("v", "p", "d", "t")), words(clause)))
+        while lead and not lead[-1][1].startswith(("n", "r")):  # "三只小鸭子第一次…": not "the first time"
+            lead.pop()
+        if lead:
+            return "".join(w for w, f in lead if not (f == "m" and w.startswith("一")))
+    return (idea.hero.name if idea.hero else "") or "主角"
 
 
 def _around(idea) -> list[Beat]:

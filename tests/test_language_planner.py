@@ -115,6 +115,17 @@ def test_chinese_ideas_give_english_prompts_and_chinese_captions():
     assert "mother" in story.frames[-1].prompt
 
 
+def test_a_chinese_storys_added_beats_have_chinese_captions_of_their_own():
+    """A beat from an English verb ("setting off for the river") is captioned in Chinese by its kind, naming
+    who the clause names, never the person's clause with "…之前" glued on."""
+    story, _ = plan_story("小丽每天都去河边钓鱼。有一天她钓到了一条金色的鱼。", None, frames=4)
+    captions = [f.caption for f in story.frames]
+    assert len(captions) == 4 and all(re.search(r"[\u4e00-\u9fff]", c) for c in captions)
+    assert not any(c.endswith(("之前。", "之后。")) for c in captions), captions
+    said = ("小丽每天都去河边钓鱼。", "有一天她钓到了一条金色的鱼。")
+    assert any(c.startswith("小丽") and c not in said for c in captions), captions
+
+
 def test_limits_and_the_budget():
     with pytest.raises(IdeaError):
         plan_story("   \u200b ", None)
