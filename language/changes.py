@@ -243,8 +243,9 @@ def _kept(text: str) -> set[str]:
 
 def change_thing(parts: Parts, story) -> Parsed | None:
     thing = parts.thing
-    colour = next((v.word for v in parts.values.get("colours", []) if v.word not in parts.old and not any(
-        _coloured(f.prompt, v.word, thing) for f in story.frames)), None)
+    given = {noun for _, noun in parts.items} - {thing}  # "give the goat a red scarf": the scarf is red
+    colour = next((v.word for v in parts.values.get("colours", []) if v.word not in parts.old and v.noun not in given
+                   and not any(_coloured(f.prompt, v.word, thing) for f in story.frames)), None)
     size = parts.first("sizes")
     items = [v for k in ("clothing", "carried", "features") for v in parts.values.get(k, []) if v.word != thing]
     kind = parts.first("kinds")

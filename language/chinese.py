@@ -64,7 +64,29 @@ def read_chinese_request(message: str, story) -> Parts:
     parts.thing = _thing(text, story, parts)
     if story is not None:
         _cast(text, story, parts)
+        parts.absent = _absent(text, story, parts)
     return parts
+
+
+def _absent(text: str, story, parts: Parts) -> str:
+    """A being a change is for ("小狗换成黑色的", "给小猫戴上帽子", "小猫的围巾") that the story does not have: the
+    English of it, for a question."""
+    from language.characters import cast_characters
+    from language.tools import parse
+
+    if parts.actions.keys() & {"insert", "add_member"} or re.search(r"[:：]", text):
+        return ""  # "加一幅画：朱诺把小水獭擦干": a new picture may show anyone
+    shown = {t.lemma_.lower() for f in story.frames for t in parse(f"{f.prompt}. {f.caption}")}
+    characters = cast_characters(story)
+    for word, english in ((w, ZH.kinds[w]) for w in sorted(ZH.kinds, key=len, reverse=True) if w in text):
+        at = text.index(word)
+        target = text[at + len(word):at + len(word) + 1] == "的" or text[max(0, at - 1):at] in ("把", "让", "给") \
+            or at == 0 and not text.startswith(("加", "添"))
+        heads = {english.split()[-1], (_without_small(word) or english).split()[-1]}  # 小狗: puppy, dog
+        if target and not parts.members and not heads & shown and not any(c.names_it(h) for h in heads
+                                                                          for c in characters):
+            return english
+    return ""
 
 
 def _cast(text: str, story, parts: Parts) -> None:

@@ -39,6 +39,7 @@ class Parts:
     members: list[str] = field(default_factory=list)  # cast members the request names, by id ("the dog", "Bo")
     member_name: str = ""  # a name given to a member ("the crow is called Pip")
     newcomer: tuple[str, str, str] = ("", "", "")  # a new member: (handle, description, name)
+    absent: str = ""  # a being the change is for that the story does not have ("give the kitten a scarf")
 
     def has(self, kind: str) -> bool:
         return bool(self.values.get(kind))

@@ -105,7 +105,25 @@ def read_parts(message: str, story, characters) -> Parts:
     if "caption" in parts.actions:
         colon = re.search(r"[:：]\s*(.+)$", text)
         parts.caption = parts.quoted or (colon.group(1).strip(" \"“”'") if colon else "")
+    parts.absent = _absent(doc, story, characters, parts)
     return parts
+
+
+def _absent(doc, story, characters, parts: Parts) -> str:
+    """A being the change is for ("give the kitten a red scarf", "make the puppy black", "the kitten's hat") that
+    is no character of the story and no figure its frames show: a question, never a change to someone else."""
+    if parts.newcomer[0] or parts.actions.keys() & {"insert", "add_member"}:
+        return ""
+    shown = {t.lemma_.lower() for f in story.frames for t in parse(f"{f.prompt}. {f.caption}")}
+    for token in doc:
+        target = token.dep_ == "dative" or token.dep_ == "poss" and token.head.lemma_.lower() not in worn_nouns() \
+            or token.dep_ in ("nsubj", "dobj") and token.head.lemma_ in ("make", "paint", "dress", "colour", "color")
+        word = token.lemma_.lower()  # a being the lexicon knows ("a chef's hat" is a hat)
+        being = (EN.kinds.get(word) or {}).get("type") in ("person", "animal", "creature")
+        if token.pos_ == "NOUN" and target and being and word not in shown and not any(
+                c.names_it(word) for c in characters) and word not in EN.character_words:
+            return word
+    return ""
 
 
 def _described_subjects(doc) -> set[str]:

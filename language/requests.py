@@ -87,6 +87,8 @@ def read(parts: Parts, story) -> Parsed | None:
                    if wrong and wrong in parts.text else [])
     if parts.frames.unmatched and not parts.frames.named:
         return _which(parts, story)
+    if parts.absent:  # "give the kitten a red scarf" in a story without a kitten: not the hero's scarf
+        return _absent(parts, story)
     locked = [i for i, f in enumerate(story.frames) if f.locked]
     if "unlock" in parts.actions and not parts.frames.any and len(locked) == 1:
         parts.frames.named = locked  # "unlock it": the one frame that is locked
@@ -104,6 +106,18 @@ def read(parts: Parts, story) -> Parsed | None:
     if parts.frames.unclear or parts.frames.unmatched:
         return _which(parts, story)
     return None
+
+
+def _absent(parts: Parts, story) -> Parsed:
+    """A question when the change is for someone the story does not have, with the likely one as a button."""
+    from language.characters import cast_characters
+
+    who = cast_characters(story)[0]
+    name = story.cast[0].name if story.cast and story.cast[0].name else f"the {who.looks.kind.split()[-1]}"
+    said = re.sub(rf"(?:the |a |an )?{re.escape(parts.absent)}\b", name, parts.text, count=1, flags=re.I)
+    choices = [said] if said != parts.text and parts.language == "en" else []
+    return ask(f"There is no {parts.absent} in this story. Who is this for? You can also add one: “add a "
+               f"{parts.absent} to the story”.", choices)
 
 
 def _which(parts: Parts, story) -> Parsed:
