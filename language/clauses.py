@@ -42,8 +42,12 @@ class Clause:
         self.ok = self.verb is not None
 
     def own_subject(self) -> bool:
+        """Whether the clause says who acts; a "subject" after a verb that starts the clause is its object, misread
+        (", climbs the winding tower stairs/nsubj with his toolbox")."""
         subject = next((c for c in self.verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
-        return subject is not None and subject.i in self.full
+        first = next((t for t in self.doc if not t.is_punct and t.i in self.full), None)
+        inverted = subject is not None and subject.i > self.verb.i and first is not None and first == self.verb
+        return subject is not None and subject.i in self.full and not inverted
 
 
 def _root(doc):
@@ -58,7 +62,7 @@ def _clauses(doc, reading):
     """(clause, agent entity, together) for every clause of the idea, in order."""
     refers, by_verb = reading.refers, {}
     for sent in doc.sents:
-        agent = reading.hero
+        agent = running = reading.hero
         for piece in segments(sent):
             clause = Clause(piece)
             if not clause.ok:
@@ -109,6 +113,10 @@ def _clauses(doc, reading):
             if clause.ok:
                 by_verb[clause.full.get(clause.verb.i, -1)] = (agent, together)
                 yield clause, agent, together
+                if any(c.dep_ == "mark" and c.lower_ in ("that", "because", "if", "although", "though", "while")
+                       for c in clause.verb.children):  # "notices that the clock has stopped, climbs…": he climbs
+                    agent = running
+            running = agent
 
 
 def agents(doc, reading) -> list:

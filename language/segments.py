@@ -52,7 +52,7 @@ def segments(sent) -> list:
         cut = token.lower_ in breaks and token.i > sent.start and (token.dep_ in ("cc", "punct", "mark", "advmod",
                                                                                    "nsubj", "nsubjpass", "dobj")
                                                                     or token.tag_ in ("WDT", "WP", "WRB"))
-        if cut and not _describes(token) and not _in_frame_statement(token) and not (
+        if cut and not _describes(token) and not _in_frame_statement(token) and not _complement(token) and not (
                 token.text == "," and token.nbor(-1).dep_ == "amod") \
                 and not _joins_words(token):  # "a soaked, shivering fox cub": adjectives of one noun
             pieces.append(sent.doc[start:token.i])
@@ -95,6 +95,18 @@ def _describes_lead(piece, lead) -> bool:
     verb = next((t for t in piece if t.dep_ == "relcl"), None)
     return verb is not None and lead.start <= verb.head.i < lead.end and piece[0].tag_ in ("WP", "WDT") and \
         piece.end < piece.doc[piece.start:].sent.end
+
+
+def _complement(token) -> bool:
+    """"that" starting what a verb of the clause before notices, says or sees ("notices one morning that the clock
+    has stopped"), and "while" starting what goes on at the same moment ("hears the bells ring while the whole town
+    cheers"): one picture with it."""
+    verb = token.head
+    if token.dep_ != "mark" or verb.dep_ not in ("ccomp", "advcl"):
+        return False
+    named = any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("PROPN", "PRON") for c in verb.children)
+    return token.lower_ == "that" and verb.dep_ == "ccomp" or token.lower_ == "while" and verb.head.i < token.i \
+        and not named  # "…while Leo searches the park": Leo's own moment
 
 
 def _in_frame_statement(token) -> bool:

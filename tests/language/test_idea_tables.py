@@ -1,12 +1,12 @@
 """Ideas in the words people use, from the paraphrase table of ideas: the character, the count, the twist last,
 no word said to the app in a frame. Build rows are scored with a floor; held-out rows are scored unseen. The floors
-are the counts measured when they were last raised (of 54 build and 22 held-out ideas): reading ideas is the
+are the counts measured when they were last raised (of 55 build and 22 held-out ideas): reading ideas is the
 weakest part of the language room, and these keep it from sliding back while it is improved."""
 
 import pytest
 from tables import idea_problems, plan_row, rows
 
-BUILD_FLOOR = 39
+BUILD_FLOOR = 40
 HELD_FLOOR = 15
 
 
