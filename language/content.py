@@ -178,7 +178,7 @@ def worn_items(doc, parts: Parts, characters) -> list[tuple[str, str]]:
             part = next((c for c in after.children if c.dep_ == "pobj"), None) if after is not None else None
             if part is not None and after.lower_ == "with" and kind != "hair_words" and not animate(part.lemma_) \
                     and not any(c.names_it(t.lemma_) for t in after.subtree for c in characters):
-                tokens = doc[tokens.start:after.right_edge.i + 1]
+                tokens = doc[tokens.start:part.i + 1]
             owner = {d.i for t in tokens if t.dep_ == "poss" and any(c.names_it(t.lemma_) for c in characters)
                      for d in t.subtree}  # "Juno's raincoat", "the otter's scarf" (but "a chef's hat")
             plain = {t.i for t in tokens if t.lower_ in EN.pronouns or t.lower_ in ("the", "that")}

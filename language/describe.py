@@ -184,7 +184,8 @@ def frame_descriptions(doc, story, frames, taken: set[int], nouns: list[str]) ->
     nouns, found = set(nouns), []
     styles = {span.root.i for _, span in find(doc, "styles")}
     for token in doc:
-        if token.i in taken or token.lower_ not in nouns or token.pos_ in ("VERB", "AUX") or \
+        led = _led_by_the(token)  # "the bells picture/VERB": the tagger's slip, still a frame noun
+        if token.i in taken or token.lower_ not in nouns or token.pos_ in ("VERB", "AUX") and not led or \
                 token.head.lower_ in ("like", "as", "into", "than") \
                 or token.lower_ == "one" and any(t.lower_ == "instead" for t in doc[max(0, token.i - 4):token.i]):
             continue  # "a green raincoat instead of the yellow one": the thing, not a frame
@@ -196,10 +197,8 @@ def frame_descriptions(doc, story, frames, taken: set[int], nouns: list[str]) ->
         children = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "relcl", "acl", "prep",
                                                              "poss", "npadvmod") and not (
             c.dep_ == "prep" and _scene_words(c))]  # "the market one in autumn": the market one
-        if not children and token.lower_ == "one" and token.i >= 2 and doc[token.i - 1].pos_ in ("NOUN", "ADJ",
-                                                                                                  "VERB"):
-            start = next((i for i in range(token.i - 1, -1, -1) if doc[i].lower_ in ("the", "that", "this")), None)
-            children = list(doc[start + 1:token.i]) if start is not None else []  # "the sunset/dobj one/dobj"
+        if not [c for c in children if c.dep_ != "prep"] and led:  # "the sunset/dobj one/dobj", "the stairs/X
+            children = list(doc[led:token.i])  # picture": the words before it
         children += [c for c in token.head.children if c.dep_ == "prep" and c.i == token.right_edge.i + 1 and (
                      c.lower_ in ("with", "of", "showing", "featuring", "from") or c.lower_ in (
                          "at", "in", "on", "by", "near", "inside", "under") and not _scene_words(c))]
@@ -224,6 +223,16 @@ def frame_descriptions(doc, story, frames, taken: set[int], nouns: list[str]) ->
                 frames.unmatched = " ".join(w.text for w in words)
                 frames.spans.append(span)
     return found
+
+
+def _led_by_the(token) -> int:
+    """Where the words before a frame noun start when "the", "that" or "this" leads them ("the bells picture"):
+    their first index, else 0."""
+    doc = token.doc
+    start = next((i for i in range(token.i - 1, max(token.i - 4, -1), -1) if doc[i].lower_ in ("the", "that", "this")),
+                 None)
+    words = doc[start + 1:token.i] if start is not None else []
+    return start + 1 if len(words) and all(t.pos_ in ("NOUN", "ADJ", "VERB", "X", "PROPN") for t in words) else 0
 
 
 def clause_anchors(doc, story, stream: list[tuple]) -> list[tuple]:

@@ -23,8 +23,8 @@ def replacement(doc, story, character) -> tuple[str, str]:
 
     for token in doc:
         if token.pos_ != "NOUN" or token.lemma_.lower() in shown or character.names_it(token.lemma_) or \
-                token.lemma_.lower() in EN.generic_nouns:  # "orange is such an ugly colour": no new thing
-            continue
+                token.lemma_.lower() in EN.generic_nouns or token.lower_ in EN.colours:
+            continue  # "orange is such an ugly colour", "make the cat ginger": no new thing
         old = None
         if token.dep_ in ("attr", "oprd") or token.dep_ == "pobj" and token.head.lower_ in ("into", "with", "for"):
             verb = token.head if token.dep_ != "pobj" else token.head.head

@@ -155,6 +155,9 @@ def worn_nouns() -> frozenset[str]:
 def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
     """Lexicon words by kind, with the noun each describes and whether it is said to go."""
     words = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ in ("NOUN", "PROPN")}
+    parts.thing = next((t.lemma_.lower() for t in doc if t.dep_ == "pobj" and t.head.lower_ in (
+        "on", "onto", "round", "around") and _shown(t.lemma_.lower(), words)), "")
+    # "put a collar with a little bell on the cat": the cat has it
     for kind, span in find(doc, *VALUE_KINDS):
         if taken.intersection(range(span.start, span.end)):
             continue
@@ -199,6 +202,7 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
                  and (t.dep_ != "poss" or not _shown(t.head.lemma_.lower(), words))  # "round the goat's neck"
                  and _shown(t.lemma_.lower(), words) and t.lower_ not in entries("frame_nouns")
                  and not character.names_it(t.lemma_) and t.lower_ not in EN.colours]
+        nouns.sort(key=lambda t: t.lemma_.lower() in worn_nouns())  # "put a collar with a bell on the cat": the cat
         parts.thing = nouns[0].lemma_.lower() if nouns else shown_as(doc, taken, words, character)
     described = [t for t in doc if t.i in taken and t.pos_ == "NOUN" and _shown(t.lemma_.lower(), words)]
     if not parts.thing and colours and described and not parts.frames.said:  # "orange is such an ugly colour for
