@@ -16,7 +16,8 @@ from language.characters import main_character
 from language.chinese_refs import read_chinese
 from language.chinese_scene import english_scene
 from language.chinese_words import english_word, words
-from language.lexicon import TABLE, ZH
+from language.describe import nearest_shown
+from language.lexicon import EN, TABLE, ZH
 from language.parts import Parts, Value
 from language.tools import english_senses
 
@@ -83,8 +84,10 @@ def _absent(text: str, story, parts: Parts) -> str:
         target = text[at + len(word):at + len(word) + 1] == "的" or text[max(0, at - 1):at] in ("把", "让", "给") \
             or at == 0 and not text.startswith(("加", "添"))
         heads = {english.split()[-1], (_without_small(word) or english).split()[-1]}  # 小狗: puppy, dog
+        beings = sorted(w for w in shown if (EN.kinds.get(w) or {}).get("type"))  # "grandpa" for the grandfather
         if target and not parts.members and not heads & shown and not any(c.names_it(h) for h in heads
-                                                                          for c in characters):
+                                                                          for c in characters) \
+                and not any(nearest_shown(h, beings) for h in heads):
             return english
     return ""
 

@@ -11,7 +11,7 @@ import re
 
 from language.cast_requests import addressed, given_name, newcomer
 from language.content import after, content, free_style, stated_mood, worn_items
-from language.describe import shown_as
+from language.describe import nearest_shown, shown_as
 from language.lexicon import EN, TABLE, entries, find
 from language.parts import Parts, Value
 from language.refs import read_english
@@ -120,7 +120,8 @@ def _absent(doc, story, characters, parts: Parts) -> str:
             or token.dep_ in ("nsubj", "dobj") and token.head.lemma_ in ("make", "paint", "dress", "colour", "color")
         word = token.lemma_.lower()  # a being the lexicon knows ("a chef's hat" is a hat)
         being = (EN.kinds.get(word) or {}).get("type") in ("person", "animal", "creature")
-        if token.pos_ == "NOUN" and target and being and word not in shown and not any(
+        if token.pos_ == "NOUN" and target and being and word not in shown and not nearest_shown(word, sorted(
+                w for w in shown if (EN.kinds.get(w) or {}).get("type"))) and not any(
                 c.names_it(word) for c in characters) and word not in EN.character_words:
             return word
     return ""
