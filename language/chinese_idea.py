@@ -25,6 +25,7 @@ def read_chinese_idea(text: str):
         number = meta.group(1)
         count, story = int(number) if number.isdigit() else ZH.numbers.get(number), story[meta.end():]
     story = re.sub(rf"^(?:我们?的?)?(?:{'|'.join(ZH.requesters)})(?:很|最)?(?:想要|想|要|喜欢)(?:听|看)?", "", story)
+    story = re.sub(rf"^给(?:我们?的?)?(?:{'|'.join(ZH.requesters)})", "", story)  # "给我女儿讲个故事：…"
     for _ in range(3):  # "我女儿想听一个故事：", "给我讲一个关于…": framing words one after another
         for phrase in sorted(ZH.framing, key=len, reverse=True):
             story = re.sub(rf"^{phrase}[：:，,]?\s*", "", story)

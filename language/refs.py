@@ -40,6 +40,11 @@ class Frames:
     spans: list[tuple[int, int]] = field(default_factory=list)  # what was read (token or character spans)
     wrong: str = ""  # the words of a reference to a frame the story does not have ("the ninth frame")
 
+    def place_as_frame(self, total: int) -> None:
+        """A start or end said for a change rather than a new frame ("in the opening picture") names that frame."""
+        if self.place in (0, total) and not self.named:
+            self.named, self.place = [min(self.place, total - 1)], None
+
     def indices(self, total: int) -> list[int]:
         """The frames named, every frame for "all", the others for "the rest", minus exclusions."""
         if self.everything or (self.rest and not self.named):

@@ -105,6 +105,9 @@ def read_parts(message: str, story, characters) -> Parts:
     if "caption" in parts.actions:
         colon = re.search(r"[:：]\s*(.+)$", text)
         parts.caption = parts.quoted or (colon.group(1).strip(" \"“”'") if colon else "")
+    if not parts.content and any(parts.values.values()) and not parts.actions.keys() & {
+            "insert", "move", "swap", "remove", "count"}:  # "let it snow in the opening picture": that frame
+        parts.frames.place_as_frame(len(story.frames))
     parts.absent = _absent(doc, story, characters, parts)
     return parts
 
