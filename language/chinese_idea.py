@@ -68,10 +68,6 @@ def _event(reading, frame: str, caption: str) -> Event:
                  things=[t.lemma_.lower() for t in doc if t.pos_ == "NOUN"])
 
 
-def _without_small(word: str) -> str:
-    return word[1:] if word.startswith("小") and len(word) > 2 else word
-
-
 def _join_lead_ins(clauses: list[str]) -> list[str]:
     """A clause that only says when or where ("有一天", "下雨天", "在奶奶的菜园里") belongs to the next one."""
     joined, lead = [], ""
@@ -96,7 +92,7 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
     if "是" in [w for w, _ in tokens]:  # "小美是一个喜欢画画的女孩", "阿福是一只胖胖的柴犬"
         at = [w for w, _ in tokens].index("是")
         named = [(w, f) for w, f in tokens[:at]]
-        kind = next((w for w, f in named if w in ZH.kinds or _without_small(w) in ZH.kinds), None)
+        kind = next((w for w, f in named if w in ZH.kinds or w.removeprefix("小") in ZH.kinds), None)  # 小乌龟
         if kind and any(w in ZH.relations for w, _ in tokens[at + 1:]):  # "小乌龟闪电是小宇最好的朋友": a turtle
             return "".join(w for w, _ in named if w != kind and w not in ZH.adjectives), kind, traits, ""
         name = "".join(w for w, _ in named)
