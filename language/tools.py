@@ -210,25 +210,34 @@ def _encoder():
     return tokenizer, model, torch
 
 
-@functools.lru_cache(maxsize=4096)
-def _embedding(text: str):
+_EMBEDDINGS: dict[str, object] = {}  # text -> its unit vector; each text is embedded once
+
+
+def _embed(texts: list[str]) -> None:
+    """Embed the texts not yet cached, in one batch (one forward pass for all the frames of a story)."""
+    new = list(dict.fromkeys(t for t in texts if t not in _EMBEDDINGS))
+    if not new:
+        return
     tokenizer, model, torch = _encoder()
-    batch = tokenizer([text], padding=True, truncation=True, max_length=64, return_tensors="pt")
+    batch = tokenizer(new, padding=True, truncation=True, max_length=64, return_tensors="pt")
     with torch.inference_mode():
-        hidden = model(**batch).last_hidden_state  # [1, T, 384]
+        hidden = model(**batch).last_hidden_state  # [N, T, 384]
     mask = batch["attention_mask"].unsqueeze(-1).float()
-    mean = (hidden * mask).sum(1) / mask.sum(1)  # mean pooling, as the model was trained
-    return torch.nn.functional.normalize(mean, dim=-1)[0]
+    mean = (hidden * mask).sum(1) / mask.sum(1)  # mean pooling over the words, as the model was trained
+    if len(_EMBEDDINGS) > 8192:
+        _EMBEDDINGS.clear()
+    _EMBEDDINGS.update(zip(new, torch.nn.functional.normalize(mean, dim=-1), strict=True))
 
 
 def similarity(query: str, texts: list[str]) -> list[float]:
-    """Cosine similarity of `query` to each text with the sentence encoder (each text embedded once, cached)."""
+    """Cosine similarity of `query` to each text with the sentence encoder (the texts not seen before embedded
+    together in one batch, then cached)."""
     try:
         with _LOADING:
             import torch
 
-            query_vector = _embedding(query)
-            return [float(torch.dot(query_vector, _embedding(text))) for text in texts]
+            _embed([query, *texts])
+            return [float(torch.dot(_EMBEDDINGS[query], _EMBEDDINGS[text])) for text in texts]
     except (ImportError, OSError) as error:
         raise _missing(f"The sentence encoder ({ENCODER_PACKAGE})", error) from error
 
