@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from language.lexicon import EN, ZH
+from language.lexicon import EN, ZH, word_set
 from language.looks import animate
 from language.phrases import sentence
 from language.tools import inflect, lemma_of
@@ -91,8 +91,9 @@ def candidates(idea, subject: str, fill: bool = False, around: bool = True) -> l
         last = index == len(idea.events) - 1
         beats += _results(idea, event, index, (kind, lemma, thing, place), subject, fill)
         journey = kind == "travel" and place  # "running the post office" is no journey
+        habit = word_set("habit_words") & set(event.frame.split())  # no "getting ready to practise every night"
         if verb.endswith("ing") and rest and event.verb and not journey and verb not in ("being", "getting") and \
-                event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:  # no "getting ready to find"
+                not habit and event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:
             # the moment before: one per story, unless a number of frames was asked for (`fill`); then also the
             # start and the end of an action, last of all ("starting to…" and "finishing…" are near copies)
             if fill or not any(b.frame.startswith("getting ready to") for b in beats):
@@ -243,15 +244,20 @@ def _others(idea, subject: str, fill: bool = False) -> list[Beat]:
         place = _where(event.frame, destination=_kind(event.verb) != "travel" and own)  # "flying to the moon":
         if place and (not index or place not in idea.events[index - 1].frame):
             beats.append(_beat(f"arriving {place}", f"{subject} {_verb('arrive', idea)} {place}", index - 1, 7))
-    return beats
+        around = _where(event.frame, destination=False, around=True)
+        if fill and around and not place and not any(around in e.frame for e in idea.events[:index]):
+            beats.append(_beat(f"{around}, wide shot", around, index - 1, 9))  # "under the floorboards of a busy
+    return beats  # theatre": the place shown before what happens there
 
 
-def _where(frame: str, destination: bool = True) -> str:
+def _where(frame: str, destination: bool = True, around: bool = False) -> str:
     """A place a frame names: "in a junkyard", "at the gate" (not a time: "at night"); with `destination`, also
-    where it goes ("delivering letters to the wrong houses": arriving there comes first)."""
+    where it goes ("delivering letters to the wrong houses": arriving there comes first); `around`, also what it is
+    under or behind ("under the floorboards of a busy theatre")."""
     word = r"(?!(?:of|and|with|for|to|from|by|behind|near|under|over|in|on|at|beside)\b)\w+"
     noun = rf"(?:the|a|an|her|his|their)\s+(?:{word}\s+){{0,3}}{word}"  # "the dusty attic", "a stolen ice cream van"
-    prepositions = "in|at|on|inside|into|to" if destination else "in|at|on|inside"
+    prepositions = "in|at|on|inside|into|to" if destination else "in|at|on|inside|under|beneath|behind" if around \
+        else "in|at|on|inside"
     match = re.search(rf"\b({prepositions})\s+({noun}(?:\s+of\s+{noun})?)", frame)
     if not match or match.group(2).split()[-1] in set(EN.times) | {"morning", "day", "night", "evening", "every"}:
         return ""
@@ -298,16 +304,27 @@ def _joined(events: list[list[tuple[str, str]]], count: int, most: int = 14) -> 
                  for i, (a, b) in enumerate(zip(events, events[1:], strict=False)) if len(a) == len(b) == 1
                  and _shared(a[0][1].split(), b[0][1].split()) and a[0][0].split()[0].endswith("ing")
                  and b[0][0].split()[0].endswith("ing")]  # the same one acting in both
+        pairs += [(len(a[0][0].split()) + len(b[0][0].split()), i)  # "the fire bell ringing" as they race off
+                  for i, (a, b) in enumerate(zip(events, events[1:], strict=False)) if len(a) == len(b) == 1
+                  and not a[0][0].split()[0].endswith("ing") and b[0][0].split()[0].endswith("ing")]
         if not pairs or min(pairs)[0] > most:
             break
         i = min(pairs)[1]
         (frame, caption), (then, then_caption) = events[i][0], events[i + 1][0]
+        if not frame.split()[0].endswith("ing"):  # another's moment, then the main character's: one picture
+            events[i:i + 2] = [[(f"{then}, {frame}", f"{caption.rstrip('.')}, and {_lower_first(then_caption)}")]]
+            continue
         shared = _shared(frame.split()[::-1], then.split()[::-1])  # "… with the robot"
         said = _shared(caption.split(), then_caption.split())  # "Kira and the robot …"
         frame = " ".join(frame.split()[:len(frame.split()) - shared]) + " and " + then
         caption = caption.rstrip(".") + " and " + " ".join(then_caption.split()[said:])
         events[i:i + 2] = [[(frame, caption)]]
     return events
+
+
+def _lower_first(text: str) -> str:
+    """A caption continued after another: its first word in lower case unless it is a name ("Pip and Bruno…")."""
+    return text if text[:1].isupper() and text.split()[0] not in ("The", "A", "An", "Then") else text[:1].lower() + text[1:]
 
 
 def _shared(words: list[str], others: list[str]) -> int:

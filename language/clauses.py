@@ -12,7 +12,7 @@ from language.entities import Entity, Event, entity_of, is_name
 from language.lexicon import EN, entries, word_set
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, render, sentence
-from language.segments import segments, verb_like
+from language.segments import mend_subject, segments, verb_like
 from language.tools import parse
 
 
@@ -34,6 +34,7 @@ class Clause:
         text = piece.doc.text[start:end]
         self.prefix = f"{subject} " if subject else ""
         self.doc = parse(self.prefix + text)
+        mend_subject(self.doc)
         offset = start - len(self.prefix)
         full = {t.idx: t.i for t in piece.doc}
         self.full = {t.i: full[t.idx + offset] for t in self.doc
@@ -176,8 +177,8 @@ def _event(clause, agent, together: bool, reading):
                                                                 for c in leading  # "first" is no picture
                                                                 if render(c.subtree).lower() not in EN.first_markers)])
     frame = frame.strip()
-    season = subject is not None and agent is None and subject.lemma_.lower() in set(EN.seasons) | set(EN.weather)
-    if season:  # "when spring comes": spring, not the main character
+    thing = subject is not None and agent is None and subject.pos_ == "NOUN" and subject.i in clause.full
+    if thing:  # "when spring comes", "when the fire bell rings": the thing acts, not the main character
         agent = Entity(head=subject.lemma_.lower(), phrase=render(subject.subtree).lower())
     if agent is not None and agent is not hero:
         frame = f"{agent.name or agent.short or agent.phrase} {frame}"
@@ -207,8 +208,8 @@ def _whose(verb, subject, hero) -> Event:
     target = complement if complement is not None and verb.lemma_ == "be" else verb
     frame = render(target.subtree) if target is complement else clause_text(verb, {
         t.i for t in subject.subtree} | {c.i for c in verb.children if c.dep_ in ("aux", "punct")})
-    return Event(agent=hero, frame=frame, caption=sentence(f"{hero.label} {render(verb.subtree)}"),
-                 verb=target.lemma_.lower())
+    said = render(verb.subtree).removeprefix("whose ")  # "The superhero's only power is finding lost socks."
+    return Event(agent=hero, frame=frame, caption=sentence(f"{hero.label}'s {said}"), verb=target.lemma_.lower())
 
 
 def _shown(clause, verb, subject, reading) -> Event | None:

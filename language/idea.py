@@ -22,7 +22,7 @@ from language.entities import Entity, Idea, entity_of, group_member, is_name
 from language.lexicon import EN, entries, word_set
 from language.looks import Looks, read_looks
 from language.phrases import render
-from language.segments import misread_verb
+from language.segments import misread_verb, opening_verb
 from language.tools import parse
 
 
@@ -183,7 +183,7 @@ def _entities(doc, reading: Idea) -> None:
         # "The baker's apprentice sneaks", "a shy parrot learns to sing" (the tagger's compound of a noun "learns")
         if token.pos_ in ("NOUN", "PROPN") and (token.dep_ not in ("compound", "poss") or subject_like) or \
                 token.dep_ == "poss" and token.pos_ in ("NOUN", "PROPN"):
-            if _not_a_character(token) or misread_verb(token):
+            if _not_a_character(token) or misread_verb(token) or opening_verb(token):
                 continue
             token = group_member(token) or token  # "a team of four ants carries…": the ants
             entity = entity_of(token, reading)
@@ -404,9 +404,11 @@ def _looks(doc, hero: Entity) -> Looks:
         token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" and token.lemma_.lower() not in EN.kinds
         else token)  # "his best friend, a grey rabbit": the rabbit is what it looks like
     proper, aged = is_name(noun), ""
+    attr = next((c for t in doc if t.lemma_ == "be" and any(s.i == token.i for s in t.children)
+                 for c in t.children if c.dep_ == "attr"), None)
+    if not proper and attr is not None and attr.lemma_.lower() in EN.kinds:  # "the new teacher is a tall giraffe"
+        noun = attr
     if proper:  # "Nadia is a deep-sea diver": the kind from a copula
-        attr = next((c for t in doc if t.lemma_ == "be" and any(s.i == token.i for s in t.children)
-                     for c in t.children if c.dep_ == "attr"), None)
         if attr is not None and attr.like_num:  # "Theo is eight": his age
             aged, attr = f"{attr.text}-year-old ", None
         noun = attr if attr is not None else noun

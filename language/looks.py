@@ -304,9 +304,13 @@ def read_looks(text: str) -> Looks:
 
 def _plain(adjective: str) -> str:
     """"oldest" → "old", "bravest" → "brave": a description, not a comparison."""
+    from lemminflect import getAllLemmas
+
     from language.tools import lemma_of
 
-    return lemma_of(adjective, "ADJ") if adjective.lower().endswith(("est", "er")) and len(adjective) > 4 else adjective
+    known = getAllLemmas(adjective.lower())  # "firefighter", "baker" are nouns, no comparison
+    comparison = "ADJ" in known and "NOUN" not in known and adjective.lower().endswith(("est", "er"))
+    return lemma_of(adjective, "ADJ") if comparison and len(adjective) > 4 else adjective
 
 
 def _kind_words(adjectives: list[str], kind: str) -> str:

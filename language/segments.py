@@ -36,6 +36,29 @@ def misread_verb(token) -> bool:
         and verb_like(token) and token.lower_.endswith("s")
 
 
+def opening_verb(token) -> bool:
+    """The verb of a clause that opens with "when", "as soon as"… which the tagger read as a plural noun ("When the
+    fire bell rings/NNS, …")."""
+    return token.tag_ == "NNS" and token.dep_ == "advcl" and any(c.tag_ == "WRB" or c.dep_ == "mark"
+                                                                 for c in token.children)
+
+
+def mend_subject(doc) -> None:
+    """A clause read alone whose verb the tagger took for the last of a row of nouns ("the fire bell rings": NOUN
+    NOUN NNS): the verb is made a verb and the noun before it its subject, in place."""
+    from language.tools import lemma_of
+
+    root = doc[:].root
+    nouns = [c for c in root.lefts if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")]
+    if root.tag_ != "NNS" or not nouns or not verb_like(root) or any(t.pos_ in ("VERB", "AUX") for t in doc):
+        return
+    subject, before = nouns[-1], [c for c in root.lefts if c is not nouns[-1]]
+    for token in before:
+        token.head = subject
+    subject.head = root
+    subject.dep_, root.pos_, root.tag_, root.lemma_ = "nsubj", "VERB", "VBZ", lemma_of(root.lower_)
+
+
 def segments(sent) -> list:
     """The sentence cut where a clause with its own verb begins; pieces without one stay with the piece before.
     A relative clause inside a subject ("a duckling who is scared of water learns to swim") is its own piece."""
@@ -155,6 +178,8 @@ def _a_clause(piece) -> bool:
         return False  # "A little badger called Tomas,": who, not what happens
     if any(t.tag_ == "NNS" and t.dep_ == "conj" and t.head.pos_ == "VERB" and t.i == words[-1].i for t in verbs):
         return True  # "…, and the whole pond dances": a noun joined to a verb is a verb the tagger misread
+    if any(opening_verb(t) for t in verbs):
+        return True
     text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
     if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") or c.dep_ == "compound" and
                                                c.pos_ == "NOUN" and c.i < t.i for c in t.children)

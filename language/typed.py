@@ -14,7 +14,7 @@ def retyped(text: str) -> str:
     """`text` with run-on clauses cut into sentences and lower-case names capitalised; a colon before what they do
     starts the moments ("…in a yellow shirt: they climb aboard…" → "… First, they climb aboard…")."""
     text = _cut_run_ons(_names(text) if not re.search(r"[A-Z]", text) else text)
-    text = _lone_prepositions(text)
+    text = _opening_clauses(_lone_prepositions(text))
     for phrase, word in EN.lead_phrases.items():  # "…, and at last swim up": one word the parser knows as a lead
         text = re.sub(rf"(,|\band)\s+{phrase}\b", rf"\1 {word}", text, flags=re.I)
     return re.sub(rf"\s*:\s+({'|'.join(EN.run_on_markers['subjects'])})\s", lambda m: f". First {m.group(1)} ", text)
@@ -64,4 +64,19 @@ def _lone_prepositions(text: str) -> str:
 
     alone = "|".join(EN.lone_prepositions)
     return re.sub(rf"(\b(?:halfway|half way|part way|partway|midway) (?:{alone}))\s+(it|he|she|they)\s+([a-z]+)",
+                  comma, text, flags=re.I)
+
+
+def _opening_clauses(text: str) -> str:
+    """A clause that opens a sentence gets its comma before the next subject: "When the fire bell rings they race…"
+    → "When the fire bell rings, they race…" (its verb right before a subject pronoun, as a verb can be)."""
+    from lemminflect import getAllLemmas
+
+    def comma(match: re.Match) -> str:
+        verb = match.group(3).lower()
+        said = "VERB" in getAllLemmas(verb) and verb.endswith(("s", "ed"))
+        return f"{match.group(1)}{match.group(2)} {match.group(3)}, {match.group(4)} " if said else match.group(0)
+
+    openers, subjects = "|".join(EN.run_on_markers["openers"]), "|".join(EN.run_on_markers["subjects"])
+    return re.sub(rf"((?:^|[.!?]\s+|,\s+and\s+)(?:{openers})\s)([^,.;:!?]+?)\s([a-z]+)\s+({subjects})\s",
                   comma, text, flags=re.I)
