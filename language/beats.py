@@ -312,7 +312,9 @@ def _joined(events: list[list[tuple[str, str]]], count: int, most: int = 14) -> 
         i = min(pairs)[1]
         (frame, caption), (then, then_caption) = events[i][0], events[i + 1][0]
         if not frame.split()[0].endswith("ing"):  # another's moment, then the main character's: one picture
-            events[i:i + 2] = [[(f"{then}, {frame}", f"{caption.rstrip('.')}, and {_lower_first(then_caption)}")]]
+            then_caption = then_caption if then_caption.split()[0] not in ("The", "A", "An") else \
+                then_caption[:1].lower() + then_caption[1:]  # "Pip and Bruno…" keeps its capital
+            events[i:i + 2] = [[(f"{then}, {frame}", f"{caption.rstrip('.')}, and {then_caption}")]]
             continue
         shared = _shared(frame.split()[::-1], then.split()[::-1])  # "… with the robot"
         said = _shared(caption.split(), then_caption.split())  # "Kira and the robot …"
@@ -320,11 +322,6 @@ def _joined(events: list[list[tuple[str, str]]], count: int, most: int = 14) -> 
         caption = caption.rstrip(".") + " and " + " ".join(then_caption.split()[said:])
         events[i:i + 2] = [[(frame, caption)]]
     return events
-
-
-def _lower_first(text: str) -> str:
-    """A caption continued after another: its first word in lower case unless it is a name ("Pip and Bruno…")."""
-    return text if text[:1].isupper() and text.split()[0] not in ("The", "A", "An", "Then") else text[:1].lower() + text[1:]
 
 
 def _shared(words: list[str], others: list[str]) -> int:

@@ -99,7 +99,8 @@ def _cast(text: str, story, parts: Parts) -> None:
     from language.characters import cast_characters
 
     characters = cast_characters(story)
-    nouns = [(w, f) for w, f in words(text) if f.startswith(("n", "eng")) or w in ZH.kinds or w.isascii()]
+    untitled = re.sub(r"《[^》]*》", "", text)  # "书名叫《小狐狸消防员》": a title's words name no one
+    nouns = [(w, f) for w, f in words(untitled) if f.startswith(("n", "eng")) or w in ZH.kinds or w.isascii()]
     said = [(english_word(w, f) or w).split()[-1].lower() for w, f in nouns]
     said += [sense.split()[-1].lower() for w, _ in nouns for sense in english_senses(w)]  # "驴子": ass, donkey
     if not parts.frames.named:  # "小狗": the dog (CC-CEDICT: a puppy), unless it describes a frame ("小狗挖土那张")
@@ -158,6 +159,10 @@ def _values(text: str, parts: Parts, story=None) -> None:
             if word in table and not (kind == "kinds" and table[word].split()[-1] == current):
                 value = table[word]
                 parts.values.setdefault(english, []).append(Value(english, value, "", index))
+        sense = english_word(word, _flag) if _flag.startswith("n") and word not in ZH.kinds else ""
+        if sense and (EN.kinds.get(sense.split()[-1]) or {}).get("type") in ("animal", "creature") and \
+                sense.split()[-1] != current:  # "小熊猫": a lesser panda, a kind the lexicon does not list
+            parts.values.setdefault("kinds", []).append(Value("kinds", sense, "", index))
         if word in ZH.clothing or word in ZH.hair_words:
             colour = next((ZH.colours[w] for w, _ in tokens[max(index - 2, 0):index] if w in ZH.colours), "")
             english = ZH.clothing.get(word) or ZH.hair_words[word]

@@ -42,8 +42,8 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
     if head is None and parts.frames.place is not None and parts.frames.spans and (
             not parts.frames.named or "insert" in parts.actions and not parts.frames.said):
         return _after_position(doc, parts, skip | {t.i for t in doc if t.lower_ in nouns}, character)
-    if head is None or getattr(head, "lemma_", "").lower() in items:
-        return ""
+    if head is None or getattr(head, "lemma_", "").lower() in items and not parts.frames.said:
+        return ""  # "add a scarf" is how someone looks; "add a kite to frame 3" what frame 3 shows
     return _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),
                   skip, character)
 
@@ -58,8 +58,9 @@ def content_head(doc, parts: Parts, taken: set[int]):
             continue
         if token.dep_ in ("dobj", "ccomp", "xcomp", "attr") and token.head.lemma_ in (
                 "add", "insert", "include", "show", "have", "squeeze", "slip", "put", "be", "depict", "need", "get",
-                "see", "watch"):
-            if token.pos_ in ("NOUN", "PROPN", "VERB", "PRON") and not _is_value_only(token, parts):
+                "see", "watch"):  # an item for a frame named is what it shows ("add a kite to frame 3")
+            item = parts.frames.said and token.lemma_.lower() in set(EN.carried) | set(EN.clothing)
+            if token.pos_ in ("NOUN", "PROPN", "VERB", "PRON") and (item or not _is_value_only(token, parts)):
                 if token.pos_ != "PRON":
                     return token
                 rest = doc[token.i + 1:]  # "show him asleep on a bench": all that follows the pronoun

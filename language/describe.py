@@ -76,12 +76,14 @@ def created(token) -> bool:
     """A frame noun that is what a person asks to add ("add one where…", "slip in a picture of…")."""
     from language.lexicon import TABLE
 
-    verbs = TABLE.actions["insert"]["verbs"] + [p.split()[0] for p in TABLE.actions["insert"]["phrases"]
-                                                if len(p.split()) == 2 and p.split()[1] in ("in", "on")]
+    phrasal = [p.split()[0] for p in TABLE.actions["insert"]["phrases"] if len(p.split()) == 2 and p.split()[1] in (
+        "in", "on")]  # "slip in", "tack on": adding only with their particle ("put the bridge scene first" moves)
     head = token.head if token.dep_ != "pobj" else token.head.head
     if token.dep_ == "pobj" and token.head.lower_ not in ("in", "on", "into", "onto"):
         return False  # "put every picture except the market one in autumn": no new one
-    return token.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and head.lemma_.lower() in verbs
+    particle = token.dep_ == "pobj" or any(c.lower_ in ("in", "on") for c in head.children)
+    return token.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and (
+        head.lemma_.lower() in TABLE.actions["insert"]["verbs"] or head.lemma_.lower() in phrasal and particle)
 
 
 def describe(description: str, story) -> list[int]:

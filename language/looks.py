@@ -142,12 +142,12 @@ class Looks:
 
     def age_to(self, age_word: str) -> None:
         """Another age ("teenager", "grown-up", "older"): a plain person word changes with it ("girl" → "teenage
-        girl"), a role gets an age adjective ("baker" → "old baker")."""
+        girl"), a role, an animal or a thing gets an age adjective ("baker" → "old baker", "fox" → "old fox")."""
         table = EN.ages[age_word]
         person = next((w for w in self.kind.split() if w.lower() in person_words()), None)
         gender = self.gender or EN.gender_words.get((person or "").lower()) or "any"
         words = (table.get(gender) or table["any"]).split()
-        if self.kind.lower() in person_words() or self.info.get("type") != "person":
+        if self.kind.lower() in person_words():
             self.kind, self.adjectives = words[-1], words[:-1]
         elif person is not None:  # "girl astronaut" → "woman astronaut"
             self.kind = self.kind.replace(person, words[-1])

@@ -139,13 +139,14 @@ def _described_subjects(doc) -> set[str]:
 
 def _spelled(text: str, known: set[str] = frozenset()) -> str:
     """Misspelt words put right outside quotes ("swith the second" → "switch the second"); the story's own
-    words and names (`known`) stay."""
+    words and names (`known`) stay; a dash between words is a pause ("look older - grey fur")."""
     from language.lexicon import TABLE
     from language.tools import fix_spelling
 
     keep = set(entries("frame_nouns")) | set(EN.ordinals) | set(EN.styles) | {
         w for spec in TABLE.actions.values() for p in spec.get("verbs", []) + spec.get("phrases", [])
         for w in p.split()} | set(known)
+    text = re.sub(r"(?<=[A-Za-z])\s+[-–—]+\s+(?=[A-Za-z])", ", ", text)
     pieces = re.split(r"((?:^|(?<=[\s:：]))[\"“'‘«《「].+?[\"”'’»》」](?=[\s.,!?。！？]|$))", text)
     return "".join(p if i % 2 else fix_spelling(p, keep) for i, p in enumerate(pieces))
 
@@ -239,9 +240,11 @@ def _new_kind(doc, parts: Parts, character) -> None:
                                                                                                       "turn")):
             subject = next((c for c in [*token.children, *head.children] if c.dep_ in ("nsubj", "nsubjpass")
                             or (c.dep_ in ("dobj", "ccomp") and c != token)), None)  # "make ava/ccomp a dog"
-        elif token.dep_ == "pobj" and head.lower_ in ("into", "for", "with") and head.head.lemma_ in (
+        elif token.dep_ == "pobj" and head.lower_ in ("into", "for", "with") and (
+                head.head.dep_ == "dobj" and head.head.head or head.head).lemma_ in (
                 "turn", "change", "swap", "replace", "transform", "switch", "trade", "exchange", "go"):
-            subject = next((c for c in head.head.children if c.dep_ == "dobj"), None) or named
+            subject = head.head if head.head.dep_ == "dobj" else next(  # "swap the badger/dobj for a bear"
+                (c for c in head.head.children if c.dep_ == "dobj"), None) or named
         extra = [c for c in token.children if c.dep_ == "compound" and c.i < token.i]  # "into a penguin astronaut"
         if subject is not None and (subject.lower_ in EN.pronouns or character.names_it(subject.lemma_)) \
                 and (token.lemma_.lower() not in character.names or extra):

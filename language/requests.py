@@ -25,7 +25,7 @@ from language.changes import (
     take_out,
     targets,
 )
-from language.lexicon import EN, TABLE
+from language.lexicon import EN, TABLE, entries
 from language.looks import read_looks
 from language.parts import Parts
 from language.phrases import scene_phrase, set_scene
@@ -55,6 +55,9 @@ def derived(parts: Parts, story) -> set[str]:
         "newcomer": bool(parts.newcomer[0]),
         "new_frame": "insert" in parts.actions and bool(parts.content) and bool(re.search(  # "put in one where…"
             r"\b(?:one|pic|picture|scene|frame|panel|image)s?\s+(?:where|of|with|showing|in which)\b",
+            parts.text.lower())),
+        "in_frame": bool(frames.said) and frames.place is None and bool(re.search(  # "add a cat in the third
+            rf"\b(?:in|into|to|on)\s+(?:the\s+)?(?:\w+\s+)?(?:{'|'.join(entries('frame_nouns'))})s?\b",  # picture"
             parts.text.lower())),
         "reversal": (any(w in EN.reverse_words for w in parts.actions.values()) or "swap" in parts.actions and
                      re.search(r"\border\b|顺序", parts.text.lower())) and (
