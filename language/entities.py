@@ -96,7 +96,8 @@ def entity_of(token, reading: Idea) -> Entity | None:
     if token.dep_ == "attr" and token.head.lemma_ == "be":  # "Hana is an eleven-year-old girl": Hana
         subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
         found = entity_of(subject, reading) if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
-        if found is not None and not found.name and token.pos_ == "NOUN" and token.lemma_.lower() != found.head:
+        if found is not None and not found.name and token.pos_ == "NOUN" and token.lemma_.lower() != found.head \
+                and any(c.lower_ in ("a", "an") for c in token.children):  # not "the thief is his own sister"
             said = [c.lower_ for c in token.children if c.dep_ in ("amod", "compound") and c.i < token.i]
             found.short = found.phrase = " ".join(["the", *said, token.lower_])  # "her first customer is a
         if found is not None:  # nervous groom": the groom

@@ -199,7 +199,7 @@ def _entities(doc, reading: Idea) -> None:
             entity.acted = entity.acted or token.dep_ in ("nsubj", "nsubjpass")
             entity.core = token.i if token.dep_ in CORE or token.dep_ == "pobj" and token.head.lower_ == "for" \
                 else entity.core  # "asks her for a book… writes it": the book
-        elif token.lower_ in EN.pronouns and token.pos_ == "PRON":
+        elif token.lower_ in EN.pronouns and token.pos_ == "PRON" and not _dummy_it(token):
             entity = _resolve(token, reading)
             if entity is not None:
                 entity.mentions += 1
@@ -216,6 +216,12 @@ def _entities(doc, reading: Idea) -> None:
         first = next((a for a in agents(doc, reading) if a in people), None)  # who acts first
         reading.hero = max(people, key=lambda e: (2 * e.subjects + e.mentions + 2 * e.anchors * (e.mentions > 1)
                                                   + 3 * (e is first), -e.first))
+
+
+def _dummy_it(token) -> bool:
+    """"it turns out (that) the thief is his sister", "it seems…": an "it" that stands for no one."""
+    return token.lower_ == "it" and (token.dep_ == "expl" or token.head.lemma_ in word_set("dummy_it_verbs") and any(
+        c.dep_ in ("ccomp", "xcomp") for c in token.head.children))
 
 
 def _not_a_character(token) -> bool:
@@ -260,8 +266,9 @@ def _new_entity(token, reading: Idea) -> Entity:
     title = next((t.lower_ for t in token.subtree if t.lower_.strip(".") in EN.titles), "")
     info = EN.kinds.get(noun.lemma_.lower(), {})
     gender = EN.titles.get(title.strip("."), "") or info.get("gender", "")
-    plural = noun.tag_ == "NNS" or noun.tag_ == "NNPS" and not name or any(  # "Ines" is one, "only one giraffe" too
-        c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in noun.children)
+    plural = noun.tag_ == "NNS" and not any(c.lower_ in ("a", "an") for c in noun.children) or noun.tag_ == "NNPS" \
+        and not name or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in noun.children)  # "Ines",
+    # "only one giraffe", "a baby triceratops" are one
     possessed = any(t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN") for t in noun.children)
     phrase = phrase if possessed else f"the {phrase}" if not name or noun != token else name
     entity = Entity(head=noun.lemma_.lower(), phrase=phrase, name=name, gender="plural" if plural else gender,
@@ -286,7 +293,9 @@ def _resolve(token, reading: Idea) -> Entity | None:
     want = EN.pronouns[token.lower_]
     before = sorted((e for e in reading.entities if e.first < token.i), key=lambda e: -e.last)
     verb = token.head if token.dep_ != "pobj" else token.head.head
-    if token.dep_ in ("dobj", "dative", "pobj", "iobj"):  # "the librarian finds him": not the librarian
+    caused = token.lower_ in ("him", "them") and token.dep_ == "nsubj" and token.head.dep_ in ("ccomp", "xcomp")
+    verb = verb.head if caused else verb  # "the brachiosaurus lets him climb": him is not who lets
+    if token.dep_ in ("dobj", "dative", "pobj", "iobj") or caused:  # "the librarian finds him": not the librarian
         subject = _subject(verb)
         own = entity_of(subject, reading) if subject is not None and subject.pos_ != "PRON" else None
         own = own or (reading.refers.get(subject.i) if subject is not None else None)
