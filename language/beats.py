@@ -13,6 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from language.crowded import joined
 from language.lexicon import EN, ZH, word_set
 from language.looks import animate
 from language.phrases import sentence
@@ -270,11 +271,11 @@ def _where(frame: str, destination: bool = True, around: bool = False) -> str:
 def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tuple[str, str]], list[str]]:
     """(frame texts with captions, beats that could still be added) for `count` frames; fewer frames when the
     idea does not support more. The last event stays last."""
-    events = [[(e.frame, e.caption)] for e in idea.events]
+    events = _settled(idea, [[(e.frame, e.caption)] for e in idea.events], count)
     first = next((i for i, e in enumerate(idea.events) if re.match(rf"(?:{'|'.join(EN.first_markers)})\b",
                                                                      e.caption, re.I)), 0)
     events = events[min(first, max(len(events) - count, 0)):]  # "…and first they build": what comes before is
-    events = _joined(events, count)  # the setting, the first to go when there are more moments than frames
+    events = joined(events, count)  # the setting, the first to go when there are more moments than frames
     if len(events) >= count:
         keep = sorted({0, len(events) - 1, *[round(i * (len(events) - 1) / max(count - 1, 1)) for i in range(count)]})
         while len(keep) > count:
@@ -295,36 +296,16 @@ def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tu
     return planned, spare
 
 
-def _joined(events: list[list[tuple[str, str]]], count: int, most: int = 14) -> list[list[tuple[str, str]]]:
-    """More moments than frames: the two shortest neighbours told in one frame while they are short together
-    ("flying home and splashing down in the ocean"), so that no moment is lost; what they share is said once."""
-    events = list(events)
-    while len(events) > count:
-        pairs = [(len(a[0][0].split()) + len(b[0][0].split()), i)
-                 for i, (a, b) in enumerate(zip(events, events[1:], strict=False)) if len(a) == len(b) == 1
-                 and _shared(a[0][1].split(), b[0][1].split()) and a[0][0].split()[0].endswith("ing")
-                 and b[0][0].split()[0].endswith("ing")]  # the same one acting in both
-        pairs += [(len(a[0][0].split()) + len(b[0][0].split()), i)  # "the fire bell ringing" as they race off
-                  for i, (a, b) in enumerate(zip(events, events[1:], strict=False)) if len(a) == len(b) == 1
-                  and not a[0][0].split()[0].endswith("ing") and b[0][0].split()[0].endswith("ing")]
-        if not pairs or min(pairs)[0] > most:
-            break
-        i = min(pairs)[1]
-        (frame, caption), (then, then_caption) = events[i][0], events[i + 1][0]
-        if not frame.split()[0].endswith("ing"):  # another's moment, then the main character's: one picture
-            then_caption = then_caption if then_caption.split()[0] not in ("The", "A", "An") else \
-                then_caption[:1].lower() + then_caption[1:]  # "Pip and Bruno…" keeps its capital
-            events[i:i + 2] = [[(f"{then}, {frame}", f"{caption.rstrip('.')}, and {then_caption}")]]
+def _settled(idea, events: list, count: int) -> list:
+    """More moments than frames: where someone lives is where the next moment happens ("lives in a windy hill town,
+    where she builds a kite" → "building a kite … in a windy hill town"), not a moment of its own."""
+    over, place, kept = len(events) - count, "", []
+    for index, (event, group) in enumerate(zip(idea.events, events, strict=True)):
+        if over > 0 and event.verb in word_set("setting_verbs") and index < len(events) - 1 and len(group) == 1:
+            place, over = _where(event.frame, destination=False), over - 1
             continue
-        shared = _shared(frame.split()[::-1], then.split()[::-1])  # "… with the robot"
-        said = _shared(caption.split(), then_caption.split())  # "Kira and the robot …"
-        frame = " ".join(frame.split()[:len(frame.split()) - shared]) + " and " + then
-        caption = caption.rstrip(".") + " and " + " ".join(then_caption.split()[said:])
-        events[i:i + 2] = [[(frame, caption)]]
-    return events
-
-
-def _shared(words: list[str], others: list[str]) -> int:
-    """How many words two lists share from their start."""
-    return next((n for n, (a, b) in enumerate(zip(words, others, strict=False)) if a != b),
-                min(len(words), len(others)))
+        if place and len(group) == 1 and place.split()[-1] not in group[0][0]:
+            group = [(f"{group[0][0]} {place}", group[0][1])]
+        kept.append(group)
+        place = ""
+    return kept

@@ -17,7 +17,7 @@ def _names(entity) -> list[str]:
 
 
 def _in(frame: str, entity) -> bool:
-    words = set(re.findall(r"[a-z]+", frame.lower()))
+    words = set(re.findall(r"[^\W\d_]+", frame.lower()))  # letters, also "tomás"
     return any(name in words for name in _names(entity)) or entity.head + "s" in words
 
 

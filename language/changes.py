@@ -87,13 +87,17 @@ def change_kind(parts: Parts, story) -> Parsed | None:
                   key=lambda v: v.start)
     kinds = [v.word for v in said if v.word.lower() not in {w.lower() for w in old}]  # "turn the girl into…": not
     # the word it is called by
-    age, gender = parts.first("ages"), parts.first("gender_words")
+    ages, gender = parts.values.get("ages", []), parts.first("gender_words")
+    age = next((v for v in ages if not EN.ages.get(v.word, {}).get("step")), ages[0] if ages else None)  # "older,
+    # a teenager": the age said, not the step
     person_nouns = word_set("person_nouns")
     if kinds and kinds[-1] in EN.ages and any(w.lower() in person_nouns for w in old):  # a girl, not a baker
         kinds, age = [], Value("ages", kinds[-1])  # "a teenager": an age
     if kinds:
         word = kinds[-1]
-        adjectives = [v.word for k in ("sizes", "colours", "ages") for v in parts.values.get(k, [])]
+        aged = any(w in EN.ages for w in word.split())  # "长大一点，变成十几岁的少女": the age is in the kind
+        adjectives = [v.word for k in ("sizes", "colours", "ages") for v in parts.values.get(k, []) if not (
+            aged and k == "ages")]  # a teenage girl says her age: no "grown-up" on top
         person_part = next((w for w in old if w in person_nouns), None)
         if word in person_nouns and person_part and len(old) > 1:  # "girl astronaut" → "boy astronaut"
             looks.kind = looks.kind.replace(person_part, word)

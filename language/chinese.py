@@ -156,7 +156,7 @@ def _values(text: str, parts: Parts, story=None) -> None:
     for index, (word, _flag) in enumerate(tokens):
         for kind, english in CATEGORIES.items():
             table = getattr(ZH, kind)
-            if word in table and not (kind == "kinds" and table[word].split()[-1] == current):
+            if word in table and not (kind == "kinds" and table[word] == current):  # 少女 for a girl: her age
                 value = table[word]
                 parts.values.setdefault(english, []).append(Value(english, value, "", index))
         sense = english_word(word, _flag) if _flag.startswith("n") and word not in ZH.kinds else ""

@@ -25,7 +25,8 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
     skip = set(taken) | {t.i for t in doc if t.lower_ in EN.polite_words or t.is_punct}
     inner = []
     for token in doc:  # a new frame: the frame noun's own words ("one where she waves", "a thunderstorm scene")
-        if token.lower_ in nouns and (token.i not in taken or "insert" in parts.actions):
+        if token.lower_ in nouns and (token.i not in taken or "insert" in parts.actions and not any(
+                c.lower_ in ("the", "that", "this") for c in token.children)):  # "start with the one where…": there
             inner += [c for c in token.children if c.dep_ in ("relcl", "acl") or (
                 token.i not in taken and c.dep_ in ("prep", "compound", "amod")
                 and c.lower_ not in ("new", "more", "extra", "another", "other", "before", "after"))]

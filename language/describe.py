@@ -22,8 +22,11 @@ def loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[t
     found = []
     for token in doc:
         if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or not _named_place(token) \
-                or created(token) and _indefinite(token) or token.lemma_.lower() in _operation_verbs():
-            continue  # "add a picture of them by a stream": what the new frame shows; "tack/NOUN on…": the verb
+                or created(token) and _indefinite(token) or token.lemma_.lower() in _operation_verbs() or (
+                token.dep_ == "pobj" and token.head.lower_ in ("on", "in", "at", "inside", "under", "near", "by")
+                and token.head.head.dep_ != "ROOT"):
+            continue  # "add a picture of them by a stream": what the new frame shows; "tack/NOUN on…": the verb;
+            # "add them drinking cocoa on the workshop steps": where the new scene happens
         words = [w for w in token.subtree if w.dep_ not in ("det", "relcl", "punct") and w.i not in taken]
         if not words or any(w.i in taken for w in token.subtree) or token.lemma_.lower() in things:
             continue

@@ -87,6 +87,11 @@ def entity_of(token, reading: Idea) -> Entity | None:
         found = entity_of(token.head, reading)
         if found is not None:  # else the head is no one ("after school, Priya, a tall girl")
             return found
+    if token.dep_ == "appos" and token.pos_ == "PROPN" and token.i and token.nbor(-1).pos_ == "NOUN":
+        found = entity_of(token.nbor(-1), reading)  # "she and her grandfather Tomás/appos of she": the grandfather
+        if found is not None and found.animate:
+            found.name = found.name or token.text
+            return found
     if token.i >= 2 and token.nbor(-1).lower_ == "the" and token.nbor(-2).pos_ == "PROPN" and token.pos_ == "NOUN":
         named = entity_of(token.nbor(-2), reading)  # "Pip the mole": the mole is Pip
         if named is not None:

@@ -143,6 +143,12 @@ class Looks:
     def age_to(self, age_word: str) -> None:
         """Another age ("teenager", "grown-up", "older"): a plain person word changes with it ("girl" → "teenage
         girl"), a role, an animal or a thing gets an age adjective ("baker" → "old baker", "fox" → "old fox")."""
+        step = EN.ages[age_word].get("step")
+        now = {"adult": "young"}.get(self.info.get("age"), self.info.get("age"))  # a grown-up is still young
+        if step and self.info.get("type") == "person" and now in EN.age_ladder:
+            ladder = EN.age_ladder  # "older" is a step up from where one is: a little girl becomes a teenager
+            at = min(max(ladder.index(now) + step, 0), len(ladder) - 1)
+            age_word = next(w for w, row in EN.ages.items() if row["age"] == ladder[at] and not row.get("step"))
         table = EN.ages[age_word]
         person = next((w for w in self.kind.split() if w.lower() in person_words()), None)
         gender = self.gender or EN.gender_words.get((person or "").lower()) or "any"

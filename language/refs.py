@@ -151,7 +151,7 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
     ordinal = {i for label, span in _matches(doc, "ref_patterns") if label == "last"
                for i in range(span.start, span.end)}  # "the one before last" is a frame, not a place
     for label, span in _matches(doc, "position_patterns"):
-        if not (taken | ordinal).intersection(range(span.start, span.end)):
+        if not (taken | ordinal).intersection(range(span.start, span.end)) and not _of_a_place(span):
             stream.append((span.start, span.end, "position", label, span))
     covered = {i for item in stream for i in range(item[0], item[1])} | taken
     for label, span in _matches(doc, "ref_patterns"):
@@ -195,6 +195,15 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
             frames.wrong = payload.text  # "the ninth frame": answered with the frames there are
     frames.anchorless = pending in ("before", "after", "between")
     return frames
+
+
+def _of_a_place(span) -> bool:
+    """"at the top of the hill", "at the end of the road": a place in the picture, not where a frame goes (but "at
+    the end of the story")."""
+    doc = span.doc
+    story = set(EN.whole_story_words) | set(EN.framing_nouns) | set(_vocabulary()["frame_nouns"])
+    return span.end + 1 < len(doc) and doc[span.end].lower_ == "of" and not any(
+        t.lower_ in story or t.lower_.rstrip("s") in story for t in doc[span.end + 1:span.end + 4])
 
 
 def _read_count(doc, frames: Frames) -> set[int]:

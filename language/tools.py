@@ -107,10 +107,11 @@ def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = fro
         word = match.group(0)
         if len(word) < 4 or word[:1].isupper() or word.lower() in keep or word.lower() in speller:
             return word
-        found = speller.candidates(word.lower()) or set()
-        same = [c for c in found if c[:1] == word[:1].lower()]  # a typo rarely changes the first letter
-        same = [c for c in same if c in prefer] or same  # "a grumpy old trol": a troll, a word `prefer` lists
-        return max(same, key=speller.word_usage_frequency) if same else speller.correction(word.lower()) or word
+        found = {c for c in speller.candidates(word.lower()) or () if speller.word_usage_frequency(c) > 1e-7}
+        same = [c for c in found if c[:1] == word[:1].lower()]  # a typo rarely changes the first letter; a word
+        same = [c for c in same if c in prefer] or same  # rarer than one in ten million ("churrs") is no fix for
+        return max(same, key=speller.word_usage_frequency) if same else max(  # "churros"; "a grumpy old trol":
+            found, key=speller.word_usage_frequency, default=word)  # a troll, a word `prefer` lists
 
     with _LOADING:
         return re.sub(r"[A-Za-z]+(?:'[a-z]+)?", fix, text)
