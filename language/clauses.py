@@ -21,6 +21,7 @@ class Clause:
     tokens stands in the whole idea (`full`: clause index → idea index)."""
 
     def __init__(self, piece, subject: str = ""):
+        self.whole = piece.doc
         words = [t for t in piece]
         while words and (words[0].lower_ in word_set("clause_leads") or words[0].is_punct):
             words = words[1:]
@@ -66,7 +67,8 @@ def _clauses(doc, reading):
         agent = running = reading.hero
         for piece in segments(sent):
             clause = Clause(piece)
-            if not clause.ok:
+            if not clause.ok:  # "A lonely snowman in the park | waves/NNS at everyone": who acts next
+                agent = running = piece.root.pos_ in ("NOUN", "PROPN") and entity_of(piece.root, reading) or agent
                 continue
             together = False
             if clause.relative:  # "a girl who fixes its arm": the noun before "who" acts
@@ -76,7 +78,7 @@ def _clauses(doc, reading):
                 worn = set(EN.clothing) | set(EN.carried) | set(EN.hair_words) | set(EN.features)
                 if noun is not None and noun.lemma_.lower() in worn and piece[0].lower_ == "who":
                     antecedent = reading.hero  # "a girl with a yellow raincoat who lives above…": the girl
-                if antecedent is None and noun is not None and noun.dep_ == "pobj" and piece[0].lower_ == "who":
+                if antecedent is None and noun is not None and noun.dep_ == "pobj" and noun.pos_ != "PRON":
                     antecedent = entity_of(noun.head.head, reading)  # "an old tailor in Lisbon who sews…"
                 if antecedent is None:
                     continue  # "anyone who looks sad": part of the clause before, not a moment of its own
@@ -146,11 +148,13 @@ def events(doc, reading) -> list:
 def _event(clause, agent, together: bool, reading):
     """One clause as an event: its picture text and caption, pronouns resolved."""
     doc, verb, hero = clause.doc, clause.verb, reading.hero
+    if verb.lemma_ == "be" and (shown := _revealed(clause) if any(c.lower_ == "it" for c in verb.children) else
+                                _ending(clause) if agent not in (None, hero) else None):
+        return shown  # "it's only the moon shining…", "…: the visitors are all skeletons"
     if verb.lemma_ == "be" and any(c.dep_ in ("attr", "expl") for c in verb.children) or any(
             c.dep_ == "expl" for c in verb.children):
         return None  # "Nadia is a deep-sea diver", "there was a princess": who, not what happens
-    worn = set(EN.clothing) | set(EN.features)
-    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    worn, objects = set(EN.clothing) | set(EN.features), [c for c in verb.children if c.dep_ == "dobj"]
     if verb.lemma_ in ("have", "wear") and objects and agent in (None, reading.hero) and all(
             {o.lemma_.lower(), o.lower_} & worn for o in objects):
         return None  # "Theo has big round glasses and a yellow t-shirt": how he looks, not a moment
@@ -177,7 +181,8 @@ def _event(clause, agent, together: bool, reading):
                                                                 for c in leading  # "first" is no picture
                                                                 if render(c.subtree).lower() not in EN.first_markers)])
     frame = frame.strip()
-    thing = subject is not None and agent is None and subject.pos_ == "NOUN" and subject.i in clause.full
+    thing = subject is not None and agent is None and subject.i in clause.full and (
+        subject.pos_ == "NOUN" or subject.lower_ in word_set("indefinite_pronouns"))  # "but nobody waves back"
     if thing:  # "when spring comes", "when the fire bell rings": the thing acts, not the main character
         agent = Entity(head=subject.lemma_.lower(), phrase=render(subject.subtree).lower())
     if agent is not None and agent is not hero:
@@ -200,6 +205,32 @@ def _event(clause, agent, together: bool, reading):
                   verb=verb.lemma_.lower(), things=things)
     event.parts = _one_by_one(verb, skip | moved, names, who, agent is not None and agent is not hero)
     return event
+
+
+def _ending(clause) -> Event | None:
+    """What another is, said in the idea's last sentence: how the story ends ("…: the visitors are all
+    skeletons"), shown as a state ("the visitors being all skeletons")."""
+    verb = clause.verb
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    at = clause.full.get(verb.i)
+    if subject is None or at is None or clause.whole[at].sent.end != len(clause.whole) or not any(
+            c.dep_ == "attr" for c in verb.children):
+        return None
+    words = [t for t in clause.doc if t.i in clause.full and not t.is_punct]
+    said = render(subject.subtree)
+    frame = f"{_lower(said)} being " + render(t for t in words if t.i > verb.i)
+    return Event(agent=None, frame=frame, caption=sentence(render(words)), verb="be")
+
+
+def _revealed(clause) -> Event | None:
+    """What "it" turns out to be, shown ("but it's only the moon shining through the skylight")."""
+    shown = next((c for c in clause.verb.children if c.dep_ == "attr" and any(g.dep_ == "acl" for g in c.children)),
+                 None)
+    if shown is None:
+        return None
+    words = [t for t in clause.doc if t.i in clause.full and not t.is_punct]
+    frame = render(t for t in words if t.i >= shown.left_edge.i and t.dep_ != "advmod")
+    return Event(agent=None, frame=frame, caption=sentence(render(words)), verb="be")
 
 
 def _whose(verb, subject, hero) -> Event:

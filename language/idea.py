@@ -80,6 +80,7 @@ def strip_meta(text: str) -> tuple[str, int | None, str | None]:
                                and v.get("preset")), None)
         story = story[found.end():]
     story = re.sub(r"\b(?:keep it|make it)\s+\w+(?:\s+please)?[.!]*$", "", story, flags=re.I).strip(" ,.")
+    story = re.sub(r"^here(?:'s|’s| is)\s+(?=(?:a|an)\s)", "", story, flags=re.I)  # "here's a fox who bakes…"
     story = re.sub(r",?\s*\b(?:in|on) the (?:final|last|next|first|second) "
                    r"(?:picture|frame|panel|scene|page|image)s?\b,?", "", story, flags=re.I)  # where, not what
     story = _unstick(_hyphenated_verbs(story))
@@ -99,7 +100,8 @@ def _unstick(text: str) -> str:
         if token.tag_ in ("NN", "NNS") and (token.dep_ in ("ROOT", "conj", "appos") or named) and verb and \
                 before.pos_ in ("NOUN", "PROPN") and after.pos_ in ("DET", "ADP", "PRON", "NUM") and \
                 not (token.dep_ == "conj" and token.head.pos_ == "VERB") and (
-                token.tag_ == "NNS" or _plural_before(token)):
+                token.tag_ == "NNS" or _plural_before(token)) or token.tag_ in ("VBZ", "VBD") and token.dep_ in (
+                "compound", "amod") and before.pos_ == "PROPN":  # "Nurse Amara works/compound night shifts"
             cuts.append(token.idx)
     for at in reversed(cuts):
         text = f"{text[:at]}then {text[at:]}"
@@ -132,6 +134,9 @@ def _addressed(piece: str) -> bool:
     if len(lowered.split()) <= 6 and re.match(rf"(?:please\s+)?(?:{verbs})\s+(?:it|this|that|them|the story)\b",
                                               lowered):
         return True  # "Tell it in five pictures", "draw it as a comic"
+    if re.match(r"^(?:\W*(?:ok|okay|so|well|right|alright|hmm|um)\W+)*here(?:'s|’s| is| are)\b", lowered) and not [
+            t for t in parse(piece) if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in EN.framing_nouns]:
+        return True  # "ok here's one", "here is my idea": what follows is the story
     if not _meta_patterns()["address"].search(lowered):
         return False
     doc = parse(piece)
@@ -234,6 +239,8 @@ def _not_a_character(token) -> bool:
     times = set(EN.times) | set(EN.seasons) | set(EN.time_units)
     if prep in ("after", "before", "during", "until") and token.head.head.pos_ != "VERB" and token.pos_ != "PROPN":
         return True  # "every evening after school" (but "runs after the dog")
+    if prep == "as" and token.pos_ == "NOUN":
+        return True  # "a hippo who works as a ballet teacher", "dressed as a pirate": a role, no one else
     if prep in ("in", "at", "near", "inside", "outside", "across", "through", "around") and token.pos_ == "PROPN":
         return True  # "an old tailor in Lisbon", "a night market in Bangkok": a place
     return word in times or word in EN.hair_words or word in EN.framing_nouns and token.dep_ != "nsubj" or (
@@ -266,7 +273,8 @@ def _new_entity(token, reading: Idea) -> Entity:
     title = next((t.lower_ for t in token.subtree if t.lower_.strip(".") in EN.titles), "")
     info = EN.kinds.get(noun.lemma_.lower(), {})
     gender = EN.titles.get(title.strip("."), "") or info.get("gender", "")
-    plural = noun.tag_ == "NNS" and not any(c.lower_ in ("a", "an") for c in noun.children) or noun.tag_ == "NNPS" \
+    plural = noun.tag_ == "NNS" and (noun.dep_ == "poss" or not any(c.lower_ in ("a", "an") for c in noun.children)) \
+        or noun.tag_ == "NNPS" \
         and not name or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in noun.children)  # "Ines",
     # "only one giraffe", "a baby triceratops" are one
     possessed = any(t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN") for t in noun.children)
@@ -303,6 +311,11 @@ def _resolve(token, reading: Idea) -> Entity | None:
         mates = [entity_of(c, reading) for v in verbs for c in v.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
         before = [e for e in before if e is not own and (all(e is not m for m in mates)
                                                           or token.lower_ not in ("it", "its"))]
+    said = [reading.refers[i] for i in sorted(reading.refers) if i < token.i and token.doc[i].lower_ == token.lower_]
+    if token.dep_ in ("dobj", "pobj") and said and said[-1] in before and not said[-1].animate and not any(
+            e.animate and e.plural == said[-1].plural for e in before[:before.index(said[-1])]):  # "water them…
+        # care for them": the same things
+        return said[-1]
     if want == "plural":  # none: the main character and someone else ("they become friends"); else things
         subject = token.dep_ in ("nsubj", "nsubjpass")  # "they hunt for crabs… they ride": not the crabs
         return next((e for e in before if e.plural and e.animate and (e.acted or not subject)), None) or (
@@ -365,7 +378,8 @@ def _clause_subject(token, reading: Idea) -> Entity | None:
 
 def _subject(verb):
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    while subject is None and verb.dep_ in ("conj", "xcomp") and verb.head != verb:
+    while subject is None and verb.dep_ in ("conj", "xcomp", "advcl", "acl", "dobj") and verb.head != verb:  # "his
+        # neighbours take turns climbing up to care for them": the neighbours care
         verb = verb.head
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     return subject
@@ -415,7 +429,8 @@ def _looks(doc, hero: Entity) -> Looks:
     proper, aged = is_name(noun), ""
     attr = next((c for t in doc if t.lemma_ == "be" and any(s.i == token.i for s in t.children)
                  for c in t.children if c.dep_ == "attr"), None)
-    if not proper and attr is not None and attr.lemma_.lower() in EN.kinds:  # "the new teacher is a tall giraffe"
+    if not proper and attr is not None and attr.lemma_.lower() in EN.kinds and sum(
+            c.dep_ == "nsubj" for c in attr.head.children) == 1:  # "the new teacher is a tall giraffe"
         noun = attr
     if proper:  # "Nadia is a deep-sea diver": the kind from a copula
         if attr is not None and attr.like_num:  # "Theo is eight": his age
@@ -444,6 +459,9 @@ def _looks(doc, hero: Entity) -> Looks:
             bare = words[0].pos_ not in ("DET", "NUM") and thing.tag_ != "NNS"  # "striped socks" need no "a"
             looks.put_on(("an " if bare and words[0].lower_[0] in "aeiou" else "a " if bare else "") + render(words))
     if looks.kind == "person" and hero.gender in ("male", "female"):  # a named child is the likeliest hero of a
-        grown = any(t.lemma_.lower() in EN.adult_cues for t in doc)  # picture story, unless the idea says a grown-up
-        looks.kind = EN.genders[hero.gender]["adult" if grown else "child"]  # life ("runs a bookshop")
+        grown = any(t.lemma_.lower() in EN.adult_cues for t in doc) or any(  # picture story, unless the idea says
+            t.lower_.strip(".") in EN.titles for t in (*token.children, *token.doc[max(token.i - 1, 0):token.i]))
+        aged = any(c.lower_ in ("old", "elderly") for c in token.children)  # a grown-up
+        looks.kind = EN.genders[hero.gender]["elderly" if aged else "adult" if grown else "child"]  # life ("runs a
+        # bookshop", "Mr Okafor"; "Old Mr Okafor" is old)
     return looks

@@ -39,7 +39,7 @@ class Looks:
         if not info:
             info = {"type": kind_type(self.kind)}
             info.update({"age": "adult"} if info["type"] == "person" else {})
-        for word in self.adjectives:
+        for word in [*self.adjectives, *self.kind.split()[:-1]]:  # "old man": an elderly one
             if word.lower() in EN.ages:
                 info["age"] = EN.ages[word.lower()]["age"]
         return info or {"type": "thing"}

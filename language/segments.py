@@ -66,7 +66,9 @@ def segments(sent) -> list:
     for token in sent:
         if token.dep_ == "relcl" and token.head.dep_ in ("nsubj", "nsubjpass") and token.head.head.i > token.i:
             inner = sent.doc[token.left_edge.i:token.right_edge.i + 1]
-            return [p for p in (sent.doc[sent.start:inner.start], inner, sent.doc[inner.end:sent.end]) if len(p)]
+            rest = sent.doc[inner.end:sent.end]  # the rest is cut as a sentence of its own
+            return [p for p in (sent.doc[sent.start:inner.start], inner) if len(p)] + (segments(rest) if len(rest)
+                                                                                        else [])
     for token in sent:
         if misread_verb(token):  # "a rusty robot with one wheel | learns to paint"
             pieces.append(sent.doc[start:token.i])
@@ -148,9 +150,11 @@ def _joins_words(token) -> bool:
 
 def _participle(piece) -> bool:
     """", ringing the bell" after a clause: how its action happens, not a moment of its own."""
-    words = [t for t in piece if not t.is_punct]
-    return bool(words) and words[0].tag_ == "VBG" and words[0].dep_ in ("advcl", "acl") and piece.start > 0 and \
-        piece.doc[piece.start].is_punct and piece.doc[piece.start].text == ","
+    words = [t for t in piece if not t.is_punct and t.lower_ != "and"]
+    return bool(words) and words[0].tag_ == "VBG" and piece.start > 0 and (
+        words[0].dep_ in ("advcl", "acl") and piece.doc[piece.start].text == "," or  # ", ringing the bell"
+        words[0].dep_ == "conj" and words[0].head.tag_ == "VBG" and words[0].head.dep_ == "acl")  # "the moon
+    # shining through the skylight and making the shadow move": one moment
 
 
 def _describes(token) -> bool:

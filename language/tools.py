@@ -98,6 +98,9 @@ def _speller():
     return SpellChecker(distance=1)
 
 
+_BRITISH = (("our", "or"), ("ise", "ize"), ("yse", "yze"), ("tre", "ter"), ("ogue", "og"), ("ll", "l"), ("ence", "ense"))
+
+
 def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = frozenset()) -> str:
     """Words misspelt by one letter put right ("lerns" → "learns", "gardn" → "garden") by pyspellchecker's
     English word frequencies; names (capitalised), short words and the words in `keep` are left as they are."""
@@ -105,8 +108,9 @@ def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = fro
 
     def fix(match: re.Match) -> str:
         word = match.group(0)
-        if len(word) < 4 or word[:1].isupper() or word.lower() in keep or word.lower() in speller:
-            return word
+        if len(word) < 4 or word[:1].isupper() or word.lower() in keep or word.lower() in speller or any(
+                word.lower().replace(british, american) in speller for british, american in _BRITISH):
+            return word  # "neighbours", "theatre", "travelled": British spelling, no typo
         found = {c for c in speller.candidates(word.lower()) or () if speller.word_usage_frequency(c) > 1e-7}
         same = [c for c in found if c[:1] == word[:1].lower()]  # a typo rarely changes the first letter; a word
         same = [c for c in same if c in prefer] or same  # rarer than one in ten million ("churrs") is no fix for

@@ -14,7 +14,7 @@ def retyped(text: str) -> str:
     """`text` with run-on clauses cut into sentences and lower-case names capitalised; a colon before what they do
     starts the moments ("…in a yellow shirt: they climb aboard…" → "… First, they climb aboard…")."""
     text = _cut_run_ons(_names(text) if not re.search(r"[A-Z]", text) else text)
-    text = _opening_clauses(_lone_prepositions(text))
+    text = _opening_clauses(_lone_prepositions(_last_picture(text)))
     for phrase, word in EN.lead_phrases.items():  # "…, and at last swim up": one word the parser knows as a lead
         text = re.sub(rf"(,|\band)\s+{phrase}\b", rf"\1 {word}", text, flags=re.I)
     return re.sub(rf"\s*:\s+({'|'.join(EN.run_on_markers['subjects'])})\s", lambda m: f". First {m.group(1)} ", text)
@@ -73,10 +73,20 @@ def _opening_clauses(text: str) -> str:
     from lemminflect import getAllLemmas
 
     def comma(match: re.Match) -> str:
-        verb = match.group(3).lower()
-        said = "VERB" in getAllLemmas(verb) and verb.endswith(("s", "ed"))
+        words = f"{match.group(2)} {match.group(3)}".lower().split()[1:]  # "he gets better", "the bell rings"
+        said = any("VERB" in getAllLemmas(w) and w.endswith(("s", "ed")) for w in words)
         return f"{match.group(1)}{match.group(2)} {match.group(3)}, {match.group(4)} " if said else match.group(0)
 
     openers, subjects = "|".join(EN.run_on_markers["openers"]), "|".join(EN.run_on_markers["subjects"])
     return re.sub(rf"((?:^|[.!?]\s+|,\s+and\s+)(?:{openers})\s)([^,.;:!?]+?)\s([a-z]+)\s+({subjects})\s",
                   comma, text, flags=re.I)
+
+
+def _last_picture(text: str) -> str:
+    """The last picture named as when something happens is the story's end: "…, but nobody waves back - until the
+    very last picture, when a little girl builds him a friend" → "…back. Finally, a little girl builds…"."""
+    nouns = "|".join(EN.frame_nouns)
+    seen = r"(?:when|where|we\s+(?:see|find\s+out|learn|discover)(?:\s+(?:why|that|what\s+happened))?\s*[:,]?)"
+    return re.sub(rf"\s*[-–—,;]?\s*\b(?:and\s+|then\s+)?(?:until|till|in|by)\s+the\s+(?:very\s+)?(?:last|final)\s+"
+                  rf"(?:{nouns})s?\s*,?\s*{seen}\s+", ". Finally, ", text, flags=re.I)  # "…: in the last frame we
+    # see why: the visitors are all skeletons"
