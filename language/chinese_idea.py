@@ -24,6 +24,12 @@ def read_chinese_idea(text: str):
     if meta:  # "做成六张图：…": the number of frames, not the story
         number = meta.group(1)
         count, story = int(number) if number.isdigit() else ZH.numbers.get(number), story[meta.end():]
+    said, colon, rest = (re.split(r"([：:])", story, maxsplit=1) + ["", ""])[:3]
+    if colon and rest.strip() and re.search(rf"故事|(?:{nouns})|{'|'.join(ZH.requesters)}", said):  # "给我侄女画个
+        found = re.search(rf"([{digits}\d]+)(?:{nouns})", said)  # 故事吧，五张图，不要吓人的：…": said to the app
+        count = count or (found and (int(found.group(1)) if found.group(1).isdigit() else ZH.numbers.get(
+            found.group(1))))
+        story = rest.strip()
     story = re.sub(rf"^(?:我们?的?)?(?:{'|'.join(ZH.requesters)})(?:很|最)?(?:想要|想|要|喜欢)(?:听|看)?", "", story)
     story = re.sub(rf"^给(?:我们?的?)?(?:{'|'.join(ZH.requesters)})", "", story)  # "给我女儿讲个故事：…"
     for _ in range(3):  # "我女儿想听一个故事：", "给我讲一个关于…": framing words one after another
@@ -89,8 +95,9 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
     tokens = words(clause)
     traits: dict[str, list] = {}
     name = ""
-    if "是" in [w for w, _ in tokens]:  # "小美是一个喜欢画画的女孩", "阿福是一只胖胖的柴犬"
-        at = [w for w, _ in tokens].index("是")
+    at = [w for w, _ in tokens].index("是") if "是" in [w for w, _ in tokens] else -1
+    if at > 0 and not any(f.startswith("v") for _, f in tokens[:at]):  # "小美是一个喜欢画画的女孩", "阿福是一只
+        # 胖胖的柴犬" (but "一只小刺猬想看看春天是什么样子": it wants to see)
         named = [(w, f) for w, f in tokens[:at]]
         kind = next((w for w, f in named if w in ZH.kinds or w.removeprefix("小") in ZH.kinds), None)  # 小乌龟
         if kind and any(w in ZH.relations for w, _ in tokens[at + 1:]):  # "小乌龟闪电是小宇最好的朋友": a turtle
@@ -108,12 +115,15 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
     elif len(tokens) > 1 and tokens[0][0] in ZH.kinds and (tokens[1][1].startswith(("v", "p", "d"))
                                                            or tokens[1][0] in ZH.marks):
         return name, tokens[0][0], traits, "".join(w for w, _ in tokens[1:])  # "小女孩在森林里找到…": she leads
-    start = next((i + 1 for i, (w, _) in enumerate(tokens) if w in ZH.classifiers), 0)
+    verb = next((i for i, (_, f) in enumerate(tokens) if f.startswith("v")), len(tokens))  # "双胞胎兄弟…种了
+    start = next((i + 1 for i, (w, _) in enumerate(tokens[:verb]) if w in ZH.classifiers), 0)  # 一个南瓜": not it
     nouns = [i for i, (w, f) in enumerate(tokens) if i >= start and (f.startswith("n") or w in ZH.kinds)
              and w not in ZH.nouns and w not in ZH.adjectives or w in ZH.kinds]  # "年老的猫头鹰": the owl
     if not nouns:
         return name, name or "角色", traits, ""
-    beings = [i for i in nouns if is_being(*tokens[i])]  # "一只小海龟从沙滩上的蛋里…": the turtle, not the egg
+    beings = [i for i in nouns if is_being(*tokens[i]) and not (  # "一只小海龟从沙滩上的蛋里…": the turtle, not
+        i + 2 < len(tokens) and tokens[i + 1][0] == "的" and i + 2 in nouns)]  # the egg; "渔夫的女儿", "当厨师的
+    # 老虎": the daughter, the tiger
     des = [i for i, (w, _) in enumerate(tokens) if w == "的" and start <= i < max(nouns)
            and (not beings or i < beings[0])]  # "卖糖葫芦的老爷爷遇到了迷路的小男孩": the first being is the hero
     if des:  # "…的女孩": the noun after the last 的

@@ -265,7 +265,8 @@ def read_looks(text: str) -> Looks:
     doc = parse(text)
     if len(doc) > 1 and doc[0].pos_ == "VERB" and doc[0].tag_ != "VBG":  # "diver with a green wetsuit": a noun
         doc = parse(f"a {text}")
-    elif len(doc) > 1 and doc[-1].tag_ == "VBZ" and all(t.pos_ in ("DET", "ADJ", "NOUN") for t in doc[:-1]):
+    elif len(doc) > 1 and (doc[-1].tag_ == "VBZ" and all(t.pos_ in ("DET", "ADJ", "NOUN") for t in doc[:-1])
+                           or not list(doc.noun_chunks)):  # "a little hedgehog/JJ"
         doc = parse(f"{text} is here")[:len(doc)]  # "a baby triceratops/VBZ": said as a subject, a noun
     chunks = list(doc.noun_chunks)
     if not chunks:
@@ -317,8 +318,8 @@ def _plain(adjective: str) -> str:
     from language.tools import lemma_of
 
     known = getAllLemmas(adjective.lower())  # "firefighter", "baker" are nouns, no comparison
-    comparison = "ADJ" in known and "NOUN" not in known and adjective.lower().endswith(("est", "er"))
-    return lemma_of(adjective, "ADJ") if comparison and len(adjective) > 4 else adjective
+    return lemma_of(adjective, "ADJ") if "ADJ" in known and "NOUN" not in known and len(adjective) > 4 and \
+        adjective.lower().endswith(("est", "er")) else adjective
 
 
 def _kind_words(adjectives: list[str], kind: str) -> str:
