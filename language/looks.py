@@ -265,9 +265,8 @@ def read_looks(text: str) -> Looks:
     doc = parse(text)
     if len(doc) > 1 and doc[0].pos_ == "VERB" and doc[0].tag_ != "VBG":  # "diver with a green wetsuit": a noun
         doc = parse(f"a {text}")
-    elif len(doc) > 1 and (doc[-1].tag_ == "VBZ" and all(t.pos_ in ("DET", "ADJ", "NOUN") for t in doc[:-1])
-                           or not list(doc.noun_chunks)):  # "a little hedgehog/JJ"
-        doc = parse(f"{text} is here")[:len(doc)]  # "a baby triceratops/VBZ": said as a subject, a noun
+    elif len(doc) > 1 and (doc[-1].tag_ == "VBZ" or not list(doc.noun_chunks)):  # "a baby triceratops/VBZ",
+        doc = parse(f"{text} is here")[:len(doc)]  # "a little hedgehog/JJ": said as a subject, a noun
     chunks = list(doc.noun_chunks)
     if not chunks:
         return Looks(kind=text.strip() or "character")
