@@ -272,8 +272,9 @@ def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tu
     """(frame texts with captions, beats that could still be added) for `count` frames; fewer frames when the
     idea does not support more. The last event stays last."""
     events = _settled(idea, [[(e.frame, e.caption)] for e in idea.events], count)
-    first = next((i for i, e in enumerate(idea.events) if re.match(rf"(?:{'|'.join(EN.first_markers)})\b",
-                                                                     e.caption, re.I)), 0)
+    when = "|".join(map(re.escape, [*EN.time_units, *EN.seasons, *EN.times]))  # "One summer morning, …": the
+    first = next((i for i, group in enumerate(events) if re.match(  # story starts there, what was before is
+        rf"(?:{'|'.join(EN.first_markers)}|one (?:\w+ )?(?:{when}))\b", group[0][1], re.I)), 0)  # its setting
     events = events[min(first, max(len(events) - count, 0)):]  # "…and first they build": what comes before is
     events = joined(events, count)  # the setting, the first to go when there are more moments than frames
     if len(events) >= count:

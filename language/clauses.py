@@ -90,15 +90,7 @@ def _clauses(doc, reading):
                 if compound is not None:
                     agent = entity_of(piece.doc[clause.full[compound.i]], reading) or agent
                 else:
-                    at = clause.full.get(clause.verb.i)  # the verb in the whole idea: "pushes the bike while the
-                    head = doc[at] if at is not None else None  # dog runs ahead, hands…": she hands
-                    joined = ("conj", "advcl")  # "climb aboard, chug across": an advcl with no "while" is a conj
-                    while head is not None and head.dep_ in joined and head.head.i not in by_verb and \
-                            head.head != head:
-                        head = head.head
-                    if head is not None and head.dep_ in joined and head.head.i in by_verb and not any(
-                            c.dep_ == "mark" for c in head.children):
-                        agent, together = by_verb[head.head.i]  # "they climb aboard, chug across…": both
+                    agent, together = _inherited(doc, clause, by_verb, agent)
                     clause = Clause(piece, subject=(agent.short or agent.phrase) if agent else "it")
             else:
                 subject = next(c for c in clause.verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl"))
@@ -113,6 +105,8 @@ def _clauses(doc, reading):
                     agent = entity_of(piece.doc[whole], reading) if whole is not None else agent
                     if agent is not None and agent.head in EN.clothing:  # "a sailor in a coat and cap rescues"
                         agent = reading.hero
+                together = together or agent is reading.hero and any(  # "he and his little sister Lina row out"
+                    c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") for c in subject.children)
             if clause.ok:
                 by_verb[clause.full.get(clause.verb.i, -1)] = (agent, together)
                 yield clause, agent, together
@@ -120,6 +114,21 @@ def _clauses(doc, reading):
                        for c in clause.verb.children):  # "notices that the clock has stopped, climbs…": he climbs
                     agent = running
             running = agent
+
+
+def _inherited(doc, clause, by_verb: dict, agent) -> tuple:
+    """Who acts in a clause without a subject: the one of the verb it is joined to ("they climb aboard, chug
+    across…": both; "pushes the bike while the dog runs ahead, hands…": she hands), else the one before, with
+    whoever was with them ("he and his sister row out…, land on…, have a picnic…": still both)."""
+    at = clause.full.get(clause.verb.i)
+    head = doc[at] if at is not None else None
+    joined = ("conj", "advcl")  # "climb aboard, chug across": an advcl with no "while" is a conj
+    while head is not None and head.dep_ in joined and head.head.i not in by_verb and head.head != head:
+        head = head.head
+    if head is not None and head.dep_ in joined and head.head.i in by_verb and not any(
+            c.dep_ == "mark" for c in head.children):
+        return by_verb[head.head.i]
+    return agent, bool(by_verb) and list(by_verb.values())[-1] == (agent, True)
 
 
 def agents(doc, reading) -> list:

@@ -4,7 +4,7 @@ has to be dropped ("flying home and splashing down in the ocean"; "racing down t
 from __future__ import annotations
 
 
-def joined(events: list[list[tuple[str, str]]], count: int, most: int = 14) -> list[list[tuple[str, str]]]:
+def joined(events: list[list[tuple[str, str]]], count: int, most: int = 16) -> list[list[tuple[str, str]]]:
     """More moments than frames: the two shortest neighbours told in one frame while they are short together
     ("flying home and splashing down in the ocean"), so that no moment is lost; what they share is said once."""
     events = list(events)

@@ -143,9 +143,10 @@ def _in_frame_statement(token) -> bool:
 
 def _joins_words(token) -> bool:
     """An "and" between two nouns or two adjectives ("bread and apples", "red-and-white"), not two clauses."""
-    head = token.head
-    return token.dep_ == "cc" and head.pos_ in ("NOUN", "ADJ") and any(
-        c.dep_ == "conj" and c.i > token.i and c.pos_ == head.pos_ and not misread_verb(c) for c in head.children)
+    head, nominal = token.head, ("NOUN", "PROPN", "PRON")  # "he and his little sister Lina row out": who rows
+    return token.dep_ == "cc" and head.pos_ in ("NOUN", "ADJ", "PRON") and any(
+        c.dep_ == "conj" and c.i > token.i and (c.pos_ == head.pos_ or c.pos_ in nominal and head.pos_ in nominal)
+        and not misread_verb(c) for c in head.children)
 
 
 def _participle(piece) -> bool:
