@@ -23,6 +23,8 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
         return colon.group(1).strip().rstrip(".!")
     nouns = set(entries("frame_nouns")) | {n + "s" for n in entries("frame_nouns")}
     skip = set(taken) | {t.i for t in doc if t.lower_ in EN.polite_words or t.is_punct}
+    framed = {t.i for t in doc if t.lower_ in nouns and not (t.lower_ == "one" and t.nbor(1).lower_ == "of"
+                                                              if t.i + 1 < len(doc) else False)}  # "steals one of"
     inner = []
     for token in doc:  # a new frame: the frame noun's own words ("one where she waves", "a thunderstorm scene")
         if token.lower_ in nouns and (token.i not in taken or "insert" in parts.actions and not any(
@@ -35,14 +37,14 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
                       and c.pos_ in ("VERB", "ADP") and token.i not in taken
                       and not taken.intersection({t.i for t in c.subtree})]
     if inner:
-        scene = _scene([w for c in inner for w in c.subtree], skip | {t.i for t in doc if t.lower_ in nouns},
+        scene = _scene([w for c in inner for w in c.subtree], skip | framed,
                        character)
         return f"a {scene}" if len(scene.split()) == 1 and parse(scene)[0].pos_ == "NOUN" else scene
     head = content_head(doc, parts, taken)
     items = set(EN.clothing) | set(EN.carried) | set(EN.features) | nouns
     if head is None and parts.frames.place is not None and parts.frames.spans and (
             not parts.frames.named or "insert" in parts.actions and not parts.frames.said):
-        return _after_position(doc, parts, skip | {t.i for t in doc if t.lower_ in nouns}, character)
+        return _after_position(doc, parts, skip | framed, character)
     if head is None or getattr(head, "lemma_", "").lower() in items and not parts.frames.said:
         return ""  # "add a scarf" is how someone looks; "add a kite to frame 3" what frame 3 shows
     return _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),

@@ -10,7 +10,7 @@ import functools
 from language.lexicon import word_set
 
 
-def loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[tuple]:
+def loose_descriptions(doc, story, taken: set[int], things: frozenset, frames=None) -> list[tuple]:
     """Noun phrases that clearly name one frame by what it shows ("the rocket launch", "the walk to school",
     "the goodbye at the harbour"); anything less clear is left alone, and so is a thing the request changes
     ("make the sailboat yellow": `things`) or a lone noun several frames show."""
@@ -24,11 +24,14 @@ def loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[t
         if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or not _named_place(token) \
                 or created(token) and _indefinite(token) or token.lemma_.lower() in _operation_verbs() or (
                 token.dep_ == "pobj" and token.head.lower_ in ("on", "in", "at", "inside", "under", "near", "by")
-                and token.head.head.dep_ != "ROOT"):
+                and token.head.head.dep_ != "ROOT") or any(created(a) and _indefinite(a) for a in token.ancestors) \
+                and not (token.dep_ == "pobj" and token.head.lower_ in ("after", "before", "between")):
             continue  # "add a picture of them by a stream": what the new frame shows; "tack/NOUN on…": the verb;
-            # "add them drinking cocoa on the workshop steps": where the new scene happens
-        words = [w for w in token.subtree if w.dep_ not in ("det", "relcl", "punct") and w.i not in taken]
-        if not words or any(w.i in taken for w in token.subtree) or token.lemma_.lower() in things:
+            # "add them drinking cocoa on the workshop steps", "a scene where a gull steals one of Oskar's shells"
+        listed = {t.i for c in token.children if c.dep_ in ("conj", "cc") for t in c.subtree}  # "the picnic and
+        own = [w for w in token.subtree if w.i not in listed]  # the rain scene": the picnic alone
+        words = [w for w in own if w.dep_ not in ("det", "relcl", "punct") and w.i not in taken]
+        if not words or any(w.i in taken for w in own) or token.lemma_.lower() in things:
             continue
         shown = sum(token.lemma_.lower() in {t.lemma_.lower() for t in parse(f.prompt)} for f in story.frames)
         if len([w for w in words if w.is_alpha]) == 1 and shown >= 2:
@@ -39,6 +42,8 @@ def loose_descriptions(doc, story, taken: set[int], things: frozenset) -> list[t
             start -= 1  # "the" goes with "picnic"
         if len(matched) == 1:
             found.append((start, words[-1].i + 1, "description", "description", [matched[0] + 1]))
+        elif matched and frames is not None and token.dep_ == "pobj" and token.head.lower_ in ("after", "before"):
+            frames.unclear = matched  # "just after the shell hunt": 2 or 5?
     return found
 
 
@@ -197,7 +202,8 @@ def frame_descriptions(doc, story, frames, taken: set[int], nouns: list[str]) ->
         determiner = next((c.lower_ for c in token.children if c.dep_ in ("det", "predet")), "")
         described = any(c.dep_ in ("compound", "amod", "relcl", "acl") for c in token.children)
         if determiner in ("a", "an", "another", "some", "any", "every", "each", "all") or created(token) or (
-                token.dep_ == "nummod" and not described):
+                token.dep_ == "nummod" and not described) or not determiner and token.lower_ == "one" and any(
+                c.lower_ == "of" for c in token.children):  # "steals one of Oskar's shells": no frame
             continue
         children = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "relcl", "acl", "prep",
                                                              "poss", "npadvmod") and not (

@@ -75,9 +75,9 @@ class Looks:
         noun = _item_noun(item)
         slot = EN.clothing.get(noun)
         if slot:
-            same = next((s for s, v in self.wears.items() if _item_noun(v) == noun), None)
-            if same is not None and same != slot:
-                self.wears.pop(same)
+            same = next((s for s, v in self.wears.items() if _item_noun(v) == noun and s != slot), None)
+            for covered in [same, *EN.slot_covers.get(slot, [])]:  # a dress: no jumper under it
+                self.wears.pop(covered, None)
             self.wears[slot] = item  # a new item takes its slot's place in the description
         elif noun in entries("hair_words"):
             self.set_hair(item)

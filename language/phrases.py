@@ -142,7 +142,8 @@ def describe_thing(prompt: str, noun: str, adjective: str, replaces: str) -> str
     old = set(entries(replaces)) | (set(EN.colour_modifiers) if replaces == "colours" else set())
     drop, before = set(), {}
     for target in targets:
-        adjectives = [c for c in target.children if c.dep_ in ("amod", "compound", "nmod") and c.i < target.i]
+        adjectives = [c for c in target.subtree if c.dep_ in ("amod", "compound", "nmod") and c.i < target.i]  # "blue
+        # wooden rowing boat": the colour may hang on another word before the noun
         drop |= {c.i for c in adjectives if c.lower_ in old or c.text.lower() in old}
         material = next((c for c in adjectives if c.lower_ in EN.materials and c.i not in drop), None)
         before[(material or target).i] = adjective

@@ -163,7 +163,7 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
         clause_anchors(doc, story, stream)
     if loose:
         covered |= {i for item in stream for i in range(item[0], item[1])}
-        stream += loose_descriptions(doc, story, covered, things)
+        stream += loose_descriptions(doc, story, covered, things, frames)
     pending, previous = None, None
     for start, end, kind, label, payload in sorted(stream, key=lambda item: item[0]):
         frames.spans.append((start, end))

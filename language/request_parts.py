@@ -56,7 +56,7 @@ def read_parts(message: str, story, characters) -> Parts:
     known = {w.lower() for text in [story.identity_prompt, story.title, *(f.prompt + " " + f.caption
                                                                         for f in story.frames)]
              for w in re.findall(r"[A-Za-z]+", text)} | {n for c in characters for n in c.names}
-    text = fix_ordinals(_spelled(" ".join(message.split()), known))
+    text = fix_ordinals(_spelled(" ".join(message.split()), known, story.frames))
     doc = parse(text)
     parts = Parts(text=text, frames=read_english(doc, story))
     names = {word.lower() for c in characters for name in c.names for word in name.split()}  # "give ava pigtails"
@@ -137,18 +137,18 @@ def _described_subjects(doc) -> set[str]:
         c.dep_ in ("attr", "acomp") and c.lemma_.lower() not in nouns for c in t.head.children)}
 
 
-def _spelled(text: str, known: set[str] = frozenset()) -> str:
-    """Misspelt words put right outside quotes ("swith the second" → "switch the second"); the story's own
-    words and names (`known`) stay; a dash between words is a pause ("look older - grey fur")."""
-    from language.lexicon import TABLE
+def _spelled(text: str, known: set[str] = frozenset(), frames=()) -> str:
+    """Misspelt words put right outside quotes ("swith" → "switch"; "the bot": the `frames`' boat); the story's
+    own words and names (`known`) stay; a dash between words is a pause ("look older - grey fur")."""
     from language.tools import fix_spelling
 
     keep = set(entries("frame_nouns")) | set(EN.ordinals) | set(EN.styles) | {
         w for spec in TABLE.actions.values() for p in spec.get("verbs", []) + spec.get("phrases", [])
         for w in p.split()} | set(known)
-    text = re.sub(r"(?<=[A-Za-z])\s+[-–—]+\s+(?=[A-Za-z])", ", ", text)
-    pieces = re.split(r"((?:^|(?<=[\s:：]))[\"“'‘«《「].+?[\"”'’»》」](?=[\s.,!?。！？]|$))", text)
-    return "".join(p if i % 2 else fix_spelling(p, keep) for i, p in enumerate(pieces))
+    pieces = re.split(r"((?:^|(?<=[\s:：]))[\"“'‘«《「].+?[\"”'’»》」](?=[\s.,!?。！？]|$))",
+                      re.sub(r"(?<=[A-Za-z])\s+[-–—]+\s+(?=[A-Za-z])", ", ", text))
+    shown = {w.lower() for f in frames for w in re.findall(r"[A-Za-z]+", f.prompt)}  # a typo's likely word
+    return "".join(p if i % 2 else fix_spelling(p, keep, near=shown) for i, p in enumerate(pieces))
 
 
 @functools.cache
@@ -172,14 +172,15 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         value = Value(kind, span.text.lower(), _described(span), span.start)
         if kind == "styles" and span.root.dep_ == "amod" and span.root.head.lemma_.lower() in worn_nouns():
             continue  # "a knitted scarf": the scarf's, no knitted style
-        if kind == "styles" and span.root.dep_ == "acomp" and span.text.lower() in EN.style_moods:
+        if kind in ("styles", "shapes") and span.root.dep_ == "acomp" and span.text.lower() in EN.style_moods:
             value = Value("moods", EN.style_moods[span.text.lower()], value.noun, span.start)
             kind = "moods"  # "the bottle picture feels a bit flat": how it feels, no flat style
         if kind in ("clothing", "carried", "features") and span.root.pos_ == "VERB" or kind == "styles" and \
                 span.root.tag_ == "VBG":
             continue  # "painting the boat red" is no painting style, "stick antennas on it" no stick
-        if kind == "moods" and value.noun and value.noun not in entries("frame_nouns") and _shown(value.noun, words):
-            continue  # "the sailboat looks boring": about the sailboat, not the frame's mood
+        if kind == "moods" and value.noun and value.noun not in entries("frame_nouns") and _shown(
+                value.noun, words) and not any(doc[i].lower_ == value.noun for i in taken):
+            continue  # "the sailboat looks boring": the sailboat's, but "the picnic looks gloomy": the frame's
         if _said_to_go(span):
             parts.old.add(value.word)
             continue

@@ -96,6 +96,8 @@ def read(parts: Parts, story) -> Parsed | None:
     if "unlock" in parts.actions and not parts.frames.any and len(locked) == 1:
         parts.frames.named = locked  # "unlock it": the one frame that is locked
         have = derived(parts, story)
+    if parts.frames.unclear and not parts.frames.named:  # "the shell-hunting picture": 2 or 5? never all frames
+        return _which(parts, story)
     for row in TABLE.rows:
         if not set(row.get("needs", [])) <= have or set(row.get("forbids", [])) & have:
             continue

@@ -98,16 +98,22 @@ def _speller():
     return SpellChecker(distance=1)
 
 
-_BRITISH = (("our", "or"), ("ise", "ize"), ("yse", "yze"), ("tre", "ter"), ("ogue", "og"), ("ll", "l"), ("ence", "ense"))
+_BRITISH = (("our", "or"), ("ise", "ize"), ("yse", "yze"), ("tre", "ter"), ("ogue", "og"), ("ll", "l"),
+            ("ence", "ense"))  # "neighbours", "theatre", "travelled": British spellings, no typos
 
 
-def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = frozenset()) -> str:
+def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = frozenset(),
+                 near: set[str] = frozenset()) -> str:
     """Words misspelt by one letter put right ("lerns" → "learns", "gardn" → "garden") by pyspellchecker's
     English word frequencies; names (capitalised), short words and the words in `keep` are left as they are."""
     speller = _speller()
 
     def fix(match: re.Match) -> str:
         word = match.group(0)
+        close = speller.edit_distance_1(word.lower()) & near if near and word.lower() not in keep and len(
+            word) > 2 and word.lower() not in speller else set()
+        if close:  # "paint the bot orange": the story's boat, one letter away
+            return max(close, key=speller.word_usage_frequency)
         if len(word) < 4 or word[:1].isupper() or word.lower() in keep or word.lower() in speller or any(
                 word.lower().replace(british, american) in speller for british, american in _BRITISH):
             return word  # "neighbours", "theatre", "travelled": British spelling, no typo
