@@ -94,7 +94,7 @@ def candidates(idea, subject: str, fill: bool = False, around: bool = True) -> l
         journey = kind == "travel" and place  # "running the post office" is no journey
         habit = word_set("habit_words") & set(event.frame.split())  # no "getting ready to practise every night"
         if verb.endswith("ing") and rest and event.verb and not journey and verb not in ("being", "getting") and \
-                not habit and event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:
+                not habit and not event.parts and event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:
             # the moment before: one per story, unless a number of frames was asked for (`fill`); then also the
             # start and the end of an action, last of all ("starting to…" and "finishing…" are near copies)
             if fill or not any(b.frame.startswith("getting ready to") for b in beats):

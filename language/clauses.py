@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from language.entities import Entity, Event, entity_of, is_name
 from language.lexicon import EN, entries, word_set
+from language.listed import one_by_one
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, render, sentence
 from language.segments import mend_subject, segments, verb_like
@@ -212,7 +213,7 @@ def _event(clause, agent, together: bool, reading):
     named = frozenset(e.name for e in reading.entities if e.name)
     event = Event(agent=agent, frame=frame, caption=sentence(f"{extra}, {_lower(text, named)}") if extra else text,
                   verb=verb.lemma_.lower(), things=things)
-    event.parts = _one_by_one(verb, skip | moved, names, who, agent is not None and agent is not hero)
+    event.parts = one_by_one(verb, skip | moved, names, who, agent is not None and agent is not hero)
     return event
 
 
@@ -260,30 +261,6 @@ def _shown(clause, verb, subject, reading) -> Event | None:
     names = _names(clause, verb, {t.i for t in subject.subtree}, None, reading, hero_too=True)
     frame = render(shown.subtree, replace={i: n.removesuffix("'s") for i, n in names.items()})
     return Event(agent=None, frame=frame, caption=sentence(frame), verb=verb.lemma_.lower())
-
-
-def _one_by_one(verb, skip: set[int], names: dict, who: str, named: bool) -> list[tuple[str, str]]:
-    """A clause whose object is a list, one frame per thing ("tries a hollow tree, a cave full of bats and an
-    old rowing boat" → three frames): the idea's own moments, shown one at a time."""
-    head = next((c for c in verb.children if c.dep_ == "dobj"), None) or next(
-        (p for c in verb.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"), None)
-    if head is None:
-        return []
-    items = [head] + [t for t in head.subtree if t.dep_ in ("conj", "appos") and t.pos_ in ("NOUN", "PROPN")]
-    if len(items) < 2:
-        return []
-    from language.looks import kind_type
-
-    if len(items) == 2 and any(kind_type(t.lemma_.lower()) in ("person", "animal", "creature") for t in items):
-        return []  # "flies a boy and his hamster to the moon": the two go together
-    whole = {t.i for t in head.subtree}
-    parts = []
-    for item in items:
-        nested = {t.i for c in item.children if c.dep_ in ("conj", "appos", "cc", "punct") for t in c.subtree}
-        own = {t.i for t in item.subtree} - nested
-        frame = clause_text(verb, skip | (whole - own), names)
-        parts.append((f"{who} {frame}" if named else frame, clause_caption(who, verb, skip | (whole - own), names)))
-    return parts
 
 
 def _lower(text: str, names: frozenset = frozenset()) -> str:
