@@ -22,10 +22,8 @@ def joined(events: list[list[tuple[str, str]]], count: int, most: int = 16) -> l
         (frame, caption), (then, then_caption) = events[i][0], events[i + 1][0]
         if frame.split()[0].endswith("ing") != then.split()[0].endswith("ing"):  # another's moment and the main
             own = frame if frame.split()[0].endswith("ing") else then  # character's: one picture, theirs first
-            then_caption = then_caption if then_caption.split()[0] not in ("The", "A", "An") else \
-                then_caption[:1].lower() + then_caption[1:]  # "Pip and Bruno…" keeps its capital
-            events[i:i + 2] = [[(f"{own}, {then if own is frame else frame}",
-                                 f"{caption.rstrip('.')}, and {then_caption}")]]
+            events[i:i + 2] = [[(f"{own}, {then if own is frame else frame}",  # the captions as two sentences
+                                 f"{caption} {then_caption}")]]
             continue
         shared = _shared(frame.split()[::-1], then.split()[::-1])  # "… with the robot"
         said = _shared(caption.split(), then_caption.split())  # "Kira and the robot …"

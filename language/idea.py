@@ -312,7 +312,8 @@ def _resolve(token, reading: Idea) -> Entity | None:
         before = [e for e in before if e is not own and (all(e is not m for m in mates)
                                                           or token.lower_ not in ("it", "its"))]
     said = [reading.refers[i] for i in sorted(reading.refers) if i < token.i and token.doc[i].lower_ == token.lower_]
-    if token.dep_ in ("dobj", "pobj") and said and said[-1] in before and not said[-1].animate and not any(
+    chained = token.lower_ == "them" and token.dep_ in ("dobj", "pobj") and said and said[-1] in before
+    if chained and not said[-1].animate and not any(
             e.animate and e.plural == said[-1].plural for e in before[:before.index(said[-1])]):  # "water them…
         # care for them": the same things
         return said[-1]

@@ -98,8 +98,8 @@ def _speller():
     return SpellChecker(distance=1)
 
 
-_BRITISH = (("our", "or"), ("ise", "ize"), ("yse", "yze"), ("tre", "ter"), ("ogue", "og"), ("ll", "l"),
-            ("ence", "ense"))  # "neighbours", "theatre", "travelled": British spellings, no typos
+_BRITISH = (("our", "or"), ("ise", "ize"), ("yse", "yze"), ("tre", "ter"), ("ogue", "og"), ("ence", "ense"))
+# "neighbours", "theatre": British spellings, no typos ("untill" stays a typo)
 
 
 def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = frozenset(),
@@ -116,7 +116,7 @@ def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = fro
             return max(close, key=speller.word_usage_frequency)
         if len(word) < 4 or word[:1].isupper() or word.lower() in keep or word.lower() in speller or any(
                 word.lower().replace(british, american) in speller for british, american in _BRITISH):
-            return word  # "neighbours", "theatre", "travelled": British spelling, no typo
+            return word  # "neighbours", "theatre": British spelling, no typo
         found = {c for c in speller.candidates(word.lower()) or () if speller.word_usage_frequency(c) > 1e-7}
         same = [c for c in found if c[:1] == word[:1].lower()]  # a typo rarely changes the first letter; a word
         same = [c for c in same if c in prefer] or same  # rarer than one in ten million ("churrs") is no fix for
