@@ -89,23 +89,22 @@ def candidates(idea, subject: str, fill: bool = False, around: bool = True) -> l
         rest = re.split(r" and (?=\w+ing\b)", rest)[0]  # "leaving the pond and going to the city": one action
         lemma = event.verb if _kind(event.verb) or not verb.endswith("ing") else lemma_of(verb)
         kind, thing, place = _kind(lemma), _object(event), _place(event)  # "whose only power is finding socks"
-        last = index == len(idea.events) - 1
         beats += _results(idea, event, index, (kind, lemma, thing, place), subject, fill)
         journey = kind == "travel" and place  # "running the post office" is no journey
         habit = word_set("habit_words") & set(event.frame.split())  # no "getting ready to practise every night"
-        if verb.endswith("ing") and rest and event.verb and not journey and verb not in ("being", "getting") and \
-                not habit and not event.parts and event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:
-            # the moment before: one per story, unless a number of frames was asked for (`fill`); then also the
-            # start and the end of an action, last of all ("starting to…" and "finishing…" are near copies)
+        own = verb.endswith("ing") and rest and event.verb and verb not in ("being", "getting")
+        if own and not journey and not habit and not event.parts and \
+                event.verb not in EN.beat_verbs["state"] + EN.beat_verbs["moment"]:
+            # the moment before: one per story, unless a number of frames was asked for (`fill`); said short, as the
+            # next frame says where and when ("getting ready to open a flower shop", then "… in an old station")
             if fill or not any(b.frame.startswith("getting ready to") for b in beats):
-                beats.append(_beat(f"getting ready to {event.verb} {rest}", f"{subject} {_verb('get', idea)} ready "
-                                   f"to {event.verb} {rest}", index - 1, 3 + index))
-            if fill:
-                beats.append(_beat(f"starting to {event.verb} {rest}", f"{subject} {_verb('start', idea)} to "
-                                   f"{event.verb} {rest}", index - 1, 19))
-                if not last and event.verb not in EN.beat_verbs["moment"]:
-                    beats.append(_beat(f"finishing {verb} {rest}", f"{subject} {_verb('finish', idea)} {verb} "
-                                       f"{rest}", index, 18))
+                beats.append(_beat(f"getting ready to {event.verb} {_short(rest)}", f"{subject} "
+                                   f"{_verb('get', idea)} ready to {event.verb} {_short(rest)}", index - 1, 3 + index))
+        if own and fill and event.verb not in EN.beat_verbs["state"]:  # "about to reach the cave", late
+            beats.append(_beat(f"about to {event.verb} {_short(rest)}", f"{subject} {'are' if _plural(idea) else 'is'}"
+                               f" about to {event.verb} {_short(rest)}", index - 1, 30 + index))
+            beats.append(_beat(f"starting to {event.verb} {_short(rest)}", f"{subject} {_verb('start', idea)} to "
+                               f"{event.verb} {_short(rest)}", index, 50 + index))  # the first pull, last of all
         if kind == "wish" and " to " in event.frame:
             wish = event.frame.split(" to ", 1)[1]
             head, _, more = wish.partition(" ")
@@ -113,8 +112,8 @@ def candidates(idea, subject: str, fill: bool = False, around: bool = True) -> l
                                f"{subject} {_verb('dream', idea)} of {inflect(head, 'VBG')} {more}", index - 1, 4))
         elif event.verb == "be" and " of " in event.frame:  # "afraid of the sea": the thing it is about
             state, about = event.frame.removeprefix("being ").split(" of ", 1)
-            beats.append(_beat(f"looking out at {about}, {state}", f"{subject} looks out at {about}", index - 1, 2))
-            beats.append(_beat(f"facing {about}, still {state}", f"{subject} faces {about}", index, 4))
+            beats.append(_beat(f"looking out at {about}, {state}", f"{subject} looks out at {about}", index - 1, 6))
+            beats.append(_beat(f"facing {about}, still {state}", f"{subject} faces {about}", index, 10))
     feelings = [w for w in (idea.looks.adjectives if idea.looks else []) if w.lower() in EN.feelings]
     if feelings and idea.events:  # "a lonely little cloud": how it feels before anything happens
         beats.append(_beat(f"feeling {feelings[0]}", f"{subject} {_verb('feel', idea)} {feelings[0]}", -1, 4))
@@ -178,42 +177,53 @@ def _chinese_subject(idea, said: str) -> str:
 
 
 def _around(idea) -> list[Beat]:
-    """The moments just before and just after the idea's own events, last of all, for a number of frames its other
-    beats cannot fill: the main character about to act, and smiling after it ("about to knit a scarf", "smiling
-    after making a rainbow"); "just before …" only for another's action or a state. Never after the last event,
-    which stays last, unless nothing else is left. A Chinese story's captions are the person's clauses with
-    "…之前" / "…之后"."""
-    beats = []
+    """The moment just after each of the idea's own events, last of all, for a number of frames its other beats
+    cannot fill: the main character smiling after acting ("smiling after making a rainbow"); never after the last
+    event, which stays last, unless nothing else is left. A Chinese story's captions are the person's clauses with
+    "…之前" / "…之后", for its other characters' actions too."""
+    beats, names = [], {word for e in idea.entities for word in e.name.split()}
     for index, event in enumerate(idea.events):
         said = event.caption.rstrip("。.!！") or event.frame
-        if not said.strip():
-            continue
         verb, _, rest = event.frame.partition(" ")
         own = verb.endswith("ing") and verb not in ("being", "getting", "having") and event.verb not in \
             EN.beat_verbs["state"]
-        frames = (f"about to {lemma_of(verb)} {rest}".strip(), f"smiling after {event.frame}") if own else (
-            f"just before {event.frame}", f"just after {event.frame}")
-        if idea.language == "en":
-            names = {word for e in idea.entities for word in e.name.split()}
+        if not said.strip():
+            continue
+        if idea.language == "en" and own:
+            beats.append(_beat(f"smiling after {verb} {_short(rest)}",
+                               f"{idea.subject} {_verb('smile', idea)} after {verb} {_short(rest)}", index, 40 + index))
+            continue
+        if idea.language == "en":  # another's action or a state: only when nothing else is left
             said = said if said.split()[0].strip(",'’s") in names else said[:1].lower() + said[1:]
-            subject = idea.subject
-            captions = (f"{subject} {'are' if idea.hero and idea.hero.plural else 'is'} {frames[0]}",
-                        f"{subject} {_verb('smile', idea)} after {event.frame}") if own else (
-                f"just before {said}", f"just after {said}")
-            before, after = sentence(captions[0]), sentence(captions[1])
+            frames, before, after = (f"just before {event.frame}", f"just after {event.frame}"), \
+                sentence(f"just before {said}"), sentence(f"just after {said}")
         else:
+            frames = (f"about to {lemma_of(verb)} {rest}".strip(), f"smiling after {event.frame}") if own else (
+                f"just before {event.frame}", f"just after {event.frame}")
             before, after = f"{said}之前。", f"{said}之后。"
-        beats.append(Beat(frames[0], before, index - 1, 30 + index))
-        beats.append(Beat(frames[1], after, index, 40 + index))
+        late = 60 if idea.language == "en" else 0
+        beats.append(Beat(frames[0], before, index - 1, 30 + late + index))
+        beats.append(Beat(frames[1], after, index, 40 + late + index))
     if beats:  # after the last event only when nothing else is left
         beats[-1] = Beat(beats[-1].frame, beats[-1].caption, beats[-1].after, 99)
     return beats
 
 
+def _short(rest: str) -> str:
+    """An action without where, when and with whom, for the moments around it ("open a flower shop" of "open a
+    flower shop in an old train station"): the frame of the action itself says those."""
+    words = rest.split()
+    cut = next((i for i, w in enumerate(words) if i and (w in EN.place_ends or w in EN.times or w.endswith(","))), None)
+    return " ".join(words[:cut]).rstrip(",")
+
+
+def _plural(idea) -> bool:
+    return idea.hero is not None and idea.hero.plural
+
+
 def _verb(lemma: str, idea) -> str:
     """A verb that agrees with the main character ("gets", or "get" for "three frog brothers")."""
-    plural = idea.hero is not None and idea.hero.plural
-    return lemma if plural else inflect(lemma, "VBZ")
+    return lemma if _plural(idea) else inflect(lemma, "VBZ")
 
 
 def _others(idea, subject: str, fill: bool = False) -> list[Beat]:

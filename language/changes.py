@@ -60,8 +60,7 @@ def _handle(member, looks) -> str | None:
     """A cast member's new handle when its kind changed ("the girl" made a boy is "the boy"), else None."""
     from language.looks import read_looks
 
-    old, new = read_looks(member.description).kind.split()[-1:], looks.kind.split()[-1:]
-    words = member.handle.split()
+    old, new, words = read_looks(member.description).kind.split()[-1:], looks.kind.split()[-1:], member.handle.split()
     if not old or not new or old == new or not words or words[-1].lower() != old[0].lower():
         return None
     return " ".join([*words[:-1], new[0]])
@@ -69,11 +68,10 @@ def _handle(member, looks) -> str | None:
 
 def targets(parts: Parts, story, every_by_default: bool = True) -> list[int]:
     """The frames a change is for: those named, else every frame (locked ones keep their picture)."""
-    total = len(story.frames)
-    named = parts.frames.indices(total)
+    named = parts.frames.indices(len(story.frames))
     if named and not (parts.frames.everything or parts.frames.rest):
         return named
-    chosen = named if named else (list(range(total)) if every_by_default else [])
+    chosen = named or (list(range(len(story.frames))) if every_by_default else [])
     return [i for i in chosen if not story.frames[i].locked]
 
 
@@ -251,6 +249,8 @@ def change_thing(parts: Parts, story) -> Parsed | None:
     colour = next((v.word for v in parts.values.get("colours", []) if v.word not in parts.old and v.noun not in given
                    and not any(_coloured(f.prompt, v.word, thing) for f in story.frames)), None)
     size = parts.first("sizes")
+    material = "" if colour else next((EN.material_forms.get(w, w) for w in re.findall(  # "plain wood?"
+        r"[a-z]+", parts.text.lower()) if w in EN.materials and w not in parts.old), "")
     items = [v for k in ("clothing", "carried", "features") for v in parts.values.get(k, []) if v.word != thing]
     kind = parts.first("kinds")
     frames = [i for i in targets(parts, story) if mentions(story.frames[i].prompt, thing)]
@@ -263,6 +263,8 @@ def change_thing(parts: Parts, story) -> Parsed | None:
             prompt, what = replace_thing(prompt, thing, kind.word), f"the {thing} is now a {kind.word}"
         if colour:
             prompt, what = describe_thing(prompt, thing, colour, "colours"), f"the {thing} is {colour}"
+        if material:  # "plain wood" for a purple barrow: the material instead of the colour
+            prompt, what = describe_thing(prompt, thing, material, "colours"), f"the {thing} is {material}"
         if size:
             prompt, what = describe_thing(prompt, thing, EN.sizes[size.word], "sizes"), f"the {thing} is {size.word}"
         if items:

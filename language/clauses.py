@@ -14,7 +14,7 @@ from language.listed import one_by_one
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, render, sentence
 from language.segments import mend_subject, segments, verb_like
-from language.tools import parse
+from language.tools import lemma_of, parse
 
 
 class Clause:
@@ -212,7 +212,7 @@ def _event(clause, agent, together: bool, reading):
     things = [t.lemma_.lower() for t in verb.subtree if t.pos_ == "NOUN" and t.i not in skip]
     named = frozenset(e.name for e in reading.entities if e.name)
     event = Event(agent=agent, frame=frame, caption=sentence(f"{extra}, {_lower(text, named)}") if extra else text,
-                  verb=verb.lemma_.lower(), things=things)
+                  verb=lemma_of(verb.text) if verb.tag_.startswith("VB") else verb.lemma_.lower(), things=things)
     event.parts = one_by_one(verb, skip | moved, names, who, agent is not None and agent is not hero)
     return event
 

@@ -47,8 +47,9 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
         return _after_position(doc, parts, skip | framed, character)
     if head is None or getattr(head, "lemma_", "").lower() in items and not parts.frames.said:
         return ""  # "add a scarf" is how someone looks; "add a kite to frame 3" what frame 3 shows
-    return _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),
-                  skip, character)
+    scene = _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),
+                   skip, character)
+    return re.sub(r",?\s+(?:instead of|rather than)\b.*$", "", scene)  # "… instead of by the fire": what goes
 
 
 def content_head(doc, parts: Parts, taken: set[int]):
@@ -72,6 +73,9 @@ def content_head(doc, parts: Parts, taken: set[int]):
                 return next((c for c in token.head.children if c.dep_ in ("ccomp", "acl", "xcomp")), None)
         if token.dep_ == "pobj" and token.head.lower_ == "to" and token.head.head.lemma_ in ("change", "turn"):
             return token
+        if token.dep_ == "advcl" and parts.frames.named and parts.frames.place is None and any(
+                c.dep_ == "mark" and c.lower_ == "so" for c in token.children):
+            return token  # "change the last picture so she dozes off in a hammock"
         if token.dep_ in ("attr", "nsubj") and any(c.dep_ == "expl" for c in token.head.children):
             return token  # "there were shooting stars in every picture"
         if token.dep_ == "dobj" and token.head.lemma_ == "give" and any(
@@ -87,7 +91,7 @@ def content_head(doc, parts: Parts, taken: set[int]):
 def _after_position(doc, parts: Parts, skip: set[int], character) -> str:
     """The scene said after where a new frame goes ("start the story with Hana waking up", "add one at the start
     of her eating breakfast"): the words after the position, without the little words that join them."""
-    end = max(end for _, end in parts.frames.spans)
+    end = parts.frames.place_end or max(end for _, end in parts.frames.spans)
     rest = [t for t in doc[end:] if t.i not in skip]
     while rest and (rest[0].lower_ in EN.scene_joins or rest[0].pos_ in ("DET", "ADP", "PUNCT")):
         rest = rest[1:]
@@ -133,7 +137,11 @@ def _scene(tokens, skip: set[int], character) -> str:
         subject = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         mine = not subject or subject[0].lower_ in EN.pronouns or character.names_it(subject[0].lemma_)
         drop = {t.i for t in doc if t not in tokens} | ({t.i for s in subject for t in s.subtree} if mine else set())
-        if not mine:
+        if not mine:  # "a gust of wind should blow the apples away" → "a gust of wind blowing the apples away"
+            said = {t.i for s in subject for t in s.subtree}
+            if subject and subject[0].i < verb.i and tokens[0].i in said:
+                who = render([doc[i] for i in sorted(said)], set())
+                return f"{who} {clause_text(verb, drop | said, form='VBG')}".strip()
             return render(tokens, drop - {t.i for t in tokens})
         return clause_text(verb, drop, form="VBG")
     return render(tokens, set())

@@ -22,7 +22,8 @@ def loose_descriptions(doc, story, taken: set[int], things: frozenset, frames=No
     found = []
     for token in doc:
         if token.pos_ not in ("NOUN", "PROPN") or token.i in taken or token.i in values or not _named_place(token) \
-                or created(token) and _indefinite(token) or token.lemma_.lower() in _operation_verbs() or (
+                or _indefinite(token) and (created(token) or token.dep_ in ("attr", "appos", "conj", "dobj")) \
+                or token.lemma_.lower() in _operation_verbs() or (
                 token.dep_ == "pobj" and token.head.lower_ in ("on", "in", "at", "inside", "under", "near", "by")
                 and token.head.head.dep_ != "ROOT") or any(created(a) and _indefinite(a) for a in token.ancestors) \
                 and not (token.dep_ == "pobj" and token.head.lower_ in ("after", "before", "between")):

@@ -89,7 +89,8 @@ def strip_meta(text: str) -> tuple[str, int | None, str | None]:
 
 def _unstick(text: str) -> str:
     """A verb the small model reads as a noun after a noun ("a teddy bear waits/NNS for", "her grandpa plant/NN a
-    tree") gets "then" before it, which the model reads as a verb's; "then" never reaches a frame."""
+    tree") gets "then" before it, which the model reads as a verb's; "then" never reaches a frame. An adjective
+    said after its noun gets "who is" ("a knight who is afraid of horses"): how the character is, a moment."""
     from lemminflect import getAllLemmas
 
     doc, cuts = parse(text), []
@@ -102,9 +103,12 @@ def _unstick(text: str) -> str:
                 not (token.dep_ == "conj" and token.head.pos_ == "VERB") and (
                 token.tag_ == "NNS" or _plural_before(token)) or token.tag_ in ("VBZ", "VBD") and token.dep_ in (
                 "compound", "amod") and before.pos_ == "PROPN":  # "Nurse Amara works/compound night shifts"
-            cuts.append(token.idx)
-    for at in reversed(cuts):
-        text = f"{text[:at]}then {text[at:]}"
+            cuts.append((token.idx, "then"))
+        elif token.pos_ == "ADJ" and token.dep_ == "amod" and token.head.i == token.i - 1 and any(
+                c.dep_ in ("prep", "xcomp") for c in token.children):  # "a knight afraid of horses": who is
+            cuts.append((token.idx, "who is"))
+    for at, word in reversed(cuts):
+        text = f"{text[:at]}{word} {text[at:]}"
     return text
 
 
@@ -379,8 +383,8 @@ def _clause_subject(token, reading: Idea) -> Entity | None:
 
 def _subject(verb):
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    while subject is None and verb.dep_ in ("conj", "xcomp", "advcl", "acl", "dobj") and verb.head != verb:  # "his
-        # neighbours take turns climbing up to care for them": the neighbours care
+    while subject is None and verb.dep_ in ("conj", "xcomp", "advcl", "acl", "dobj", "dep") and verb.head != verb:
+        # "his neighbours take turns climbing up to care for them": the neighbours care
         verb = verb.head
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     return subject

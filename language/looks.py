@@ -35,14 +35,12 @@ class Looks:
     def info(self) -> dict:
         """The lexicon's facts about the kind: type (person, animal…), age, gender."""
         head = self.kind.split()[-1].lower()
-        info = dict(EN.kinds.get(self.kind.lower()) or EN.kinds.get(head) or {})
-        if not info:
-            info = {"type": kind_type(self.kind)}
-            info.update({"age": "adult"} if info["type"] == "person" else {})
+        info = dict(EN.kinds.get(self.kind.lower()) or EN.kinds.get(head) or {}) or {"type": kind_type(self.kind)}
+        info.update({"age": "adult"} if info == {"type": "person"} else {})  # a person of unknown age: grown up
         for word in [*self.adjectives, *self.kind.split()[:-1]]:  # "old man": an elderly one
             if word.lower() in EN.ages:
                 info["age"] = EN.ages[word.lower()]["age"]
-        return info or {"type": "thing"}
+        return info
 
     @property
     def gender(self) -> str | None:
@@ -263,9 +261,11 @@ def read_looks(text: str) -> Looks:
     """The looks a description or an idea's words give: "a little girl with curly brown hair, wearing a green
     raincoat and black boots, holding a lantern, with freckles"."""
     doc = parse(text)
-    if len(doc) > 1 and doc[0].pos_ == "VERB" and doc[0].tag_ != "VBG":  # "diver with a green wetsuit": a noun
+    chunks = list(doc.noun_chunks)  # "diver/VERB with a green wetsuit", "little girl with red hair and yellow
+    if len(doc) > 1 and (doc[0].pos_ == "VERB" and doc[0].tag_ != "VBG" or chunks and doc[0].pos_ in (  # dungarees
+            "ADJ", "NOUN") and chunks[0].root.dep_ != "ROOT" and doc[0].tag_ != "NNS"):  # /ROOT": said with "a"
         doc = parse(f"a {text}")
-    elif len(doc) > 1 and (doc[-1].tag_ == "VBZ" or not list(doc.noun_chunks)):  # "a baby triceratops/VBZ",
+    elif len(doc) > 1 and (doc[-1].tag_ == "VBZ" or not chunks):  # "a baby triceratops/VBZ",
         doc = parse(f"{text} is here")[:len(doc)]  # "a little hedgehog/JJ": said as a subject, a noun
     chunks = list(doc.noun_chunks)
     if not chunks:

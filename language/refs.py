@@ -38,6 +38,7 @@ class Frames:
     unmatched: str = ""  # a description that fits no frame
     anchorless: bool = False  # "before …", "between …" whose reference was not found
     spans: list[tuple[int, int]] = field(default_factory=list)  # what was read (token or character spans)
+    place_end: int | None = None  # where the words that set `place` end (what a new frame shows follows them)
     wrong: str = ""  # the words of a reference to a frame the story does not have ("the ninth frame")
 
     def place_as_frame(self, total: int) -> None:
@@ -142,36 +143,20 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
     `loose`: a noun phrase without a frame noun may name a frame too ("open with the rocket launch")."""
     total = len(story.frames)
     frames = Frames()
-    taken = _read_count(doc, frames)
-    stream = []  # (start, end, kind, label, payload) in text order: positions, references, descriptions
-    markers = [(label, span) for label, span in _matches(doc, "ref_patterns")
-               if label in ("except", "after_all", "before_all")]  # "everything after frame 2" is no position
-    taken |= {i for _, span in markers for i in range(span.start, span.end)}
-    stream += [(span.start, span.end, "ref", label, span) for label, span in markers]
-    ordinal = {i for label, span in _matches(doc, "ref_patterns") if label == "last"
-               for i in range(span.start, span.end)}  # "the one before last" is a frame, not a place
-    for label, span in _matches(doc, "position_patterns"):
-        if not (taken | ordinal).intersection(range(span.start, span.end)) and not _of_a_place(span):
-            stream.append((span.start, span.end, "position", label, span))
-    covered = {i for item in stream for i in range(item[0], item[1])} | taken
-    for label, span in _matches(doc, "ref_patterns"):
-        if not covered.intersection(range(span.start, span.end)) and label not in (
-                "except", "after_all", "before_all") and not of_things(span, _vocabulary()["frame_nouns"]):
-            stream.append((span.start, span.end, "ref", label, span))
-    covered |= {i for item in stream for i in range(item[0], item[1])}
-    stream += frame_descriptions(doc, story, frames, covered, _vocabulary()["frame_nouns"]) + \
-        clause_anchors(doc, story, stream)
-    if loose:
-        covered |= {i for item in stream for i in range(item[0], item[1])}
-        stream += loose_descriptions(doc, story, covered, things, frames)
-    pending, previous = None, None
+    stream = _stream(doc, story, frames, loose, things)
+    pending, previous, pending_span = None, None, None
     for start, end, kind, label, payload in sorted(stream, key=lambda item: item[0]):
         frames.spans.append((start, end))
+        if frames.place is not None and frames.place_end is None:
+            frames.place_end = frames.spans[-2][1]  # the words before this one set it
         if kind == "position":
-            pending = _place(label, payload, total, frames) or pending
+            waiting = _place(label, payload, total, frames)
+            pending, pending_span = (waiting, (start, end)) if waiting else (pending, pending_span)
             continue
         said = payload if kind == "description" else _resolve(label, payload, total, frames, previous)
         previous = label
+        if label == "all" and not frames.everything:
+            frames.spans.pop()  # "all over the road": not read as frames, still the scene's words
         if said is None:
             pending = label if label in ("except", "after_all", "before_all") else pending
             continue
@@ -194,7 +179,38 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
         if kind == "ref" and not frames.wrong and any(not 1 <= n <= total for n in said):
             frames.wrong = payload.text  # "the ninth frame": answered with the frames there are
     frames.anchorless = pending in ("before", "after", "between")
+    if frames.anchorless and frames.place is not None:
+        frames.spans.remove(pending_span)  # "start with her waking up before sunrise": a time, not a place
+    if frames.place is not None and frames.place_end is None:
+        frames.place_end = frames.spans[-1][1]
     return frames
+
+
+def _stream(doc, story, frames: Frames, loose: bool, things: frozenset) -> list[tuple]:
+    """(start, end, kind, label, payload) in text order: positions, references, descriptions."""
+    taken = _read_count(doc, frames)
+    stream = []
+    markers = [(label, span) for label, span in _matches(doc, "ref_patterns")
+               if label in ("except", "after_all", "before_all")]  # "everything after frame 2" is no position
+    taken |= {i for _, span in markers for i in range(span.start, span.end)}
+    stream += [(span.start, span.end, "ref", label, span) for label, span in markers]
+    ordinal = {i for label, span in _matches(doc, "ref_patterns") if label == "last"
+               for i in range(span.start, span.end)}  # "the one before last" is a frame, not a place
+    for label, span in _matches(doc, "position_patterns"):
+        if not (taken | ordinal).intersection(range(span.start, span.end)) and not _of_a_place(span):
+            stream.append((span.start, span.end, "position", label, span))
+    covered = {i for item in stream for i in range(item[0], item[1])} | taken
+    for label, span in _matches(doc, "ref_patterns"):
+        if not covered.intersection(range(span.start, span.end)) and label not in (
+                "except", "after_all", "before_all") and not of_things(span, _vocabulary()["frame_nouns"]):
+            stream.append((span.start, span.end, "ref", label, span))
+    covered |= {i for item in stream for i in range(item[0], item[1])}
+    stream += frame_descriptions(doc, story, frames, covered, _vocabulary()["frame_nouns"]) + \
+        clause_anchors(doc, story, stream)
+    if loose:
+        covered |= {i for item in stream for i in range(item[0], item[1])}
+        stream += loose_descriptions(doc, story, covered, things, frames)
+    return stream
 
 
 def _of_a_place(span) -> bool:
@@ -279,6 +295,9 @@ def _resolve(label: str, span, total: int, frames: Frames, previous: str | None)
     if label == "last_n":
         return list(range(max(total - numbers[-1] + 1, 1), total + 1))
     if label in ("all", "rest"):
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        if len(span) == 1 and after is not None and after.lower_ in EN.all_as_amount:
+            return None  # "all over the road", "all day", "all the apples": how much, not which frames
         setattr(frames, "everything" if label == "all" else "rest", True)
         return None
     if label == "opening":

@@ -16,8 +16,9 @@ def replacement(doc, story, character) -> tuple[str, str]:
     shown = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ in ("NOUN", "PROPN")}
 
     def phrase(token, old: set[int]) -> str:
-        stop = next((t.i for t in doc[token.i + 1:] if t.lower_ in ("instead", "rather") or t.lower_ == "in" and
-                     t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "place"), len(doc))  # "a station instead of…"
+        stop = next((t.i for t in doc[token.i + 1:] if t.lower_ in ("instead", "rather", "not", ",") or t.lower_
+                     == "in" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "place"), len(doc))  # "a station
+        # instead of…", "pears, not apples"
         return render([t for t in token.subtree if (t.dep_ not in ("relcl", "prep", "acl") or t == token)
                        and t.i < stop and t.i not in old], {t.i for t in token.subtree if t.dep_ == "det"})
 
@@ -34,8 +35,9 @@ def replacement(doc, story, character) -> tuple[str, str]:
         if token.dep_ == "ccomp" and token.head.lemma_ in ("make", "turn"):  # "make the goat a big llama"
             old = next((c for c in token.children if c.dep_ == "nsubj" and c.lemma_.lower() in shown), None)
         later = doc[token.i + 1:token.i + 5].text.lower()
-        if old is None and re.match(r"^(?:instead of|rather than|in place of) ", later):
-            old = next((t for t in doc[token.i + 3:] if t.pos_ == "NOUN" and t.lemma_.lower() in shown), None)
+        if old is None and (said := re.match(r"^(?:instead of|rather than|in place of|, not|not) ", later)):
+            skip = len(parse(said.group(0).strip()))  # "pears, not apples", "a hammock instead of the fire"
+            old = next((t for t in doc[token.i + 1 + skip:] if t.pos_ == "NOUN" and t.lemma_.lower() in shown), None)
         lead = re.match(r"^(?:instead of|rather than|in place of) ", doc[:token.i].text.lower())
         if old is None and lead and token.dep_ in ("attr", "dobj", "oprd"):  # "instead of a village fair, the
             said = [t for t in doc[len(lead.group(0).split()):token.i]]  # last picture should be a busy market"

@@ -23,8 +23,6 @@ VALUE_KINDS = ("colours", "times", "weather", "seasons", "moods", "styles", "clo
                "hair_styles", "features", "ages", "gender_words", "sizes", "shapes", "removals")
 
 
-
-
 @functools.cache
 def _action_matcher():
     from lemminflect import getAllInflections
@@ -88,11 +86,11 @@ def read_parts(message: str, story, characters) -> Parts:
     parts.replacement = replacement(doc, story, character)
     nouns = set(entries("frame_nouns"))
     parts.whole_frame = any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
-        "change" in parts.actions and any(t.lower_ in ("to", "into") for t in doc))
+        "change" in parts.actions and any(t.lower_ in ("to", "into") or t.dep_ == "mark" and t.lower_ == "so"
+                                          for t in doc))  # "change frame 5 so she dozes in a hammock"
     parts.content = content(doc, parts, taken, characters[0])  # a scene's own subject is the main character's
-    for member in getattr(story, "cast", None) or []:
-        for name in (member.name or "").split():  # "ava buries theo": Ava buries Theo
-            parts.content = re.sub(rf"\b{re.escape(name.lower())}\b", name, parts.content)
+    for name in [word for member in getattr(story, "cast", None) or [] for word in (member.name or "").split()]:
+        parts.content = re.sub(rf"\b{re.escape(name.lower())}\b", name, parts.content)  # "ava buries theo": Ava
     if parts.content and parts.frames.place is not None and not parts.frames.named and not parts.actions.keys() & {
             "insert", "move", "swap", "remove"} and min(start for start, _ in parts.frames.spans) <= 1:
         parts.actions["insert"] = "start with"  # "start the story with Hana waking up": a new first frame
@@ -152,8 +150,7 @@ def _spelled(text: str, known: set[str] = frozenset(), frames=()) -> str:
 
 
 @functools.cache
-def worn_nouns() -> frozenset[str]:
-    """What a character can wear, carry or have."""
+def worn_nouns() -> frozenset[str]:  # what a character can wear, carry or have
     return frozenset(set(EN.clothing) | set(EN.carried) | set(EN.features) | set(entries("hair_words")))
 
 
@@ -295,6 +292,8 @@ def _about_character(doc, character) -> bool:
     """Whether the request speaks of the main character: a pronoun, its name, its kind or a word for it."""
     for token in doc:
         word = token.lower_
+        if token.dep_ == "poss" and token.head.pos_ == "NOUN" and token.head.lemma_.lower() not in worn_nouns():
+            continue  # "paint Mira's wheelbarrow green", "her cart": the thing she has, not how she looks
         if word in EN.pronouns and token.dep_ not in ("expl",) and not (word == "it" and token.dep_ in ("dobj",
                                                                                                    "nsubj")):
             return True

@@ -56,6 +56,8 @@ def derived(parts: Parts, story) -> set[str]:
         "new_frame": "insert" in parts.actions and bool(parts.content) and bool(re.search(  # "put in one where…"
             r"\b(?:one|pic|picture|scene|frame|panel|image)s?\s+(?:where|of|with|showing|in which)\b",
             parts.text.lower())),
+        "placed_scene": frames.place is not None and not frames.named and not frames.everything and bool(
+            parts.content),  # "right after the second picture, a gust of wind blows the apples away"
         "in_frame": bool(frames.said) and frames.place is None and bool(re.search(  # "add a cat in the third
             rf"\b(?:in|into|to|on)\s+(?:the\s+)?(?:\w+\s+)?(?:{'|'.join(entries('frame_nouns'))})s?\b",  # picture"
             parts.text.lower())),
@@ -259,13 +261,29 @@ def _style(parts: Parts, story) -> Parsed:
     # switch it to oil painting": the last one named
     named = re.search(r"\b(?:style of|looks? like|look like)\s+(?:an?\s+|the\s+)?([a-z0-9' -]+?)\s*(?:[?.!,]|$|please)",
                       parts.text.lower())
-    said = named.group(1).strip() if named else ""
+    said = named.group(1).strip() if named else _style_phrase(parts, values[-1])
     style = said if len(said.split()) > len(words.split()) and words in said else style_of(words)
     from language.cast_fit import fitted_cast
 
     shorter = [edits.DescribeCharacter(character=member, text=text)
                for member, text in fitted_cast(story, style).items()]
     return Parsed([*shorter, edits.SetStyle(style=style)])  # a longer style in a cast: shorter looks, said
+
+
+def _style_phrase(parts: Parts, value) -> str:
+    """A style word with the words that make it more exact, from its noun phrase ("a 1950s storybook vibe" →
+    "1950s storybook", "a moody noir comic look" → "moody noir comic")."""
+    from language.tools import parse
+
+    doc = parse(parts.text)
+    chunk = next((c for c in doc.noun_chunks if c.start <= value.start < c.end), None)
+    if chunk is None:
+        return ""
+    words = [t.text for t in chunk if t.dep_ not in ("det", "poss") and not t.is_stop and t.is_alpha or t.like_num
+             or t.text[:1].isdigit()]
+    while words and words[-1].lower() in EN.style_words:
+        words.pop()  # "vibe", "look", "style"
+    return " ".join(words) if not set(map(str.lower, words)) & set(EN.polite_words) else ""
 
 
 def _scene(parts: Parts, story) -> Parsed | None:

@@ -20,8 +20,9 @@ def verb_like(token) -> bool:
             or token.tag_ in ("VBZ", "VBD", "VBP"):
         return True
     return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ not in (
-        "compound", "amod") and (token.i == token.sent.start or token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM")
-                                 or token.nbor(-1).dep_ == "compound")  # "a robot vacuum cleaner dreams"
+        "compound", "amod", "pobj") and (token.i == token.sent.start or token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM")
+                                         or token.nbor(-1).dep_ == "compound" and token.tag_ == "NNS")
+    # "a robot vacuum cleaner dreams" (but "a haunted ice cream truck" is a thing, "afraid of horses" its object)
 
 
 def misread_verb(token) -> bool:
