@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from language.characters import main_character
 from language.phrases import render, sentence
-from language.tools import inflect, parse
+from language.tools import inflect, lemma_of, parse
 
 
 def subject_of(story) -> str:
@@ -26,8 +26,9 @@ def caption_for(text: str, story) -> str:
     if not len(doc):
         return ""
     first = doc[0]
-    if first.tag_ == "VBG" or (first.pos_ == "VERB" and first.lower_.endswith("ing")):
-        return sentence(f"{subject_of(story)} {render(doc, replace={first.i: inflect(first.lemma_, 'VBZ')})}")
+    if first.tag_ == "VBG" or first.lower_.endswith("ing") and first.pos_ in ("VERB", "NOUN") and lemma_of(
+            first.lower_) != first.lower_:  # "drinking/NN coffee in her kitchen": a gerund all the same
+        return sentence(f"{subject_of(story)} {render(doc, replace={first.i: inflect(lemma_of(first.lower_), 'VBZ')})}")
     verb = next((t for t in doc if t.tag_ == "VBG" and t.dep_ in ("acl", "ROOT", "amod") and t.i > 0), None)
     if verb is not None and doc[verb.i - 1].pos_ in ("NOUN", "PROPN"):
         return sentence(render(doc, replace={verb.i: inflect(verb.lemma_, "VBZ")}))

@@ -130,6 +130,10 @@ def change_looks(parts: Parts, story) -> Parsed | None:
     removing = "remove" in parts.actions and not parts.content
     worn = looks.text().lower()
     kept = _kept(parts.text)
+    for word in list(parts.old) + [EN.removals[v.word] for v in parts.values.get("removals", [])]:
+        if (word in EN.clothing or word in EN.features or word in EN.hair_words or word == "curls") and not any(
+                word == n for _, n in parts.items):  # "a yellow raincoat than that cardigan": the cardigan first
+            looks.take_off(word)
     for phrase, noun in parts.items:
         if noun in kept:
             continue
@@ -152,10 +156,6 @@ def change_looks(parts: Parts, story) -> Parsed | None:
         noun = looks.kind.split()[-1] if member.names_it(noun) else noun  # "Bo should be brown": the dog
         if noun and not any(value.word in p for p, _ in parts.items):
             looks.recolour(noun, value.word)
-    for word in list(parts.old) + [EN.removals[v.word] for v in parts.values.get("removals", [])]:
-        if word in EN.clothing or word in EN.features or word in EN.hair_words or word == "curls":
-            if not any(word == n for _, n in parts.items):
-                looks.take_off(word)
     for kind in ("sizes", "hair_styles", "shapes"):  # "a big fluffy dog": the character itself, one word of a kind
         for value in parts.values.get(kind, []):  # at a time
             if (value.noun and member.names_it(value.noun) or not value.noun and parts.member) and \

@@ -107,6 +107,10 @@ def describe(description: str, story) -> list[int]:
     best = max(scores, default=0)
     if best:
         tied = [i for i, s in enumerate(scores) if s == best]
+        if len(tied) > 1:  # "the park one": the park bench, not "parking at the depot" (the same word as said)
+            said = {t.lower_ for t in parse(description) if t.is_alpha and t.lower_ not in stop}
+            same = [len(said & {t.lower_ for t in parse(texts[i])}) for i in tied]
+            tied = [i for i, n in zip(tied, same, strict=True) if n == max(same)]
         if len(tied) == 1:
             return tied
         meaning = similarity(description, [texts[i] for i in tied])
@@ -129,10 +133,14 @@ def _lemmas(text: str) -> set[str]:
     "blasting off": blastoff, "setting out": outset is not, "sun sets": sunset)."""
     from language.tools import parse
 
+    from lemminflect import getAllLemmas
+
     words = [t for t in parse(text) if t.is_alpha]
     pairs = zip(words, words[1:], strict=False)
     return {t.lemma_.lower() for t in words} | {a.lemma_.lower() + b.lower_ for a, b in pairs
-                                                if b.dep_ in ("prt", "advmod") or a.pos_ == "NOUN"}
+                                                if b.dep_ in ("prt", "advmod") or a.pos_ == "NOUN"} | {
+        t.lower_[1:] for t in words if t.lower_[:1] == "a" and t.pos_ == "ADJ" and "VERB" in getAllLemmas(
+            t.lower_[1:])}  # "asleep", "awake", "afloat": sleep, wake, float
 
 
 def _by_verb(description: str, tied: list[int], texts: list[str]) -> list[int]:
@@ -218,8 +226,11 @@ def frame_descriptions(doc, story, frames, taken: set[int], nouns: list[str]) ->
         words = [w for child in children for w in child.subtree
                  if not w.is_punct and w.lower_ not in nouns and w.i not in taken]
         words = [w for w in words if w.lower_ not in word_set("description_stop") | {"this", "that", "other", "new"}]
-        if not words or all(w.i in styles or w.lower_ in ("drawing", "painting") for w in words):
-            continue
+        definite = determiner or any(t.lower_ in ("the", "this", "that") for t in doc[max(min(
+            w.i for w in words or [token]) - 1, 0):token.i])  # "the sunset/dobj one/dobj": a frame
+        if not words or all(w.i in styles or w.lower_ in ("drawing", "painting") for w in words) or not \
+                definite and token.dep_ in ("dobj", "oprd", "attr", "pobj") and all(_scene_words(w) for w in words):
+            continue  # "make all the rest night scenes", "turn them into snowy pictures": how they look
         span = (min(w.i for w in words + [token]), max(w.i for w in words + [token]) + 1)
         parts = [c for c in children if c.dep_ in ("compound", "amod", "nmod") and any(g.dep_ == "conj"
                                                                                   for g in c.children)]

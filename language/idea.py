@@ -305,6 +305,8 @@ def _resolve(token, reading: Idea) -> Entity | None:
     want = EN.pronouns[token.lower_]
     before = sorted((e for e in reading.entities if e.first < token.i), key=lambda e: -e.last)
     verb = token.head if token.dep_ != "pobj" else token.head.head
+    while verb.pos_ in ("NOUN", "PROPN") and verb.dep_ in ("dobj", "pobj") and verb.head != verb:
+        verb = verb.head  # "shares her sandwich with/sandwich it": the sharing
     caused = token.lower_ in ("him", "them") and token.dep_ == "nsubj" and token.head.dep_ in ("ccomp", "xcomp")
     verb = verb.head if caused else verb  # "the brachiosaurus lets him climb": him is not who lets
     if token.dep_ in ("dobj", "dative", "pobj", "iobj") or caused:  # "the librarian finds him": not the librarian

@@ -113,11 +113,10 @@ class Looks:
     def recolour(self, noun: str, colour: str) -> bool:
         """The item `noun` (or the hair, or the kind itself) in `colour`; whether it was there."""
         colours = set(entries("colours")) | set(EN.colour_modifiers)
-        for store in (self.wears,):
-            for slot, value in store.items():
-                if noun in (_item_noun(value), _item_noun(value).split("-")[-1]):  # "t-shirt" read as "shirt"
-                    store[slot] = _with_colour(value, colour, colours)
-                    return True
+        for slot, value in self.wears.items():
+            if noun in (_item_noun(value), _item_noun(value).split("-")[-1]):  # "t-shirt" read as "shirt"
+                self.wears[slot] = _with_colour(value, colour, colours)
+                return True
         for items in (self.carries, self.features):
             for i, value in enumerate(items):
                 if _item_noun(value) == noun:
@@ -190,17 +189,14 @@ class Looks:
             self.hair = table["hair"][pick % len(table["hair"])]
             self.invented.append(self.hair)
         if not (self.wears or self.carries) and table.get("clothes"):
-            clothes = table["clothes"]
-            fresh = [c for c in clothes if not set(c.split()[-2:]) & set(avoid.lower().replace(",", " ").split())]
-            clothes = fresh or clothes
+            clothes = [c for c in table["clothes"] if not set(c.split()[-2:]) & set(avoid.lower().replace(
+                ",", " ").split())] or table["clothes"]
             item = clothes[pick // 7 % len(clothes)]
             if info.get("type") == "machine":
                 self.features.append(item)
             else:
                 self.put_on(item)
             self.invented.append(item)
-
-
 
 
 @functools.cache
@@ -307,6 +303,10 @@ def read_looks(text: str) -> Looks:
             taken |= {t.i for t in whole}
         elif noun in EN.features:
             looks.put_on(phrase)
+    for token in (t for t in doc if t.i > head.root.i and t.pos_ == "NOUN" and not any(t in c for c in chunks)):
+        if token.lemma_ in EN.clothing or token.lemma_ in EN.carried:  # "…, wearing round glasses and a purple
+            looks.put_on(render([t for c in token.children if c.i < token.i and c.dep_ in (  # cardigan/ROOT"
+                "det", "amod", "compound", "nummod") for t in c.subtree] + [token]))
     return looks
 
 

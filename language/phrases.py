@@ -117,10 +117,12 @@ def set_scene(prompt: str, category: str, phrase: str) -> str:
 
 
 def _mentions(doc, noun: str) -> list:
-    """Tokens of `doc` that name `noun` (by lemma, or as the end of a compound word: "rowboat" for "boat")."""
+    """Tokens of `doc` that name `noun` (by lemma, or as the end of a compound word: "rowboat" for "boat"), but
+    not as a word of another noun ("the bus stop" shows no bus)."""
     noun = noun.lower()
+    modifier = {t.i for t in doc if t.dep_ == "compound" and t.head.pos_ == "NOUN" and t.head.i == t.i + 1}
     return [t for t in doc if t.pos_ in ("NOUN", "PROPN") and (t.lemma_.lower() == noun or t.lower_ == noun or (
-        len(noun) > 3 and t.lower_.endswith(noun))) or _misread_noun(t) and t.lower_ == noun]
+        len(noun) > 3 and t.lower_.endswith(noun))) and t.i not in modifier or _misread_noun(t) and t.lower_ == noun]
 
 
 def _misread_noun(token) -> bool:

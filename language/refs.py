@@ -241,7 +241,9 @@ def _read_count(doc, frames: Frames) -> set[int]:
 
 def _place(label: str, span, total: int, frames: Frames) -> str | None:
     """A position: sets the place now (start, end, "position 3"), or returns the label that waits for its
-    reference (before, after, between)."""
+    reference (before, after, between). The first place said stands ("at the end where the dog rides up front")."""
+    if frames.place is not None and label not in ("before", "after", "between"):
+        return None
     if label in ("start", "open_with", "new_start", "as_start"):
         frames.place = 0
     elif label in ("end", "close_with", "new_end", "as_end"):

@@ -53,9 +53,10 @@ def derived(parts: Parts, story) -> set[str]:
         "replacement": bool(parts.replacement[0]),
         "member_named": bool(parts.members), "member_name": bool(parts.member_name),
         "newcomer": bool(parts.newcomer[0]),
-        "new_frame": "insert" in parts.actions and bool(parts.content) and bool(re.search(  # "put in one where…"
-            r"\b(?:one|pic|picture|scene|frame|panel|image)s?\s+(?:where|of|with|showing|in which)\b",
-            parts.text.lower())),
+        "new_frame": ("insert" in parts.actions or parts.actions.get("presence", "").startswith("add")) and bool(
+            parts.content) and bool(re.search(  # "put in one where…", "add one to open the story: …"
+                r"\b(?:one|pic|picture|scene|frame|panel|image)s?\s+(?:where|of|with|showing|in which)\b|"
+                r"\b(?:one|pic|picture|scene|frame|panel|image)\b[^:：]*[:：]", parts.text.lower())),
         "placed_scene": frames.place is not None and not frames.named and not frames.everything and bool(
             parts.content),  # "right after the second picture, a gust of wind blows the apples away"
         "in_frame": bool(frames.said) and frames.place is None and bool(re.search(  # "add a cat in the third

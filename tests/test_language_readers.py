@@ -126,7 +126,8 @@ def test_every_example_of_the_operation_table_reads_as_its_operation(op, languag
                   frames=[Frame(prompt=p) for p in (
                       "opening a tiny bakery on a busy street under a red lamp", "eating breakfast at dawn",
                       "rowing a yellow boat across the lake with a rescued sailor",
-                      "feeding the seagull by the golden fish pond", "winning a baking contest with a tall cake")])
+                      "feeding the seagull and the golden fish by the pond",
+                      "winning a baking contest with a tall cake")])
     if op == "redo":  # something to redo: a change, undone
         story = edits.apply_edit(story.changed("rename", title="Flour"), edits.Undo()).story
     if op == "unlock":
