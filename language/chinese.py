@@ -63,10 +63,25 @@ def read_chinese_request(message: str, story) -> Parts:
         parts.replacement = (old, new) if old and new else ("", "")
     parts.character = any(word in text for word in ZH.subjects) or bool(parts.values.get("kinds")) and "主角" in text
     parts.thing = _thing(text, story, parts)
+    _new_text(text, story, parts)
     if story is not None:
         _cast(text, story, parts)
         parts.absent = _absent(text, story, parts)
     return parts
+
+
+def _new_text(text: str, story, parts: Parts) -> None:
+    """"第四张改成他们在山路上遇到一群羊": a frame named and a clause after the changing verb is that frame's new
+    text (the whole of it); a time, weather or mood after it ("改成雨夜") is no new text."""
+    said = re.search(r"(?:改成|改为|换成|变成|画成)[：:]?\s*(.+?)[。！!？?吧]*$", text)
+    scene = any(parts.values.get(k) for k in ("times", "weather", "seasons", "moods"))
+    if not said or not parts.frames.named or "insert" in parts.actions or scene:
+        return
+    if not parts.content and any(f.startswith("v") and w not in ZH.particles for w, f in words(said.group(1))):
+        parts.content = english_scene(said.group(1), story)
+    if parts.content:  # the clause is the frame: its nouns are no thing or kind to change
+        parts.whole_frame, parts.thing, parts.replacement = True, "", ("", "")
+        parts.values.pop("kinds", None)
 
 
 def _absent(text: str, story, parts: Parts) -> str:

@@ -46,6 +46,9 @@ def _compounds(tokens: list, english: dict) -> list:
             joined.append((word, flag, ""))  # "一大群朋友": a measure, not a noun
             continue
         if word in ZH.honorifics and joined and joined[-1][2]:
+            if word == "们":  # "乘客们": the passengers
+                *said, last = joined[-1][2].split()
+                joined[-1] = (joined[-1][0] + word, joined[-1][1], " ".join([*said, inflect(last, "NNS")]))
             continue  # "消防员叔叔", "邻居们", "全家人": the noun before says it
         noun = flag.startswith("n") and not complement(word) and word not in ZH.verbs and \
             word not in ZH.household and word not in ZH.time_words and word not in \

@@ -131,9 +131,9 @@ def describe(description: str, story) -> list[int]:
 def _lemmas(text: str) -> set[str]:
     """The lemmas of a frame text, and a verb joined to its particle as one word ("splashing down": splashdown,
     "blasting off": blastoff, "setting out": outset is not, "sun sets": sunset)."""
-    from language.tools import parse
-
     from lemminflect import getAllLemmas
+
+    from language.tools import parse
 
     words = [t for t in parse(text) if t.is_alpha]
     pairs = zip(words, words[1:], strict=False)

@@ -21,7 +21,7 @@ ROWS = [
     ("a noun's household", "小猫跑进了隔壁家的花园", ["garden"], ["home's", "family's garden"]),
     ("a place before 的", "她捡起了河边的石头", ["stone", "by the river"], ["river's"]),
     ("a place before 的, inside", "小熊吃光了罐子里的蜂蜜", ["honey", "in the jar"], ["jar's"]),
-    ("rain that starts", "晚上下起了大雪", ["blizzard"], ["starting", "rising"]),
+    ("rain that starts", "晚上下起了大雪", ["heavy snow"], ["starting", "rising"]),
     ("a simile", "月亮圆得像个盘子", ["as round as", "plate|tray"], []),
     ("two nouns in a row", "邮递员叔叔把信送到了老奶奶家", ["letter", "to the grandma"], ["letter the"]),
     ("a wanted verb is kept out of the picture by the idea; the 请 of asking", "请小鸟帮她找钥匙", ["bird", "key"],
