@@ -270,7 +270,8 @@ def _where(frame: str, destination: bool = True, around: bool = False) -> str:
     prepositions = "in|at|on|inside|into|to" if destination else "in|at|on|inside|under|beneath|behind" if around \
         else "in|at|on|inside"
     match = re.search(rf"\b({prepositions})\s+({noun}(?:\s+of\s+{noun})?)", frame)
-    if not match or match.group(2).split()[-1] in {*EN.times, "morning", "day", "night", "evening", "every", "end"}:
+    if not match or match.group(2).split()[-1] in {*EN.times, "morning", "day", "night", "evening", "every", "end"} \
+            or set(match.group(2).split()) & set(EN.weather):  # "in the middle of a thunderstorm": no place
         return ""
     if destination and match.group(1) == "to" and animate(match.group(2).split()[-1]):
         return ""  # "leaving a sweet potato to the stray cat": a someone, not a place

@@ -36,6 +36,10 @@ class Clause:
         text = piece.doc.text[start:end]
         self.prefix = f"{subject} " if subject else ""
         self.doc = parse(self.prefix + text)
+        verbs = [t for t in words if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP")]
+        if subject and verbs and self.doc[:].root.pos_ not in ("VERB", "AUX"):  # "princess/JJ loved/VBN frogs":
+            self.prefix = "she " if verbs[0].tag_ == "VBZ" else "they "  # a pronoun subject parses as one
+            self.doc = parse(self.prefix + text)
         mend_subject(self.doc)
         offset = start - len(self.prefix)
         full = {t.idx: t.i for t in piece.doc}
@@ -161,9 +165,9 @@ def _event(clause, agent, together: bool, reading):
     if verb.lemma_ == "be" and (shown := _revealed(clause) if any(c.lower_ == "it" for c in verb.children) else
                                 _ending(clause) if agent not in (None, hero) else None):
         return shown  # "it's only the moon shining…", "…: the visitors are all skeletons"
-    if verb.lemma_ == "be" and any(c.dep_ in ("attr", "expl") for c in verb.children) or any(
-            c.dep_ == "expl" for c in verb.children):
-        return None  # "Nadia is a deep-sea diver", "there was a princess": who, not what happens
+    expl = any(c.dep_ == "expl" for c in verb.children)  # "Nadia is a deep-sea diver", "there was a princess":
+    if expl or verb.lemma_ == "be" and any(c.dep_ == "attr" for c in verb.children):  # who, not what happens (but
+        return expl and _there_is(clause) or None  # "…and by morning there is a new foal in the stable": shown
     worn, objects = set(EN.clothing) | set(EN.features), [c for c in verb.children if c.dep_ == "dobj"]
     if verb.lemma_ in ("have", "wear") and objects and agent in (None, reading.hero) and all(
             {o.lemma_.lower(), o.lower_} & worn for o in objects):
@@ -230,6 +234,17 @@ def _ending(clause) -> Event | None:
     said = render(subject.subtree)
     frame = f"{_lower(said)} being " + render(t for t in words if t.i > verb.i)
     return Event(agent=None, frame=frame, caption=sentence(render(words)), verb="be")
+
+
+def _there_is(clause) -> Event | None:
+    """What is there at last, shown ("… and in spring there is a huge sunflower in the garden"); at the idea's start
+    "there was a princess" only says who the story is about."""
+    attr = next((c for c in clause.verb.children if c.dep_ == "attr"), None)
+    start = min(clause.full.values(), default=0)
+    if attr is None or not any(t.pos_ == "VERB" for t in clause.whole[:start]):
+        return None
+    words = [t for t in clause.doc if t.i in clause.full and not t.is_punct and t.dep_ != "cc"]
+    return Event(agent=None, frame=render(attr.subtree), caption=sentence(render(words)), verb="be")
 
 
 def _revealed(clause) -> Event | None:

@@ -436,8 +436,8 @@ def _looks(doc, hero: Entity) -> Looks:
     proper, aged = is_name(noun), ""
     attr = next((c for t in doc if t.lemma_ == "be" and any(s.i == token.i for s in t.children)
                  for c in t.children if c.dep_ == "attr"), None)
-    if not proper and attr is not None and attr.lemma_.lower() in EN.kinds and sum(
-            c.dep_ == "nsubj" for c in attr.head.children) == 1:  # "the new teacher is a tall giraffe"
+    if not proper and attr is not None and attr.lemma_.lower() in EN.kinds and attr.tag_ != "NNS" and sum(
+            c.dep_ == "nsubj" for c in attr.head.children) == 1:  # "the teacher is a tall giraffe", not "best friends"
         noun = attr
     if proper:  # "Nadia is a deep-sea diver": the kind from a copula
         if attr is not None and attr.like_num:  # "Theo is eight": his age

@@ -23,6 +23,7 @@ from language.beats import arrange
 from language.idea import read_any
 from language.lexicon import EN, ZH
 from language.looks import Looks, read_looks
+from language.tools import inflect
 
 IDENTITY_TOKEN_BUDGET = 45  # identity + style phrase: leaves ≥ 30 CLIP tokens for every frame
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -159,6 +160,8 @@ def _is_small(llm) -> bool:
 def _fallback(reading, text: str):
     """An idea with no clause to read ("pirate parrot", "小龙"): the last noun is the character, the rest its
     world, and four frames of an adventure."""
+    from lemminflect import getAllLemmas
+
     from language.entities import Entity, Event
 
     chinese = bool(CJK.search(text))
@@ -169,19 +172,19 @@ def _fallback(reading, text: str):
     if reading.events and (chinese or len(words) > 2):
         return reading
     world = words[0].lower() if len(words) == 2 and words[1].lower() == reading.hero.head else "big"  # "pirate"
+    work = next((inflect(words[-1][:-n].lower(), "VBG") for n in (1, 2) if len(words) == 2 and words[-1].lower(
+    ).endswith("er") and "VERB" in getAllLemmas(words[-1][:-n].lower())), "")  # "penguin plumber": plumbing
     who = reading.text if chinese else reading.subject
     beats = [(frame, caption) for (frame, _), caption in zip(EN.adventure, ZH.adventure, strict=True)] if chinese \
         else EN.adventure
     home = EN.homes.get(reading.hero.head, "")  # "a lonely snowman": its adventure starts and ends in the snow
     ends = {0: f" from {home}", len(beats) - 1: f" to {home}"} if home else {}
-    reading.events = [Event(agent=reading.hero, frame=frame.format(world=world) + ends.get(index, ""),
-                            caption=caption.format(who=who, world=world), verb="go")
+    reading.events = [Event(agent=reading.hero, frame=frame.format(world=work or world) + ends.get(index, ""),
+                            caption=caption.format(who=who, world=work or world), verb="go")
                       for index, (frame, caption) in enumerate(beats)]
     if not chinese:
         reading.looks = read_looks(f"a {world} {reading.hero.head}" if world != "big" else reading.text)
     return reading
-
-
 
 
 def _with_setting(frame: str, setting: str, index: int) -> str:
