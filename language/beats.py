@@ -104,7 +104,7 @@ def candidates(idea, subject: str, fill: bool = False, around: bool = True) -> l
             beats.append(_beat(f"about to {event.verb} {_short(rest)}", f"{subject} {'are' if _plural(idea) else 'is'}"
                                f" about to {event.verb} {_short(rest)}", index - 1, 30 + index))
             beats.append(_beat(f"starting to {event.verb} {_short(rest)}", f"{subject} {_verb('start', idea)} to "
-                               f"{event.verb} {_short(rest)}", index, 50 + index))  # the first pull, last of all
+                               f"{event.verb} {_short(rest)}", index - 1, 50 + index))  # the first pull, last
         if kind == "wish" and " to " in event.frame:
             wish = event.frame.split(" to ", 1)[1]
             head, _, more = wish.partition(" ")
@@ -211,9 +211,11 @@ def _around(idea) -> list[Beat]:
 
 def _short(rest: str) -> str:
     """An action without where, when and with whom, for the moments around it ("open a flower shop" of "open a
-    flower shop in an old train station"): the frame of the action itself says those."""
+    flower shop in an old train station"): the frame of the action itself says those; but a word of what it is
+    about stays ("row out in a storm")."""
     words = rest.split()
-    cut = next((i for i, w in enumerate(words) if i and (w in EN.place_ends or w in EN.times or w.endswith(","))), None)
+    cut = next((i for i, w in enumerate(words) if any(len(x) > 3 and x not in EN.place_ends for x in words[:i])
+                and (w in EN.place_ends or w in EN.times or w.endswith(","))), None)
     return " ".join(words[:cut]).rstrip(",")
 
 
@@ -240,7 +242,7 @@ def _others(idea, subject: str, fill: bool = False) -> list[Beat]:
         if agent is not None and agent is not idea.hero and " " in event.frame:
             who, _, rest = event.frame.partition(" ")
             verb = event.verb
-            if verb and verb not in EN.beat_verbs["state"] and "being" not in event.frame.split()[:4]:
+            if verb and verb not in EN.beat_verbs["state"] and not {"being", "not"} & set(event.frame.split()[:4]):
                 name = agent.name or agent.short or agent.phrase
                 rest = event.frame[len(name):].strip().partition(" ")[2]
                 gets = "get" if agent.plural else "gets"

@@ -20,9 +20,9 @@ import re
 
 from language.entities import Entity, Idea, entity_of, group_member, is_name
 from language.lexicon import EN, entries, word_set
-from language.looks import Looks, read_looks
+from language.looks import Looks, animate, read_looks
 from language.phrases import render
-from language.segments import misread_verb, opening_verb
+from language.segments import mend_tags, misread_verb, opening_verb
 from language.tools import parse
 
 
@@ -104,6 +104,12 @@ def _unstick(text: str) -> str:
                 token.tag_ == "NNS" or _plural_before(token)) or token.tag_ in ("VBZ", "VBD") and token.dep_ in (
                 "compound", "amod") and before.pos_ == "PROPN":  # "Nurse Amara works/compound night shifts"
             cuts.append((token.idx, "then"))
+        elif token.tag_ == "NNS" and verb and token.dep_ == "conj" and before.lower_ == "and" and after.pos_ in (
+                "ADP", "DET", "PRON") and token.head.head.tag_ == "VBZ":  # "enters the race and wins/NNS by…":
+            cuts.append((token.idx, "then"))  # a verb like the one before it
+        elif token.tag_ == "NNS" and verb and before.pos_ == "NOUN" and before.dep_ == "compound" and any(
+                c.lower_ in ("a", "an") for c in token.children if c.dep_ == "det"):  # "an old walrus guides/NNS
+            cuts.append((token.idx, "then"))  # lost pups home": "an" says one walrus, and "guides" is its verb
         elif token.pos_ == "ADJ" and token.dep_ == "amod" and token.head.i == token.i - 1 and any(
                 c.dep_ in ("prep", "xcomp") for c in token.children):  # "a knight afraid of horses": who is
             cuts.append((token.idx, "who is"))
@@ -170,6 +176,7 @@ def read_idea(idea: str) -> Idea:
                                                           prefer=set(EN.kinds)))
     reading = Idea(text=text, count=count, style=style)
     doc = parse(text)
+    mend_tags(doc)
     doc.user_data["refers"] = reading.refers  # the parse is cached: each reading keeps its own pronoun map
     _entities(doc, reading)
     if reading.hero is None:
@@ -429,7 +436,7 @@ def _looks(doc, hero: Entity) -> Looks:
     appositions = [c for c in token.children if c.dep_ == "appos"]
     appositions += [g for c in appositions if c.pos_ == "PROPN" for g in c.children if g.dep_ == "appos"]  # "his
     # friend Kofi, a boy in a yellow shirt": the boy
-    noun = next((c for c in appositions if (c.pos_ == "NOUN" or c.text.islower())
+    noun = next((c for c in appositions if (c.pos_ == "NOUN" or c.text.islower()) and animate(c.lemma_.lower())
                  and not {c.lemma_.lower(), c.lower_} & set(EN.clothing)), None) or (
         token.head if token.dep_ == "appos" and token.head.pos_ == "NOUN" and token.lemma_.lower() not in EN.kinds
         else token)  # "his best friend, a grey rabbit": the rabbit is what it looks like

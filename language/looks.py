@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from language.lexicon import EN, entries
 from language.phrases import render
-from language.tools import parse
+from language.tools import lemma_of, parse
 
 
 @dataclass
@@ -53,7 +53,9 @@ class Looks:
         if compact:
             items = [self.hair, *self.wears.values(), *self.carries, *self.features]
             return ", ".join([noun, *(re.sub(r"^(?:a|an|the|his|her|its|their) ", "", i) for i in items if i)])
-        plural = self.kind.endswith("s") and not self.kind.endswith("ss") or any(
+        last = self.kind.split()[-1].lower() if self.kind.split() else ""
+        plural = last.endswith("s") and not last.endswith(("ss", "us", "ops")) or not last.endswith("s") and \
+            lemma_of(last, "NOUN") != last or any(  # "cats", "geese", but not "walrus" or "triceratops"
             a.lower() in EN.numbers and EN.numbers[a.lower()] > 1 for a in self.adjectives)
         hair = self.hair
         if hair and "hair" not in hair and not hair.endswith("s") and not hair.startswith(("a ", "an ")):
@@ -258,11 +260,11 @@ def read_looks(text: str) -> Looks:
     raincoat and black boots, holding a lantern, with freckles"."""
     doc = parse(text)
     chunks = list(doc.noun_chunks)  # "diver/VERB with a green wetsuit", "little girl with red hair and yellow
-    if len(doc) > 1 and (doc[0].pos_ == "VERB" and doc[0].tag_ != "VBG" or chunks and doc[0].pos_ in (  # dungarees
-            "ADJ", "NOUN") and chunks[0].root.dep_ != "ROOT" and doc[0].tag_ != "NNS"):  # /ROOT": said with "a"
-        doc = parse(f"a {text}")
-    elif len(doc) > 1 and (doc[-1].tag_ == "VBZ" or not chunks):  # "a baby triceratops/VBZ",
+    if len(doc) > 1 and (doc[-1].tag_ == "VBZ" or not chunks):  # "a baby triceratops/VBZ",
         doc = parse(f"{text} is here")[:len(doc)]  # "a little hedgehog/JJ": said as a subject, a noun
+    elif len(doc) > 1 and (doc[0].pos_ == "VERB" and doc[0].tag_ != "VBG" or doc[0].pos_ in (  # dungarees/ROOT":
+            "ADJ", "NOUN") and chunks[0].root.dep_ != "ROOT" and doc[0].tag_ != "NNS"):  # said with "a"
+        doc = parse(f"a {text}")
     chunks = list(doc.noun_chunks)
     if not chunks:
         return Looks(kind=text.strip() or "character")
@@ -313,8 +315,6 @@ def read_looks(text: str) -> Looks:
 def _plain(adjective: str) -> str:
     """"oldest" → "old", "bravest" → "brave": a description, not a comparison."""
     from lemminflect import getAllLemmas
-
-    from language.tools import lemma_of
 
     known = getAllLemmas(adjective.lower())  # "firefighter", "baker" are nouns, no comparison
     return lemma_of(adjective, "ADJ") if "ADJ" in known and "NOUN" not in known and len(adjective) > 4 and \

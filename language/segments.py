@@ -19,10 +19,11 @@ def verb_like(token) -> bool:
     if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "acomp", "compound") and token.tag_ != "VBG" \
             or token.tag_ in ("VBZ", "VBD", "VBP"):
         return True
-    return token.tag_ in ("NNS", "NN") and "VERB" in getAllLemmas(token.lower_) and token.dep_ not in (
-        "compound", "amod", "pobj") and (token.i == token.sent.start or token.nbor(-1).pos_ not in ("DET", "ADJ", "NUM")
-                                         or token.nbor(-1).dep_ == "compound" and token.tag_ == "NNS")
-    # "a robot vacuum cleaner dreams" (but "a haunted ice cream truck" is a thing, "afraid of horses" its object)
+    plural_subject = token.tag_ == "NNS" or any(t.lower_ == "and" for t in token.doc[token.sent.start:token.i])
+    return token.tag_ in ("NNS", "NN") and plural_subject and "VERB" in getAllLemmas(token.lower_) and \
+        token.dep_ not in ("compound", "amod") and (token.i == token.sent.start or token.nbor(-1).pos_ not in (
+            "DET", "ADJ", "NUM") or token.nbor(-1).dep_ == "compound" and token.tag_ == "NNS")
+    # "a robot vacuum cleaner dreams", "a girl and her grandpa plant a tree" (but "a haunted ice cream truck")
 
 
 def misread_verb(token) -> bool:
@@ -58,6 +59,23 @@ def mend_subject(doc) -> None:
         token.head = subject
     subject.head = root
     subject.dep_, root.pos_, root.tag_, root.lemma_ = "nsubj", "VERB", "VBZ", lemma_of(root.lower_)
+
+
+def mend_tags(doc) -> None:
+    """Words the tagger took for another part of speech, put right in place: a name read as an adverb before its
+    verb ("Tilly/RB lives on a barge": a capitalised word no dictionary knows, starting a sentence whose verb has
+    no subject, is that subject); a counted noun read as a verb ("Two crows/VBZ, Pim and Pom, keep…")."""
+    from lemminflect import getAllLemmas
+
+    for token in doc[1:]:
+        if token.tag_ == "VBZ" and token.nbor(-1).tag_ == "CD" and token.nbor(-1).lower_ not in ("one", "1"):
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NNS", token.lower_.removesuffix("s")
+    for token in doc[:-1]:
+        verb = token.nbor(1)
+        if token.is_sent_start and token.is_title and token.tag_ in ("RB", "JJ", "NN", "UH") and verb.tag_ in (
+                "VBZ", "VBD", "VBP") and not getAllLemmas(token.lower_) and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            token.head, token.dep_, token.pos_, token.tag_ = verb, "nsubj", "PROPN", "NNP"
 
 
 def segments(sent) -> list:
