@@ -36,7 +36,7 @@ class Clause:
         text = piece.doc.text[start:end]
         self.prefix = f"{subject} " if subject else ""
         self.doc = parse(self.prefix + text)
-        verbs = [t for t in words if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP")]
+        verbs = [t for t in words if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP", "VB")]
         if subject and verbs and self.doc[:].root.pos_ not in ("VERB", "AUX"):  # "princess/JJ loved/VBN frogs":
             self.prefix = "she " if verbs[0].tag_ == "VBZ" else "they "  # a pronoun subject parses as one
             self.doc = parse(self.prefix + text)

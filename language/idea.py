@@ -110,8 +110,9 @@ def _unstick(text: str) -> str:
         elif token.tag_ == "NNS" and verb and before.pos_ == "NOUN" and before.dep_ == "compound" and any(
                 c.lower_ in ("a", "an") for c in token.children if c.dep_ == "det"):  # "an old walrus guides/NNS
             cuts.append((token.idx, "then"))  # lost pups home": "an" says one walrus, and "guides" is its verb
-        elif token.pos_ == "ADJ" and token.dep_ == "amod" and token.head.i == token.i - 1 and any(
-                c.dep_ in ("prep", "xcomp") for c in token.children):  # "a knight afraid of horses": who is
+        elif token.pos_ == "ADJ" and token.dep_ == "amod" and token.head.i == token.i - 1 and animate(
+                token.head.lemma_.lower()) and any(c.dep_ in ("prep", "xcomp") for c in token.children):  # "a
+            # knight afraid of horses": who is (but "a field full of sunflowers" is a place)
             cuts.append((token.idx, "who is"))
     for at, word in reversed(cuts):
         text = f"{text[:at]}{word} {text[at:]}"

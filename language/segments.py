@@ -19,7 +19,9 @@ def verb_like(token) -> bool:
     if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "acomp", "compound") and token.tag_ != "VBG" \
             or token.tag_ in ("VBZ", "VBD", "VBP"):
         return True
-    plural_subject = token.tag_ == "NNS" or any(t.lower_ == "and" for t in token.doc[token.sent.start:token.i])
+    plural_subject = token.tag_ == "NNS" or token.i == token.sent.start or any(t.lower_ == "and" or t.tag_ in (
+        "NNS", "NNPS") and t.dep_ in (
+        "nsubj", "nsubjpass") for t in token.doc[token.sent.start:token.i])  # "…, practise/NN every night"
     return token.tag_ in ("NNS", "NN") and plural_subject and "VERB" in getAllLemmas(token.lower_) and \
         token.dep_ not in ("compound", "amod") and (token.i == token.sent.start or token.nbor(-1).pos_ not in (
             "DET", "ADJ", "NUM") or token.nbor(-1).dep_ == "compound" and token.tag_ == "NNS")
