@@ -219,4 +219,7 @@ def free_style(text: str) -> str:
     from spacy.lang.en.stop_words import STOP_WORDS  # spaCy's own list (imported with the parser, never before)
 
     said = (found.group(1) or found.group(2)).strip() if found else ""
+    era = re.search(r"\b(?:in|from|of|like) the ((?:1[5-9]|20)\d0s)\b", text.lower())  # "set it in the 1920s"
+    if era and not said:
+        return f"{era.group(1)} period illustration"
     return "" if any(w in STOP_WORDS or w.isdigit() or w in EN.polite_words for w in said.split()[-2:]) else said

@@ -113,10 +113,10 @@ class Looks:
         self.hair = " ".join(dict.fromkeys(new))
 
     def recolour(self, noun: str, colour: str) -> bool:
-        """The item `noun` (or the hair, or the kind itself) in `colour`; whether it was there."""
+        """The item `noun` ("shirt" of a "t-shirt", "dungaree") or the hair or the kind in `colour`; whether it was."""
         colours = set(entries("colours")) | set(EN.colour_modifiers)
         for slot, value in self.wears.items():
-            if noun in (_item_noun(value), _item_noun(value).split("-")[-1]):  # "t-shirt" read as "shirt"
+            if noun in (_item_noun(value), _item_noun(value).split("-")[-1], _item_noun(value).removesuffix("s")):
                 self.wears[slot] = _with_colour(value, colour, colours)
                 return True
         for items in (self.carries, self.features):

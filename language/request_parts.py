@@ -49,8 +49,7 @@ def _action_matcher():
 
 
 def read_parts(message: str, story, characters) -> Parts:
-    """The parts of an English request. `characters`: the story's cast (`language.looks.cast_characters`), main
-    first; the request is about the one it names (else the main one)."""
+    """An English request's parts; `characters`: the cast, main first (the request is about the one it names)."""
     known = {w.lower() for text in [story.identity_prompt, story.title, *(f.prompt + " " + f.caption
                                                                         for f in story.frames)]
              for w in re.findall(r"[A-Za-z]+", text)} | {n for c in characters for n in c.names}
@@ -130,9 +129,10 @@ def _absent(doc, story, characters, parts: Parts) -> str:
 
 def _described_subjects(doc) -> set[str]:
     """Nouns a request says something about ("the rescued sailor should be a young woman"): no frame names."""
-    nouns = set(entries("frame_nouns"))
+    nouns = set(entries("frame_nouns"))  # (but "the hailstorm should be scarier": the hailstorm's frame)
     return {t.lemma_.lower() for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.lemma_ == "be" and any(
-        c.dep_ in ("attr", "acomp") and c.lemma_.lower() not in nouns for c in t.head.children)}
+        c.dep_ in ("attr", "acomp") and c.lemma_.lower() not in nouns for c in t.head.children)
+        and not t.lower_.endswith("storm")}
 
 
 def _spelled(text: str, known: set[str] = frozenset(), frames=()) -> str:
@@ -175,8 +175,9 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         if kind in ("clothing", "carried", "features") and span.root.pos_ == "VERB" or kind == "styles" and \
                 span.root.tag_ == "VBG":
             continue  # "painting the boat red" is no painting style, "stick antennas on it" no stick
-        if kind == "moods" and value.noun and value.noun not in entries("frame_nouns") and _shown(
-                value.noun, words) and not any(doc[i].lower_ == value.noun for i in taken):
+        if kind == "moods" and value.noun and value.noun not in {*entries("frame_nouns"), *EN.weather} and _shown(
+                value.noun, words) and not value.noun.endswith("storm") and value.noun not in {doc[i].lower_ for i in
+                                                                                                 taken}:
             continue  # "the sailboat looks boring": the sailboat's, but "the picnic looks gloomy": the frame's
         if _said_to_go(span):
             parts.old.add(value.word)

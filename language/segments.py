@@ -72,6 +72,14 @@ def mend_tags(doc) -> None:
     for token in doc[1:]:
         if token.tag_ == "VBZ" and token.nbor(-1).tag_ == "CD" and token.nbor(-1).lower_ not in ("one", "1"):
             token.pos_, token.tag_, token.lemma_ = "NOUN", "NNS", token.lower_.removesuffix("s")
+        last = token.i == len(doc) - 1 or token.nbor(1).pos_ in ("PUNCT", "CCONJ", "ADP")
+        if token.lower_ == "can" and token.tag_ == "MD" and last and token.nbor(-1).tag_ in ("NN", "VBG", "JJ"):
+            noun = token.nbor(-1)  # "his yellow watering can/MD, argues…": the can he waters with
+            for child in list(noun.children):
+                child.head = token
+            token.head, token.dep_ = (noun.head, noun.dep_) if noun.head != noun else (token, "ROOT")
+            noun.head, noun.dep_ = token, "compound"
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", "can"
     for token in doc[:-1]:
         verb = token.nbor(1)
         if token.is_sent_start and token.is_title and token.tag_ in ("RB", "JJ", "NN", "UH") and verb.tag_ in (
