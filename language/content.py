@@ -65,6 +65,9 @@ def content_head(doc, parts: Parts, taken: set[int]):
                 "see", "watch"):  # an item for a frame named is what it shows ("add a kite to frame 3")
             item = parts.frames.said and token.lemma_.lower() in set(EN.carried) | set(EN.clothing)
             if token.pos_ in ("NOUN", "PROPN", "VERB", "PRON") and (item or not _is_value_only(token, parts)):
+                doing = next((c for c in token.head.children if c.tag_ == "VBG" and c.i == token.i + 1), None)
+                if token.pos_ == "PROPN" and doing is not None:
+                    return doc[token.i:doing.i + 1]  # "add Marisol apologising"
                 if token.pos_ != "PRON":
                     return token
                 rest = doc[token.i + 1:]  # "show him asleep on a bench": all that follows the pronoun
@@ -131,6 +134,8 @@ def _scene(tokens, skip: set[int], character) -> str:
         tokens = tokens[1:]  # "her waving goodbye", "the girl packing her rod": the character is the picture's own
     if tokens[0].tag_ == "VBG":
         return render(tokens, {t.i for t in doc if t not in tokens})
+    if len(tokens) == 2 and tokens[0].pos_ in ("PROPN", "NOUN") and tokens[1].tag_ == "VBG":
+        return render(tokens, set())  # "add Marisol apologising": someone else's moment, as said
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and (t.head == t or t.head not in tokens)]
     if verbs:
         verb = verbs[0]

@@ -103,6 +103,7 @@ def describe(description: str, story) -> list[int]:
     texts = [f"{frame.prompt}. {frame.caption}" for frame in story.frames]
     stop = word_set("description_stop")
     wanted = {t.lemma_.lower() for t in parse(description) if t.is_alpha and t.lower_ not in stop}
+    wanted |= {verb for word in wanted for verb in _verb_of(word)}  # "the argument": arguing
     scores = [len(wanted & _lemmas(text)) for text in texts]
     best = max(scores, default=0)
     if best:
@@ -126,6 +127,15 @@ def describe(description: str, story) -> list[int]:
     if ranked and ranked[0][0] >= floor and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.07):
         return [ranked[0][1]]
     return [i for score, i in ranked[:2] if score >= floor and ranked[0][0] - score < 0.07]
+
+
+def _verb_of(noun: str) -> set[str]:
+    """The verb a noun is made from ("argument" → argue, "arrival" → arrive, "celebration" → celebrate)."""
+    from lemminflect import getAllLemmas
+
+    stems = {noun[:-len(end)] for end in ("ment", "ation", "ion", "al", "ure") if noun.endswith(end) and
+             len(noun) - len(end) > 2}
+    return {verb for stem in stems for verb in (stem, stem + "e") if "VERB" in getAllLemmas(verb)}
 
 
 def _lemmas(text: str) -> set[str]:

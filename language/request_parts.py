@@ -68,8 +68,9 @@ def read_parts(message: str, story, characters) -> Parts:
                                          "presence"}
     scene = find(doc, "times", "weather", "seasons", "moods")
     named = parts.frames.indices(len(story.frames))
+    bare = [a for a, b in parts.frames.spans if b - a == 1 and doc[a].dep_ == "advmod"]  # "put the argument last"
     if (structural or scene or parts.frames.place is not None) and (not named or "swap" in parts.actions and len(
-            named) < 2 or parts.frames.place is not None and not named or parts.frames.anchorless):
+            named) < 2 or parts.frames.anchorless or "move" in parts.actions and len(bare) == 1 == len(named)):
         changed = {_described(span) for kind, span in find(doc, "colours", "sizes", "clothing", "carried")
                    if _described(span)} if not structural - {"insert", "caption"} else set()  # "swap the flowers…"
         things = frozenset(changed | {n for c in characters for n in c.names} | _described_subjects(doc))
@@ -136,8 +137,7 @@ def _described_subjects(doc) -> set[str]:
 
 
 def _spelled(text: str, known: set[str] = frozenset(), frames=()) -> str:
-    """Misspelt words put right outside quotes ("swith" → "switch"; "the bot": the `frames`' boat); the story's
-    own words and names (`known`) stay; a dash between words is a pause ("look older - grey fur")."""
+    """Typos put right outside quotes ("swith", "the bot": the boat); `known` words stay; " - " is a pause."""
     from language.tools import fix_spelling
 
     keep = set(entries("frame_nouns")) | set(EN.ordinals) | set(EN.styles) | {
