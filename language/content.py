@@ -134,8 +134,8 @@ def _scene(tokens, skip: set[int], character) -> str:
         tokens = tokens[1:]  # "her waving goodbye", "the girl packing her rod": the character is the picture's own
     if tokens[0].tag_ == "VBG":
         return render(tokens, {t.i for t in doc if t not in tokens})
-    if len(tokens) == 2 and tokens[0].pos_ in ("PROPN", "NOUN") and tokens[1].tag_ == "VBG":
-        return render(tokens, set())  # "add Marisol apologising": someone else's moment, as said
+    if len(tokens) > 1 and tokens[0].pos_ in ("PROPN", "NOUN") and tokens[1].tag_ == "VBG":
+        return render(tokens, set())  # "add Marisol apologising to Idris": someone else's moment, as said
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and (t.head == t or t.head not in tokens)]
     if verbs:
         verb = verbs[0]
