@@ -39,6 +39,25 @@ def given_name(after: str, member: Character) -> str:
     return name if name and (name[:1].isupper() or not name[:1].isascii()) and len(name) <= 40 else ""
 
 
+def member_name(doc, parts: Parts, characters) -> str:
+    """A name the request gives a member: after a naming verb ("the crow is called Pip"), or beside the new kind
+    it is given ("replace Marisol with his big sister Noor"), which then names it too."""
+    from language.content import after
+
+    if not parts.members or parts.newcomer[0]:
+        return ""
+    named = next(c for c in characters if c.id == parts.members[-1])
+    if "name" in parts.actions:
+        return given_name(after(doc, parts, ("call", "name", "dub", "christen"), caption=True), named)
+    kinds = {v.start for v in parts.values.get("kinds", [])}
+    apposed = next((t for t in doc if t.dep_ == "appos" and t.pos_ == "PROPN" and t.head.i in kinds
+                    and not any(c.names_it(t.lower_) for c in characters)), None)
+    if apposed is not None:
+        parts.actions["name"] = apposed.text
+    return given_name(doc[apposed.left_edge.i if apposed.left_edge.pos_ == "PROPN" else apposed.i:apposed.i + 1].text,
+                      named) if apposed is not None else ""
+
+
 def name_member(parts: Parts, story) -> Parsed:
     """A name for a member, and its new kind when the request gives one too ("could she be a boy called Ravi?")."""
     from language.changes import change_kind
@@ -49,7 +68,16 @@ def name_member(parts: Parts, story) -> Parsed:
     told = [v for k in ("kinds", "gender_words") for v in parts.values.get(k, []) if v.word.lower() not in name
             and not (named and named.names_it(v.word))]  # "乌鸦叫小黑": the crow, named
     kind = change_kind(parts, story) if told else None
-    return Parsed([*(kind.ops if kind else []), edits.NameCharacter(character=member, name=parts.member_name)])
+    ops = [*(kind.ops if kind else []), edits.NameCharacter(character=member, name=parts.member_name)]
+    old = next((m.name for m in story.cast if m.id == member and m.name), "")
+    texts = {i: re.sub(rf"\b{re.escape(old)}\b", parts.member_name, f.prompt) for i, f in enumerate(story.frames)
+             if old and old != parts.member_name}
+    for op in [op for op in ops if isinstance(op, edits.RewriteFrames)]:  # the new kind's texts, renamed too
+        texts |= {i: re.sub(rf"\b{re.escape(old)}\b", parts.member_name, p) for i, p in op.prompts.items() if old}
+    texts = {i: p for i, p in texts.items() if p != story.frames[i].prompt}
+    ops = [op for op in ops if not isinstance(op, edits.RewriteFrames)]
+    renamed = [edits.RewriteFrames(prompts=texts, what=f"{old} is now {parts.member_name}")] if texts else []
+    return Parsed(ops + renamed)
 
 
 def presence(parts: Parts, story) -> Parsed | None:

@@ -190,8 +190,8 @@ def _mirrored(parsed: Parsed, story, member: str | None, old, new) -> Parsed:
         if frame.cast is not None and member not in frame.cast:
             continue
         prompt = _recoloured(frame.prompt.replace(before, ""), noun, _colours(old), _colours(new))
-        if new_noun != noun:
-            prompt = re.sub(rf"\b{re.escape(noun)}\b", new_noun, prompt)
+        if new_noun != noun:  # "his best friend Marisol" → "his sister Marisol"
+            prompt = re.sub(rf"\b(?:{re.escape(old.kind)}|{re.escape(noun)})\b", new.kind, prompt)
         if after and after != before or before in frame.prompt:
             prompt += after
         fits = count_clip_tokens(f"{identity} {prompt}") <= CLIP_TOKEN_BUDGET

@@ -215,7 +215,10 @@ def _alias(text: str, story) -> str:
     from language.tools import english_glosses, parse
 
     shown = sorted({t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ == "NOUN"})
-    for word, flag in words(text):
+    found = words(text)
+    pairs = [(joined[start:], "n") for (a, _), (b, flag) in zip(found, found[1:], strict=False) if flag[0] in "nq"
+             for joined in [a + b] for start in range(1, len(a))]  # "浇水/壶": 水壶, a watering can
+    for word, flag in found + pairs:
         if not flag.startswith("n") or word in ZH.frame_nouns:
             continue
         glossed = [g.split()[-1].lower() for g in english_glosses(word) if g.split()[-1].lower() in shown]

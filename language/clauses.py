@@ -13,7 +13,7 @@ from language.lexicon import EN, entries, word_set
 from language.listed import one_by_one
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, render, sentence
-from language.segments import mend_subject, mend_tags, segments, verb_like
+from language.segments import mend_subject, segments, verb_like
 from language.tools import lemma_of, parse
 
 
@@ -41,7 +41,6 @@ class Clause:
             self.prefix = "she " if verbs[0].tag_ == "VBZ" else "they "  # a pronoun subject parses as one
             self.doc = parse(self.prefix + text)
         mend_subject(self.doc)
-        mend_tags(self.doc)
         offset = start - len(self.prefix)
         full = {t.idx: t.i for t in piece.doc}
         self.full = {t.i: full[t.idx + offset] for t in self.doc

@@ -49,13 +49,15 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
         return ""  # "add a scarf" is how someone looks; "add a kite to frame 3" what frame 3 shows
     scene = _scene(list(head) if not hasattr(head, "subtree") or hasattr(head, "start") else list(head.subtree),
                    skip, character)
-    return re.sub(r",?\s+(?:instead of|rather than)\b.*$", "", scene)  # "… instead of by the fire": what goes
+    return re.sub(r",?\s+(?:(?:instead of|rather than)\b.*|instead)$", "", scene)  # "… instead of by the fire"
 
 
 def content_head(doc, parts: Parts, taken: set[int]):
     """The word whose subtree is the scene: the object of an adding verb, or of "show", "to", "give"."""
     for _, end in parts.frames.spans:  # "change frame 1 to the girl packing her rod" (however it parses)
         if end < len(doc) - 1 and doc[end].lower_ in ("to", "into") and "change" in parts.actions:
+            return doc[end + 1:]
+        if end < len(doc) - 1 and replaced_with(doc, end, taken):  # "replace frame 2 with Idris reading a book"
             return doc[end + 1:]
     for token in doc:
         if token.i in taken:
@@ -158,6 +160,10 @@ def after(doc, parts: Parts, verbs: tuple[str, ...], caption: bool = False) -> s
         return parts.quoted
     for token in doc:
         if token.lemma_.lower() in verbs or token.lower_ in verbs:
+            named = next((c for c in token.children if c.dep_ == "dobj"), None)
+            if not caption and named is not None and (named.tag_ in ("WP", "WDT") or named.pos_ == "NOUN" and
+                                                      named.lemma_.lower() not in {*EN.story_words, "title"}):
+                continue  # "arguing about what to name the bird": no title
             rest = doc[token.i + 1:]
             words = [t for t in rest if not (t.i == rest.start and t.lower_ in ("it", "the", "this", "to"))]
             if words and not caption and words[0].lower_ in ("story", "book", "comic", "thing"):
@@ -228,3 +234,19 @@ def free_style(text: str) -> str:
     if era and not said:
         return f"{era.group(1)} period illustration"
     return "" if any(w in STOP_WORDS or w.isdigit() or w in EN.polite_words for w in said.split()[-2:]) else said
+
+
+def replaced_with(doc, end: int, taken: set[int]) -> bool:
+    """A frame said as what a replacing verb replaces, with a scene (no other frame) after "with"."""
+    return doc[end].lower_ == "with" and doc[end].head.lemma_.lower() in ("replace", "swap", "substitute") and not \
+        taken.intersection(range(end, len(doc)))
+
+
+def whole_frame(doc, parts: Parts, taken: set[int]) -> bool:
+    """The frame itself is what changes ("frame 5 should show…", "change frame 1 to…", "change frame 5 so she
+    dozes in a hammock", "replace frame 2 with Idris reading a book")."""
+    nouns = set(entries("frame_nouns"))
+    return any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
+        "change" in parts.actions and any(t.lower_ in ("to", "into") or t.dep_ == "mark" and t.lower_ == "so"
+                                          for t in doc)) or any(replaced_with(doc, end, taken) for _, end in
+                                                                parts.frames.spans if end < len(doc) - 1)

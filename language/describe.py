@@ -126,7 +126,8 @@ def describe(description: str, story) -> list[int]:
     floor = 0.35 if things else 0.2  # a thing the texts never name must be close in meaning, not just related
     if ranked and ranked[0][0] >= floor and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.07):
         return [ranked[0][1]]
-    return [i for score, i in ranked[:2] if score >= floor and ranked[0][0] - score < 0.07]
+    close = [i for score, i in ranked[:2] if score >= floor and ranked[0][0] - score < 0.07]
+    return (_by_verb(description, close, texts) or close) if len(close) > 1 else close  # "quarrelling": arguing
 
 
 def _verb_of(noun: str) -> set[str]:

@@ -22,7 +22,7 @@ from language.entities import Entity, Idea, entity_of, group_member, is_name
 from language.lexicon import EN, entries, word_set
 from language.looks import Looks, animate, read_looks
 from language.phrases import render
-from language.segments import mend_tags, misread_verb, opening_verb
+from language.segments import misread_verb, opening_verb
 from language.tools import parse
 
 
@@ -177,7 +177,6 @@ def read_idea(idea: str) -> Idea:
                                                           prefer=set(EN.kinds)))
     reading = Idea(text=text, count=count, style=style)
     doc = parse(text)
-    mend_tags(doc)
     doc.user_data["refers"] = reading.refers  # the parse is cached: each reading keeps its own pronoun map
     _entities(doc, reading)
     if reading.hero is None:

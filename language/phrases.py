@@ -148,7 +148,11 @@ def describe_thing(prompt: str, noun: str, adjective: str, replaces: str) -> str
         # wooden rowing boat": the colour may hang on another word before the noun
         drop |= {c.i for c in adjectives if c.lower_ in old or c.text.lower() in old}
         material = next((c for c in adjectives if c.lower_ in EN.materials and c.i not in drop), None)
-        before[(material or target).i] = adjective
+        first = target  # "watering can", "rowing boat": the colour goes before the noun's compound
+        while first.i and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].head == target and \
+                first.i - 1 not in drop:
+            first = doc[first.i - 1]
+        before[(material or first).i] = adjective
     return render(doc, drop, before=before)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import re
 
-from language.cast_requests import addressed, given_name, newcomer
-from language.content import after, content, free_style, stated_mood, worn_items
+from language.cast_requests import addressed, member_name, newcomer
+from language.content import after, content, free_style, stated_mood, whole_frame, worn_items
 from language.describe import nearest_shown, shown_as
 from language.lexicon import EN, TABLE, entries, find
 from language.parts import Parts, Value
@@ -77,17 +77,15 @@ def read_parts(message: str, story, characters) -> Parts:
         parts.frames = read_english(doc, story, loose=True, things=things)
     quoted = re.search(r"(?:^|(?<=[\s:：]))[\"“'‘«《「](.+?)[\"”'’»》」](?=[\s.,!?。！？]|$)", text)
     parts.quoted = quoted.group(1).strip() if quoted and len(quoted.group(1)) > 1 else ""
-    taken = {i for start, end in parts.frames.spans for i in range(start, end)}
+    taken = {i for start, end in parts.frames.spans for i in range(start, end)} | {
+        i for action, start, end in found if action in ("undo", "redo") for i in range(start, end)}  # "how she was"
     _read_values(doc, parts, taken, story, character)
     parts.character = _about_character(doc, character)
     _new_kind(doc, parts, character)
     parts.thing = "" if parts.thing and character.names_it(parts.thing) else parts.thing
     parts.items = worn_items(doc, parts, characters)
     parts.replacement = replacement(doc, story, character)
-    nouns = set(entries("frame_nouns"))
-    parts.whole_frame = any(t.lower_.rstrip("s") in nouns and t.dep_ in ("nsubj", "nsubjpass") for t in doc) or (
-        "change" in parts.actions and any(t.lower_ in ("to", "into") or t.dep_ == "mark" and t.lower_ == "so"
-                                          for t in doc))  # "change frame 5 so she dozes in a hammock"
+    parts.whole_frame = whole_frame(doc, parts, taken)
     parts.content = content(doc, parts, taken, characters[0])  # a scene's own subject is the main character's
     for name in [word for member in getattr(story, "cast", None) or [] for word in (member.name or "").split()]:
         parts.content = re.sub(rf"\b{re.escape(name.lower())}\b", name, parts.content)  # "ava buries theo": Ava
@@ -97,9 +95,7 @@ def read_parts(message: str, story, characters) -> Parts:
     parts.title = after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
     parts.newcomer = newcomer(doc, parts, characters)
     parts.title = "" if parts.newcomer[0] else parts.title  # "add a cat called Miso": a name, not a title
-    if parts.members and "name" in parts.actions and not parts.newcomer[0]:  # "the crow is called Pip"
-        named = next(c for c in characters if c.id == parts.members[-1])
-        parts.member_name = given_name(after(doc, parts, ("call", "name", "dub", "christen"), caption=True), named)
+    parts.member_name = member_name(doc, parts, characters)
     if "caption" in parts.actions:
         colon = re.search(r"[:：]\s*(.+)$", text)
         parts.caption = parts.quoted or (colon.group(1).strip(" \"“”'") if colon else "")
@@ -166,7 +162,9 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         if kind in ("ages", "sizes", "gender_words", "kinds") and doc[span.end - 1].whitespace_ == "" and \
                 span.end < len(doc) and doc[span.end].text == "-":  # "an old-fashioned travel poster": no age
             continue
-        value = Value(kind, span.text.lower(), _described(span), span.start)
+        shade = doc[span.start - 1].lower_ if kind == "colours" and span.start else ""
+        word = f"{shade} {span.text.lower()}" if shade in EN.colour_modifiers else span.text.lower()  # "deep teal"
+        value = Value(kind, word, _described(span), span.start)
         if kind == "styles" and span.root.dep_ == "amod" and span.root.head.lemma_.lower() in worn_nouns():
             continue  # "a knitted scarf": the scarf's, no knitted style
         if kind in ("styles", "shapes") and span.root.dep_ == "acomp" and span.text.lower() in EN.style_moods:

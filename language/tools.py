@@ -66,8 +66,36 @@ def english():
 
 @functools.lru_cache(maxsize=1024)
 def parse(text: str):
-    """A spaCy Doc of `text` (cached: frame texts are read again by every request)."""
-    return english()(text)
+    """A spaCy Doc of `text`, its known mistags mended (cached: frame texts are read again by every request)."""
+    return _mend_tags(english()(text))
+
+
+def _mend_tags(doc):
+    """Words the tagger took for another part of speech, put right in place: a name read as an adverb before its
+    verb ("Tilly/RB lives on a barge": a capitalised word no dictionary knows, starting a sentence whose verb has
+    no subject, is that subject); a counted noun read as a verb ("Two crows/VBZ, Pim and Pom, keep…")."""
+    from lemminflect import getAllLemmas
+
+    for token in doc[1:]:
+        if token.tag_ == "VBZ" and token.nbor(-1).tag_ == "CD" and token.nbor(-1).lower_ not in ("one", "1"):
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NNS", token.lower_.removesuffix("s")
+        last = token.i == len(doc) - 1 or token.nbor(1).pos_ in ("PUNCT", "CCONJ", "ADP")
+        if token.lower_ == "can" and token.tag_ == "MD" and last and token.nbor(-1).tag_ in ("NN", "VBG", "JJ"):
+            noun = token.nbor(-1)  # "his yellow watering can/MD, argues…": the can he waters with
+            for child in list(noun.children):
+                child.head = token
+            token.head, token.dep_ = (noun.head, noun.dep_) if noun.head != noun else (token, "ROOT")
+            noun.head, noun.dep_ = token, "compound"
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", "can"
+        elif token.lower_ == "can" and token.tag_ == "MD" and token.nbor(-1).tag_ in ("DT", "PRP$"):
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", "can"  # "could the can be teal?"
+    for token in doc[:-1]:
+        verb = token.nbor(1)
+        if token.is_sent_start and token.is_title and token.tag_ in ("RB", "JJ", "NN", "UH") and verb.tag_ in (
+                "VBZ", "VBD", "VBP") and not getAllLemmas(token.lower_) and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            token.head, token.dep_, token.pos_, token.tag_ = verb, "nsubj", "PROPN", "NNP"
+    return doc
 
 
 def inflect(lemma: str, tag: str) -> str:
