@@ -27,6 +27,7 @@ class Clause:
         while words and (words[0].lower_ in word_set("clause_leads") or words[0].is_punct):
             words = words[1:]
         self.relative = bool(words) and words[0].tag_ in ("WDT", "WP") and words[0].lower_ != "whose"
+        self.said = "".join(t.text_with_ws for t in words).strip(" ,.;") if words else ""
         if self.relative:
             words = words[1:]
         self.ok = bool(words)
@@ -85,8 +86,9 @@ def _clauses(doc, reading):
                     antecedent = reading.hero  # "a girl with a yellow raincoat who lives above…": the girl
                 if antecedent is None and noun is not None and noun.dep_ == "pobj" and noun.pos_ != "PRON":
                     antecedent = entity_of(noun.head.head, reading)  # "an old tailor in Lisbon who sews…"
-                if antecedent is None:
-                    continue  # "anyone who looks sad": part of the clause before, not a moment of its own
+                if antecedent is None:  # "anyone who looks sad", "a gust that pushes the balloon": part of the
+                    yield clause, None, False  # clause before, not a moment of its own
+                    continue
                 agent = antecedent
                 clause = Clause(piece, subject=agent.short or agent.phrase)
             elif not clause.own_subject():
@@ -150,6 +152,11 @@ def events(doc, reading) -> list:
     found, weather = [], ""
     for clause, agent, together in _clauses(doc, reading):
         verb = clause.verb
+        if agent is None and clause.relative:
+            if found:
+                found[-1].frame = f"{found[-1].frame} {clause.said}"
+                found[-1].caption = f"{found[-1].caption.rstrip('.!')} {clause.said}."
+            continue
         if verb.lemma_ in EN.weather_verbs and any(c.lower_ == "it" for c in verb.children):
             weather = EN.weather_verbs[verb.lemma_]
             continue

@@ -185,6 +185,10 @@ def _a_clause(piece) -> bool:
     verbs = [t for t in words if t.pos_ in ("VERB", "AUX") or verb_like(t)]
     if all(t.dep_ == "acl" and t.tag_ == "VBN" and t.lemma_ in ("call", "name") for t in verbs):
         return False  # "A little badger called Tomas,": who, not what happens
+    if piece.root.pos_ == "NOUN" and piece.root.dep_ in ("conj", "appos") and piece.root.head.i < piece.start and \
+            piece.root.head.pos_ == "NOUN" and not any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound")
+                                                       for t in words):
+        return False  # "with two long braids, | round flying goggles/NNS and a jacket": the list goes on
     if any(t.tag_ == "NNS" and t.dep_ == "conj" and t.head.pos_ == "VERB" and t.i == words[-1].i for t in verbs):
         return True  # "…, and the whole pond dances": a noun joined to a verb is a verb the tagger misread
     if any(opening_verb(t) for t in verbs):

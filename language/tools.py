@@ -73,7 +73,8 @@ def parse(text: str):
 def _mend_tags(doc):
     """Words the tagger took for another part of speech, put right in place: a name read as an adverb before its
     verb ("Tilly/RB lives on a barge": a capitalised word no dictionary knows, starting a sentence whose verb has
-    no subject, is that subject); a counted noun read as a verb ("Two crows/VBZ, Pim and Pom, keep…")."""
+    no subject, is that subject); a counted noun read as a verb ("Two crows/VBZ, Pim and Pom, keep…"); a noun read
+    as a comparative ("terrier/JJR") and an adjective read as a noun ("grey/NN terrier")."""
     from lemminflect import getAllLemmas
 
     for token in doc[1:]:
@@ -89,6 +90,15 @@ def _mend_tags(doc):
             token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", "can"
         elif token.lower_ == "can" and token.tag_ == "MD" and token.nbor(-1).tag_ in ("DT", "PRP$"):
             token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", "can"  # "could the can be teal?"
+    for token in doc:
+        if token.tag_ in ("JJR", "JJS") and "ADJ" not in getAllLemmas(token.lower_):  # "grey terrier/JJR": a noun
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", token.lower_
+        elif token.tag_ == "NN" and token.dep_ == "amod" and "ADJ" in getAllLemmas(token.lower_):  # "grey/NN terrier"
+            token.pos_, token.tag_ = "ADJ", "JJ"
+        elif token.tag_ in ("NNS", "NNPS") and token.dep_ == "nsubj" and token.head.tag_ == "VBZ" and not any(
+                c.dep_ == "conj" for c in token.children):  # "Ines/NNS lowers": one, the verb says
+            token.pos_, token.tag_ = ("PROPN", "NNP") if token.is_title else ("NOUN", "NN")
+            token.lemma_ = token.text if token.is_title else token.lemma_
     for token in doc[:-1]:
         verb = token.nbor(1)
         if token.is_sent_start and token.is_title and token.tag_ in ("RB", "JJ", "NN", "UH") and verb.tag_ in (
