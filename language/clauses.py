@@ -8,11 +8,11 @@ mapped back by their place in the text.
 
 from __future__ import annotations
 
-from language.entities import Entity, Event, entity_of, is_name
+from language.entities import Entity, Event, entity_of
 from language.lexicon import EN, entries, word_set
 from language.listed import one_by_one
 from language.phrases import caption as clause_caption
-from language.phrases import clause_text, render, sentence
+from language.phrases import clause_text, lower_first, render, sentence
 from language.segments import mend_subject, segments, verb_like
 from language.tools import lemma_of, parse
 
@@ -27,10 +27,9 @@ class Clause:
         while words and (words[0].lower_ in word_set("clause_leads") or words[0].is_punct):
             words = words[1:]
         self.relative = bool(words) and words[0].tag_ in ("WDT", "WP") and words[0].lower_ != "whose"
-        self.said = "".join(t.text_with_ws for t in words).strip(" ,.;") if words else ""
-        if self.relative:
-            words = words[1:]
-        self.ok = bool(words)
+        self.said = "".join(t.text_with_ws for t in words).strip(" ,.;")
+        words = words[1:] if self.relative else words
+        self.ok, self.passive = bool(words), False
         if not self.ok:
             return
         start, end = words[0].idx, words[-1].idx + len(words[-1])
@@ -48,6 +47,7 @@ class Clause:
                      if t.idx >= len(self.prefix) and t.idx + offset in full}
         self.verb = _root(self.doc)
         self.ok = self.verb is not None
+        self.passive = self.ok and any(c.dep_ in ("nsubjpass", "auxpass") for c in self.verb.children)
 
     def own_subject(self) -> bool:
         """Whether the clause says who acts; a "subject" after a verb that starts the clause is its object, misread
@@ -143,8 +143,7 @@ def _inherited(doc, clause, by_verb: dict, agent) -> tuple:
 def agents(doc, reading) -> list:
     """Who acts in each clause (for the main character's salience); the subject of a passive does not act
     ("clouds were made of cotton candy and only one hungry giraffe could reach them": the giraffe)."""
-    return [agent for clause, agent, _ in _clauses(doc, reading) if agent is not None
-            and not any(c.dep_ in ("nsubjpass", "auxpass") for c in clause.verb.children)]
+    return [agent for clause, agent, _ in _clauses(doc, reading) if agent and not clause.passive]
 
 
 def events(doc, reading) -> list:
@@ -153,9 +152,8 @@ def events(doc, reading) -> list:
     for clause, agent, together in _clauses(doc, reading):
         verb = clause.verb
         if agent is None and clause.relative:
-            if found:
-                found[-1].frame = f"{found[-1].frame} {clause.said}"
-                found[-1].caption = f"{found[-1].caption.rstrip('.!')} {clause.said}."
+            for event in found[-1:]:
+                event.frame, event.caption = f"{event.frame} {clause.said}", f"{event.caption[:-1]} {clause.said}."
             continue
         if verb.lemma_ in EN.weather_verbs and any(c.lower_ == "it" for c in verb.children):
             weather = EN.weather_verbs[verb.lemma_]
@@ -200,10 +198,10 @@ def _event(clause, agent, together: bool, reading):
     skip |= {t.i for c in verb.children if c.i < verb.i and render(c.subtree).lower() in EN.openers for t in c.subtree}
     names = _names(clause, verb, skip, agent, reading)
     moved = {t.i for c in leading for t in c.subtree}
-    frame = " ".join([clause_text(verb, skip | moved, names), *(_lower(render(c.subtree, replace=names))
+    frame = " ".join([clause_text(verb, skip | moved, names), *(lower_first(render(c.subtree, replace=names))
                                                                 for c in leading  # "first" is no picture
                                                                 if render(c.subtree).lower() not in EN.first_markers)])
-    frame = frame.strip()
+    frame = _doing(subject, clause, names) * (agent in (None, hero)) + frame.strip()
     thing = subject is not None and agent is None and subject.i in clause.full and (
         subject.pos_ == "NOUN" or subject.lower_ in word_set("indefinite_pronouns"))  # "but nobody waves back"
     if thing:  # "when spring comes", "when the fire bell rings": the thing acts, not the main character
@@ -224,10 +222,18 @@ def _event(clause, agent, together: bool, reading):
     extra = " ".join(render(c.subtree, replace=names) for c in leading)
     things = [t.lemma_.lower() for t in verb.subtree if t.pos_ == "NOUN" and t.i not in skip]
     named = frozenset(e.name for e in reading.entities if e.name)
-    event = Event(agent=agent, frame=frame, caption=sentence(f"{extra}, {_lower(text, named)}") if extra else text,
+    event = Event(agent=agent, frame=frame, caption=sentence(f"{extra}, {lower_first(text, named)}") if extra else text,
                   verb=lemma_of(verb.text) if verb.tag_.startswith("VB") else verb.lemma_.lower(), things=things)
     event.parts = one_by_one(verb, skip | moved, names, who, agent is not None and agent is not hero)
     return event
+
+
+def _doing(subject, clause, names: dict[int, str]) -> str:
+    """What the subject is doing as the clause's verb happens ("old man fishing/acl in a hole catches nothing"),
+    said first: "fishing in a hole, "."""
+    doing = [c for c in (subject.children if subject is not None else []) if c.dep_ == "acl" and c.tag_ == "VBG"
+             and c.i in clause.full]
+    return "".join(f"{render(c.subtree, replace=names)}, " for c in doing)
 
 
 def _ending(clause) -> Event | None:
@@ -241,7 +247,7 @@ def _ending(clause) -> Event | None:
         return None
     words = [t for t in clause.doc if t.i in clause.full and not t.is_punct]
     said = render(subject.subtree)
-    frame = f"{_lower(said)} being " + render(t for t in words if t.i > verb.i)
+    frame = f"{lower_first(said)} being " + render(t for t in words if t.i > verb.i)
     return Event(agent=None, frame=frame, caption=sentence(render(words)), verb="be")
 
 
@@ -285,16 +291,6 @@ def _shown(clause, verb, subject, reading) -> Event | None:
     names = _names(clause, verb, {t.i for t in subject.subtree}, None, reading, hero_too=True)
     frame = render(shown.subtree, replace={i: n.removesuffix("'s") for i, n in names.items()})
     return Event(agent=None, frame=frame, caption=sentence(frame), verb=verb.lemma_.lower())
-
-
-def _lower(text: str, names: frozenset = frozenset()) -> str:
-    """A phrase moved inside a sentence: "At sunset" → "at sunset"; names keep their capital (also `names`, the
-    idea's own: "Ploy")."""
-    first = text.split(" ", 1)[0]
-    if not first or first == "I" or (len(first) > 1 and first[1:].lower() != first[1:]) or first in names:
-        return text
-    doc = parse(first)
-    return text if is_name(doc[0]) else first.lower() + text[len(first):]
 
 
 def _mate(reading, clause) -> str:

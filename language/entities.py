@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from language.looks import Looks
+from language.phrases import is_name
 
 
 @dataclass
@@ -114,14 +115,3 @@ def entity_of(token, reading: Idea) -> Entity | None:
                 head in entity.phrase.lower().split() and (entity.animate or token.dep_ == "compound")):  # dragon"
             return entity  # is no dragon egg
     return None
-
-
-def is_name(token) -> bool:
-    """A capitalised proper noun, or a capitalised word the tagger called a noun that no English dictionary knows
-    ("Theo is eight": the small model's NOUN)."""
-    from lemminflect import getAllLemmas
-
-    from language.lexicon import EN
-
-    return token.text[:1].isupper() and (token.pos_ == "PROPN" or token.pos_ == "NOUN" and not getAllLemmas(
-        token.lower_) and token.lower_ not in EN.kinds)

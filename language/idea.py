@@ -18,10 +18,10 @@ from __future__ import annotations
 import functools
 import re
 
-from language.entities import Entity, Idea, entity_of, group_member, is_name
+from language.entities import Entity, Idea, entity_of, group_member
 from language.lexicon import EN, entries, word_set
 from language.looks import Looks, animate, read_looks
-from language.phrases import render
+from language.phrases import is_name, render
 from language.segments import misread_verb, opening_verb
 from language.tools import parse
 
@@ -229,7 +229,9 @@ def _entities(doc, reading: Idea) -> None:
         agent.subjects += 1
     people = [e for e in reading.entities if (e.animate or e.subjects) and e.head not in EN.clothing]
     if people:
-        first = next((a for a in agents(doc, reading) if a in people), None)  # who acts first
+        acting = [a for a in agents(doc, reading) if a in people]  # who acts first: a being or a kind of character
+        first = next((a for a in acting if a.animate or a.head in EN.kinds), acting[0] if acting else None)  # before
+        # a thing ("when the whole city is asleep, a street sweeper…": the sweeper; but "a lonely snowman waves")
         reading.hero = max(people, key=lambda e: (2 * e.subjects + e.mentions + 2 * e.anchors * (e.mentions > 1)
                                                   + 3 * (e is first), -e.first))
 

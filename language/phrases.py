@@ -207,3 +207,22 @@ def without_thing(prompt: str, noun: str) -> str:
         skip |= {c.i for c in target.head.children if c.dep_ == "cc" and target.dep_ == "conj"}
     rest = render(doc, skip).strip(" ,")
     return rest if rest else prompt
+
+
+def is_name(token) -> bool:
+    """A capitalised proper noun, or a capitalised word the tagger called a noun that no English dictionary knows
+    ("Theo is eight": the small model's NOUN)."""
+    from lemminflect import getAllLemmas
+
+    return token.text[:1].isupper() and (token.pos_ == "PROPN" or token.pos_ == "NOUN" and not getAllLemmas(
+        token.lower_) and token.lower_ not in EN.kinds)
+
+
+def lower_first(text: str, names: frozenset = frozenset()) -> str:
+    """A phrase moved inside a sentence: "At sunset" → "at sunset"; names keep their capital (also `names`, the
+    idea's own: "Ploy")."""
+    first = text.split(" ", 1)[0]
+    if not first or first == "I" or (len(first) > 1 and first[1:].lower() != first[1:]) or first in names:
+        return text
+    doc = parse(first)
+    return text if is_name(doc[0]) else first.lower() + text[len(first):]

@@ -191,8 +191,9 @@ def _a_clause(piece) -> bool:
         return False  # "with two long braids, | round flying goggles/NNS and a jacket": the list goes on
     if any(t.tag_ == "NNS" and t.dep_ == "conj" and t.head.pos_ == "VERB" and t.i == words[-1].i for t in verbs):
         return True  # "…, and the whole pond dances": a noun joined to a verb is a verb the tagger misread
-    if any(opening_verb(t) for t in verbs):
-        return True
+    if any(opening_verb(t) for t in verbs) or any(t.pos_ == "VERB" and t.tag_ == "VBZ" and any(
+            c.dep_ == "nsubj" and piece.start <= c.i < piece.end for c in t.children) for t in verbs):
+        return True  # (its subject and verb as the whole sentence's parse has them: "Mr Okafor lights/VBZ candles")
     text = piece.doc.text[words[0].idx:words[-1].idx + len(words[-1])]
     if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") or c.dep_ == "compound" and
                                                c.pos_ == "NOUN" and c.i < t.i for c in t.children)

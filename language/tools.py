@@ -70,6 +70,44 @@ def parse(text: str):
     return _mend_tags(english()(text))
 
 
+def _mend_clause(token) -> None:
+    """A main verb read as a plural noun ("the pet chameleon/compound escapes/NNS and hides"), and a subject's own
+    participle read as the clause's subject ("old man fishing/csubj through a hole all day catches nothing")."""
+    from lemminflect import getAllLemmas
+
+    if token.dep_ == "ROOT" and token.tag_ == "NNS" and (any(c.dep_ == "conj" and c.tag_ == "VBZ" for c in
+                                                             token.children) or not any(
+            t.pos_ in ("VERB", "AUX") for t in token.sent)):  # (or no verb at all: "old Mr Okafor lights candles")
+        before = token.nbor(-1) if token.i else token
+        if before.dep_ == "compound" and before.tag_ == "NNS" and "VERB" in getAllLemmas(before.lower_[:-1]):
+            _heads(token, before)  # "Mr Okafor lights/NNS candles/ROOT and invites…": lights is the verb
+        elif "VERB" in getAllLemmas(token.lower_[:-1]):
+            token.pos_, token.tag_, token.lemma_ = "VERB", "VBZ", getAllLemmas(token.lower_[:-1])["VERB"][0]
+            for child in [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]:
+                child.dep_ = "nsubj"
+    subject = next((c for c in token.children if c.dep_ == "nsubj" and c.i < token.i), None)
+    if token.tag_ == "VBG" and token.dep_ == "csubj" and subject is not None and subject.pos_ in ("NOUN", "PROPN"):
+        verb = token.head
+        subject.head, subject.dep_ = verb, "nsubj"
+        token.head, token.dep_ = subject, "acl"
+
+
+def _heads(noun, verb) -> None:
+    """`verb` (read as a compound of `noun`, the root) made the root: the words before it its subject, `noun` its
+    object, and what hung on `noun` after it (", and invites…") on the verb."""
+    from lemminflect import getAllLemmas
+
+    subject = next((c for c in noun.children if c.i == verb.i - 1), None)
+    for child in list(noun.children):
+        words = subject is not None and child.i < verb.i and child.dep_ in ("amod", "det", "compound", "poss")
+        child.head = subject if words and child != subject else verb if child != verb else child.head
+    if subject is not None:
+        subject.head, subject.dep_ = verb, "nsubj"
+    verb.head, verb.dep_ = verb, "ROOT"
+    noun.head, noun.dep_ = verb, "dobj"
+    verb.pos_, verb.tag_, verb.lemma_ = "VERB", "VBZ", getAllLemmas(verb.lower_[:-1])["VERB"][0]
+
+
 def _mend_tags(doc):
     """Words the tagger took for another part of speech, put right in place: a name read as an adverb before its
     verb ("Tilly/RB lives on a barge": a capitalised word no dictionary knows, starting a sentence whose verb has
@@ -99,6 +137,7 @@ def _mend_tags(doc):
                 c.dep_ == "conj" for c in token.children):  # "Ines/NNS lowers": one, the verb says
             token.pos_, token.tag_ = ("PROPN", "NNP") if token.is_title else ("NOUN", "NN")
             token.lemma_ = token.text if token.is_title else token.lemma_
+        _mend_clause(token)
     for token in doc[:-1]:
         verb = token.nbor(1)
         if token.is_sent_start and token.is_title and token.tag_ in ("RB", "JJ", "NN", "UH") and verb.tag_ in (
