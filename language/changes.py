@@ -282,8 +282,8 @@ def replace_shown(parts: Parts, story) -> Parsed | None:
                                 .removeprefix("the ")) for i in named if mentions(story.frames[i].prompt, old)}
     changed = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
     bare = new.split()[0] not in ("a", "an", "the") and not new.endswith("s")  # "is now a train station"
-    said = f"{'an' if new[0] in 'aeiou' else 'a'} {new}" if bare else new
-    return Parsed([edits.RewriteFrames(prompts=changed, what=f"the {old} is now {said}")]) if changed else None
+    said = f"{'the ' * old.islower()}{old} is now " + (f"{'an' if new[0] in 'aeiou' else 'a'} {new}" if bare else new)
+    return Parsed([edits.RewriteFrames(prompts=changed, what=said)]) if changed else None
 
 
 def _coloured(prompt: str, colour: str, thing: str) -> bool:

@@ -93,3 +93,31 @@ def action_words(language: str = "en") -> dict[str, list[tuple[str, ...]]]:
             words = [tuple(w.split()) for w in spec.get("verbs", []) + spec.get("phrases", [])]
             found[action] = sorted(words, key=len, reverse=True)
     return found
+
+
+@functools.cache
+def action_matcher():
+    """A spaCy Matcher over the operation table's verbs (every inflection) and phrases; match ids are the actions."""
+    from lemminflect import getAllInflections
+    from spacy.matcher import Matcher
+
+    from language.tools import english
+
+    nlp = english()
+    matcher = Matcher(nlp.vocab)
+    for action, spec in TABLE.actions.items():
+        only = spec.get("verb_only", [])
+        verbs = [v for v in spec.get("verbs", []) if v not in only]
+        forms = sorted({f for v in verbs for fs in getAllInflections(v, upos="VERB").values() for f in fs} | set(verbs))
+        patterns = [[{"LEMMA": {"IN": verbs}}], [{"LOWER": {"IN": forms}}]] if verbs else []  # "trading"/NOUN too
+        patterns += [[{"LEMMA": {"IN": only}, "POS": "VERB"}]] if only else []
+        for phrase in spec.get("phrases", []):  # tokenized as text is ("don't" is two tokens); "*" is any words
+            pattern = []
+            for token in nlp.tokenizer(phrase):  # (a "to" after any words is a preposition: "add * to", not "to
+                any_words = {"IS_PUNCT": False, "LOWER": {"NOT_IN": EN.clause_words}, "OP": "{0,4}"}  # climb")
+                to = token.lower_ == "to" and pattern[-1:] == [any_words]
+                pattern += [any_words] if token.text == "*" else [{"LOWER": "to", "POS": "ADP"} if to else {
+                    "LOWER": token.lower_}]
+            patterns.append(pattern)
+        matcher.add(action, patterns)
+    return matcher

@@ -171,11 +171,14 @@ def replace_thing(prompt: str, noun: str, new: str) -> str:
     targets = _mentions(doc, noun)
     if not targets:
         return prompt
-    skip = {c.i for target in targets for c in target.children
-            if c.dep_ in ("amod", "compound", "det", "nummod", "poss") and c.i < target.i}
+    before = {t: [w for c in t.children if c.dep_ in ("amod", "compound", "det", "nummod", "poss") and c.i < t.i
+                  for w in c.subtree] for t in targets}  # "her yellow hot-air balloon": her little airship
+    owners = {t: [w for w in words if w.dep_ == "poss"] for t, words in before.items()}
+    skip = {w.i for t, words in before.items() for w in words if w not in owners[t]}
     modifiers = [t for t in targets if t.dep_ == "compound"]  # "the golden fish pond": the fish is a modifier
     skip |= {t.i - 1 for t in modifiers if t.i and doc[t.i - 1].dep_ == "amod" and doc[t.i - 1].head == t.head}
-    replace = {t.i: new if t in modifiers else f"the {new}" for t in targets}
+    replace = {t.i: new if t in modifiers else f"{'' if owners[t] else 'the '}{new}" + f" {t.text}" * (
+        t.pos_ == "PROPN") for t in targets}  # "her scruffy grey terrier Biscuit": her ginger cat Biscuit
     for target in [t for t in targets if _misread_noun(t)]:  # "the village fair": the words before it are its own
         words = list(itertools.takewhile(lambda t: t.pos_ in ("NOUN", "ADJ", "DET"), reversed(doc[:target.i])))
         words = words[:next((n for n, t in enumerate(words) if t.pos_ == "DET"), len(words) - 1) + 1]

@@ -14,6 +14,7 @@ def replacement(doc, story, character) -> tuple[str, str]:
     """(a noun shown in the frames, the noun phrase that takes its place) for "replace X with Y", "X could be Y",
     "Y instead of X", "swap X for Y", "turn X into Y"; ("", "") when the request says no such thing."""
     shown = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt) if t.pos_ in ("NOUN", "PROPN")}
+    cast = {word.lower() for member in getattr(story, "cast", None) or [] for word in (member.name or "").split()}
 
     def phrase(token, old: set[int]) -> str:
         stop = next((t.i for t in doc[token.i + 1:] if t.lower_ in ("instead", "rather", "not", ",") or t.lower_
@@ -30,10 +31,12 @@ def replacement(doc, story, character) -> tuple[str, str]:
         if token.dep_ in ("attr", "oprd") or token.dep_ == "pobj" and token.head.lower_ in ("into", "with", "for"):
             verb = token.head if token.dep_ != "pobj" else token.head.head
             verb = verb.head if verb.pos_ == "NOUN" and verb.dep_ == "dobj" else verb  # "swap the X for a Y"
-            old = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.pos_ == "NOUN"
-                        and c.lemma_.lower() in shown), None)
+            old = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj") and (c.pos_ == "NOUN" or
+                        c.pos_ == "PROPN" and c.lower_ not in cast) and c.lemma_.lower() in shown), None)  # (a name
+            # shown, not the cast's: "Biscuit should be a cat")
         if token.dep_ == "ccomp" and token.head.lemma_ in ("make", "turn"):  # "make the goat a big llama"
-            old = next((c for c in token.children if c.dep_ == "nsubj" and c.lemma_.lower() in shown), None)
+            old = next((c for c in token.children if c.dep_ == "nsubj" and c.lemma_.lower() in shown and
+                        c.lower_ not in cast), None)
         later = doc[token.i + 1:token.i + 5].text.lower()
         if old is None and (said := re.match(r"^(?:instead of|rather than|in place of|, not|not) ", later)):
             skip = len(parse(said.group(0).strip()))  # "pears, not apples", "a hammock instead of the fire"
@@ -44,7 +47,8 @@ def replacement(doc, story, character) -> tuple[str, str]:
             said = said[:next((i for i, t in enumerate(said) if t.is_punct), len(said))]
             frames = " ".join(f.prompt.lower() for f in story.frames)
             old = said[-1] if said and re.search(rf"\b{re.escape(said[-1].lower_)}\b", frames) else None
-        said = phrase(token, {t.i for t in old.subtree}) if old is not None else ""
+        said = phrase(token, {t.i for t in old.subtree}) if old is not None and not character.names_it(
+            old.lemma_) else ""  # "the girl should be a boy": her kind, not a thing
         if said:
-            return old.lemma_.lower(), said
+            return old.text if old.pos_ == "PROPN" else old.lemma_.lower(), said
     return "", ""

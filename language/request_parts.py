@@ -12,7 +12,7 @@ import re
 from language.cast_requests import addressed, member_name, newcomer
 from language.content import after, content, free_style, stated_mood, whole_frame, worn_items
 from language.describe import nearest_shown, shown_as
-from language.lexicon import EN, TABLE, entries, find
+from language.lexicon import EN, TABLE, action_matcher, entries, find
 from language.parts import Parts, Value
 from language.refs import read_english
 from language.replacement import replacement
@@ -21,31 +21,6 @@ from language.tools import parse
 
 VALUE_KINDS = ("colours", "times", "weather", "seasons", "moods", "styles", "clothing", "carried", "hair_words",
                "hair_styles", "features", "ages", "gender_words", "sizes", "shapes", "removals")
-
-
-@functools.cache
-def _action_matcher():
-    from lemminflect import getAllInflections
-    from spacy.matcher import Matcher
-
-    from language.tools import english
-
-    nlp = english()
-    matcher = Matcher(nlp.vocab)
-    for action, spec in TABLE.actions.items():
-        only = spec.get("verb_only", [])
-        verbs = [v for v in spec.get("verbs", []) if v not in only]
-        forms = sorted({f for v in verbs for fs in getAllInflections(v, upos="VERB").values() for f in fs} | set(verbs))
-        patterns = [[{"LEMMA": {"IN": verbs}}], [{"LOWER": {"IN": forms}}]] if verbs else []  # "trading"/NOUN too
-        patterns += [[{"LEMMA": {"IN": only}, "POS": "VERB"}]] if only else []
-        for phrase in spec.get("phrases", []):  # tokenized as text is ("don't" is two tokens); "*" is any words
-            pattern = []
-            for token in nlp.tokenizer(phrase):
-                any_words = {"IS_PUNCT": False, "LOWER": {"NOT_IN": EN.clause_words}, "OP": "{0,4}"}
-                pattern += [any_words] if token.text == "*" else [{"LOWER": token.lower_}]
-            patterns.append(pattern)
-        matcher.add(action, patterns)
-    return matcher
 
 
 def read_parts(message: str, story, characters) -> Parts:
@@ -60,10 +35,13 @@ def read_parts(message: str, story, characters) -> Parts:
     character, parts.members = addressed([(t.lower_, t.lemma_.lower()) for t in doc if t.pos_ in (
         "NOUN", "PROPN") or t.text[:1].isupper() or t.lower_ in names], characters)
     parts.member = "" if character.main else character.id
-    found = [(doc.vocab.strings[key], start, end) for key, start, end in _action_matcher()(doc)]
+    found = [(doc.vocab.strings[key], start, end) for key, start, end in action_matcher()(doc)]
     for action, start, end in found:  # a phrase inside a longer one of another action does not count
         if not any(a != action and s <= start and end <= e and (e - s) > (end - start) for a, s, e in found):
             parts.actions.setdefault(action, doc[start:end].text.lower())
+    if not parts.actions and doc[:].root.lemma_.lower() in entries("frame_nouns") and any(
+            c.lower_ in ("a", "an", "another") for c in doc[:].root.children):  # "a closing picture where they…"
+        parts.actions["insert"] = doc[:].root.text
     structural = parts.actions.keys() & {"remove", "move", "swap", "lock", "unlock", "reroll", "caption", "insert",
                                          "presence"}
     scene = find(doc, "times", "weather", "seasons", "moods")

@@ -44,7 +44,7 @@ def derived(parts: Parts, story) -> set[str]:
         "count": bool(frames.count or frames.more), "values": any(parts.values.values()),
         "style": parts.has("styles"),
         "kind_change": about_look and any(parts.has(k) for k in ("kinds", "ages", "gender_words"))
-        and not any(parts.has(k) for k in look_words),
+        and not any(parts.has(k) for k in look_words) and not parts.replacement[0],  # "instead of a balloon, …"
         "look_change": about_look and (any(parts.has(k) for k in look_words) or bool(parts.items) or bool(
             parts.old & set(EN.clothing)) or _look_colour(parts, story)),
         "thing_change": bool(parts.thing) and not about_look or bool(parts.thing) and not parts.character and any(

@@ -1,0 +1,83 @@
+"""The small English model's known mistags, put right in place on every parse (`language.tools.parse`): a name
+read as an adverb, a counted noun or a main verb read as a plural noun, "watering can/MD", a noun read as a
+comparative and an adjective as a noun, a subject's participle read as the clause's subject. Each mend looks at
+the tags and the tree only (no word lists), so it holds for words nobody listed."""
+
+from __future__ import annotations
+
+
+def _mend_clause(token) -> None:
+    """A main verb read as a plural noun ("the pet chameleon/compound escapes/NNS and hides"), and a subject's own
+    participle read as the clause's subject ("old man fishing/csubj through a hole all day catches nothing")."""
+    from lemminflect import getAllLemmas
+
+    if token.dep_ == "ROOT" and token.tag_ == "NNS" and (any(c.dep_ == "conj" and c.tag_ == "VBZ" for c in
+                                                             token.children) or not any(
+            t.pos_ in ("VERB", "AUX") for t in token.sent)):  # (or no verb at all: "old Mr Okafor lights candles")
+        before = token.nbor(-1) if token.i else token
+        if before.dep_ == "compound" and before.tag_ == "NNS" and "VERB" in getAllLemmas(before.lower_[:-1]):
+            _heads(token, before)  # "Mr Okafor lights/NNS candles/ROOT and invites…": lights is the verb
+        elif "VERB" in getAllLemmas(token.lower_[:-1]):
+            token.pos_, token.tag_, token.lemma_ = "VERB", "VBZ", getAllLemmas(token.lower_[:-1])["VERB"][0]
+            for child in [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]:
+                child.dep_ = "nsubj"
+    subject = next((c for c in token.children if c.dep_ == "nsubj" and c.i < token.i), None)
+    if token.tag_ == "VBG" and token.dep_ == "csubj" and subject is not None and subject.pos_ in ("NOUN", "PROPN"):
+        verb = token.head
+        subject.head, subject.dep_ = verb, "nsubj"
+        token.head, token.dep_ = subject, "acl"
+
+
+def _heads(noun, verb) -> None:
+    """`verb` (read as a compound of `noun`, the root) made the root: the words before it its subject, `noun` its
+    object, and what hung on `noun` after it (", and invites…") on the verb."""
+    from lemminflect import getAllLemmas
+
+    subject = next((c for c in noun.children if c.i == verb.i - 1), None)
+    for child in list(noun.children):
+        words = subject is not None and child.i < verb.i and child.dep_ in ("amod", "det", "compound", "poss")
+        child.head = subject if words and child != subject else verb if child != verb else child.head
+    if subject is not None:
+        subject.head, subject.dep_ = verb, "nsubj"
+    verb.head, verb.dep_ = verb, "ROOT"
+    noun.head, noun.dep_ = verb, "dobj"
+    verb.pos_, verb.tag_, verb.lemma_ = "VERB", "VBZ", getAllLemmas(verb.lower_[:-1])["VERB"][0]
+
+
+def mended(doc):
+    """Words the tagger took for another part of speech, put right in place: a name read as an adverb before its
+    verb ("Tilly/RB lives on a barge": a capitalised word no dictionary knows, starting a sentence whose verb has
+    no subject, is that subject); a counted noun read as a verb ("Two crows/VBZ, Pim and Pom, keep…"); a noun read
+    as a comparative ("terrier/JJR") and an adjective read as a noun ("grey/NN terrier")."""
+    from lemminflect import getAllLemmas
+
+    for token in doc[1:]:
+        if token.tag_ == "VBZ" and token.nbor(-1).tag_ == "CD" and token.nbor(-1).lower_ not in ("one", "1"):
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NNS", token.lower_.removesuffix("s")
+        last = token.i == len(doc) - 1 or token.nbor(1).pos_ in ("PUNCT", "CCONJ", "ADP")
+        if token.lower_ == "can" and token.tag_ == "MD" and last and token.nbor(-1).tag_ in ("NN", "VBG", "JJ"):
+            noun = token.nbor(-1)  # "his yellow watering can/MD, argues…": the can he waters with
+            for child in list(noun.children):
+                child.head = token
+            token.head, token.dep_ = (noun.head, noun.dep_) if noun.head != noun else (token, "ROOT")
+            noun.head, noun.dep_ = token, "compound"
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", "can"
+        elif token.lower_ == "can" and token.tag_ == "MD" and token.nbor(-1).tag_ in ("DT", "PRP$"):
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", "can"  # "could the can be teal?"
+    for token in doc:
+        if token.tag_ in ("JJR", "JJS") and "ADJ" not in getAllLemmas(token.lower_):  # "grey terrier/JJR": a noun
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", token.lower_
+        elif token.tag_ == "NN" and token.dep_ == "amod" and "ADJ" in getAllLemmas(token.lower_):  # "grey/NN terrier"
+            token.pos_, token.tag_ = "ADJ", "JJ"
+        elif token.tag_ in ("NNS", "NNPS") and token.dep_ == "nsubj" and token.head.tag_ == "VBZ" and not any(
+                c.dep_ == "conj" for c in token.children):  # "Ines/NNS lowers": one, the verb says
+            token.pos_, token.tag_ = ("PROPN", "NNP") if token.is_title else ("NOUN", "NN")
+            token.lemma_ = token.text if token.is_title else token.lemma_
+        _mend_clause(token)
+    for token in doc[:-1]:
+        verb = token.nbor(1)
+        if token.is_sent_start and token.is_title and token.tag_ in ("RB", "JJ", "NN", "UH") and verb.tag_ in (
+                "VBZ", "VBD", "VBP") and not getAllLemmas(token.lower_) and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            token.head, token.dep_, token.pos_, token.tag_ = verb, "nsubj", "PROPN", "NNP"
+    return doc
