@@ -24,7 +24,8 @@ from language.tools import english_senses
 CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
               "styles": "styles", "kinds": "kinds", "clothing": "clothing", "hair_words": "hair_words",
               "ages": "ages", "gender_words": "gender_words"}
-DESCRIBED = re.compile(r"(?:把|将|让|给)?([\u4e00-\u9fff]{2,12}?)的?那一?(?:张|幅|个画面|个场景|个|帧|格|页|幕|场|段)")
+DESCRIBED = (re.compile(r"那一?(?:张|幅|帧|格|页)([\u4e00-\u9fff]{1,12}?)的?(?:画面|画|图|场景)"),  # "那张城堡的画"
+             re.compile(r"(?:把|将|让|给)?([\u4e00-\u9fff]{2,12}?)的?那一?(?:张|幅|个画面|个场景|个|帧|格|页|幕|场|段)"))
 NEW_FRAME = re.compile(r"(?:加|插|添|补|多来|再加)一(?:张|幅|个画面|个|帧|格|页)(?:图|画|画面)?[，,：:]?\s*"
                        r"(?:(.+?)的(?:图|画|画面|场景)|(.+))$")
 
@@ -154,12 +155,12 @@ def _describe(text: str, story, parts: Parts) -> None:
 
     if parts.frames.named:
         return
-    for match in DESCRIBED.finditer(text):
+    for match in [m for pattern in DESCRIBED for m in pattern.finditer(text)]:
         said = re.sub(r"^(?:第.+?张|最后|把|将|让|给|能不能把|可不可以把)", "", match.group(1))
         english = english_scene(said, story) or " ".join(english_word(w, f) for w, f in words(said))
         found = describe(english, story) if english.strip() else []
         if len(found) == 1:
-            parts.frames.named += found
+            parts.frames.named += [i for i in found if i not in parts.frames.named]
         elif found:
             parts.frames.unclear = found
 

@@ -250,3 +250,18 @@ def whole_frame(doc, parts: Parts, taken: set[int]) -> bool:
         "change" in parts.actions and any(t.lower_ in ("to", "into") or t.dep_ == "mark" and t.lower_ == "so"
                                           for t in doc)) or any(replaced_with(doc, end, taken) for _, end in
                                                                 parts.frames.spans if end < len(doc) - 1)
+
+
+def written_on(doc, found: list[tuple[str, int, int]]):
+    """The thing in the picture that words are written on, when a writing verb is about one ("write 'Bon voyage' on
+    a banner", "a sign that says 'Closed'"): those words are the picture's, not the caption."""
+    nouns = set(entries("frame_nouns")) | {"caption", "subtitle", "text", "words", "line", "title", "bottom", "top"}
+    for action, start, _ in found:
+        verb = doc[start]
+        if action != "caption" or verb.pos_ != "VERB":
+            continue
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ == "NOUN" and verb.head.lemma_.lower() not in nouns:
+            return verb.head
+        return next((g for c in doc[verb.i:] if c.lower_ in ("on", "across", "onto")  # (after "…!", a new sentence)
+                     for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() not in nouns), None)
+    return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 
-from language.lexicon import word_set
+from language.lexicon import EN, word_set
 
 
 def loose_descriptions(doc, story, taken: set[int], things: frozenset, frames=None) -> list[tuple]:
@@ -25,8 +25,9 @@ def loose_descriptions(doc, story, taken: set[int], things: frozenset, frames=No
                 or _indefinite(token) and (created(token) or token.dep_ in ("attr", "appos", "conj", "dobj")) \
                 or token.lemma_.lower() in _operation_verbs() or (
                 token.dep_ == "pobj" and token.head.lower_ in ("on", "in", "at", "inside", "under", "near", "by")
-                and token.head.head.dep_ != "ROOT") or any(created(a) and _indefinite(a) for a in token.ancestors) \
-                and not (token.dep_ == "pobj" and token.head.lower_ in ("after", "before", "between")):
+                and token.head.head.dep_ != "ROOT" and not _weather_over(token)) or any(
+                created(a) and _indefinite(a) for a in token.ancestors) and not (
+                token.dep_ == "pobj" and token.head.lower_ in ("after", "before", "between")):
             continue  # "add a picture of them by a stream": what the new frame shows; "tack/NOUN on…": the verb;
             # "add them drinking cocoa on the workshop steps", "a scene where a gull steals one of Oskar's shells"
         listed = {t.i for c in token.children if c.dep_ in ("conj", "cc") for t in c.subtree}  # "the picnic and
@@ -65,7 +66,7 @@ def _named_place(token) -> bool:
     """Where a noun phrase can stand for a frame: after "before", "after", "between", "with" ("open with"), as
     the object or subject of the request's main verb ("cut the empty park", "the goodbye … should be first")."""
     positional = token.dep_ == "pobj" and token.head.lower_ in ("before", "after", "between", "following", "during",
-                                                                "except", "besides")
+                                                                "except", "besides") or _weather_over(token)
     if not positional and any(a.dep_ in ("relcl", "acl") and created(a.head) for a in token.ancestors):
         return False  # "add one where she waves goodbye from the boat": what the new frame shows
     while token.dep_ in ("conj", "appos"):
@@ -74,11 +75,17 @@ def _named_place(token) -> bool:
     if token.dep_ == "pobj":
         if head.lower_ == "from" or head.lower_ == "of" and head.head.lower_ == "out":  # "leave Bo out of the chase"
             return True
-        return head.lower_ in ("before", "after", "between", "with", "on", "following", "behind", "at", "during",
-                               "except", "besides") and \
+        return _weather_over(token) or head.lower_ in ("before", "after", "between", "with", "on", "following",
+                                                       "behind", "at", "during", "except", "besides") and \
             head.head.pos_ in ("VERB", "AUX", "NOUN", "NUM")  # "pouring with rain at the tea plantation"
     return token.dep_ in ("dobj", "nsubj", "nsubjpass", "ROOT", "attr") and (head.dep_ == "ROOT" or head == token or (
         head.dep_ in ("xcomp", "ccomp") and head.head.dep_ == "ROOT"))  # "I want the reunion at the lake to feel…"
+
+
+def _weather_over(token) -> bool:
+    """Where weather is asked for names the frame that shows it ("make it rain over the village")."""
+    return token.dep_ == "pobj" and token.head.lower_ in ("over", "above", "at", "on", "in") and \
+        token.head.head.lemma_.lower() in EN.weather_verbs
 
 
 def created(token) -> bool:
@@ -239,7 +246,8 @@ def frame_descriptions(doc, story, frames, taken: set[int], nouns: list[str]) ->
         words = [w for w in words if w.lower_ not in word_set("description_stop") | {"this", "that", "other", "new"}]
         definite = determiner or any(t.lower_ in ("the", "this", "that") for t in doc[max(min(
             w.i for w in words or [token]) - 1, 0):token.i])  # "the sunset/dobj one/dobj": a frame
-        if not words or all(w.i in styles or w.lower_ in ("drawing", "painting") for w in words) or not \
+        if not words or all(w.i in styles or w.lower_ in ("drawing", "painting") for w in words) or any(
+                w.i in styles for w in words) and token.lemma_.lower() in EN.style_heads or not \
                 definite and token.dep_ in ("dobj", "oprd", "attr", "pobj") and all(_scene_words(w) for w in words):
             continue  # "make all the rest night scenes", "turn them into snowy pictures": how they look
         span = (min(w.i for w in words + [token]), max(w.i for w in words + [token]) + 1)

@@ -283,7 +283,8 @@ def _resolve(label: str, span, total: int, frames: Frames, previous: str | None)
     if label == "range":
         return list(range(numbers[0], numbers[-1] + 1)) if len(numbers) == 2 else None
     if label in ("ordinal", "also_ordinal", "last"):
-        if label == "also_ordinal" and previous not in ("ordinal", "also_ordinal", "last"):
+        if label == "also_ordinal" and previous not in ("ordinal", "also_ordinal", "last") and not (
+                span[0].text == "," and span[1].lower_ == "the"):  # "ugh, the fourth one…": no list, still a frame
             return None
         if span.end < len(span.doc) and span.doc[span.end].lower_ in ("thought", "thoughts", "glance", "sight"):
             return None  # "on second thought", "at first glance": no frame

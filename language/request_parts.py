@@ -10,10 +10,11 @@ import functools
 import re
 
 from language.cast_requests import addressed, member_name, newcomer
-from language.content import after, content, free_style, stated_mood, whole_frame, worn_items
+from language.content import after, content, free_style, stated_mood, whole_frame, worn_items, written_on
 from language.describe import nearest_shown, shown_as
 from language.lexicon import EN, TABLE, action_matcher, entries, find
 from language.parts import Parts, Value
+from language.phrases import render
 from language.refs import read_english
 from language.replacement import replacement
 from language.spelling import fix_ordinals
@@ -35,13 +36,7 @@ def read_parts(message: str, story, characters) -> Parts:
     character, parts.members = addressed([(t.lower_, t.lemma_.lower()) for t in doc if t.pos_ in (
         "NOUN", "PROPN") or t.text[:1].isupper() or t.lower_ in names], characters)
     parts.member = "" if character.main else character.id
-    found = [(doc.vocab.strings[key], start, end) for key, start, end in action_matcher()(doc)]
-    for action, start, end in found:  # a phrase inside a longer one of another action does not count
-        if not any(a != action and s <= start and end <= e and (e - s) > (end - start) for a, s, e in found):
-            parts.actions.setdefault(action, doc[start:end].text.lower())
-    if not parts.actions and doc[:].root.lemma_.lower() in entries("frame_nouns") and any(
-            c.lower_ in ("a", "an", "another") for c in doc[:].root.children):  # "a closing picture where they…"
-        parts.actions["insert"] = doc[:].root.text
+    found = _read_actions(doc, parts)
     structural = parts.actions.keys() & {"remove", "move", "swap", "lock", "unlock", "reroll", "caption", "insert",
                                          "presence"}
     scene = find(doc, "times", "weather", "seasons", "moods")
@@ -55,6 +50,8 @@ def read_parts(message: str, story, characters) -> Parts:
         parts.frames = read_english(doc, story, loose=True, things=things)
     quoted = re.search(r"(?:^|(?<=[\s:：]))[\"“'‘«《「](.+?)[\"”'’»》」](?=[\s.,!?。！？]|$)", text)
     parts.quoted = quoted.group(1).strip() if quoted and len(quoted.group(1)) > 1 else ""
+    surface = written_on(doc, found) if parts.quoted else None
+    parts.actions = {("insert" if a == "caption" and surface is not None else a): w for a, w in parts.actions.items()}
     taken = {i for start, end in parts.frames.spans for i in range(start, end)} | {
         i for action, start, end in found if action in ("undo", "redo") for i in range(start, end)}  # "how she was"
     _read_values(doc, parts, taken, story, character)
@@ -70,6 +67,9 @@ def read_parts(message: str, story, characters) -> Parts:
     if parts.content and parts.frames.place is not None and not parts.frames.named and not parts.actions.keys() & {
             "insert", "move", "swap", "remove"} and min(start for start, _ in parts.frames.spans) <= 1:
         parts.actions["insert"] = "start with"  # "start the story with Hana waking up": a new first frame
+    if surface is not None:  # "write 'Bon voyage' on a banner", "a banner that says 'Bon voyage'"
+        said = render(t for t in surface.subtree if t.i <= surface.i and t.dep_ != "det")
+        parts.content = f"{'an' if said[:1] in 'aeiou' else 'a'} {said} reading “{parts.quoted}”"
     parts.title = after(doc, parts, ("call", "name", "rename", "retitle", "title", "entitle", "dub"))
     parts.newcomer = newcomer(doc, parts, characters)
     parts.title = "" if parts.newcomer[0] else parts.title  # "add a cat called Miso": a name, not a title
@@ -126,6 +126,18 @@ def _spelled(text: str, known: set[str] = frozenset(), frames=()) -> str:
 @functools.cache
 def worn_nouns() -> frozenset[str]:  # what a character can wear, carry or have
     return frozenset(set(EN.clothing) | set(EN.carried) | set(EN.features) | set(entries("hair_words")))
+
+
+def _read_actions(doc, parts: Parts) -> list[tuple[str, int, int]]:
+    """The actions the request's words name (the operation table's verbs and phrases), and where each was said."""
+    found = [(doc.vocab.strings[key], start, end) for key, start, end in action_matcher()(doc)]
+    for action, start, end in found:  # a phrase inside a longer one of another action does not count
+        if not any(a != action and s <= start and end <= e and (e - s) > (end - start) for a, s, e in found):
+            parts.actions.setdefault(action, doc[start:end].text.lower())
+    if not parts.actions and doc[:].root.lemma_.lower() in entries("frame_nouns") and any(
+            c.lower_ in ("a", "an", "another") for c in doc[:].root.children):  # "a closing picture where they…"
+        parts.actions["insert"] = doc[:].root.text
+    return found
 
 
 def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
