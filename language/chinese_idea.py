@@ -10,9 +10,9 @@ import re
 from language.chinese_scene import english_scene, is_being
 from language.chinese_words import english_word, words
 from language.entities import Entity, Event, Idea
-from language.lexicon import ZH
+from language.lexicon import EN, ZH
 from language.looks import animate, read_looks
-from language.tools import inflect, lemma_of
+from language.tools import english_glosses, inflect, lemma_of
 
 
 def read_chinese_idea(text: str):
@@ -42,7 +42,7 @@ def read_chinese_idea(text: str):
     if not clauses:
         return reading
     name, kind, traits, first = _introduce(clauses[0])
-    english = english_word(kind, "n") or "character"
+    english = next((g for g in english_glosses(kind) if g in EN.kinds), "") or english_word(kind, "n") or "character"
     reading.hero = Entity(head=english.split()[-1], phrase=f"the {english}", name=name, first=0,
                           short=f"the {english}")
     looks_words = " ".join([*(ZH.adjectives.get(t) or ZH.colours.get(t) or english_word(t, "a")
@@ -95,6 +95,10 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
     tokens = words(clause)
     traits: dict[str, list] = {}
     name = ""
+    for at, (word, flag) in enumerate(tokens[:-1]):  # "王/nr 爷爷": Grandpa Wang, a grandpa
+        if len(word) == 1 and flag in ("nr", "n", "q") and tokens[at + 1][0] in ZH.kin_words:
+            name, tokens = word + tokens[at + 1][0], tokens[:at] + tokens[at + 1:]
+            break
     at = [w for w, _ in tokens].index("是") if "是" in [w for w, _ in tokens] else -1
     if at > 0 and not any(f.startswith("v") for _, f in tokens[:at]):  # "小美是一个喜欢画画的女孩", "阿福是一只
         # 胖胖的柴犬" (but "一只小刺猬想看看春天是什么样子": it wants to see)
@@ -102,7 +106,7 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
         kind = next((w for w, f in named if w in ZH.kinds or w.removeprefix("小") in ZH.kinds), None)  # 小乌龟
         if kind and any(w in ZH.relations for w, _ in tokens[at + 1:]):  # "小乌龟闪电是小宇最好的朋友": a turtle
             return "".join(w for w, _ in named if w != kind and w not in ZH.adjectives), kind, traits, ""
-        name = "".join(w for w, _ in named)
+        name = name or "".join(w for w, _ in named)
         tokens = tokens[at + 1:]
     elif tokens and tokens[0][1] == "nr" and any(tokens[0][0].endswith(k) for k in ZH.kin_words):
         kin = next(k for k in ZH.kin_words if tokens[0][0].endswith(k))  # "王奶奶在楼顶种了…": a grandma
@@ -134,8 +138,19 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
         head, modifier = beings[0], tokens[start:beings[0]]
     else:
         head, modifier = nouns[0], tokens[start:nouns[0]]
+    _describe(modifier, traits, next_to_head=not des)
+    rest = "".join(w for w, _ in tokens[head + 1:])
+    return name, tokens[head][0], traits, rest
+
+
+def _describe(modifier: list[tuple[str, str]], traits: dict[str, list], next_to_head: bool) -> None:
+    """The hero's looks and doing from the words before its noun ("穿红色围巾的小狐狸": a red scarf; "出租车司机":
+    a taxi driver, when the noun comes right before it)."""
     described = []  # words that describe the next noun: "红色" of "穿红色围巾的小狐狸" is the scarf's
-    for word, flag in modifier:
+    for at, (word, flag) in enumerate(modifier):
+        if flag.startswith("n") and at == len(modifier) - 1 and next_to_head and word not in ZH.clothing:
+            described.append(word)  # "出租车司机": a taxi driver
+            continue
         if word in ZH.wear_verbs or word in ("着",):
             continue
         if word in ZH.clothing:
@@ -148,8 +163,6 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
             verb = english_word(word, "v")
             traits["verb"] = inflect(verb.split()[0], "VBG") + " " + " ".join(verb.split()[1:]) if verb else ""
     traits.setdefault("adj", []).extend(described)
-    rest = "".join(w for w, _ in tokens[head + 1:])
-    return name, tokens[head][0], traits, rest
 
 
 def _chinese_place(text: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from language.chinese_words import complement, english_word, words
-from language.lexicon import ZH
+from language.lexicon import EN, ZH
 from language.tools import inflect, lemma_of
 
 SLOTS = ("object", "agent", "tool", "recipient", "place", "with", "from")
@@ -380,6 +380,8 @@ def like_num(word: str) -> bool:
 def is_being(word: str, flag: str) -> bool:
     """Whether a Chinese noun is a person or an animal (the lexicon's kinds, else its English's)."""
     from language.looks import animate
+    from language.tools import english_glosses
 
-    english = english_word(word, flag)
-    return word in ZH.kinds or bool(english) and animate(english.split()[-1])
+    english, listed = english_word(word, flag), [(EN.kinds.get(g.split()[-1]) or {}) for g in english_glosses(word)]
+    return word in ZH.kinds or any(k.get("type") in ("person", "animal", "creature") for k in listed) or bool(
+        english) and animate(english.split()[-1])  # 司机: chauffeur, driver
