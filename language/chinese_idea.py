@@ -11,7 +11,7 @@ from language.chinese_scene import english_scene, is_being
 from language.chinese_words import english_word, words
 from language.entities import Entity, Event, Idea
 from language.lexicon import EN, ZH
-from language.looks import animate, read_looks
+from language.looks import read_looks
 from language.tools import english_glosses, inflect, lemma_of
 
 
@@ -186,6 +186,7 @@ def _chinese_place(text: str) -> str:
 def _clause_frame(clause: str, reading) -> str:
     """One clause as an English frame: another subject is kept ("a pigeon carrying…"), the hero's is dropped."""
     clause = re.sub(r"^(?:" + "|".join(ZH.ending_markers) + r")", "", clause.strip())
+    clause = clause.replace(reading.hero.name, "他") if len(reading.hero.name) > 1 else clause  # "王爷爷最好的朋友"
     tokens = words(clause)
     if not tokens:
         return ""
@@ -194,10 +195,14 @@ def _clause_frame(clause: str, reading) -> str:
     subject = ""
     if at is not None and at + 1 < len(tokens) and at < 2 and (tokens[at + 1][1].startswith("n")
                                                                or tokens[at + 1][0] in ZH.kinds):
-        noun = english_word(tokens[at + 1][0], "n")
+        run = at + 1  # "一只流浪/n 猫": a stray cat
+        while run + 1 < len(tokens) and tokens[run][0] in ZH.adjectives and tokens[run + 1][1].startswith("n"):
+            run += 1
+        noun = english_word(tokens[run][0], "n")
         noun = " ".join([*noun.split()[:-1], lemma_of(noun.split()[-1], "NOUN")]) if noun else ""  # "一只鸽子"
-        subject = f"a {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
-        clause = "".join(lead[at + 2:])
+        said = " ".join([*(ZH.adjectives[w] for w, _ in tokens[at + 1:run]), noun])
+        subject = f"a {said}" if noun and noun.split()[-1] != reading.hero.head else ""
+        clause = "".join(lead[run + 1:])
     elif tokens[0][1].startswith("n") and tokens[0][0] in ZH.kinds and len(tokens) > 1 and tokens[1][1].startswith(
             ("v", "p", "d")):
         noun = english_word(tokens[0][0], "n")
@@ -218,13 +223,16 @@ def _clause_frame(clause: str, reading) -> str:
 
 
 def _last_thing(reading) -> str:
-    """What "它" means inside a clause that is not about the hero: the first thing the last frame names that is
-    no time ("writing a letter to the moon every night": the letter)."""
+    """What "它" means inside a clause that is not about the hero: the first thing or animal the last frame names
+    that is no time and no person ("writing a letter to the moon every night": the letter; "finding a lost little
+    cat on the curb": the cat)."""
+    from language.looks import kind_type
     from language.tools import parse
 
     for event in reversed(reading.events):
         things = [chunk for chunk in parse(event.frame).noun_chunks if chunk.root.lemma_ not in ZH.time_nouns
-                  and not animate(chunk.root.lemma_)]  # "a boy bringing a kite": the kite
+                  and ((EN.kinds.get(chunk.root.lemma_) or {}).get("type") or kind_type(chunk.root.lemma_))
+                  != "person"]  # "a boy bringing a kite": the kite
         if things:
             return "the " + " ".join(t.text for t in things[0] if t.pos_ != "DET" and t.tag_ != "PRP$")
     return ""

@@ -265,6 +265,9 @@ class _Scene:
             self.pending[self.mode] = f"{self.pending[self.mode]}'s {noun}" if place else noun
             self.mode = None if self.mode != "place" else self.mode
         elif self.verbs:
+            verb = self.verbs[-1]  # "开了一家面馆": opening a noodle shop (the object decides the verb's sense)
+            verb["verb"] = next((v for end, v in ZH.verb_senses.get(verb["zh"], {}).items() if word.endswith(end)),
+                                verb["verb"])
             self.verbs[-1]["objects"].append(noun)
         else:
             self.pending.setdefault("subject", noun)
