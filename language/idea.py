@@ -366,11 +366,12 @@ def _kind_type(noun: str) -> str:
 
 
 def _setting(doc) -> str:
-    """The idea's own place: a place phrase before the first subject ("In a noisy market, …")."""
+    """The idea's own place: a place phrase before the first subject ("In a noisy market, …") or on it ("a lonely
+    lamppost on a foggy street wishes…")."""
     for sent in doc.sents:
         for token in sent:
             if token.dep_ == "prep" and token.i < sent.root.i and token.lower_ in ("in", "on", "at", "inside") \
-                    and token.head == sent.root:
+                    and (token.head == sent.root or token.head.dep_ == "nsubj" and token.head.head == sent.root):
                 objects = [c for c in token.children if c.dep_ == "pobj"]
                 if objects and objects[0].lemma_.lower() not in set(EN.times) | {"day", "time", "morning"}:
                     place = render(token.subtree)

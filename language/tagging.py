@@ -76,6 +76,9 @@ def mended(doc):
         _mend_clause(token)
     for token in doc[:-1]:
         verb = token.nbor(1)
+        if token.tag_ == "NNP" and token.dep_ == "npadvmod" and token.head == verb and verb.tag_ in (
+                "VBZ", "VBD") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            token.dep_ = "nsubj"  # "Grandma June/npadvmod buys": June buys, not a month
         if token.is_sent_start and token.is_title and token.tag_ in ("RB", "JJ", "NN", "UH") and verb.tag_ in (
                 "VBZ", "VBD", "VBP") and not getAllLemmas(token.lower_) and not any(
                 c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
