@@ -70,6 +70,11 @@ def find(doc, *categories: str) -> list[tuple[str, object]]:
     return [(labels[(span.start, span.end)], span) for span in sorted(filter_spans(spans), key=lambda s: s.start)]
 
 
+def weather_word(word: str) -> bool:
+    """A weather noun, also a compound of two ("hailstorm", "snowstorm": hail + storm), never "brain" (b + rain)."""
+    return word in EN.weather or any(word.endswith(w) and word[:-len(w)] in EN.weather for w in EN.weather)
+
+
 @functools.cache
 def word_set(category: str) -> frozenset[str]:
     """The words of an English category as a set, for membership tests."""

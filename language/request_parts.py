@@ -12,7 +12,7 @@ import re
 from language.cast_requests import addressed, member_name, newcomer
 from language.content import after, content, free_style, stated_mood, whole_frame, worn_items, written_on
 from language.describe import nearest_shown, shown_as
-from language.lexicon import EN, TABLE, action_matcher, entries, find
+from language.lexicon import EN, TABLE, action_matcher, entries, find, weather_word
 from language.parts import Parts, Value
 from language.phrases import render
 from language.refs import read_english
@@ -107,7 +107,7 @@ def _described_subjects(doc) -> set[str]:
     nouns = set(entries("frame_nouns"))  # (but "the hailstorm should be scarier": the hailstorm's frame)
     return {t.lemma_.lower() for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.lemma_ == "be" and any(
         c.dep_ in ("attr", "acomp") and c.lemma_.lower() not in nouns for c in t.head.children)
-        and not t.lower_.endswith("storm")}
+        and not weather_word(t.lower_)}
 
 
 def _spelled(text: str, known: set[str] = frozenset(), frames=()) -> str:
@@ -163,9 +163,8 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         if kind in ("clothing", "carried", "features") and span.root.pos_ == "VERB" or kind == "styles" and \
                 span.root.tag_ == "VBG":
             continue  # "painting the boat red" is no painting style, "stick antennas on it" no stick
-        if kind == "moods" and value.noun and value.noun not in {*entries("frame_nouns"), *EN.weather} and _shown(
-                value.noun, words) and not value.noun.endswith("storm") and value.noun not in {doc[i].lower_ for i in
-                                                                                                 taken}:
+        if kind == "moods" and value.noun and value.noun not in entries("frame_nouns") and not weather_word(
+                value.noun) and _shown(value.noun, words) and value.noun not in {doc[i].lower_ for i in taken}:
             continue  # "the sailboat looks boring": the sailboat's, but "the picnic looks gloomy": the frame's
         if _said_to_go(span):
             parts.old.add(value.word)
