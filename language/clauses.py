@@ -73,6 +73,8 @@ def _clauses(doc, reading):
         agent = running = reading.hero
         for piece in segments(sent):
             clause = Clause(piece)
+            if not clause.ok and agent and any(t.tag_ in ("VBZ", "VBD") for t in piece):  # ", hooks/NNP the lamb…"
+                clause = Clause(piece, subject=agent.short or agent.phrase)  # read after its subject, as said
             if not clause.ok:  # "A lonely snowman in the park | waves/NNS at everyone": who acts next
                 agent = running = piece.root.pos_ in ("NOUN", "PROPN") and entity_of(piece.root, reading) or agent
                 continue
