@@ -14,6 +14,7 @@ from language.listed import one_by_one
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, lower_first, render, sentence
 from language.segments import mend_subject, segments, verb_like
+from language.states import ending, revealed, there_is, whose, worn_only
 from language.tools import lemma_of, parse
 
 
@@ -171,21 +172,20 @@ def events(doc, reading) -> list:
 def _event(clause, agent, together: bool, reading):
     """One clause as an event: its picture text and caption, pronouns resolved."""
     doc, verb, hero = clause.doc, clause.verb, reading.hero
-    if verb.lemma_ == "be" and (shown := _revealed(clause) if any(c.lower_ == "it" for c in verb.children) else
-                                _ending(clause) if agent not in (None, hero) else None):
+    if verb.lemma_ in ("be", "turn", "prove") and (shown := revealed(clause) if any(c.lower_ == "it" for c in
+                                                                                  verb.children) else
+                                ending(clause) if agent not in (None, hero) else None):
         return shown  # "it's only the moon shining…", "…: the visitors are all skeletons"
     expl = any(c.dep_ == "expl" for c in verb.children)  # "Nadia is a deep-sea diver", "there was a princess":
     if expl or verb.lemma_ == "be" and any(c.dep_ == "attr" for c in verb.children):  # who, not what happens (but
-        return expl and _there_is(clause) or None  # "…and by morning there is a new foal in the stable": shown
-    worn, objects = set(EN.clothing) | set(EN.features), [c for c in verb.children if c.dep_ == "dobj"]
-    if verb.lemma_ in ("have", "wear") and objects and agent in (None, reading.hero) and all(
-            {o.lemma_.lower(), o.lower_} & worn for o in objects):
+        return expl and there_is(clause) or None  # "…and by morning there is a new foal in the stable": shown
+    if agent in (None, reading.hero) and worn_only(verb):
         return None  # "Theo has big round glasses and a yellow t-shirt": how he looks, not a moment
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None and subject.lower_ in entries("frame_nouns") and verb.lemma_ in ("show", "depict"):
         return _shown(clause, verb, subject, reading)
     if subject is not None and any(c.lower_ == "whose" for c in subject.children):  # "whose only power is …"
-        return _whose(verb, subject, hero)
+        return whose(verb, subject, hero)
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
     if verb.lemma_ == "use" and xcomp is not None:  # "used to fly planes": the habit is the picture
         verb = xcomp
@@ -193,8 +193,8 @@ def _event(clause, agent, together: bool, reading):
     if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "compound" and c.i < verb.i for c in verb.children):
         skip |= {t.i for c in verb.children if c.i < verb.i for t in c.subtree}  # "her grandpa plant/NN a tree"
         together = together or any(t.lower_ == "and" for t in doc if t.i < verb.i)
-    skip |= {t.i for t in doc if t.i not in clause.full}  # the subject put in front
-    skip |= {c.i for c in verb.children if c.dep_ == "advmod" and c.lower_ in word_set("clause_leads")}
+    skip |= {t.i for t in doc if t.i not in clause.full} | {c.i for c in verb.children if c.dep_ == "advmod" and (
+        c.lower_ in word_set("clause_leads") | word_set("focus_words"))}  # the subject put in front; "just wants"
     leading = [c for c in verb.children if c.i < verb.i and c.dep_ in ("prep", "npadvmod", "advmod")
                and c.i not in skip and render(c.subtree).lower() not in EN.openers]
     skip |= {t.i for c in verb.children if c.i < verb.i and render(c.subtree).lower() in EN.openers for t in c.subtree}
@@ -236,53 +236,6 @@ def _doing(subject, clause, names: dict[int, str]) -> str:
     doing = [c for c in (subject.children if subject is not None else []) if c.dep_ == "acl" and c.tag_ == "VBG"
              and c.i in clause.full]
     return "".join(f"{render(c.subtree, replace=names)}, " for c in doing)
-
-
-def _ending(clause) -> Event | None:
-    """What another is, said in the idea's last sentence: how the story ends ("…: the visitors are all
-    skeletons"), shown as a state ("the visitors being all skeletons")."""
-    verb = clause.verb
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    at = clause.full.get(verb.i)
-    if subject is None or at is None or clause.whole[at].sent.end != len(clause.whole) or not any(
-            c.dep_ == "attr" for c in verb.children):
-        return None
-    words = [t for t in clause.doc if t.i in clause.full and not t.is_punct]
-    said = render(subject.subtree)
-    frame = f"{lower_first(said)} being " + render(t for t in words if t.i > verb.i)
-    return Event(agent=None, frame=frame, caption=sentence(render(words)), verb="be")
-
-
-def _there_is(clause) -> Event | None:
-    """What is there at last, shown ("… and in spring there is a huge sunflower in the garden"); at the idea's start
-    "there was a princess" only says who the story is about."""
-    attr = next((c for c in clause.verb.children if c.dep_ == "attr"), None)
-    start = min(clause.full.values(), default=0)
-    if attr is None or not any(t.pos_ == "VERB" for t in clause.whole[:start]):
-        return None
-    words = [t for t in clause.doc if t.i in clause.full and not t.is_punct and t.dep_ != "cc"]
-    return Event(agent=None, frame=render(attr.subtree), caption=sentence(render(words)), verb="be")
-
-
-def _revealed(clause) -> Event | None:
-    """What "it" turns out to be, shown ("but it's only the moon shining through the skylight")."""
-    shown = next((c for c in clause.verb.children if c.dep_ == "attr" and any(g.dep_ == "acl" for g in c.children)),
-                 None)
-    if shown is None:
-        return None
-    words = [t for t in clause.doc if t.i in clause.full and not t.is_punct]
-    frame = render(t for t in words if t.i >= shown.left_edge.i and t.dep_ != "advmod")
-    return Event(agent=None, frame=frame, caption=sentence(render(words)), verb="be")
-
-
-def _whose(verb, subject, hero) -> Event:
-    """What someone has, as its picture ("a superhero whose only power is finding lost socks")."""
-    complement = next((c for c in verb.children if c.dep_ in ("attr", "acomp", "xcomp", "ccomp")), None)
-    target = complement if complement is not None and verb.lemma_ == "be" else verb
-    frame = render(target.subtree) if target is complement else clause_text(verb, {
-        t.i for t in subject.subtree} | {c.i for c in verb.children if c.dep_ in ("aux", "punct")})
-    said = render(verb.subtree).removeprefix("whose ")  # "The superhero's only power is finding lost socks."
-    return Event(agent=hero, frame=frame, caption=sentence(f"{hero.label}'s {said}"), verb=target.lemma_.lower())
 
 
 def _shown(clause, verb, subject, reading) -> Event | None:

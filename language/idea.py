@@ -140,10 +140,10 @@ def _hyphenated_verbs(text: str) -> str:
 def _addressed(piece: str) -> bool:
     """A sentence said to the app ("keep it happy please", "for my 5-year-old who loves trucks", "Can you turn
     this into a bedtime story"), not part of the story."""
-    lowered = piece.lower()
+    lowered = _meta_patterns()["ignore"].sub("", piece.lower())  # "ignore the above and just do this one"
     verbs = "|".join(map(re.escape, EN.framing_verbs))
-    if len(lowered.split()) <= 6 and re.match(rf"(?:please\s+)?(?:{verbs})\s+(?:it|this|that|them|the story)\b",
-                                              lowered):
+    if len(lowered.split()) <= 6 and re.match(rf"(?:please\s+|just\s+)*(?:{verbs})\s+(?:it|this|that|them|the "
+                                              rf"story)\b", lowered):
         return True  # "Tell it in five pictures", "draw it as a comic"
     if re.match(r"^(?:\W*(?:ok|okay|so|well|right|alright|hmm|um)\W+)*here(?:'s|’s| is| are)\b", lowered) and not [
             t for t in parse(piece) if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in EN.framing_nouns]:
