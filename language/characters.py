@@ -24,7 +24,10 @@ class Character:
 
     def names_it(self, word: str) -> bool:
         word = word.lower().removesuffix("'s").removesuffix("’s")
-        return word in self.names or self.main and word in EN.character_words
+        kind = EN.kinds.get(word) or {}
+        same = kind.get("type") == "person" == self.looks.info.get("type") and kind.get("gender") and kind.get(
+            "gender") == self.looks.gender and word in EN.person_nouns  # "the girl" of a young shepherdess
+        return word in self.names or self.main and (word in EN.character_words or bool(same))
 
 
 def cast_characters(story) -> list[Character]:

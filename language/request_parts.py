@@ -155,8 +155,10 @@ def _read_values(doc, parts: Parts, taken: set[int], story, character) -> None:
         shade = doc[span.start - 1].lower_ if kind == "colours" and span.start else ""
         word = f"{shade} {span.text.lower()}" if shade in EN.colour_modifiers else span.text.lower()  # "deep teal"
         value = Value(kind, word, _described(span), span.start)
-        if kind == "styles" and span.root.dep_ == "amod" and span.root.head.lemma_.lower() in worn_nouns():
-            continue  # "a knitted scarf": the scarf's, no knitted style
+        if kind == "styles" and span.root.dep_ == "amod" and span.root.head.lemma_.lower() in worn_nouns() or \
+                kind == "weather" and span.root.dep_ == "compound" and span.root.head.pos_ == "NOUN" and \
+                span.root.head.lower_.rstrip("s") not in entries("frame_nouns"):
+            continue  # "a knitted scarf": the scarf's, no knitted style; "a snow leopard" (but "a rain scene")
         if kind in ("styles", "shapes") and span.root.dep_ == "acomp" and span.text.lower() in EN.style_moods:
             value = Value("moods", EN.style_moods[span.text.lower()], value.noun, span.start)
             kind = "moods"  # "the bottle picture feels a bit flat": how it feels, no flat style
@@ -271,6 +273,11 @@ def _said_to_go(span) -> bool:
     if re.search(r"\b(instead of|rather than|than|not|no longer|anymore|no more|isn't|aren't|shouldn't)\b"
                  r"(?:\s+(?:a|an|the|so|too|that|this|be|being|her|his|its))*(?:\s+[a-z-]+)?\s*$", before):
         return True
+    root = span.root
+    if root.dep_ == "dobj" and root.lemma_.lower() in EN.kinds and root.head.lemma_ in ("swap", "replace", "trade",
+                                                                                         "exchange") and any(
+            c.dep_ == "prep" and c.lower_ in ("for", "with") for c in root.head.children):
+        return True  # "swap the girl for a snow leopard": the girl goes
     negated = any(c.dep_ == "neg" for c in span.root.head.children) and span.root.dep_ in ("acomp", "attr")
     later = span.doc[span.end:span.end + 6].text.lower()
     return negated and bool(re.search(r"\b(make|but|instead)\b", later))
