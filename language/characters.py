@@ -27,7 +27,8 @@ class Character:
         kind = EN.kinds.get(word) or {}
         same = kind.get("type") == "person" == self.looks.info.get("type") and kind.get("gender") and kind.get(
             "gender") == self.looks.gender and word in EN.person_nouns  # "the girl" of a young shepherdess
-        return word in self.names or self.main and (word in EN.character_words or bool(same))
+        female = f"{word}ess" in self.names  # "the shepherd" of a shepherdess, "the lion" of a lioness
+        return word in self.names or self.main and (word in EN.character_words or bool(same) or female)
 
 
 def cast_characters(story) -> list[Character]:
