@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 
 from language.crowded import joined
+from language.frame_words import destination, made_thing, short, where
 from language.lexicon import EN, ZH, word_set
-from language.looks import animate
 from language.phrases import sentence
 from language.tools import inflect, lemma_of
 
@@ -26,50 +26,15 @@ class Beat:
     caption: str
     after: int  # the index of the event it follows (-1: before the first)
     priority: int  # lower first
+    phase: int = 5  # the order of beats between the same two events: the place first, the moment before last
 
 
 def _kind(verb: str) -> str | None:
     return next((kind for kind, verbs in EN.beat_verbs.items() if verb in verbs), None)
 
 
-def _object(event) -> str:
-    """The thing an event makes or finds: "a scarf" in "knitting a scarf for his granny"."""
-    words = event.frame.split()
-    nouns = [n for n in event.things if n in words or n + "s" in words]
-    if not nouns and words[0].endswith("ing") and len(words) > 1 and words[0] not in ("being", "getting"):
-        # "finding lost socks": what follows the verb (but "being all grown up" makes nothing)
-        cut = next((i for i, w in enumerate(words[1:], 1) if w in ("in", "on", "at", "for", "with", "to", "from",
-                                                                  "and", "by", "under", "inside")), len(words))
-        said = [w for w in words[1:cut] if w not in ("a", "an", "the", "some")]
-        return "the " + " ".join(said) if 0 < len(said) <= 3 else ""
-    if not nouns:
-        return ""
-    at = words.index(nouns[0]) if nouns[0] in words else words.index(nouns[0] + "s")
-    start = next((i for i in range(at, 0, -1) if words[i - 1] in ("a", "an", "the", "her", "his", "its", "their")),
-                 at)
-    return "the " + " ".join(words[start:at + 1])
-
-
-def _place(event) -> str:
-    """Where a journey goes: "the city" in "walking all the way to the city"."""
-    from lemminflect import getAllLemmas
-
-    words = event.frame.split()
-    for prep in ("to", "into", "towards", "toward"):
-        if prep in words:
-            rest = words[words.index(prep) + 1:]
-            verb = rest and "VERB" in getAllLemmas(rest[0]) and rest[1:2] in (["the"], ["a"], ["an"], ["her"])
-            if not rest or verb or ("VERB" in getAllLemmas(rest[0]) and "NOUN" not in getAllLemmas(rest[0])):
-                continue  # "to slay a dragon", "to chase the butterfly": a purpose, not a place
-            cut = next((i for i, w in enumerate(rest) if w in EN.place_ends), None)
-            if not rest[:cut] or animate(rest[:cut][-1]):
-                continue  # "leaving a sweet potato to the stray cat": someone, not a place
-            return " ".join(rest[:cut])
-    return ""
-
-
-def _beat(frame: str, caption: str, after: int, priority: int) -> Beat:
-    return Beat(frame.strip(), sentence(caption), after, priority)
+def _beat(frame: str, caption: str, after: int, priority: int, phase: int = 5) -> Beat:
+    return Beat(frame.strip(), sentence(caption), after, priority, phase)
 
 
 def candidates(idea, subject: str, fill: bool = False, around: bool = True) -> list[Beat]:
@@ -81,15 +46,16 @@ def candidates(idea, subject: str, fill: bool = False, around: bool = True) -> l
         return _chinese(idea, subject, fill)
     if idea.setting and idea.events and idea.setting.split()[-1] not in idea.events[0].frame:
         where = idea.setting.split(" ", 1)[1]
-        beats.append(_beat(f"looking around {where}", f"{subject} {_verb('look', idea)} around {where}", -1, 2))
+        beats.append(_beat(f"looking around {where}", f"{subject} {_verb('look', idea)} around {where}", -1, 2, 10))
     for index, event in enumerate(idea.events):
         if event.agent is not None and event.agent is not idea.hero:
             continue
         verb, _, rest = event.frame.partition(" ")
         rest = re.split(r" and (?=\w+ing\b)", rest)[0]  # "leaving the pond and going to the city": one action
         lemma = event.verb if _kind(event.verb) or not verb.endswith("ing") else lemma_of(verb)
-        kind, thing, place = _kind(lemma), _object(event), _place(event)  # "whose only power is finding socks"
+        kind, thing, place = _kind(lemma), made_thing(event), destination(event)  # "whose only power is finding socks"
         beats += _results(idea, event, index, (kind, lemma, thing, place), subject, fill)
+        beats += _wishes(idea, event, index, subject, fill)
         journey = kind == "travel" and place  # "running the post office" is no journey
         habit = word_set("habit_words") & set(event.frame.split())  # no "getting ready to practise every night"
         own = verb.endswith("ing") and rest and event.verb and verb not in ("being", "getting")
@@ -98,45 +64,79 @@ def candidates(idea, subject: str, fill: bool = False, around: bool = True) -> l
             # the moment before: one per story, unless a number of frames was asked for (`fill`); said short, as the
             # next frame says where and when ("getting ready to open a flower shop", then "… in an old station")
             if fill or not any(b.frame.startswith("getting ready to") for b in beats):
-                beats.append(_beat(f"getting ready to {event.verb} {_short(rest)}", f"{subject} "
-                                   f"{_verb('get', idea)} ready to {event.verb} {_short(rest)}", index - 1, 3 + index))
+                beats.append(_beat(f"getting ready to {event.verb} {short(rest)}", f"{subject} "
+                                   f"{_verb('get', idea)} ready to {event.verb} {short(rest)}", index - 1, 3 + index,
+                                   14))
         if own and fill and event.verb not in EN.beat_verbs["state"]:  # "about to reach the cave", late
-            beats.append(_beat(f"about to {event.verb} {_short(rest)}", f"{subject} {'are' if _plural(idea) else 'is'}"
-                               f" about to {event.verb} {_short(rest)}", index - 1, 30 + index))
-            beats.append(_beat(f"starting to {event.verb} {_short(rest)}", f"{subject} {_verb('start', idea)} to "
-                               f"{event.verb} {_short(rest)}", index - 1, 50 + index))  # the first pull, last
-        if kind == "wish" and " to " in event.frame:
-            wish = event.frame.split(" to ", 1)[1]
-            head, _, more = wish.partition(" ")
-            beats.append(_beat(f"dreaming of {inflect(head, 'VBG')} {more}".strip(),
-                               f"{subject} {_verb('dream', idea)} of {inflect(head, 'VBG')} {more}", index - 1, 4))
-        elif event.verb == "be" and " of " in event.frame:  # "afraid of the sea": the thing it is about
-            state, about = event.frame.removeprefix("being ").split(" of ", 1)
-            beats.append(_beat(f"looking out at {about}, {state}", f"{subject} looks out at {about}", index - 1, 6))
-            beats.append(_beat(f"facing {about}, still {state}", f"{subject} faces {about}", index, 10))
+            beats.append(_beat(f"about to {event.verb} {short(rest)}", f"{subject} {'are' if _plural(idea) else 'is'}"
+                               f" about to {event.verb} {short(rest)}", index - 1, 30 + index, 15))
+            beats.append(_beat(f"starting to {event.verb} {short(rest)}", f"{subject} {_verb('start', idea)} to "
+                               f"{event.verb} {short(rest)}", index - 1, 50 + index, 16))  # the first pull, last
     feelings = [w for w in (idea.looks.adjectives if idea.looks else []) if w.lower() in EN.feelings]
     if feelings and idea.events:  # "a lonely little cloud": how it feels before anything happens
-        beats.append(_beat(f"feeling {feelings[0]}", f"{subject} {_verb('feel', idea)} {feelings[0]}", -1, 4))
+        beats.append(_beat(f"feeling {feelings[0]}", f"{subject} {_verb('feel', idea)} {feelings[0]}", -1, 4, 11))
     return beats + _others(idea, subject, fill) + (_around(idea) if fill and around else [])
 
 
 def _results(idea, event, index: int, read: tuple, subject: str, fill: bool) -> list[Beat]:
     """The beats of an event's kind of verb: setting off and arriving, the made thing shown, the search before a
-    find and the found thing looked at, a wish come true."""
+    find and the found thing looked at, a wish or an aim come true."""
     kind, lemma, thing, place = read
     last = index == len(idea.events) - 1
     if kind == "travel" and place:
-        return [_beat(f"setting off for {place}", f"{subject} {_verb('set', idea)} off for {place}", index - 1, 1)] + (
-            [] if last else [_beat(f"arriving at {place}", f"{subject} {_verb('arrive', idea)} at {place}", index, 1)])
+        return [_beat(f"setting off for {place}", f"{subject} {_verb('set', idea)} off for {place}", index - 1, 1, 12)
+                ] + ([] if last else [_beat(f"arriving at {place}", f"{subject} {_verb('arrive', idea)} at {place}",
+                                            index, 1, 5)])
     if kind == "make" and thing and (not last or fill):  # after the last event only when frames are asked
-        return [_beat(f"proudly showing {thing}", f"{subject} proudly {_verb('show', idea)} {thing}", index, 25 * last)]
+        return [_shown(idea, thing, subject, index, 25 * last)]
     if kind == "find" and thing:
-        search = [_beat(f"searching for {thing}", f"{subject} {_verb('search', idea)} for {thing}", index - 1, 1)]
-        look = [_beat(f"looking closely at {thing}", f"{subject} {_verb('look', idea)} closely at {thing}", index, 1)]
+        search = [_beat(f"searching for {thing}", f"{subject} {_verb('search', idea)} for {thing}", index - 1, 1, 13)]
+        look = [_beat(f"looking closely at {thing}", f"{subject} {_verb('look', idea)} closely at {thing}", index, 1,
+                      5)]
         return (search if lemma in ("find", "discover") else []) + ([] if last else look)
-    if kind in ("wish", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"]:
+    if kind in ("wish", "aim", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"] + \
+            EN.beat_verbs["aim"]:
         head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
-        return [_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0)]
+        if event.verb == "learn":  # "learns to knit a scarf from his granny": she teaches; he knits a scarf
+            more = more.split(" from ")[0]
+        made = [_shown(idea, thing, subject, index, 25)] if _kind(head) == "make" and thing and (not last or fill) \
+            else []
+        return [_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0, 2)] + made
+    return []
+
+
+def _shown(idea, thing: str, subject: str, index: int, priority: int) -> Beat:
+    return _beat(f"proudly showing {thing}", f"{subject} proudly {_verb('show', idea)} {thing}", index, priority, 6)
+
+
+def _wishes(idea, event, index: int, subject: str, fill: bool) -> list[Beat]:
+    """The way to a wish or an aim, and a feeling about something: "wanting to make a rainbow" is dreamt of
+    before and tried after (the wish coming true is `_results`'); "afraid of the sea": looking out at it before,
+    facing it after and, for a number of frames asked, no longer afraid at last."""
+    kind = _kind(event.verb)
+    if kind in ("wish", "aim") and " to " in event.frame:
+        head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
+        more = more.split(" from ")[0] if event.verb == "learn" else more
+        dream = [_beat(f"dreaming of {inflect(head, 'VBG')} {more}".strip(), f"{subject} {_verb('dream', idea)} of "
+                       f"{inflect(head, 'VBG')} {more}", index - 1, 20, 14)] if kind == "wish" else []
+        trying = [_beat(f"trying to {head} {more}".strip(), f"{subject} {_verb('try', idea)} to {head} {more}", index,
+                        4, 1)] if event.verb != "try" else []
+        return dream + trying
+    too = re.match(r"being too (\w+) to (\w+)\s*(.*)", event.frame)  # "too shy to shine": tried, then done at last
+    if too and fill:
+        head, more = too.group(2), too.group(3)
+        return [_beat(f"feeling {too.group(1)}", f"{subject} {_verb('feel', idea)} {too.group(1)}", index - 1, 36, 11),
+                _beat(f"trying to {head} {more}".strip(), f"{subject} {_verb('try', idea)} to {head} {more}", index, 20,
+                      1),
+                _beat(f"{inflect(head, 'VBG')} {more} at last".replace("  ", " "), f"{subject} {inflect(head, 'VBZ')} "
+                      f"{more} at last", index, 35, 2)]
+    if event.verb == "be" and " of " in event.frame:  # "afraid of the sea": the thing it is about
+        state, about = event.frame.removeprefix("being ").split(" of ", 1)
+        return [_beat(f"looking out at {about}, {state}", f"{subject} {_verb('look', idea)} out at {about}", index - 1,
+                      6, 14),
+                _beat(f"facing {about}, still {state}", f"{subject} {_verb('face', idea)} {about}", index, 10, 3)] + (
+            [_beat(f"no longer {state} of {about}", f"{subject} {'are' if _plural(idea) else 'is'} no longer {state} "
+                   f"of {about}", index, 35, 4)] if fill else [])
     return []
 
 
@@ -149,16 +149,20 @@ def _chinese(idea, subject: str, fill: bool) -> list[Beat]:
     beats = []
     lead = re.match(r"^在(.+?)(?:里|上|中|边)", idea.text)
     if idea.setting and lead and idea.hero is not None:
-        beats.append(Beat(f"{idea.hero.short} {idea.setting}", f"{lead.group(0)}。", -1, 2))
+        beats.append(Beat(f"{idea.hero.short} {idea.setting}", f"{lead.group(0)}。", -1, 2, 10))
     english = dataclasses.replace(idea, language="en", setting="")
     for beat in candidates(english, subject, fill, around=False):  # its moments around: below
-        event = idea.events[beat.after + 1] if beat.after + 1 < len(idea.events) else idea.events[beat.after]
-        said = event.caption.rstrip("。.!！")
-        caption = f"{said}之前。" if beat.after + 1 < len(idea.events) else f"{said}之后。"
+        before = beat.phase >= 10 and beat.after + 1 < len(idea.events)  # the moment before the next event
+        said = idea.events[beat.after + before].caption.rstrip("。.!！")
+        caption = f"{said}之前。" if before else f"{said}之后。"
         template = next((t for lead, t in ZH.beat_captions.items() if beat.frame.startswith(lead)), None)
-        if template:  # "setting off for the park": "她出发了。", not the clause with "…之前"
+        wish = next((w for w in sorted(ZH.want_verbs, key=len, reverse=True) if w in said), None)
+        if wish and not before and beat.phase <= 2:  # the wish tried (一直想 → 试着), then come true (终于…了)
+            step = ZH.wish_steps["tried" if beat.phase == 1 else "came_true"]
+            caption = said.replace(wish, step, 1) + ("。" if beat.phase == 1 else "了。")
+        elif template:  # "setting off for the park": "她出发了。", not the clause with "…之前"
             caption = template.format(who=_chinese_subject(idea, said))
-        beats.append(Beat(beat.frame, caption, beat.after, beat.priority))
+        beats.append(Beat(beat.frame, caption, beat.after, beat.priority, beat.phase))
     return beats + (_around(idea) if fill else [])  # the person's clauses as captions
 
 
@@ -190,8 +194,8 @@ def _around(idea) -> list[Beat]:
         if not said.strip():
             continue
         if idea.language == "en" and own:
-            beats.append(_beat(f"smiling after {verb} {_short(rest)}",
-                               f"{idea.subject} {_verb('smile', idea)} after {verb} {_short(rest)}", index, 40 + index))
+            beats.append(_beat(f"smiling after {verb} {short(rest)}",
+                               f"{idea.subject} {_verb('smile', idea)} after {verb} {short(rest)}", index, 40 + index))
             continue
         if idea.language == "en":  # another's action or a state: only when nothing else is left
             said = said if said.split()[0].strip(",'’s") in names else said[:1].lower() + said[1:]
@@ -202,21 +206,15 @@ def _around(idea) -> list[Beat]:
                 f"just before {event.frame}", f"just after {event.frame}")
             before, after = f"{said}之前。", f"{said}之后。"
         late = 60 if idea.language == "en" else 0
-        beats.append(Beat(frames[0], before, index - 1, 30 + late + index))
-        beats.append(Beat(frames[1], after, index, 40 + late + index))
+        if idea.language == "en" and event.frame.split()[0] in ("being", "having", "not"):
+            late += 100  # "just before being afraid of the sea": only when nothing at all is left
+        beats.append(Beat(frames[0], before, index - 1, 30 + late + index, 17))
+        beats.append(Beat(frames[1], after, index, 40 + late + index, 8))
     if beats:  # after the last event only when nothing else is left
-        beats[-1] = Beat(beats[-1].frame, beats[-1].caption, beats[-1].after, 99)
+        beats[-1] = Beat(beats[-1].frame, beats[-1].caption, beats[-1].after, 99, beats[-1].phase)
     return beats
 
 
-def _short(rest: str) -> str:
-    """An action without where, when and with whom, for the moments around it ("open a flower shop" of "open a
-    flower shop in an old train station"): the frame of the action itself says those; but a word of what it is
-    about stays ("row out in a storm")."""
-    words = rest.split()
-    cut = next((i for i, w in enumerate(words) if any(len(x) > 3 and x not in EN.place_ends for x in words[:i])
-                and (w in EN.place_ends or w in EN.times or w.endswith(","))), None)
-    return " ".join(words[:cut]).rstrip(",")
 
 
 def _plural(idea) -> bool:
@@ -238,7 +236,9 @@ def _others(idea, subject: str, fill: bool = False) -> list[Beat]:
         if agent is not None and agent is not idea.hero and agent.head not in met and agent.animate:
             met.add(agent.head)
             who = agent.name or agent.short or agent.phrase
-            beats.append(_beat(f"meeting {who}", f"{subject} {_verb('meet', idea)} {who}", index - 1, 5))
+            before = idea.events[index - 1] if index else None  # "her first customer is a nervous groom": met
+            if before is None or before.verb != "be" or agent.head not in before.frame.split():
+                beats.append(_beat(f"meeting {who}", f"{subject} {_verb('meet', idea)} {who}", index - 1, 5, 12))
         if agent is not None and agent is not idea.hero and " " in event.frame:
             who, _, rest = event.frame.partition(" ")
             verb = event.verb
@@ -247,38 +247,22 @@ def _others(idea, subject: str, fill: bool = False) -> list[Beat]:
                 rest = event.frame[len(name):].strip().partition(" ")[2]
                 gets = "get" if agent.plural else "gets"
                 beats.append(_beat(f"{name} getting ready to {verb} {rest}", f"{name} {gets} ready to {verb} {rest}",
-                                   index - 1, 6))
+                                   index - 1, 6, 14))
             name = agent.name or agent.short or agent.phrase
             acting = event.frame[len(name):].strip().partition(" ") if event.frame.startswith(name) else ("", "", "")
             if fill and acting[0].endswith("ing") and index < len(idea.events) - 1:  # the last event stays last
                 watched = f"{name} {lemma_of(acting[0])} {acting[2]}".strip()
-                beats.append(_beat(f"watching {watched}", f"{subject} {_verb('watch', idea)} {watched}", index, 8))
+                beats.append(_beat(f"watching {watched}", f"{subject} {_verb('watch', idea)} {watched}", index, 8, 7))
         own = agent is None or agent is idea.hero  # where another goes is not where the hero arrives
-        place = _where(event.frame, destination=_kind(event.verb) != "travel" and own)  # "flying to the moon":
+        place = where(event.frame, destination=_kind(event.verb) != "travel" and own)  # "flying to the moon":
         if place and (not index or place not in idea.events[index - 1].frame):
-            beats.append(_beat(f"arriving {place}", f"{subject} {_verb('arrive', idea)} {place}", index - 1, 7))
-        around = _where(event.frame, destination=False, around=True)
+            beats.append(_beat(f"arriving {place}", f"{subject} {_verb('arrive', idea)} {place}", index - 1, 7, 11))
+        around = where(event.frame, destination=False, around=True)
         if fill and around and not place and not any(around in e.frame for e in idea.events[:index]):
-            beats.append(_beat(f"{around}, wide shot", around, index - 1, 9))  # "under the floorboards of a busy
+            beats.append(_beat(f"{around}, wide shot", around, index - 1, 9, 10))  # "under the floorboards of a busy
     return beats  # theatre": the place shown before what happens there
 
 
-def _where(frame: str, destination: bool = True, around: bool = False) -> str:
-    """A place a frame names: "in a junkyard", "at the gate" (not a time: "at night"); with `destination`, also
-    where it goes ("delivering letters to the wrong houses": arriving there comes first); `around`, also what it is
-    under or behind ("under the floorboards of a busy theatre")."""
-    word = r"(?!(?:of|and|with|for|to|from|by|behind|near|under|over|in|on|at|beside)\b)\w+"
-    noun = rf"(?:the|a|an|her|his|their)\s+(?:{word}\s+){{0,3}}{word}"  # "the dusty attic", "a stolen ice cream van"
-    prepositions = "in|at|on|inside|into|to" if destination else "in|at|on|inside|under|beneath|behind" if around \
-        else "in|at|on|inside"
-    match = re.search(rf"\b({prepositions})\s+({noun}(?:\s+of\s+{noun})?)", frame)
-    if not match or match.group(2).split()[-1] in {*EN.times, "morning", "day", "night", "evening", "every", "end"} \
-            or set(match.group(2).split()) & set(EN.weather):  # "in the middle of a thunderstorm": no place
-        return ""
-    if destination and match.group(1) == "to" and animate(match.group(2).split()[-1]):
-        return ""  # "leaving a sweet potato to the stray cat": a someone, not a place
-    preposition = {"into": "in", "to": "at", "on": "on"}.get(match.group(1), match.group(1))
-    return f"{preposition} {match.group(2)}"
 
 
 def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tuple[str, str]], list[str]]:
@@ -306,7 +290,7 @@ def arrange(idea, count: int, subject: str, fill: bool = False) -> tuple[list[tu
     for index in range(-1, len(events)):
         if index >= 0:
             planned += events[index]
-        planned += [(b.frame, b.caption) for b in chosen if b.after == index]
+        planned += [(b.frame, b.caption) for b in sorted(chosen, key=lambda b: b.phase) if b.after == index]
     return planned, spare
 
 
@@ -316,7 +300,7 @@ def _settled(idea, events: list, count: int) -> list:
     over, place, kept = len(events) - count, "", []
     for index, (event, group) in enumerate(zip(idea.events, events, strict=True)):
         if over > 0 and event.verb in word_set("setting_verbs") and index < len(events) - 1 and len(group) == 1:
-            place, over = _where(event.frame, destination=False), over - 1
+            place, over = where(event.frame, destination=False), over - 1
             continue
         if place and len(group) == 1 and place.split()[-1] not in group[0][0]:
             group = [(f"{group[0][0]} {place}", group[0][1])]

@@ -12,7 +12,7 @@ def fitted_cast(story, style: str) -> dict[str, str]:
     fits as it is or cannot be made to."""
     from core.cast import compose_prefix
     from generator.tokens import CAST_TOKEN_BUDGET, count_clip_tokens
-    from language.looks import read_looks
+    from language.described import read_looks
 
     if len(story.cast) < 2:
         return {}

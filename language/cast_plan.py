@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from core.cast import MAX_CAST
+from language.described import read_looks
 from language.lexicon import EN
-from language.looks import read_looks
 
 
 def _names(entity) -> list[str]:

@@ -93,7 +93,7 @@ def presence(parts: Parts, story) -> Parsed | None:
     present = not OUT_WORDS.search(parts.text)
     ops: list = [edits.SetPresence(frames=frames, characters=members, present=present)]
     from language.changes import look_clause
-    from language.looks import read_looks
+    from language.described import read_looks
 
     people = [m for m in story.cast if m.id in members and (m.handle or m.name)]
     said = {m.id: look_clause(read_looks(m.description)) if not present else "" for m in people}

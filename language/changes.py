@@ -58,7 +58,7 @@ def _described(parts: Parts, story, looks) -> Parsed:
 
 def _handle(member, looks) -> str | None:
     """A cast member's new handle when its kind changed ("the girl" made a boy is "the boy"), else None."""
-    from language.looks import read_looks
+    from language.described import read_looks
 
     old, new, words = read_looks(member.description).kind.split()[-1:], looks.kind.split()[-1:], member.handle.split()
     if not old or not new or old == new or not words or words[-1].lower() != old[0].lower():

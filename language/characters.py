@@ -8,8 +8,9 @@ import copy
 import functools
 from dataclasses import dataclass
 
+from language.described import read_looks
 from language.lexicon import EN
-from language.looks import Looks, read_looks
+from language.looks import Looks
 
 
 @dataclass

@@ -9,9 +9,9 @@ import re
 
 from language.chinese_scene import english_scene, is_being
 from language.chinese_words import english_word, words
+from language.described import read_looks
 from language.entities import Entity, Event, Idea
 from language.lexicon import EN, ZH
-from language.looks import read_looks
 from language.tools import english_glosses, inflect, lemma_of
 
 

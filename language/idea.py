@@ -18,9 +18,10 @@ from __future__ import annotations
 import functools
 import re
 
+from language.described import read_looks
 from language.entities import Entity, Idea, entity_of, group_member
 from language.lexicon import EN, entries, word_set
-from language.looks import Looks, animate, read_looks
+from language.looks import Looks, animate
 from language.phrases import is_name, render
 from language.segments import misread_verb, opening_verb
 from language.tools import parse

@@ -20,9 +20,10 @@ from core.settings import GenerationSettings
 from core.story import MAX_FRAMES, MAX_IDEA_CHARS, Frame, Story
 from core.styles import DEFAULT_NEGATIVE_PROMPT, DEFAULT_STYLE, compose_identity
 from language.beats import arrange
+from language.described import read_looks
 from language.idea import read_any
 from language.lexicon import EN, ZH
-from language.looks import Looks, read_looks
+from language.looks import Looks
 from language.tools import inflect
 
 IDENTITY_TOKEN_BUDGET = 45  # identity + style phrase: leaves ≥ 30 CLIP tokens for every frame
@@ -189,7 +190,10 @@ def _fallback(reading, text: str):
 
 def _with_setting(frame: str, setting: str, index: int) -> str:
     """The idea's own place in a frame that names none ("In a noisy market, …")."""
-    if not setting or setting.split()[-1] in frame or index > 0 and re.search(r"\b(?:in|on|at|inside|into|through|"
+    if not setting:
+        return frame
+    head = re.split(r"\s+(?:in|on|at|of|by|near)\s+|,", setting)[0].split()[-1]  # "a crowded night market in …"
+    if {setting.split()[-1], head} & set(frame.split()) or index > 0 and re.search(r"\b(?:in|on|at|inside|into|through|"
                                                                             r"across|to|under|by)\b", frame):
         return frame
     return f"{frame} {setting}"

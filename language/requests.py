@@ -25,8 +25,8 @@ from language.changes import (
     take_out,
     targets,
 )
+from language.described import read_looks
 from language.lexicon import EN, TABLE, entries
-from language.looks import read_looks
 from language.parts import Parts
 from language.phrases import scene_phrase, set_scene
 

@@ -11,8 +11,8 @@ from core import edits
 from core.cast import new_cast
 from core.story import Frame, Story
 from language.chinese_refs import read_chinese
+from language.described import read_looks
 from language.lexicon import TABLE
-from language.looks import read_looks
 from language.phrases import describe_thing, set_scene
 from language.refs import read_english
 from language.revise import examples, parse_message
