@@ -172,11 +172,10 @@ def change_looks(parts: Parts, story) -> Parsed | None:
 
 
 def _mirrored(parsed: Parsed, story, member: str | None, old, new) -> Parsed:
-    """A cast member's changed look said in the texts of its frames too, as one clause at the end ("rowing the
-    otter downstream, the white otter wearing a red bow tie"; the clause its old look wrote goes first), so the
-    frames read as the person asked and the words sit next to the member they are for; the reader's caption
-    keeps to the action. A new kind is named in the frames ("the otter" → "the beaver"). The main character's
-    look is the identity alone."""
+    """A cast member's changed look said in its frames too, as one clause at the end ("rowing the otter
+    downstream, the white otter wearing a red bow tie"; the clause its old look wrote goes first), next to the
+    member it is for; the caption keeps to the action. A new kind is named in the frames ("the otter" → "the
+    beaver"). The main character's look is the identity alone."""
     from generator.tokens import CLIP_TOKEN_BUDGET, count_clip_tokens
 
     if not member or member == story.cast[0].id:
@@ -190,8 +189,9 @@ def _mirrored(parsed: Parsed, story, member: str | None, old, new) -> Parsed:
         if frame.cast is not None and member not in frame.cast:
             continue
         prompt = _recoloured(frame.prompt.replace(before, ""), noun, _colours(old), _colours(new))
-        if new_noun != noun:  # "his best friend Marisol" → "his sister Marisol"
-            prompt = re.sub(rf"\b(?:{re.escape(old.kind)}|{re.escape(noun)})\b", new.kind, prompt)
+        if new_noun != noun:  # "his best friend Marisol" → "his sister Marisol"; "her little white cat", said once
+            prompt = re.sub(rf"\b(?:{re.escape(old.kind)}|{re.escape(noun)})\b", lambda m, p=prompt: " ".join(
+                [w for w in new.kind.split()[:-1] if w not in p[:m.start()].split()[-3:]] + [new_noun]), prompt)
         if after and after != before or before in frame.prompt:
             prompt += after
         fits = count_clip_tokens(f"{identity} {prompt}") <= CLIP_TOKEN_BUDGET

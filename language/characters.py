@@ -42,7 +42,7 @@ def cast_characters(story) -> list[Character]:
     for index, member in enumerate(cast):
         looks = read_looks(member.description or member.handle or "character")
         handle = member.handle.lower().removeprefix("the ").split()
-        names = {looks.kind.lower(), *looks.kind.lower().split(), *handle[-1:], member.name.lower()} - {""}
+        names = {*_kind_names(looks.kind), *handle[-1:], member.name.lower()} - {""}
         if index == 0:
             names |= main_character(story).names
         found.append(Character(looks, names, id=member.id, main=index == 0))
@@ -63,7 +63,13 @@ def main_character(story) -> Character:
 @functools.lru_cache(maxsize=256)
 def _character(identity: str, captions: tuple[str, ...]) -> Character:
     looks = read_looks(identity)
-    names = {looks.kind.lower(), *looks.kind.lower().split()}  # "girl astronaut": the girl, the astronaut
+    names = _kind_names(looks.kind)  # "girl astronaut": the girl, the astronaut
     firsts = [c.split()[0].strip(",.'’s") for c in captions if c.split() and c.split()[0][:1].isupper()]
     names |= {w.lower() for w in firsts if firsts.count(w) * 2 >= len(captions) and w.lower() not in ("the", "a")}
     return Character(looks, names)
+
+
+def _kind_names(kind: str) -> set[str]:
+    """The words a kind goes by: its own, each of its words, and the kind it is one of (a poodle is a dog)."""
+    words = {kind.lower(), *kind.lower().split()}
+    return words | {parent for word in words if (parent := (EN.kinds.get(word) or {}).get("is"))}

@@ -197,7 +197,8 @@ def _stream(doc, story, frames: Frames, loose: bool, things: frozenset) -> list[
     ordinal = {i for label, span in _matches(doc, "ref_patterns") if label == "last"
                for i in range(span.start, span.end)}  # "the one before last" is a frame, not a place
     for label, span in _matches(doc, "position_patterns"):
-        if not (taken | ordinal).intersection(range(span.start, span.end)) and not _of_a_place(span):
+        blocked = taken | (ordinal if label not in ("new_end", "new_start") else set())  # but "a final picture"
+        if not blocked.intersection(range(span.start, span.end)) and not _of_a_place(span):  # is a new one
             stream.append((span.start, span.end, "position", label, span))
     covered = {i for item in stream for i in range(item[0], item[1])} | taken
     for label, span in _matches(doc, "ref_patterns"):
@@ -218,6 +219,8 @@ def _of_a_place(span) -> bool:
     the end of the story")."""
     doc = span.doc
     story = set(EN.whole_story_words) | set(EN.framing_nouns) | set(_vocabulary()["frame_nouns"])
+    if span[-1].lower_ in _vocabulary()["frame_nouns"]:
+        return False  # "a final picture of the two asleep": what it shows
     return span.end + 1 < len(doc) and doc[span.end].lower_ == "of" and not any(
         t.lower_ in story or t.lower_.rstrip("s") in story for t in doc[span.end + 1:span.end + 4])
 

@@ -1,6 +1,7 @@
 """The small English model's known mistags, put right in place on every parse (`language.tools.parse`): a name
 read as an adverb, a counted noun or a main verb read as a plural noun, "watering can/MD", a noun read as a
-comparative and an adjective as a noun, a subject's participle read as the clause's subject. Each mend looks at
+comparative and an adjective as a noun, a subject's participle read as the clause's subject, an object read as a
+verb. Each mend looks at
 the tags and the tree only (no word lists), so it holds for words nobody listed."""
 
 from __future__ import annotations
@@ -28,6 +29,27 @@ def _mend_clause(token) -> None:
         token.head, token.dep_ = subject, "acl"
 
 
+def _mend_object(token) -> None:
+    """A noun read as a verb right after a verb that has no object ("Biscuit eats popcorn/VERB"): a word the
+    dictionary knows only as a noun is that verb's object."""
+    from lemminflect import getAllLemmas
+
+    verb, lemmas = token.nbor(-1), getAllLemmas(token.lower_)
+    if token.pos_ == "VERB" and verb.tag_.startswith("VB") and "VERB" in getAllLemmas(verb.lower_) and \
+            "NOUN" in lemmas and "VERB" not in lemmas and not any(c.dep_ == "dobj" for c in verb.children):
+        root = token.head == token
+        if root and verb.head != token:
+            return
+        for child in list(token.children):  # what hung on the noun hangs where the noun did
+            child.head, child.dep_ = (verb, child.dep_) if root else (token.head, token.dep_ if child == verb else
+                                                                      child.dep_)
+        if root:
+            verb.head, verb.dep_ = verb, "ROOT"
+        verb.pos_ = "AUX" if verb.lemma_ == "be" else "VERB"  # "eats/AUX popcorn"
+        token.head, token.dep_ = verb, "attr" if verb.lemma_ == "be" else "dobj"  # "she is popcorn": what she is
+        token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", lemmas["NOUN"][0]
+
+
 def _heads(noun, verb) -> None:
     """`verb` (read as a compound of `noun`, the root) made the root: the words before it its subject, `noun` its
     object, and what hung on `noun` after it (", and invites…") on the verb."""
@@ -48,10 +70,12 @@ def mended(doc):
     """Words the tagger took for another part of speech, put right in place: a name read as an adverb before its
     verb ("Tilly/RB lives on a barge": a capitalised word no dictionary knows, starting a sentence whose verb has
     no subject, is that subject); a counted noun read as a verb ("Two crows/VBZ, Pim and Pom, keep…"); a noun read
-    as a comparative ("terrier/JJR") and an adjective read as a noun ("grey/NN terrier")."""
+    as a comparative ("terrier/JJR"), an adjective read as a noun ("grey/NN terrier") and a word in lower case
+    read as a name ("the green/PROPN lantern/PROPN")."""
     from lemminflect import getAllLemmas
 
     for token in doc[1:]:
+        _mend_object(token)
         if token.tag_ == "VBZ" and token.nbor(-1).tag_ == "CD" and token.nbor(-1).lower_ not in ("one", "1"):
             token.pos_, token.tag_, token.lemma_ = "NOUN", "NNS", token.lower_.removesuffix("s")
         last = token.i == len(doc) - 1 or token.nbor(1).pos_ in ("PUNCT", "CCONJ", "ADP")
@@ -69,6 +93,9 @@ def mended(doc):
             token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", token.lower_
         elif token.tag_ == "NN" and token.dep_ == "amod" and "ADJ" in getAllLemmas(token.lower_):  # "grey/NN terrier"
             token.pos_, token.tag_ = "ADJ", "JJ"
+        elif token.pos_ == "PROPN" and token.is_lower and {"NOUN", "ADJ"} & set(getAllLemmas(token.lower_)):
+            adjective = token.dep_ == "amod" and "ADJ" in getAllLemmas(token.lower_)  # "the green/PROPN
+            token.pos_, token.tag_ = ("ADJ", "JJ") if adjective else ("NOUN", "NN")  # lantern/PROPN": no name
         elif token.tag_ in ("NNS", "NNPS") and token.dep_ == "nsubj" and token.head.tag_ == "VBZ" and not any(
                 c.dep_ == "conj" for c in token.children):  # "Ines/NNS lowers": one, the verb says
             token.pos_, token.tag_ = ("PROPN", "NNP") if token.is_title else ("NOUN", "NN")
