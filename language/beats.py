@@ -93,7 +93,10 @@ def _results(idea, event, index: int, read: tuple, subject: str, fill: bool) -> 
         search = [_beat(f"searching for {thing}", f"{subject} {_verb('search', idea)} for {thing}", index - 1, 1, 13)]
         look = [_beat(f"looking closely at {thing}", f"{subject} {_verb('look', idea)} closely at {thing}", index, 1,
                       5)]
-        return (search if lemma in ("find", "discover") else []) + ([] if last else look)
+        lost = word_set("lost_words") & set(re.findall(r"\w+", idea.text.lower())) or any(  # a search only for
+            w in idea.text for w in ZH.lost_words) or event.frame.startswith("not ")  # what was lost, or not found
+        return (search if lemma in ("find", "discover") and lost else []) + (
+            [] if last or event.frame.startswith("not ") else look)
     if kind in ("wish", "aim", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"] + \
             EN.beat_verbs["aim"]:
         head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
@@ -177,7 +180,8 @@ def _chinese_subject(idea, said: str) -> str:
             lead.pop()
         if lead:
             return "".join(w for w, f in lead if not (f == "m" and w.startswith("一")))
-    return (idea.hero.name if idea.hero else "") or "主角"
+    tail = words(said)[-1:]  # "会弹钢琴的章鱼": the clause is the one it names
+    return (idea.hero.name if idea.hero else "") or (tail[0][0] if tail and tail[0][1].startswith("n") else "主角")
 
 
 def _around(idea) -> list[Beat]:

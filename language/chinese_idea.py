@@ -41,8 +41,9 @@ def read_chinese_idea(text: str):
     clauses = _join_lead_ins([c for c in re.split(r"[。！？!?；;，,]\s*", story) if c.strip()])
     if not clauses:
         return reading
-    name, kind, traits, first = _introduce(clauses[0])
-    english = next((g for g in english_glosses(kind) if g in EN.kinds), "") or english_word(kind, "n") or "character"
+    name, kind, traits, first = _introduce(clauses[0], story)
+    english = ZH.kinds.get(kind) or next((g for g in english_glosses(kind) if g in EN.kinds), "") or english_word(
+        kind, "n") or "character"
     reading.hero = Entity(head=english.split()[-1], phrase=f"the {english}", name=name, first=0,
                           short=f"the {english}")
     looks_words = " ".join([*(ZH.adjectives.get(t) or ZH.colours.get(t) or english_word(t, "a")
@@ -90,8 +91,9 @@ def _join_lead_ins(clauses: list[str]) -> list[str]:
     return joined + ([lead] if lead else [])
 
 
-def _introduce(clause: str) -> tuple[str, str, dict, str]:
-    """(name, kind word, traits, the rest of the clause as an event) of the clause that introduces the hero."""
+def _introduce(clause: str, story: str = "") -> tuple[str, str, dict, str]:
+    """(name, kind word, traits, the rest of the clause as an event) of the clause that introduces the hero; a
+    name alone ("小明每天早上…") is a boy or a girl by the pronoun the story calls them by."""
     tokens = words(clause)
     traits: dict[str, list] = {}
     name = ""
@@ -111,6 +113,10 @@ def _introduce(clause: str) -> tuple[str, str, dict, str]:
     elif tokens and tokens[0][1] == "nr" and any(tokens[0][0].endswith(k) for k in ZH.kin_words):
         kin = next(k for k in ZH.kin_words if tokens[0][0].endswith(k))  # "王奶奶在楼顶种了…": a grandma
         return tokens[0][0], kin, traits, "".join(w for w, _ in tokens[1:])
+    elif len(tokens) > 1 and tokens[0][1] == "nr" and tokens[0][0] not in ZH.kinds and tokens[1][1].startswith((
+            "v", "p", "d", "t")):  # "小明每天早上在门口发现一朵花": a child by that name
+        kind = "男孩" if "他" in story else "女孩" if "她" in story else "孩子"
+        return tokens[0][0], kind if tokens[0][0].startswith("小") else "人", traits, "".join(w for w, _ in tokens[1:])
     elif tokens and tokens[0][0] == "在":  # "在奶奶的菜园里有一个…": the place is the setting
         end = next((i for i, (w, _) in enumerate(tokens) if w in ZH.place_suffixes), 0)
         tokens = tokens[end + 1:]
@@ -157,11 +163,17 @@ def _describe(modifier: list[tuple[str, str]], traits: dict[str, list], next_to_
             wear = [ZH.colours.get(w) or ZH.adjectives.get(w) or english_word(w, "a") for w in described]
             traits.setdefault("wear", []).append(" ".join(filter(None, [*wear, ZH.clothing[word]])))
             described = []
+        elif (word in ZH.adjectives or word in ZH.colours or flag in ("a", "z")) and at and modifier[at - 1][
+                1].startswith("v") and modifier[at - 1][0] not in ZH.wear_verbs:
+            continue  # "怕黑的小龙": afraid of the dark, no black dragon
         elif word in ZH.adjectives or word in ZH.colours or flag in ("a", "z"):
             described.append(word)
         elif flag.startswith("v") and word not in ZH.wish_verbs:
             verb = english_word(word, "v")
             traits["verb"] = inflect(verb.split()[0], "VBG") + " " + " ".join(verb.split()[1:]) if verb else ""
+            thing = modifier[at + 1] if at + 1 < len(modifier) else ("", "")
+            if verb and thing[1].startswith("n") and (said := english_word(thing[0], "n")):  # "会弹钢琴的熊猫":
+                traits["verb"] = f"{traits['verb'].strip()} the {said}"  # playing the piano
     traits.setdefault("adj", []).extend(described)
 
 

@@ -145,8 +145,9 @@ def _inherited(doc, clause, by_verb: dict, agent) -> tuple:
 
 def agents(doc, reading) -> list:
     """Who acts in each clause (for the main character's salience); the subject of a passive does not act
-    ("clouds were made of cotton candy and only one hungry giraffe could reach them": the giraffe)."""
-    return [agent for clause, agent, _ in _clauses(doc, reading) if agent and not clause.passive]
+    ("clouds were made of cotton candy and only one hungry giraffe could reach them": the giraffe), unless it has
+    a name ("Detective Okafor is called in to solve the case")."""
+    return [agent for clause, agent, _ in _clauses(doc, reading) if agent and (not clause.passive or agent.name)]
 
 
 def events(doc, reading) -> list:

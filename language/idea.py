@@ -340,6 +340,10 @@ def _resolve(token, reading: Idea) -> Entity | None:
     if want == "thing":  # the latest that was a subject or an object ("finds a box inside it… carries it": the box;
         # "dries it with a towel and lets it sleep": not the towel)
         things = [e for e in before if not e.plural and e.gender in ("", "thing") and not e.name]
+        named = {c.lemma_.lower() for c in token.head.children if c.dep_ in ("attr", "acomp") and token.dep_ == "nsubj"}
+        same = next((e for e in things if e.head in named), None)  # "until it becomes the biggest treehouse"
+        if same is not None:
+            return same
         return max(things, key=lambda e: (e.core, e.last), default=None)
     worn = set(EN.clothing) | set(EN.carried) | set(EN.features) | set(EN.hair_words)
     before = [e for e in before if e.head not in worn]  # "his" is never "the navy peacoat's"

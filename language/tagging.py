@@ -106,6 +106,11 @@ def mended(doc):
         if token.tag_ == "NNP" and token.dep_ == "npadvmod" and token.head == verb and verb.tag_ in (
                 "VBZ", "VBD") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
             token.dep_ = "nsubj"  # "Grandma June/npadvmod buys": June buys, not a month
+        if token.is_sent_start and token.is_title and token.tag_ == "VB" and token.dep_ == "csubj" and verb.tag_ \
+                == "DT":  # "Noodle/VB the dachshund/dobj is too short": a name and what it is, no order to noodle
+            for child in (c for c in token.children if c.dep_ == "dobj"):
+                child.dep_ = "appos"
+            token.dep_, token.pos_, token.tag_, token.lemma_ = "nsubj", "PROPN", "NNP", token.text
         if token.is_sent_start and token.is_title and token.tag_ in ("RB", "JJ", "NN", "UH") and verb.tag_ in (
                 "VBZ", "VBD", "VBP") and not getAllLemmas(token.lower_) and not any(
                 c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):

@@ -108,6 +108,8 @@ def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = fro
                  near: set[str] = frozenset()) -> str:
     """Words misspelt by one letter put right ("lerns" → "learns", "gardn" → "garden") by pyspellchecker's
     English word frequencies; names (capitalised), short words and the words in `keep` are left as they are."""
+    from lemminflect import getAllLemmas
+
     speller = _speller()
 
     def fix(match: re.Match) -> str:
@@ -120,6 +122,11 @@ def fix_spelling(text: str, keep: set[str] = frozenset(), prefer: set[str] = fro
                 word.lower().replace(british, american) in speller for british, american in _BRITISH):
             return word  # "neighbours", "theatre": British spelling, no typo
         found = {c for c in speller.candidates(word.lower()) or () if speller.word_usage_frequency(c) > 1e-7}
+        then = re.match(r"\s+(\w+)", match.string[match.end():])
+        before = re.search(r"(\w+)\s+$", match.string[:match.start()])
+        if then and then.group(1).lower() in ("a", "an", "the") and not (before and "VERB" in getAllLemmas(
+                before.group(1).lower())):  # "his dad bild a treehouse": a verb, no bird (but "lives undr a bridge")
+            found = {c for c in found if "VERB" in getAllLemmas(c)} or found
         same = [c for c in found if c[:1] == word[:1].lower()]  # a typo rarely changes the first letter; a word
         same = [c for c in same if c in prefer] or same  # rarer than one in ten million ("churrs") is no fix for
         return max(same, key=speller.word_usage_frequency) if same else max(  # "churros"; "a grumpy old trol":

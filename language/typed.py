@@ -43,8 +43,8 @@ def _names(text: str) -> str:
     unknown = {w for w in words if not getAllLemmas(w) and w not in EN.kinds and len(w) > 2 and w not in STOP_WORDS}
     names = set()
     for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
-        if word in unknown and (before in EN.name_leads or not before and ("VERB" in getAllLemmas(after) or
-                                                                          after in ("is", "was", "has", "and"))):
+        if word in unknown and (before in EN.name_leads and after not in ("a", "an", "the") or not before and (
+                "VERB" in getAllLemmas(after) or after in ("is", "was", "has", "and"))):  # "his dad bild a…": a verb
             names.add(word)
     for name in sorted(names, key=len, reverse=True):
         text = re.sub(rf"\b{name}s\b", f"{name.title()}'s", text)
