@@ -55,8 +55,11 @@ def read_chinese_idea(text: str):
         reading.looks.put_on(item if plural else f"{'an' if item[0] in 'aeiou' else 'a'} {item}")
     reading.setting = _chinese_place(story)
     said = ([(first, clauses[0])] if first else []) + [(c, c) for c in clauses[1:]]
+    carried = ""  # who the clause before was about, when not the hero: a clause without a subject goes on with it
     for clause, caption in said:  # the caption is the person's own clause, with its subject
-        frame = _clause_frame(clause, reading)
+        frame = _clause_frame(clause, reading, carried)
+        lead = re.match(r"(?:a|the) ((?:[\w-]+ ){0,2}?[\w-]+) \w+ing\b", frame)  # "a sparrow leaving…"
+        carried = f"the {lead.group(1)}" if lead else ""
         if frame and frame not in [e.frame for e in reading.events]:
             reading.events.append(_event(reading, frame, caption.strip() + "。"))
     if not reading.events and traits.get("verb"):
@@ -195,8 +198,10 @@ def _chinese_place(text: str) -> str:
         "  ", " ").strip()
 
 
-def _clause_frame(clause: str, reading) -> str:
-    """One clause as an English frame: another subject is kept ("a pigeon carrying…"), the hero's is dropped."""
+def _clause_frame(clause: str, reading, carried: str = "") -> str:
+    """One clause as an English frame: another subject is kept ("a pigeon carrying…"), the hero's is dropped; a
+    clause without one goes on with `carried`, the one the clause before was about ("一群麻雀落在她身边，跟着她
+    一起跳舞": the sparrows dance)."""
     clause = re.sub(r"^(?:" + "|".join(ZH.ending_markers) + r")", "", clause.strip())
     clause = clause.replace(reading.hero.name, "他") if len(reading.hero.name) > 1 else clause  # "王爷爷最好的朋友"
     tokens = words(clause)
@@ -220,6 +225,8 @@ def _clause_frame(clause: str, reading) -> str:
         noun = english_word(tokens[0][0], "n")
         subject = f"the {noun}" if noun and noun.split()[-1] != reading.hero.head else ""
         clause = "".join(lead[1:])
+    if not subject and carried and tokens[0][1].startswith(("v", "d", "p")):
+        subject = carried
     wants = False
     for wish in ZH.wish_verbs:  # "最喜欢偷吃邻居家的西瓜": the liked thing is the picture
         if re.search(rf"{wish}\w", clause):

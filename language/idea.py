@@ -224,6 +224,7 @@ def _entities(doc, reading: Idea) -> None:
                 entity.core = token.i if token.dep_ in CORE or entity.animate else entity.core  # an animal
                 # called "it" stays in focus ("shares a picnic with it, drifts with it": the otter)
                 reading.refers[token.i] = entity
+    _rebind(doc, reading)
     from language.clauses import agents
 
     for agent in agents(doc, reading):  # who acts: every clause counts for its subject, also "who…" clauses
@@ -235,6 +236,16 @@ def _entities(doc, reading: Idea) -> None:
         # a thing ("when the whole city is asleep, a street sweeper…": the sweeper; but "a lonely snowman waves")
         reading.hero = max(people, key=lambda e: (2 * e.subjects + e.mentions + 2 * e.anchors * (e.mentions > 1)
                                                   + 3 * (e is first), -e.first))
+
+
+def _rebind(doc, reading: Idea) -> None:
+    """One "he" all along: when "his grandfather" shows that "his" is Omar (Omar's grandfather cannot be his own),
+    the same pronouns before it that were read as the grandfather were Omar too ("his friend Hana offers to help
+    him… while he serves the customers")."""
+    owned, owner, want = doc.user_data.pop("bound", (None, None, ""))
+    for index, entity in list(reading.refers.items()):
+        if owned is not None and entity is owned and EN.pronouns.get(doc[index].lower_) == want:
+            reading.refers[index], owned.mentions, owner.mentions = owner, owned.mentions - 1, owner.mentions + 1
 
 
 def _dummy_it(token) -> bool:
@@ -347,6 +358,11 @@ def _resolve(token, reading: Idea) -> Entity | None:
         return max(things, key=lambda e: (e.core, e.last), default=None)
     worn = set(EN.clothing) | set(EN.carried) | set(EN.features) | set(EN.hair_words)
     before = [e for e in before if e.head not in worn]  # "his" is never "the navy peacoat's"
+    owned = entity_of(token.head, reading) if token.dep_ == "poss" else None  # "his grandfather" is not his own
+    if owned is not None and owned.owner is not None and owned.owner.gender in ("", want) and owned.owner in before:
+        token.doc.user_data["bound"] = (owned, owned.owner, want)  # grandfather: Omar's, so "his" is Omar
+        owned.owner.gender = want
+        return owned.owner
     own = _clause_subject(token, reading) if token.dep_ == "poss" else None
     if own is not None and own.gender == want and own in before:  # "Ilka loads the jars into her cart": hers
         return own
@@ -480,10 +496,20 @@ def _looks(doc, hero: Entity) -> Looks:
             words = [t for t in thing.subtree if t.i not in others and t.dep_ != "poss"]
             bare = words[0].pos_ not in ("DET", "NUM") and thing.tag_ != "NNS"  # "striped socks" need no "a"
             looks.put_on(("an " if bare and words[0].lower_[0] in "aeiou" else "a " if bare else "") + render(words))
-    if looks.kind == "person" and hero.gender in ("male", "female"):  # a named child is the likeliest hero of a
-        grown = any(t.lemma_.lower() in EN.adult_cues for t in doc) or any(  # picture story, unless the idea says
-            t.lower_.strip(".") in EN.titles for t in (*token.children, *token.doc[max(token.i - 1, 0):token.i]))
-        aged = any(c.lower_ in ("old", "elderly") for c in token.children)  # a grown-up
-        looks.kind = EN.genders[hero.gender]["elderly" if aged else "adult" if grown else "child"]  # life ("runs a
-        # bookshop", "Mr Okafor"; "Old Mr Okafor" is old)
+    if looks.kind == "person" and hero.gender in ("male", "female"):
+        looks.kind = EN.genders[hero.gender][_age(doc, token, hero)]
     return looks
+
+
+def _age(doc, token, hero: Entity) -> str:
+    """How old a named person is: a child, the likeliest hero of a picture story, unless the idea says life
+    ("runs a bookshop", "Mr Okafor": a grown-up; "Old Mr Okafor": elderly); but whose grandfather is in it is a
+    child ("Omar's grandfather falls ill, … help him run the family noodle shop")."""
+    refers = doc.user_data.get("refers", {})
+    grandchild = any((EN.kinds.get(t.lemma_.lower()) or {}).get("age") == "elderly" and any(
+        c.dep_ == "poss" and (refers.get(c.i) is hero or c.text in hero.name.split()) for c in t.children)
+        for t in doc)
+    grown = not grandchild and any(t.lemma_.lower() in EN.adult_cues for t in doc) or any(
+        t.lower_.strip(".") in EN.titles for t in (*token.children, *token.doc[max(token.i - 1, 0):token.i]))
+    aged = any(c.lower_ in ("old", "elderly") for c in token.children)
+    return "elderly" if aged else "adult" if grown else "child"
