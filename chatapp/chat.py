@@ -75,8 +75,8 @@ async def apply(state: ChatState, call, *args, **kwargs) -> None:
     except Exception as error:  # a failed save, a bug: a clear message, and the chat goes on
         await cl.Message(content=view.failure_text(error)).send()
         return
-    if reply.choices and reply.question:
-        await send_reply(state, reply.question, view.choice_actions(reply.choices))
+    if reply.choices:  # a question's likely answers, or the beats a plan could still add
+        await send_reply(state, reply.question or reply.text, view.choice_actions(reply.choices))
     else:
         await send_reply(state, reply.question or reply.text)
     await sync_chat_name(state)

@@ -15,7 +15,8 @@ class Reply(BaseModel):
     changed: list[int] = Field(default_factory=list)
     to_render: list[int] = Field(default_factory=list)
     question: str | None = None
-    choices: list[str] = Field(default_factory=list, description="answers to the question, as whole messages")
+    choices: list[str] = Field(default_factory=list,
+                               description="answers to the question, or what a plan could still add, as messages")
 
 
 class RenderEvent(BaseModel):

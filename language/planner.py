@@ -102,13 +102,19 @@ def plan_story(idea: str, llm=None, *, frames: int | None = None, style: str | N
         from generator.tokens import count_clip_tokens as count_tokens
     reading = read_any(text)
     report = PlanReport(language=reading.language)
-    if reading.hero is None or not reading.events or len(text.split()) <= 2 and not CJK.search(text):
+    told_none = reading.hero is None or not reading.events or len(text.split()) <= 2 and not CJK.search(text)
+    if told_none:
         reading = _fallback(reading, text)
     count = frames or reading.count or min(max(len(reading.events), 4), 6)
     report.asked = count
     subject = reading.subject
     planned, spare = arrange(reading, count, subject, fill=bool(frames or reading.count))
-    if len(planned) < count:
+    if told_none and not (frames or reading.count):  # "pirate parrot": one picture of it, and what could follow
+        planned, spare = planned[:1], [frame for frame, _ in planned[1:]]  # offered, not drawn as filler
+        report.notes.append(f"Your idea names {reading.hero.label} but no moment yet, so the story has 1 frame. "
+                            "It could also show: " + "; ".join(spare) + ". Or say “add a scene where …”.")
+        report.suggestions = [f"add a picture at the end: {beat}" for beat in spare]  # one after another
+    elif len(planned) < count:
         asked = f"You asked for {count} frames; y" if frames or reading.count else "Y"
         told = f"{len(planned)} moment{'s' * (len(planned) != 1)}, so the story has {len(planned)} frame" + \
             "s" * (len(planned) != 1)

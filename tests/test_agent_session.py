@@ -152,7 +152,8 @@ def test_missing_gguf_plans_without_the_llm_and_says_so(tmp_path, monkeypatch):
     config = Config(llm_gguf=str(tmp_path / "missing.gguf"))
     session = StorySession.create(tmp_path, generator_provider=lambda: None, config=config)
     reply = session.plan("dragon")
-    assert "STORY_LLM_GGUF" in reply.text and len(session.story.frames) == 4
+    assert "STORY_LLM_GGUF" in reply.text and len(session.story.frames) == 1  # a word alone tells no moment yet
+    assert "It could also show" in reply.text  # and the reply offers what could follow
 
 
 def test_tiny_model_renders_and_one_frame_rerender_matches(tmp_path, tiny_generator):
@@ -182,3 +183,14 @@ def test_cards_are_due_again_once_a_model_is_configured(tmp_path):
     assert session.frames_needing_render() == []
     resumed = StorySession.open(session.story_dir, llm=NO_LLM, generator_provider=lambda: FakeGenerator())
     assert resumed.frames_needing_render() == [0, 1]
+
+
+def test_an_idea_of_no_moment_plans_one_frame_and_offers_the_rest_as_buttons(tmp_path):
+    session = new_session(tmp_path)
+    reply = session.plan("pirate parrot")
+    assert len(session.story.frames) == 1 and "no moment yet" in reply.text
+    assert len(reply.choices) == 3  # the adventure's other beats, offered, not drawn as filler
+    for choice in reply.choices:  # each button is a message the agent reads as a new last frame
+        session.revise(choice)
+    prompts = [frame.prompt for frame in session.story.frames]
+    assert len(prompts) == 4 and "coming home" in prompts[-1] and "middle" in prompts[1]

@@ -205,7 +205,9 @@ class StorySession(StoryPictures):
             story = self._story.changed("plan", **content).model_copy(update={"idea": planned.idea})
             self._set_story(story)
         indices = list(range(len(story.frames)))
-        return Reply(text=plan_text(story, report.language, note), changed=indices, to_render=indices)
+        said = "\n>\n> ".join(n for n in [*report.notes, note] if n)  # what was invented, what could be added
+        return Reply(text=plan_text(story, report.language, said), changed=indices, to_render=indices,
+                     choices=report.suggestions)
 
     def revise(self, message: str) -> Reply:
         """Apply a revision message; a question (and no change) when it is unclear or out of range."""
