@@ -117,6 +117,12 @@ def _wishes(idea, event, index: int, subject: str, fill: bool) -> list[Beat]:
     before and tried after (the wish coming true is `_results`'); "afraid of the sea": looking out at it before,
     facing it after and, for a number of frames asked, no longer afraid at last."""
     kind = _kind(event.verb)
+    purpose = re.search(r"\bto (\w+) (?:a|an|the|some) (.+)$", event.frame)  # "collects them to build a sculpture"
+    if purpose and kind not in ("wish", "aim") and _kind(purpose.group(1)) == "make" and " being " not in event.frame:
+        head, thing = purpose.group(1), f"the {purpose.group(2)}"
+        last = index == len(idea.events) - 1
+        return [_beat(f"{inflect(head, 'VBG')} {thing}", f"{subject} {_verb(head, idea)} {thing}", index, 2, 2)] + (
+            [_shown(idea, thing, subject, index, 25)] if fill or not last else [])
     if kind in ("wish", "aim") and " to " in event.frame:
         head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
         more = more.split(" from ")[0] if event.verb == "learn" else more
@@ -246,7 +252,8 @@ def _others(idea, subject: str, fill: bool = False) -> list[Beat]:
         if agent is not None and agent is not idea.hero and " " in event.frame:
             who, _, rest = event.frame.partition(" ")
             verb = event.verb
-            if verb and verb not in EN.beat_verbs["state"] and not {"being", "not"} & set(event.frame.split()[:4]):
+            if verb and verb not in EN.beat_verbs["state"] and agent.animate and not {"being", "not"} & set(
+                    event.frame.split()[:4]):
                 name = agent.name or agent.short or agent.phrase
                 rest = event.frame[len(name):].strip().partition(" ")[2]
                 gets = "get" if agent.plural else "gets"

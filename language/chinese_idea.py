@@ -113,12 +113,16 @@ def _introduce(clause: str, story: str = "") -> tuple[str, str, dict, str]:
             return "".join(w for w, _ in named if w != kind and w not in ZH.adjectives), kind, traits, ""
         name = name or "".join(w for w, _ in named)
         tokens = tokens[at + 1:]
+        kin = next((k for k in ZH.kin_words if name.endswith(k) and ZH.kinds.get(k)), "")  # "陈爷爷是一个修自行车
+        if (EN.kinds.get(ZH.kinds.get(kin, "")) or {}).get("age") == "elderly":  # 的师傅": an old one
+            traits.setdefault("adj", []).append("年老")
     elif tokens and tokens[0][1] == "nr" and any(tokens[0][0].endswith(k) for k in ZH.kin_words):
         kin = next(k for k in ZH.kin_words if tokens[0][0].endswith(k))  # "王奶奶在楼顶种了…": a grandma
         return tokens[0][0], kin, traits, "".join(w for w, _ in tokens[1:])
     elif len(tokens) > 1 and tokens[0][1] == "nr" and tokens[0][0] not in ZH.kinds and tokens[1][1].startswith((
             "v", "p", "d", "t")):  # "小明每天早上在门口发现一朵花": a child by that name
-        kind = "男孩" if "他" in story else "女孩" if "她" in story else "孩子"
+        kind = "男孩" if "他" in story else "女孩" if "她" in story else next(
+            (ZH.name_genders[c] for c in reversed(tokens[0][0]) if c in ZH.name_genders), "孩子")  # 小芳: a girl
         return tokens[0][0], kind if tokens[0][0].startswith("小") else "人", traits, "".join(w for w, _ in tokens[1:])
     elif tokens and tokens[0][0] == "在":  # "在奶奶的菜园里有一个…": the place is the setting
         end = next((i for i, (w, _) in enumerate(tokens) if w in ZH.place_suffixes), 0)

@@ -29,6 +29,9 @@ def words(text: str) -> list[tuple[str, str]]:
     for word, flag in chinese_words(text):
         if word in ZH.verbs and flag in ("m", "u", "zg", "q", "f"):  # "种/m了一个菜园", "在等/u一封信": verbs
             flag = "v"
+        elif flag == "n" and len(word) > 2 and word not in ZH.nouns and not english_sense(word) and english_sense(
+                word, verb=True):  # "睡午觉/n": CC-CEDICT knows it only as "to have a nap"
+            flag = "v"
         found += _cut(word, flag) if word.strip() else []
     return _joined(found)
 

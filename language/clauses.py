@@ -14,7 +14,7 @@ from language.listed import one_by_one
 from language.phrases import caption as clause_caption
 from language.phrases import clause_text, lower_first, render, sentence
 from language.segments import mend_subject, segments, verb_like
-from language.states import ending, revealed, there_is, whose, worn_only
+from language.states import ending, rained, revealed, there_is, whose, worn_only
 from language.tools import lemma_of, parse
 
 
@@ -155,14 +155,18 @@ def events(doc, reading) -> list:
     found, weather = [], ""
     for clause, agent, together in _clauses(doc, reading):
         verb = clause.verb
-        if agent is None and clause.relative:
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        unseen = subject is not None and subject.lower_ in word_set("indefinite_pronouns") and any(
+            c.dep_ == "mark" and c.lower_ in ("before", "until", "unless", "without") for c in verb.children)
+        if agent is None and clause.relative or unseen and found:  # "…he's back before anyone notices": when
             for event in found[-1:]:
                 event.frame, event.caption = f"{event.frame} {clause.said}", f"{event.caption[:-1]} {clause.said}."
             continue
-        if verb.lemma_ in EN.weather_verbs and any(c.lower_ == "it" for c in verb.children):
+        if verb.lemma_ in EN.weather_verbs and any(c.lower_ == "it" for c in verb.children) and not any(
+                c.dep_ == "dobj" for c in verb.children):  # but "it rains jelly beans" is no weather
             weather = EN.weather_verbs[verb.lemma_]
             continue
-        event = _event(clause, agent, together, reading)
+        event = rained(verb) or _event(clause, agent, together, reading)
         if event is not None and event.frame and event.frame not in [e.frame for e in found]:
             if weather and weather not in event.frame:
                 event.frame = f"{event.frame} {weather}"

@@ -67,9 +67,11 @@ def content_head(doc, parts: Parts, taken: set[int]):
                 "see", "watch"):  # an item for a frame named is what it shows ("add a kite to frame 3")
             item = parts.frames.said and token.lemma_.lower() in set(EN.carried) | set(EN.clothing)
             if token.pos_ in ("NOUN", "PROPN", "VERB", "PRON") and (item or not _is_value_only(token, parts)):
-                doing = next((c for c in token.head.children if c.tag_ == "VBG" and c.i == token.i + 1), None)
-                if token.pos_ == "PROPN" and doing is not None:
-                    return doc[token.i:doing.i + 1]  # "add Marisol apologising"
+                follow = [c for c in token.head.children if c.i > token.i and c.i not in taken and (
+                    c.dep_ in ("oprd", "acomp", "xcomp", "advcl", "prep") or c.tag_ == "VBG")]
+                if token.pos_ == "PROPN" and any(c.tag_ == "VBG" or c.dep_ in ("oprd", "acomp") for c in follow):
+                    end = max(t.i for c in follow for t in c.subtree if t.i not in taken)  # "add Marisol
+                    return doc[token.i:end + 1]  # apologising", "add Hugo and Miso asleep under the stars"
                 if token.pos_ != "PRON":
                     return token
                 rest = doc[token.i + 1:]  # "show him asleep on a bench": all that follows the pronoun

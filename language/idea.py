@@ -234,6 +234,8 @@ def _entities(doc, reading: Idea) -> None:
         acting = [a for a in agents(doc, reading) if a in people]  # who acts first: a being or a kind of character
         first = next((a for a in acting if a.animate or a.head in EN.kinds), acting[0] if acting else None)  # before
         # a thing ("when the whole city is asleep, a street sweeper…": the sweeper; but "a lonely snowman waves")
+        if first is not None and first.owner is not None and first.owner.name and not first.name:
+            first = first.owner  # "When Kenji's little sister loses her rabbit, he…": Kenji's story
         reading.hero = max(people, key=lambda e: (2 * e.subjects + e.mentions + 2 * e.anchors * (e.mentions > 1)
                                                   + 3 * (e is first), -e.first))
 

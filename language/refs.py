@@ -188,7 +188,8 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
 
 def _stream(doc, story, frames: Frames, loose: bool, things: frozenset) -> list[tuple]:
     """(start, end, kind, label, payload) in text order: positions, references, descriptions."""
-    taken = _read_count(doc, frames)
+    taken = _read_count(doc, frames) | {i for label, span in _matches(doc, "ref_patterns") if label == "amount"
+                                        for i in range(span.start, span.end)}  # "a young man, about 20"
     stream = []
     markers = [(label, span) for label, span in _matches(doc, "ref_patterns")
                if label in ("except", "after_all", "before_all")]  # "everything after frame 2" is no position
@@ -203,7 +204,7 @@ def _stream(doc, story, frames: Frames, loose: bool, things: frozenset) -> list[
     covered = {i for item in stream for i in range(item[0], item[1])} | taken
     for label, span in _matches(doc, "ref_patterns"):
         if not covered.intersection(range(span.start, span.end)) and label not in (
-                "except", "after_all", "before_all") and not of_things(span, _vocabulary()["frame_nouns"]):
+                "except", "after_all", "before_all", "amount") and not of_things(span, _vocabulary()["frame_nouns"]):
             stream.append((span.start, span.end, "ref", label, span))
     covered |= {i for item in stream for i in range(item[0], item[1])}
     stream += frame_descriptions(doc, story, frames, covered, _vocabulary()["frame_nouns"]) + \

@@ -131,6 +131,8 @@ def worn_nouns() -> frozenset[str]:  # what a character can wear, carry or have
 def _read_actions(doc, parts: Parts) -> list[tuple[str, int, int]]:
     """The actions the request's words name (the operation table's verbs and phrases), and where each was said."""
     found = [(doc.vocab.strings[key], start, end) for key, start, end in action_matcher()(doc)]
+    found = [(a, s, e) for a, s, e in found if not (doc[s].dep_ in ("relcl", "acl") and doc[s].head.pos_ in (
+        "NOUN", "PROPN") and doc[s].head.i < s)]  # "the scene where he drops it", "a woman called Hilda": no order
     for action, start, end in found:  # a phrase inside a longer one of another action does not count
         if not any(a != action and s <= start and end <= e and (e - s) > (end - start) for a, s, e in found):
             parts.actions.setdefault(action, doc[start:end].text.lower())

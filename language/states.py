@@ -63,3 +63,21 @@ def whose(verb, subject, hero) -> Event:
         t.i for t in subject.subtree} | {c.i for c in verb.children if c.dep_ in ("aux", "punct")})
     said = render(verb.subtree).removeprefix("whose ")  # "The superhero's only power is finding lost socks."
     return Event(agent=hero, frame=frame, caption=sentence(f"{hero.label}'s {said}"), verb=target.lemma_.lower())
+
+
+def rained(verb) -> Event | None:
+    """"a city where it rains jelly beans every Tuesday": what falls is no weather but the picture ("jelly beans
+    raining down on the city every Tuesday")."""
+    from language.entities import Entity
+    from language.tools import inflect
+
+    thing = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if verb.lemma_ not in EN.weather_verbs or thing is None or not any(c.lower_ == "it" for c in verb.children):
+        return None
+    where = f" on {render(t for t in verb.head.subtree if t.i < verb.i and t.dep_ != 'relcl' and t.i <= verb.head.i)}" \
+        if verb.dep_ == "relcl" and verb.head.pos_ == "NOUN" else ""  # the place the clause is about
+    when = " ".join(render(c.subtree) for c in verb.children if c.dep_ in ("npadvmod", "prep") and c.i > thing.i)
+    said = render(thing.subtree)
+    frame = f"{said} {inflect(verb.lemma_, 'VBG')} down{where} {when}".strip()
+    return Event(agent=Entity(head=thing.lemma_.lower(), phrase=said, animate=False), frame=frame, verb=verb.lemma_,
+                 caption=sentence(f"{said} {inflect(verb.lemma_, 'VBP')} down{where} {when}".strip()))

@@ -50,6 +50,20 @@ def _mend_object(token) -> None:
         token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", lemmas["NOUN"][0]
 
 
+def _mend_copula(sentence) -> None:
+    """"the scene where he drops it/nsubj is/ccomp too sad": the scene is what is too sad, and "it" what he drops."""
+    noun = sentence.root
+    relative = next((c for c in noun.children if c.dep_ == "relcl"), None) if noun.pos_ == "NOUN" else None
+    copula = next((c for c in relative.children if c.dep_ == "ccomp" and c.lemma_ == "be"), None) if relative else None
+    thing = next((c for c in copula.children if c.dep_ == "nsubj" and c.lower_ in ("it", "they")), None) if copula \
+        else None  # (but "a sheep who thinks she is a horse" thinks it)
+    if thing is not None and not any(c.dep_ == "dobj" for c in relative.children) and any(
+            c.dep_ == "acomp" for c in copula.children):
+        copula.head, copula.dep_ = copula, "ROOT"
+        noun.head, noun.dep_ = copula, "nsubj"
+        thing.head, thing.dep_ = relative, "dobj"
+
+
 def _heads(noun, verb) -> None:
     """`verb` (read as a compound of `noun`, the root) made the root: the words before it its subject, `noun` its
     object, and what hung on `noun` after it (", and invites…") on the verb."""
@@ -101,6 +115,8 @@ def mended(doc):
             token.pos_, token.tag_ = ("PROPN", "NNP") if token.is_title else ("NOUN", "NN")
             token.lemma_ = token.text if token.is_title else token.lemma_
         _mend_clause(token)
+    for sentence in doc.sents:
+        _mend_copula(sentence)
     for token in doc[:-1]:
         verb = token.nbor(1)
         if token.tag_ == "NNP" and token.dep_ == "npadvmod" and token.head == verb and verb.tag_ in (

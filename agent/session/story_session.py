@@ -197,15 +197,14 @@ class StorySession(StoryPictures):
         except ValidationError as error:  # e.g. one 4,000-letter word: no frame text fits
             raise InvalidStoryError(f"I could not make a story from that idea ({validation_problem(error)}). "
                                     "Describe who it is about and what happens in a sentence or two.") from None
-        if report.llm_error and not note:
-            note = "The language model gave no usable plan, so the story was built from your idea directly."
+        note = note or report.llm_error and "The language model gave no usable plan, so the story was built from " \
+            "your idea directly."
         with self._changing():
             fields = ("title", "identity_prompt", "cast", "style", "settings", "frames")  # a planned cast comes along
             content = {k: getattr(planned, k) for k in fields}
             story = self._story.changed("plan", **content).model_copy(update={"idea": planned.idea})
             self._set_story(story)
-        indices = list(range(len(story.frames)))
-        said = "\n>\n> ".join(n for n in [*report.notes, note] if n)  # what was invented, what could be added
+        indices, said = list(range(len(story.frames))), "\n>\n> ".join(n for n in [*report.notes, note] if n)
         return Reply(text=plan_text(story, report.language, said), changed=indices, to_render=indices,
                      choices=report.suggestions)
 
