@@ -110,8 +110,8 @@ class _Scene:
                                                                    for w, f in rest):
             self._verb(word)  # "他给每个孩子一个苹果": giving, with no other verb
             self.verbs[-1]["verb"] = ZH.mark_verbs[word]
-        elif word in ("在", "正在") and rest[:1] and rest[0][1].startswith("v"):
-            pass  # "每天都在等一封信": 在 before a verb says it is going on, no place
+        elif word in ("在", "正在", *ZH.negations) and rest[:1] and rest[0][1].startswith("v"):  # "每天都在等一封信":
+            self.pending.update({"negated": True} if word in ZH.negations else {})  # 在: going on; 不收: not taking
         elif word in ZH.marks:
             self._mark(word)
         elif word in ZH.place_suffixes and self.mode == "place" and self.pending.get("place"):
@@ -300,7 +300,7 @@ def _clause(verbs: list[dict], pending: dict, times: list[str]) -> str:
         elif index and verbs[index - 1].get("helps") is not None:  # "帮它找回来": helping the fox find it again;
             form = f"{verbs[index - 1]['helps']} {verb['verb']}".strip()  # "教小孙女包饺子": teaching her to make
         else:
-            form = ("and " if index else "") + _gerund(verb["verb"])
+            form = ("and " if index else "") + ("not " if verb.get("negated") else "") + _gerund(verb["verb"])
         many = " " in tail and not tail.startswith("and ")  # "carry in its beak": the thing goes before "in its
         # beak", not before "towards"
         thing = verb.get("object") or (verb["objects"][0] if verb["objects"] and not verb["direction"] and many
@@ -341,6 +341,8 @@ def _way(verb: dict, place: list | None = None) -> str:
 def _gerund(verb: str) -> str:
     """"steal and eat" → "stealing and eating", "go on an adventure" → "going on an adventure"."""
     head, _, tail = verb.partition(" ")
+    if head in ("not", "cannot") and tail:  # "找不到": cannot find → not finding
+        return f"not {_gerund(tail)}"
     if tail.startswith("and "):
         return f"{inflect(head, 'VBG')} and {_gerund(tail[4:])}"
     return inflect(head, "VBG") + (f" {tail}" if tail else "")

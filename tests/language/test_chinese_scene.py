@@ -28,6 +28,8 @@ ROWS = [
      ["please"]),
     ("a pronoun's thing", "她的帽子被风吹走了", ["hat", "blown"], ["she's"]),
     ("-们 after a noun", "孩子们在操场上踢球", ["football"], ["plural marker"]),
+    ("a verb said not to happen", "小狗从来不吃青菜", ["not eating", "vegetable"], []),
+    ("a verb that cannot happen", "小兔子找不到回家的路", ["not finding"], ["cannoting"]),
 ]
 
 
