@@ -185,7 +185,7 @@ async def redo(state: ChatState, action: cl.Action) -> None:
 @cl.action_callback(view.CHOOSE)
 @in_background
 async def choose(state: ChatState, action: cl.Action) -> None:
-    """A question's answer button: the corrected request, as if the person had typed it."""
+    """A question's answer button, or a beat the plan offered: the request, as if the person had typed it."""
     message = str(action.payload.get("message", ""))
     if state.session is not None and message:
         await cl.Message(content=message, author="You", type="user_message").send()

@@ -132,7 +132,7 @@ def lock_action(frame_id: str, locked: bool) -> cl.Action:
 
 
 def choice_actions(choices: list[str]) -> list[cl.Action]:
-    """One button per answer to a question ("change frame 5 to winter")."""
+    """One button per answer to a question ("change frame 5 to winter"), or per beat a plan could still add."""
     return [cl.Action(name=CHOOSE, payload={"message": choice}, label=choice, tooltip="Send this")
             for choice in choices]
 

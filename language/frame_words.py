@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-from lemminflect import getAllLemmas
-
 from language.lexicon import EN
 from language.looks import animate
 
 
 def made_thing(event) -> str:
     """The thing an event makes or finds: "a scarf" in "knitting a scarf for his granny"."""
+    from lemminflect import getAllLemmas
+
     words = event.frame.split()
     nouns = [n for n in event.things if n in words or n + "s" in words]
     if not nouns and words[0].endswith("ing") and len(words) > 1 and words[0] not in ("being", "getting"):
