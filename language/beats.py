@@ -29,6 +29,9 @@ class Beat:
     phase: int = 5  # the order of beats between the same two events: the place first, the moment before last
 
 
+TRIED, CAME_TRUE, BEFORE_NEXT = 1, 2, 10  # phases: a wish tried, a wish come true; from 10 on, before the next event
+
+
 def _kind(verb: str) -> str | None:
     return next((kind for kind, verbs in EN.beat_verbs.items() if verb in verbs), None)
 
@@ -99,13 +102,19 @@ def _results(idea, event, index: int, read: tuple, subject: str, fill: bool) -> 
             [] if last or event.frame.startswith("not ") else look)
     if kind in ("wish", "aim", "state") and " to " in event.frame and event.verb in EN.beat_verbs["wish"] + \
             EN.beat_verbs["aim"]:
-        head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
-        if event.verb == "learn":  # "learns to knit a scarf from his granny": she teaches; he knits a scarf
-            more = more.split(" from ")[0]
+        head, more = _aimed(event)
         made = [_shown(idea, thing, subject, index, 25)] if _kind(head) == "make" and thing and (not last or fill) \
             else []
-        return [_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0, 2)] + made
+        return [_beat(f"{inflect(head, 'VBG')} {more}", f"{subject} {inflect(head, 'VBZ')} {more}", index, 0,
+                      CAME_TRUE)] + made
     return []
+
+
+def _aimed(event) -> tuple[str, str]:
+    """(verb, rest) of what an event wants or aims at: "knit", "a scarf" of "learning to knit a scarf from his
+    granny" (who teaches is no part of the knitting)."""
+    head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
+    return head, more.split(" from ")[0] if event.verb == "learn" else more
 
 
 def _shown(idea, thing: str, subject: str, index: int, priority: int) -> Beat:
@@ -121,24 +130,20 @@ def _wishes(idea, event, index: int, subject: str, fill: bool) -> list[Beat]:
     if purpose and kind not in ("wish", "aim") and _kind(purpose.group(1)) == "make" and " being " not in event.frame:
         head, thing = purpose.group(1), f"the {purpose.group(2)}"
         last = index == len(idea.events) - 1
-        return [_beat(f"{inflect(head, 'VBG')} {thing}", f"{subject} {_verb(head, idea)} {thing}", index, 2, 2)] + (
-            [_shown(idea, thing, subject, index, 25)] if fill or not last else [])
+        made = _beat(f"{inflect(head, 'VBG')} {thing}", f"{subject} {_verb(head, idea)} {thing}", index, 2, CAME_TRUE)
+        return [made] + ([_shown(idea, thing, subject, index, 25)] if fill or not last else [])
     if kind in ("wish", "aim") and " to " in event.frame:
-        head, _, more = event.frame.split(" to ", 1)[1].partition(" ")
-        more = more.split(" from ")[0] if event.verb == "learn" else more
+        head, more = _aimed(event)
         dream = [_beat(f"dreaming of {inflect(head, 'VBG')} {more}".strip(), f"{subject} {_verb('dream', idea)} of "
                        f"{inflect(head, 'VBG')} {more}", index - 1, 20, 14)] if kind == "wish" else []
-        trying = [_beat(f"trying to {head} {more}".strip(), f"{subject} {_verb('try', idea)} to {head} {more}", index,
-                        4, 1)] if event.verb != "try" else []
-        return dream + trying
+        return dream + ([_trying(idea, subject, head, more, index, 4)] if event.verb != "try" else [])
     too = re.match(r"being too (\w+) to (\w+)\s*(.*)", event.frame)  # "too shy to shine": tried, then done at last
     if too and fill:
         head, more = too.group(2), too.group(3)
         return [_beat(f"feeling {too.group(1)}", f"{subject} {_verb('feel', idea)} {too.group(1)}", index - 1, 36, 11),
-                _beat(f"trying to {head} {more}".strip(), f"{subject} {_verb('try', idea)} to {head} {more}", index, 20,
-                      1),
+                _trying(idea, subject, head, more, index, 20),
                 _beat(f"{inflect(head, 'VBG')} {more} at last".replace("  ", " "), f"{subject} {inflect(head, 'VBZ')} "
-                      f"{more} at last", index, 35, 2)]
+                      f"{more} at last", index, 35, CAME_TRUE)]
     if event.verb == "be" and " of " in event.frame:  # "afraid of the sea": the thing it is about
         state, about = event.frame.removeprefix("being ").split(" of ", 1)
         return [_beat(f"looking out at {about}, {state}", f"{subject} {_verb('look', idea)} out at {about}", index - 1,
@@ -147,6 +152,11 @@ def _wishes(idea, event, index: int, subject: str, fill: bool) -> list[Beat]:
             [_beat(f"no longer {state} of {about}", f"{subject} {'are' if _plural(idea) else 'is'} no longer {state} "
                    f"of {about}", index, 35, 4)] if fill else [])
     return []
+
+
+def _trying(idea, subject: str, head: str, more: str, index: int, priority: int) -> Beat:
+    return _beat(f"trying to {head} {more}".strip(), f"{subject} {_verb('try', idea)} to {head} {more}", index,
+                 priority, TRIED)
 
 
 def _chinese(idea, subject: str, fill: bool) -> list[Beat]:
@@ -161,14 +171,14 @@ def _chinese(idea, subject: str, fill: bool) -> list[Beat]:
         beats.append(Beat(f"{idea.hero.short} {idea.setting}", f"{lead.group(0)}。", -1, 2, 10))
     english = dataclasses.replace(idea, language="en", setting="")
     for beat in candidates(english, subject, fill, around=False):  # its moments around: below
-        before = beat.phase >= 10 and beat.after + 1 < len(idea.events)  # the moment before the next event
+        before = beat.phase >= BEFORE_NEXT and beat.after + 1 < len(idea.events)  # the moment before the next one
         said = idea.events[beat.after + before].caption.rstrip("。.!！")
         caption = f"{said}之前。" if before else f"{said}之后。"
         template = next((t for lead, t in ZH.beat_captions.items() if beat.frame.startswith(lead)), None)
         wish = next((w for w in sorted(ZH.want_verbs, key=len, reverse=True) if w in said), None)
-        if wish and not before and beat.phase <= 2:  # the wish tried (一直想 → 试着), then come true (终于…了)
-            step = ZH.wish_steps["tried" if beat.phase == 1 else "came_true"]
-            caption = said.replace(wish, step, 1) + ("。" if beat.phase == 1 else "了。")
+        if wish and not before and beat.phase in (TRIED, CAME_TRUE):  # the wish tried (一直想 → 试着), then come
+            step = ZH.wish_steps["tried" if beat.phase == TRIED else "came_true"]  # true (终于…了)
+            caption = said.replace(wish, step, 1) + ("。" if beat.phase == TRIED else "了。")
         elif template:  # "setting off for the park": "她出发了。", not the clause with "…之前"
             caption = template.format(who=_chinese_subject(idea, said))
         beats.append(Beat(beat.frame, caption, beat.after, beat.priority, beat.phase))
