@@ -15,6 +15,9 @@ from language.tools import inflect, lemma_of, parse
 
 def subject_of(story) -> str:
     """How captions name the main character: its name, else "the <kind>"."""
+    cast = getattr(story, "cast", None) or []
+    if cast and cast[0].name:  # the name the person gave ("call him Leo")
+        return cast[0].name
     character = main_character(story)
     named = sorted(n for n in character.names if n[:1].isalpha() and n not in character.looks.kind.lower().split())
     return named[0].title() if named else f"the {character.looks.kind}"

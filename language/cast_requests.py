@@ -44,11 +44,15 @@ def member_name(doc, parts: Parts, characters) -> str:
     it is given ("replace Marisol with his big sister Noor"), which then names it too."""
     from language.content import after
 
-    if not parts.members or parts.newcomer[0]:
+    called = next((t for t in doc if t.lemma_ in ("call", "name") and t.dep_ == "acl"), None)  # "a woman called Hilda"
+    naming = "name" in parts.actions or called is not None
+    if parts.newcomer[0] or not (parts.members or naming and _names_main(doc, characters)):
         return ""
+    parts.members = parts.members or [characters[0].id]  # "call him Hilda" in a story of one character
     named = next(c for c in characters if c.id == parts.members[-1])
-    if "name" in parts.actions:
-        return given_name(after(doc, parts, ("call", "name", "dub", "christen"), caption=True), named)
+    if naming:
+        parts.actions.setdefault("name", called.text if called is not None else "name")
+        return given_name(after(doc, parts, ("call", "name", "dub", "christen", "rename"), caption=True), named)
     kinds = {v.start for v in parts.values.get("kinds", [])}
     apposed = next((t for t in doc if t.dep_ == "appos" and t.pos_ == "PROPN" and t.head.i in kinds
                     and not any(c.names_it(t.lower_) for c in characters)), None)
@@ -56,6 +60,32 @@ def member_name(doc, parts: Parts, characters) -> str:
         parts.actions["name"] = apposed.text
     return given_name(doc[apposed.left_edge.i if apposed.left_edge.pos_ == "PROPN" else apposed.i:apposed.i + 1].text,
                       named) if apposed is not None else ""
+
+
+def _main_name(story, member: str) -> str:
+    """The name the captions call the main character by ("Hugo shapes a jug"), when the cast does not hold it."""
+    if member != story.cast[0].id:
+        return ""
+    names = cast_characters(story)[0].names
+    said = (w for f in story.frames for w in re.findall(r"\b[A-Z][a-z]+\b", f.caption) if w.lower() in names)
+    return next(said, "")
+
+
+def _names_main(doc, characters) -> bool:
+    """Whether a naming request is about the one character of a story ("call Hugo Hilda", "name him Leo"), not
+    about the story ("call the story Hugo's Jug", "call it Night Rain"); in a cast, "him" or "her" is the main
+    character when the gender is its own."""
+    if any(t.lemma_.lower() in {*EN.story_words, "title"} for t in doc):
+        return False
+    main = characters[0]
+    quoted = re.sub(r"([\"“'‘«《「]).*?[\"”'’»》」]", "", doc.text)  # a title in quotes names no one
+
+    def names(token) -> bool:
+        gender = EN.pronouns.get(token.lower_)
+        return token.text in quoted and main.names_it(token.lower_) or gender in ("male", "female") and (
+            main.looks.gender == gender or len(characters) == 1 and main.looks.gender is None)
+
+    return any(names(t) for t in doc)
 
 
 def name_member(parts: Parts, story) -> Parsed:
@@ -69,15 +99,18 @@ def name_member(parts: Parts, story) -> Parsed:
             and not (named and named.names_it(v.word))]  # "乌鸦叫小黑": the crow, named
     kind = change_kind(parts, story) if told else None
     ops = [*(kind.ops if kind else []), edits.NameCharacter(character=member, name=parts.member_name)]
-    old = next((m.name for m in story.cast if m.id == member and m.name), "")
+    old = next((m.name for m in story.cast if m.id == member and m.name), "") or _main_name(story, member)
     texts = {i: re.sub(rf"\b{re.escape(old)}\b", parts.member_name, f.prompt) for i, f in enumerate(story.frames)
              if old and old != parts.member_name}
     for op in [op for op in ops if isinstance(op, edits.RewriteFrames)]:  # the new kind's texts, renamed too
-        texts |= {i: re.sub(rf"\b{re.escape(old)}\b", parts.member_name, p) for i, p in op.prompts.items() if old}
+        texts |= {i: re.sub(rf"\b{re.escape(old)}\b", parts.member_name, p) if old else p
+                  for i, p in op.prompts.items()}
     texts = {i: p for i, p in texts.items() if p != story.frames[i].prompt}
     ops = [op for op in ops if not isinstance(op, edits.RewriteFrames)]
-    renamed = [edits.RewriteFrames(prompts=texts, what=f"{old} is now {parts.member_name}")] if texts else []
-    return Parsed(ops + renamed)
+    renamed = [edits.RewriteFrames(prompts=texts, what=f"{old or 'the character'} is now {parts.member_name}")] \
+        if texts else []
+    title = re.sub(rf"\b{re.escape(old)}\b", parts.member_name, story.title) if old else story.title
+    return Parsed(ops + renamed + ([edits.Rename(title=title)] if title != story.title else []))
 
 
 def presence(parts: Parts, story) -> Parsed | None:
@@ -92,8 +125,7 @@ def presence(parts: Parts, story) -> Parsed | None:
         return None
     present = not OUT_WORDS.search(parts.text)
     ops: list = [edits.SetPresence(frames=frames, characters=members, present=present)]
-    from language.changes import look_clause
-    from language.described import read_looks
+    from language.described import look_clause, read_looks
 
     people = [m for m in story.cast if m.id in members and (m.handle or m.name)]
     said = {m.id: look_clause(read_looks(m.description)) if not present else "" for m in people}

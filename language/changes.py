@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from core import edits
 from language.characters import Character, cast_characters
+from language.described import look_clause
 from language.lexicon import EN, word_set
+from language.looks import regendered
 from language.parts import Parts, Value
 from language.phrases import describe_thing, dress_thing, mentions, replace_thing, without_thing
 
@@ -100,6 +102,10 @@ def change_kind(parts: Parts, story) -> Parsed | None:
         if word in person_nouns and person_part and len(old) > 1:  # "girl astronaut" → "boy astronaut"
             looks.kind = looks.kind.replace(person_part, word)
             looks.adjectives = [a for a in looks.adjectives if a.lower() not in EN.ages] + adjectives
+        elif word in EN.gender_words and looks.info.get("type") == "person" and not person_part and not ages and \
+                looks.gender != EN.gender_words[word] and EN.kinds.get(word, {}).get("age") == "adult":  # "make the
+            # potter a woman": still a potter
+            looks.gender_to(EN.gender_words[word])
         else:
             looks.become(word, adjectives)
     elif age:
@@ -113,12 +119,14 @@ def change_kind(parts: Parts, story) -> Parsed | None:
     ops = _described(parts, story, looks).ops
     if parts.member and parts.member != story.cast[0].id:
         return _mirrored(Parsed(ops), story, parts.member, before, looks)
-    new_head = looks.kind.split()[-1]
+    new_head, gender = looks.kind.split()[-1], looks.gender if looks.gender != before.gender else None
     prompts = {i: re.sub(rf"\bthe {re.escape(old[-1])}\b", f"the {new_head}", f.prompt)
-               for i, f in enumerate(story.frames) if old[-1] != new_head}
-    prompts = {i: p for i, p in prompts.items() if p != story.frames[i].prompt}
-    if prompts:
-        ops.append(edits.RewriteFrames(prompts=prompts, what=f"the {old[-1]} is now the {new_head}"))
+               for i, f in enumerate(story.frames)}
+    prompts = {i: regendered(p, gender) if gender else p for i, p in prompts.items()}  # "his wheel" → "her wheel"
+    if prompts := {i: p for i, p in prompts.items() if p != story.frames[i].prompt}:
+        what = f"the {old[-1]} is now the {new_head}" if old[-1] != new_head else \
+            f"the captions now say “{EN.pronoun_forms[gender]['possessive']}”"
+        ops.append(edits.RewriteFrames(prompts=prompts, what=what))
     return Parsed(ops)
 
 
@@ -223,18 +231,6 @@ def _recoloured(prompt: str, noun: str, old: list[str], new: list[str]) -> str:
     plain = [[w for w in part if w.lower() not in colours] for part in (words[:at], words[at:])]
     words = plain[0] + new + plain[1]
     return prompt[:mention.start()] + " ".join(words) + " " + prompt[mention.end(1):]
-
-
-def look_clause(looks, features: list[str] = ()) -> str:
-    """", the white otter wearing a red bow tie": a member's colour, hair and what it wears, said in its frames,
-    and the `features` just given to it ("with antennas")."""
-    colour = [a for a in looks.adjectives if a.lower() in _colour_words() | set(EN.shapes)]
-    worn = [*looks.wears.values(), *looks.carries]
-    has = [looks.hair] * bool(looks.hair) + list(features)
-    if not colour and not worn and not has:
-        return ""
-    clause = ", " + " ".join(["the", *colour, looks.kind.split()[-1]]) + (f" with {' and '.join(has)}" if has else "")
-    return clause + (f" wearing {' and '.join(worn)}" if worn else "")
 
 
 def _kept(text: str) -> set[str]:

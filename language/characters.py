@@ -57,7 +57,7 @@ def main_character(story) -> Character:
         found = _character(story.identity_prompt, ())
         return Character(copy.deepcopy(found.looks), found.names | ({cast[0].name.lower()} - {""}))
     found = _character(story.identity_prompt, tuple(f.caption for f in story.frames))
-    return Character(copy.deepcopy(found.looks), found.names)
+    return Character(copy.deepcopy(found.looks), found.names | ({cast[0].name.lower()} - {""} if cast else set()))
 
 
 @functools.lru_cache(maxsize=256)

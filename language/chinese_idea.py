@@ -50,6 +50,9 @@ def read_chinese_idea(text: str):
                               for t in traits.get("adj", [])),
                             english])
     reading.looks = read_looks(f"a {looks_words}")
+    kin = next((EN.kinds.get(ZH.kinds.get(k, ""), {}).get("gender") for k in ZH.kin_words if k in name), None)
+    if kin and reading.looks.gender != kin and reading.looks.info.get("type") == "person":  # "王奶奶是一位修鞋的老
+        reading.looks.gender_to(kin)  # 手艺人": an old woman
     for item in traits.get("wear", []):
         plural = item.endswith("s") and not item.endswith("ss")  # "glasses", "boots"
         reading.looks.put_on(item if plural else f"{'an' if item[0] in 'aeiou' else 'a'} {item}")
@@ -85,7 +88,9 @@ def _join_lead_ins(clauses: list[str]) -> list[str]:
         tokens = words(clause)
         only_setting = all(w in ZH.time_words or f == "t" or w in ("在", "的") or w in ZH.place_suffixes
                            or f.startswith(("n", "m", "f", "q", "a")) and clause.startswith("在") for w, f in tokens)
-        place = clause.startswith("在") and clause.endswith(tuple(ZH.place_suffixes))  # "在一个下着大雪的小山村里"
+        de = max((i for i, (w, _) in enumerate(tokens) if w == "的"), default=-1)  # "在一个下着大雪的小山村里",
+        place = tokens and (clause.endswith(tuple(ZH.place_suffixes)) or _setting_word(*tokens[-1])) and not any(
+            f.startswith("v") and i > de or is_being(w, f) for i, (w, f) in enumerate(tokens))  # "深秋的稻田里"
         if (only_setting or place) and tokens:
             lead += clause
         else:
@@ -104,13 +109,15 @@ def _introduce(clause: str, story: str = "") -> tuple[str, str, dict, str]:
         if len(word) == 1 and flag in ("nr", "n", "q") and tokens[at + 1][0] in ZH.kin_words:
             name, tokens = word + tokens[at + 1][0], tokens[:at] + tokens[at + 1:]
             break
+    first = next((i for i, t in enumerate(tokens) if is_being(*t) and not _owner(tokens, i)), 0)  # "下大雨的夜里，
+    tokens = tokens[max((i + 1 for i, t in enumerate(tokens[:first]) if _setting_word(*t)), default=0):]  # 一只…",
+    # "动物园里有一只熊猫", "过年的时候，小明…": the place or time is the setting
     at = [w for w, _ in tokens].index("是") if "是" in [w for w, _ in tokens] else -1
     if at > 0 and not any(f.startswith("v") for _, f in tokens[:at]):  # "小美是一个喜欢画画的女孩", "阿福是一只
         # 胖胖的柴犬" (but "一只小刺猬想看看春天是什么样子": it wants to see)
-        named = [(w, f) for w, f in tokens[:at]]
-        kind = next((w for w, f in named if w in ZH.kinds or w.removeprefix("小") in ZH.kinds), None)  # 小乌龟
-        if kind and any(w in ZH.relations for w, _ in tokens[at + 1:]):  # "小乌龟闪电是小宇最好的朋友": a turtle
-            return "".join(w for w, _ in named if w != kind and w not in ZH.adjectives), kind, traits, ""
+        named = tokens[:at]
+        if defined := _subject_being(named, traits):  # "小乌龟闪电是小宇最好的朋友": a turtle named 闪电
+            return (*defined, traits, "")
         name = name or "".join(w for w, _ in named)
         tokens = tokens[at + 1:]
         kin = next((k for k in ZH.kin_words if name.endswith(k) and ZH.kinds.get(k)), "")  # "陈爷爷是一个修自行车
@@ -119,11 +126,9 @@ def _introduce(clause: str, story: str = "") -> tuple[str, str, dict, str]:
     elif tokens and tokens[0][1] == "nr" and any(tokens[0][0].endswith(k) for k in ZH.kin_words):
         kin = next(k for k in ZH.kin_words if tokens[0][0].endswith(k))  # "王奶奶在楼顶种了…": a grandma
         return tokens[0][0], kin, traits, "".join(w for w, _ in tokens[1:])
-    elif len(tokens) > 1 and tokens[0][1] == "nr" and tokens[0][0] not in ZH.kinds and tokens[1][1].startswith((
-            "v", "p", "d", "t")):  # "小明每天早上在门口发现一朵花": a child by that name
-        kind = "男孩" if "他" in story else "女孩" if "她" in story else next(
-            (ZH.name_genders[c] for c in reversed(tokens[0][0]) if c in ZH.name_genders), "孩子")  # 小芳: a girl
-        return tokens[0][0], kind if tokens[0][0].startswith("小") else "人", traits, "".join(w for w, _ in tokens[1:])
+    elif len(tokens) > 1 and (tokens[0][1] == "nr" or _pet_name(tokens[0], story)) and tokens[0][0] not in \
+            ZH.kinds and (tokens[1][1].startswith(("v", "p", "d", "t")) or tokens[1][0] in ("和", "跟")):  # "小明每天
+        return tokens[0][0], _child(tokens[0][0], story), traits, "".join(w for w, _ in tokens[1:])  # 早上…", "小明和"
     elif tokens and tokens[0][0] == "在":  # "在奶奶的菜园里有一个…": the place is the setting
         end = next((i for i, (w, _) in enumerate(tokens) if w in ZH.place_suffixes), 0)
         tokens = tokens[end + 1:]
@@ -134,19 +139,19 @@ def _introduce(clause: str, story: str = "") -> tuple[str, str, dict, str]:
         return name, tokens[0][0], traits, "".join(w for w, _ in tokens[1:])  # "小女孩在森林里找到…": she leads
     verb = next((i for i, (_, f) in enumerate(tokens) if f.startswith("v")), len(tokens))  # "双胞胎兄弟…种了
     start = next((i + 1 for i, (w, _) in enumerate(tokens[:verb]) if w in ZH.classifiers), 0)  # 一个南瓜": not it
-    nouns = [i for i, (w, f) in enumerate(tokens) if i >= start and (f.startswith("n") or w in ZH.kinds)
+    nouns = [i for i, (w, f) in enumerate(tokens) if i >= start and (f.startswith("n") or w in ZH.kinds or
+                                                                      is_being(w, f))
              and w not in ZH.nouns and w not in ZH.adjectives or w in ZH.kinds]  # "年老的猫头鹰": the owl
     if not nouns:
         return name, name or "角色", traits, ""
-    beings = [i for i in nouns if is_being(*tokens[i]) and not (  # "一只小海龟从沙滩上的蛋里…": the turtle, not
-        i + 2 < len(tokens) and tokens[i + 1][0] == "的" and i + 2 in nouns)]  # the egg; "渔夫的女儿", "当厨师的
-    # 老虎": the daughter, the tiger
+    beings = [i for i in nouns if is_being(*tokens[i]) and not _owner(tokens, i)]
     des = [i for i, (w, _) in enumerate(tokens) if w == "的" and start <= i < max(nouns)
            and (not beings or i < beings[0])]  # "卖糖葫芦的老爷爷遇到了迷路的小男孩": the first being is the hero
     if des:  # "…的女孩": the noun after the last 的
         de = max(des)
         head = next((i for i in nouns if i > de and (i in beings or not beings)), nouns[0])
-        modifier = tokens[start:de]
+        owner = max((i for i in range(start, de) if is_being(*tokens[i])), default=start - 1)
+        modifier = tokens[owner + 1:de]  # "一位老木匠的孙子": "老" is the carpenter's
     elif beings:
         head, modifier = beings[0], tokens[start:beings[0]]
     else:
@@ -154,6 +159,47 @@ def _introduce(clause: str, story: str = "") -> tuple[str, str, dict, str]:
     _describe(modifier, traits, next_to_head=not des)
     rest = "".join(w for w, _ in tokens[head + 1:])
     return name, tokens[head][0], traits, rest
+
+
+def _subject_being(named: list[tuple[str, str]], traits: dict) -> tuple[str, str] | None:
+    """(name, kind) of the being said before "是", with its looks into `traits` ("奶奶家的大白鹅是…": the big white
+    goose); None when the words before "是" are a name or a title with a name ("陈师傅是一名修鞋匠")."""
+    beings = [i for i, (w, f) in enumerate(named) if is_being(w, f) and f != "nr" and not _owner(named, i)
+              and not (i and named[i - 1][1] == "nr")]
+    if not beings:
+        return None
+    de = max((i for i, (w, _) in enumerate(named) if w == "的"), default=-1)
+    _describe(named[de + 1:beings[-1]], traits, next_to_head=False)
+    return "".join(w for w, f in named[beings[-1] + 1:] if f == "nr" or not is_being(w, f)), named[beings[-1]][0]
+
+
+def _child(name: str, story: str) -> str:
+    """The kind of a child known by name ("小明"): a boy or a girl by the pronoun the story calls them by, else
+    by the name's characters; someone older without the "小"."""
+    kind = "男孩" if "他" in story else "女孩" if "她" in story else next(
+        (ZH.name_genders[c] for c in reversed(name) if c in ZH.name_genders), "孩子")  # 小芳: a girl
+    return kind if name.startswith("小") else "人"
+
+
+def _setting_word(word: str, flag: str) -> bool:
+    """Whether a word ends a lead-in that says where or when ("…的稻田里", "下大雨的夜里", "过年的时候")."""
+    return word in ZH.place_suffixes or flag == "t" or english_word(word, "n") in ZH.time_nouns
+
+
+def _pet_name(token: tuple[str, str], story: str) -> bool:
+    """Whether a word the tagger read as a noun is a child's name ("小雨有一把会唱歌的雨伞。…她…": Xiaoyu, no
+    drizzle): "小" and one more character, no being, and the story calls someone 她 or 他."""
+    word, flag = token
+    return len(word) == 2 and word.startswith("小") and not is_being(word, flag) and ("她" in story or "他" in story)
+
+
+def _owner(tokens: list[tuple[str, str]], at: int) -> bool:
+    """Whether the noun at `at` owns the one after it ("奶奶家的大白鹅", "渔夫的女儿", "当厨师的老虎",
+    "沙滩上的蛋里的小海龟"): then the one after it is the character."""
+    after = at + 1 + (at + 1 < len(tokens) and tokens[at + 1][0] == "家")
+    if after >= len(tokens) or tokens[after][0] != "的":
+        return False
+    return any(is_being(*tokens[i]) for i in range(after + 1, min(after + 4, len(tokens))))
 
 
 def _describe(modifier: list[tuple[str, str]], traits: dict[str, list], next_to_head: bool) -> None:

@@ -387,6 +387,11 @@ def is_being(word: str, flag: str) -> bool:
     from language.looks import animate
     from language.tools import english_glosses
 
-    english, listed = english_word(word, flag), [(EN.kinds.get(g.split()[-1]) or {}) for g in english_glosses(word)]
-    return word in ZH.kinds or any(k.get("type") in ("person", "animal", "creature") for k in listed) or bool(
-        english) and animate(english.split()[-1])  # 司机: chauffeur, driver
+    if word in ZH.kinds or word.removeprefix("小") in ZH.kinds:
+        return True
+    if flag in ("ns", "nt", "s", "t", "f") or not flag.startswith(("n", "l", "v")):  # a place, a time, a word
+        return False  # that names no one ("大", "一", "们")
+    english = english_word(word, flag)
+    listed = [(EN.kinds.get(g.split()[-1]) or {}) for g in english_glosses(word) if not g.startswith("to ")]
+    return any(k.get("type") in ("person", "animal", "creature") for k in listed) or bool(english) and not \
+        flag.startswith("v") and len(word) > 1 and animate(english.split()[-1])  # 司机: a driver; 搬运工/v: a porter

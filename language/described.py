@@ -92,3 +92,15 @@ def _worn(noun) -> bool:
     while noun.dep_ == "conj":
         noun = noun.head
     return noun.dep_ == "dobj" and noun.head.lemma_ == "wear"
+
+
+def look_clause(looks, features: list[str] = ()) -> str:
+    """", the white otter wearing a red bow tie": a member's colour, hair and what it wears, said in its frames,
+    and the `features` just given to it ("with antennas")."""
+    colour = [a for a in looks.adjectives if a.lower() in set(EN.colours) | set(EN.colour_modifiers) | set(EN.shapes)]
+    worn = [*looks.wears.values(), *looks.carries]
+    has = [looks.hair] * bool(looks.hair) + list(features)
+    if not colour and not worn and not has:
+        return ""
+    clause = ", " + " ".join(["the", *colour, looks.kind.split()[-1]]) + (f" with {' and '.join(has)}" if has else "")
+    return clause + (f" wearing {' and '.join(worn)}" if worn else "")

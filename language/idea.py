@@ -300,9 +300,9 @@ def _new_entity(token, reading: Idea) -> Entity:
     title = next((t.lower_ for t in token.subtree if t.lower_.strip(".") in EN.titles), "")
     info = EN.kinds.get(noun.lemma_.lower(), {})
     gender = EN.titles.get(title.strip("."), "") or info.get("gender", "")
-    plural = noun.tag_ == "NNS" and (noun.dep_ == "poss" or not any(c.lower_ in ("a", "an") for c in noun.children)) \
-        or noun.tag_ == "NNPS" \
-        and not name or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in noun.children)  # "Ines",
+    plural = (noun.tag_ == "NNS" and (noun.dep_ == "poss" or not any(c.lower_ in ("a", "an") for c in noun.children))
+              or noun.tag_ == "NNPS") and not (name and noun == token) \
+        or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in noun.children)  # "Ines", "Miso",
     # "only one giraffe", "a baby triceratops" are one
     possessed = any(t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN") for t in noun.children)
     phrase = phrase if possessed else f"the {phrase}" if not name or noun != token else name

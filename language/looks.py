@@ -39,6 +39,8 @@ class Looks:
         for word in [*self.adjectives, *self.kind.split()[:-1]]:  # "old man": an elderly one
             if word.lower() in EN.ages:
                 info["age"] = EN.ages[word.lower()]["age"]
+            if word.lower() in EN.gender_words and info.get("type") == "person":  # "woman potter"
+                info["gender"] = EN.gender_words[word.lower()]
         return info
 
     @property
@@ -169,9 +171,15 @@ class Looks:
             self.kind = pairs[self.kind.lower()]
             return
         age = self.info.get("age", "adult")
-        words = EN.genders[gender].get(age, EN.genders[gender]["adult"])
-        self.kind = words.split()[-1]
-        self.adjectives = [a for a in self.adjectives if a.lower() not in EN.ages] + words.split()[:-1]
+        words = EN.genders[gender].get(age, EN.genders[gender]["adult"]).split()
+        role = [w for w in self.kind.split() if w.lower() not in person_words() | set(EN.gender_words)]
+        if self.info.get("type") == "person" and role:  # "old lighthouse keeper" → "old woman lighthouse keeper"
+            aged = [a for a in self.adjectives if a.lower() in EN.ages]
+            others = [a for a in self.adjectives if a.lower() not in EN.ages and a.lower() not in EN.gender_words]
+            self.kind, self.adjectives = " ".join(role), [*aged, words[-1], *others]
+            return
+        self.kind = words[-1]
+        self.adjectives = [a for a in self.adjectives if a.lower() not in EN.ages] + words[:-1]
 
     def drop_grown_man_features(self) -> None:
         """A beard goes when the character is no longer a grown man."""
@@ -206,6 +214,24 @@ def person_words() -> frozenset[str]:
     """Words that name a person of a gender or an age ("grandma", "teenager")."""
     return frozenset({word for table in EN.genders.values() for word in table.values()} | set(EN.ages)
                      | set(EN.person_extra))
+
+
+def regendered(text: str, gender: str) -> str:
+    """A caption's pronouns of the other gender turned to `gender` ("mending his cup" → "mending her cup"): the
+    form (subject, object, possessive, reflexive) from the tagger, the word from `en.yaml`: `pronoun_forms`."""
+    from language.tools import parse
+
+    forms = EN.pronoun_forms
+    other = next(g for g in forms if g != gender)
+    out = []
+    for token in parse(text):
+        word = token.text
+        if token.lower_ in forms[other].values() and token.pos_ == "PRON":
+            form = "reflexive" if token.lower_.endswith("self") else "possessive" if token.tag_ == "PRP$" else \
+                "subject" if "Nom" in token.morph.get("Case") else "object"
+            word = forms[gender][form]
+        out.append(word + token.whitespace_)
+    return "".join(out)
 
 
 def kind_type(kind: str) -> str:

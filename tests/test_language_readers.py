@@ -13,6 +13,7 @@ from core.story import Frame, Story
 from language.chinese_refs import read_chinese
 from language.described import read_looks
 from language.lexicon import TABLE
+from language.looks import regendered
 from language.phrases import describe_thing, set_scene
 from language.refs import read_english
 from language.revise import examples, parse_message
@@ -76,6 +77,15 @@ def test_looks_are_a_record_a_request_changes_field_by_field():
     old = read_looks("an old fisherman")
     old.invent()
     assert not any(colour in old.text() for colour in ("blond", "red hair", "brown hair"))
+
+
+def test_a_person_with_a_job_keeps_it_through_a_change_of_gender_and_the_pronouns_follow():
+    potter = read_looks("an old lighthouse keeper with a white beard")
+    potter.gender_to("female")
+    assert potter.text().startswith("an old woman lighthouse keeper") and potter.gender == "female"
+    assert regendered("mending his cup while the cat watches him", "female") == \
+        "mending her cup while the cat watches her"
+    assert regendered("hugging her dog and lifting her up", "male") == "hugging his dog and lifting him up"
 
 
 def test_frame_texts_take_a_change_of_their_own_kind():
