@@ -158,9 +158,11 @@ def events(doc, reading) -> list:
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         unseen = subject is not None and subject.lower_ in word_set("indefinite_pronouns") and any(
             c.dep_ == "mark" and c.lower_ in ("before", "until", "unless", "without") for c in verb.children)
-        if agent is None and clause.relative or unseen and found:  # "…he's back before anyone notices": when
+        if agent is None and clause.relative or unseen and found or _purpose(clause):  # "…he's back before anyone
+            # notices", "…lights the lantern so his grandmother can see it": part of the moment before
+            said = f"so {clause.said}" if _purpose(clause) and not clause.said.startswith("so ") else clause.said
             for event in found[-1:]:
-                event.frame, event.caption = f"{event.frame} {clause.said}", f"{event.caption[:-1]} {clause.said}."
+                event.frame, event.caption = f"{event.frame} {said}", f"{event.caption[:-1]} {said}."
             continue
         if verb.lemma_ in EN.weather_verbs and any(c.lower_ == "it" for c in verb.children) and not any(
                 c.dep_ == "dobj" for c in verb.children):  # but "it rains jelly beans" is no weather
@@ -253,12 +255,22 @@ def _shown(clause, verb, subject, reading) -> Event | None:
     return Event(agent=None, frame=frame, caption=sentence(frame), verb=verb.lemma_.lower())
 
 
+def _purpose(clause) -> bool:
+    """Whether a clause says what the one before is for ("so his grandmother can see it", "so that…"): "so" and
+    a modal verb, in a clause that hangs on the one before (a run-on "…so the doctor can reach…" is a moment)."""
+    verb = clause.whole[clause.full[clause.verb.i]] if clause.verb.i in clause.full else clause.verb
+    return verb.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ == "so" for c in verb.children) \
+        and any(c.tag_ == "MD" for c in verb.children)
+
+
 def _mate(reading, clause) -> str:
     """Who acts with the main character in a "they" or "we" clause: the latest other one mentioned before that
     is the main character's own ("his best friend Ava", "her dog"), else the latest other one."""
     before = min(clause.full.values(), default=0)
     mates = [e for e in reading.entities if e is not reading.hero and e.first < before and e.animate]
     mates = [e for e in mates if e.owner is reading.hero] or mates
+    mates = [e for e in mates if not e.said_as_owner] or mates  # "they leave his grandmother's cottage, cross a
+    # bridge": not with the grandmother
     return (mates[-1].name or mates[-1].short) if mates else ""
 
 

@@ -30,6 +30,7 @@ class Entity:
     anchors: int = 0  # others are introduced through it ("his neighbour", "Leo's cat"): a sign of the main one
     owner: Entity | None = None  # the one it was introduced through ("his best friend Ava": the boy)
     acted: bool = False  # it was a subject in the idea's words (not only through a pronoun)
+    said_as_owner: bool = False  # first said as the owner of something ("his grandmother's cottage")
     short: str = ""  # how a later frame names it: "the baby otter"
     description: str = ""  # the words that describe it where it is introduced ("a little girl with red hair")
 

@@ -307,7 +307,7 @@ def _new_entity(token, reading: Idea) -> Entity:
     possessed = any(t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN") for t in noun.children)
     phrase = phrase if possessed else f"the {phrase}" if not name or noun != token else name
     entity = Entity(head=noun.lemma_.lower(), phrase=phrase, name=name, gender="plural" if plural else gender,
-                    plural=plural, first=token.i)
+                    plural=plural, first=token.i, said_as_owner=noun.dep_ == "poss")
     entity.phrase = re.sub(r"^the (my|his|her|their|its|our) ", "the ", entity.phrase)
     worn = noun.lemma_.lower() in set(EN.clothing) | set(EN.carried) | set(EN.features)
     # how a later frame names it: its compound nouns and a "whole" ("the whole pond")
@@ -371,7 +371,8 @@ def _resolve(token, reading: Idea) -> Entity | None:
     agreeing = next((e for e in before if e.gender == want), None)
     unknown = next((e for e in before if e.gender == "" and e.animate and not e.plural and (e.name or e.person)),
                    None) or next((e for e in before if e.gender == "" and e.animate and not e.plural), None)
-    if unknown is not None and (agreeing is None or agreeing.last < unknown.first and unknown.name or (
+    if unknown is not None and (agreeing is None or unknown.owner is not agreeing) and (  # not "his dog Pepper"
+            agreeing is None or agreeing.last < unknown.first and unknown.name or (
             unknown.person and not agreeing.person and unknown.last > agreeing.last)):  # "a farmer in his orchard"
         unknown.gender = want
         return unknown

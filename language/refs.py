@@ -127,7 +127,8 @@ def _number(word: str) -> int | None:
 
 def _value(span, total: int) -> list[int]:
     """1-based numbers an ordinal-like span names ("the second" → [2], "the last" → [total])."""
-    if re.search(r"second to last|before (?:the )?(?:last|final)|last but one", span.text.lower()):
+    if re.search(r"(?:second|next) ?-? ?to ?-? ?(?:last|final)|before (?:the )?(?:last|final)|last but one",
+                 span.text.lower()):
         return [total - 1]  # "the one before last"
     for token in span:
         word = token.lower_
@@ -166,8 +167,9 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
             pending = "second anchor" if pending == "between" else None
         elif pending == "second anchor":
             pending = None
-        elif kind == "ref" and _adverb_ordinal(label, payload, frames):
-            frames.place = total if payload[0].lower_ in EN.from_end else indices[0]
+        elif kind == "ref" and _adverb_ordinal(label, payload, frames):  # "put frame 1 third": the slot after the
+            frames.place = total if payload[0].lower_ in EN.from_end else indices[0] + (indices[0] > frames.named[0])
+            # third frame when it moves down, before it when it moves up
         elif pending == "except":
             frames.excluded.update(indices)
         elif pending in ("after_all", "before_all"):
@@ -212,7 +214,18 @@ def _stream(doc, story, frames: Frames, loose: bool, things: frozenset) -> list[
     if loose:
         covered |= {i for item in stream for i in range(item[0], item[1])}
         stream += loose_descriptions(doc, story, covered, things, frames)
-    return stream
+    return [_before_new(item, doc) for item in stream if item[2] != "description" or doc[item[0]].lower_ not in (
+        "a", "an")]  # "begin with a picture of Kofi folding the lantern": a new picture, no reference
+
+
+def _before_new(item: tuple, doc) -> tuple:
+    """A description ends where a new picture begins ("the cocoa picture | with a picture of Ezra reading")."""
+    start, end, *rest = item
+    new = next((t.i for t in doc[start + 1:end] if t.lower_ in ("a", "an") and t.head.lower_ in _vocabulary()[
+        "frame_nouns"] and t.head.i > t.i), None) if rest[0] == "description" else None
+    if new is None:
+        return item
+    return (start, new - (doc[new - 1].pos_ == "ADP"), *rest)
 
 
 def _of_a_place(span) -> bool:

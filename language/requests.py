@@ -25,7 +25,6 @@ from language.changes import (
     take_out,
     targets,
 )
-from language.described import read_looks
 from language.lexicon import EN, TABLE, entries
 from language.parts import Parts
 from language.phrases import scene_phrase, set_scene
@@ -57,6 +56,7 @@ def derived(parts: Parts, story) -> set[str]:
             parts.content) and bool(re.search(  # "put in one where…", "add one to open the story: …"
                 r"\b(?:one|pic|picture|scene|frame|panel|image)s?\s+(?:where|of|with|showing|in which)\b|"
                 r"\b(?:one|pic|picture|scene|frame|panel|image)\b[^:：]*[:：]", parts.text.lower())),
+        "replaced_frame": bool(frames.named) and frames.place is None and _replacing(parts),  # "…with a picture of"
         "placed_scene": frames.place is not None and not frames.named and not frames.everything and bool(
             parts.content),  # "right after the second picture, a gust of wind blows the apples away"
         "in_frame": bool(frames.said) and frames.place is None and bool(re.search(  # "add a cat in the third
@@ -71,6 +71,11 @@ def derived(parts: Parts, story) -> set[str]:
         # are backwards"
     }
     return {name for name, present in have.items() if present}
+
+
+def _replacing(parts: Parts) -> bool:
+    """"replace the pond picture with a picture of Kofi eating": a new text for that frame, no new frame."""
+    return parts.actions.get("change") in ("replace", "swap", "switch")
 
 
 def _look_colour(parts: Parts, story) -> bool:
@@ -309,7 +314,7 @@ def _set_text(parts: Parts, story) -> Parsed | None:
     named = parts.frames.indices(len(story.frames))
     if not named:
         return None
-    if not parts.whole_frame or "insert" in parts.actions:
+    if not _replacing(parts) and (not parts.whole_frame or "insert" in parts.actions):
         return Parsed([edits.AddText(frame=i, text=parts.content) for i in named])
     return Parsed([edits.SetText(frame=i, text=parts.content, caption=caption_for(parts.content, story))
                    for i in named])
@@ -317,14 +322,8 @@ def _set_text(parts: Parts, story) -> Parsed | None:
 
 BUILDERS = {
     "caption": _caption, "rename": _rename, "count": _count, "undo": _undo, "redo": _redo, "swap": _swap,
-    "reverse": _reverse, "move": _move, "insert": _insert, "remove": _remove,
-    "unlock": lambda p, s: _lock(p, s, False),
+    "reverse": _reverse, "move": _move, "insert": _insert, "remove": _remove, "unlock": lambda p, s: _lock(p, s, False),
     "reroll": _reroll, "lock": _lock, "style": _style, "kind": change_kind, "looks": change_looks,
     "thing": change_thing, "scene": _scene, "presence": presence, "name_member": name_member,
     "add_member": add_member, "set_text": _set_text, "replace": replace_shown, "take_out": take_out,
 }
-
-
-def unread_story_looks(story) -> str:
-    """The main character's description as the looks reader writes it (for tests and the reply)."""
-    return read_looks(story.identity_prompt).text()

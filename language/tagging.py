@@ -107,6 +107,10 @@ def mended(doc):
             token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", token.lower_
         elif token.tag_ == "NN" and token.dep_ == "amod" and "ADJ" in getAllLemmas(token.lower_):  # "grey/NN terrier"
             token.pos_, token.tag_ = "ADJ", "JJ"
+        elif token.tag_ == "NN" and token.dep_ == "conj" and token.head.pos_ == "VERB" and "VERB" in getAllLemmas(
+                token.lower_) and not any(c.dep_ in ("det", "poss", "amod", "compound") for c in token.children) and \
+                any(c.dep_ == "prep" for c in token.children):  # "cross a bridge, rest/NN beside a pond, tiptoe…"
+            token.pos_, token.tag_, token.lemma_ = "VERB", token.head.tag_, getAllLemmas(token.lower_)["VERB"][0]
         elif token.pos_ == "PROPN" and token.is_lower and {"NOUN", "ADJ"} & set(getAllLemmas(token.lower_)):
             adjective = token.dep_ == "amod" and "ADJ" in getAllLemmas(token.lower_)  # "the green/PROPN
             token.pos_, token.tag_ = ("ADJ", "JJ") if adjective else ("NOUN", "NN")  # lantern/PROPN": no name
