@@ -116,7 +116,7 @@ def _spelled(text: str, known: set[str] = frozenset(), frames=()) -> str:
 
     keep = set(entries("frame_nouns")) | set(EN.ordinals) | set(EN.styles) | {
         w for spec in TABLE.actions.values() for p in spec.get("verbs", []) + spec.get("phrases", [])
-        for w in p.split()} | set(known)
+        for w in p.split()} | set(known) | worn_nouns() | set(EN.kinds) | set(EN.colours) | set(EN.moods)  # "hoodie"
     pieces = re.split(r"((?:^|(?<=[\s:：]))[\"“'‘«《「].+?[\"”'’»》」](?=[\s.,!?。！？]|$))",
                       re.sub(r"(?<=[A-Za-z])\s+[-–—]+\s+(?=[A-Za-z])", ", ", text))
     shown = {w.lower() for f in frames for w in re.findall(r"[A-Za-z]+", f.prompt)}  # a typo's likely word
@@ -276,10 +276,11 @@ def _said_to_go(span) -> bool:
                  r"(?:\s+(?:a|an|the|so|too|that|this|be|being|her|his|its))*(?:\s+[a-z-]+)?\s*$", before):
         return True
     root = span.root
-    if root.dep_ == "dobj" and root.lemma_.lower() in EN.kinds and root.head.lemma_ in ("swap", "replace", "trade",
-                                                                                         "exchange") and any(
-            c.dep_ == "prep" and c.lower_ in ("for", "with") for c in root.head.children):
-        return True  # "swap the girl for a snow leopard": the girl goes
+    if root.dep_ == "dobj" and root.lemma_.lower() in {*EN.kinds, *worn_nouns()} and root.head.lemma_ in (
+            "swap", "replace", "trade", "exchange") and any(
+            c.dep_ == "prep" and c.lower_ in ("for", "with") and not any(
+                o.lemma_ in (root.lemma_, "one") for o in c.children) for c in [*root.head.children, *root.children]):
+        return True  # "swap the girl for a snow leopard", "swap her spacesuit for a hoodie": the girl, the suit go
     negated = any(c.dep_ == "neg" for c in span.root.head.children) and span.root.dep_ in ("acomp", "attr")
     later = span.doc[span.end:span.end + 6].text.lower()
     return negated and bool(re.search(r"\b(make|but|instead)\b", later))

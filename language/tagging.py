@@ -111,6 +111,9 @@ def mended(doc):
                 token.lower_) and not any(c.dep_ in ("det", "poss", "amod", "compound") for c in token.children) and \
                 any(c.dep_ == "prep" for c in token.children):  # "cross a bridge, rest/NN beside a pond, tiptoe…"
             token.pos_, token.tag_, token.lemma_ = "VERB", token.head.tag_, getAllLemmas(token.lower_)["VERB"][0]
+        elif token.tag_ == "VBG" and token.dep_ in ("dobj", "pobj", "nsubj") and any(
+                c.dep_ == "det" for c in token.children):  # "move the bridge crossing/VBG to the end": a noun
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", token.lower_
         elif token.pos_ == "PROPN" and token.is_lower and {"NOUN", "ADJ"} & set(getAllLemmas(token.lower_)):
             adjective = token.dep_ == "amod" and "ADJ" in getAllLemmas(token.lower_)  # "the green/PROPN
             token.pos_, token.tag_ = ("ADJ", "JJ") if adjective else ("NOUN", "NN")  # lantern/PROPN": no name
