@@ -55,6 +55,11 @@ def _english():
     return spacy.load(SPACY_MODEL, exclude=["ner"])
 
 
+def loading() -> threading.RLock:
+    """The lock language tools load under: importing torch elsewhere waits on it (spaCy's import hides torch)."""
+    return _LOADING
+
+
 def english():
     """spaCy's English pipeline."""
     try:

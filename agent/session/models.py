@@ -91,7 +91,10 @@ class ImageModel:
     def _load(self) -> object | None:
         loader = self._loader
         if loader is None:
-            from generator import StoryGenerator
+            from language.tools import loading
+
+            with loading():  # not while spaCy is being imported: torch is kept out of sys.modules meanwhile
+                from generator import StoryGenerator
 
             loader = StoryGenerator.load
         try:
