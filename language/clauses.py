@@ -158,9 +158,10 @@ def events(doc, reading) -> list:
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         unseen = subject is not None and subject.lower_ in word_set("indefinite_pronouns") and any(
             c.dep_ == "mark" and c.lower_ in ("before", "until", "unless", "without") for c in verb.children)
-        if agent is None and clause.relative or unseen and found or _purpose(clause):  # "…he's back before anyone
+        purpose = _purpose(clause)
+        if agent is None and clause.relative or unseen and found or purpose:  # "…he's back before anyone
             # notices", "…lights the lantern so his grandmother can see it": part of the moment before
-            said = f"so {clause.said}" if _purpose(clause) and not clause.said.startswith("so ") else clause.said
+            said = f"so {clause.said}" if purpose and not clause.said.startswith("so ") else clause.said
             for event in found[-1:]:
                 event.frame, event.caption = f"{event.frame} {said}", f"{event.caption[:-1]} {said}."
             continue
