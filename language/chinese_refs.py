@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 import re
 
+from language.frames import Frames
 from language.lexicon import ZH
-from language.refs import Frames
 
 
 @functools.cache
@@ -17,10 +17,11 @@ def _zh_patterns() -> dict[str, re.Pattern]:
     last = "|".join(ZH.last_words)
     first = "|".join(ZH.first_words)
     other = "|".join(ZH.other_measures)  # "第一次": the first time, no frame
-    ref = rf"(?:第\s*(?:\d{{1,3}}|{number})(?!\d|{other})\s*(?:{noun})?|(?:{last})[一那的]?\s*(?:{noun}))"
+    opening = rf"(?:{first})的?[那这]?\s*(?:{noun})"  # "开头那张": the first frame, not a place
+    ref = rf"(?:第\s*(?:\d{{1,3}}|{number})(?!\d|{other})\s*(?:{noun})?|(?:{last})的?[一那这]?\s*(?:{noun})|{opening})"
     # "最后" alone is "finally" ("最后终于学会了"), "第一次" the first time: neither names a frame
     return {
-        "ref": re.compile(ref),
+        "ref": re.compile(ref), "opening": re.compile(opening),
         "between": re.compile(rf"({ref})\s*(?:和|与|跟|到)\s*({ref})\s*(?:{'|'.join(ZH.between_words)})"),
         "before": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.before_words)})"),
         "after": re.compile(rf"({ref})\s*的?(?:{'|'.join(ZH.after_words)})"),
@@ -40,6 +41,8 @@ def _zh_patterns() -> dict[str, re.Pattern]:
 def _zh_number(text: str, total: int) -> int:
     if any(word in text for word in ZH.last_words):
         return total
+    if re.fullmatch(_zh_patterns()["opening"], text):
+        return 1
     digits = re.search(r"\d+", text)
     if digits:
         return int(digits.group())
@@ -64,7 +67,7 @@ def read_chinese(text: str, story) -> Frames:
             frames.said.append(_zh_number(match.group(1), total))
             for i in range(match.start(), match.end()):
                 taken[i] = 1
-    if patterns["start"].search(text) and not frames.place:
+    if patterns["start"].search(text) and not frames.place and not patterns["opening"].search(text):
         frames.place = 0 if re.search(r"最前|开头|最开始", text) else frames.place
     if patterns["end"].search(text):
         frames.place = total

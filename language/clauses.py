@@ -203,8 +203,9 @@ def _event(clause, agent, together: bool, reading):
         together = together or any(t.lower_ == "and" for t in doc if t.i < verb.i)
     skip |= {t.i for t in doc if t.i not in clause.full} | {c.i for c in verb.children if c.dep_ == "advmod" and (
         c.lower_ in word_set("clause_leads") | word_set("focus_words"))}  # the subject put in front; "just wants"
-    leading = [c for c in verb.children if c.i < verb.i and c.dep_ in ("prep", "npadvmod", "advmod")
-               and c.i not in skip and render(c.subtree).lower() not in EN.openers]
+    leading = [c for c in verb.children if c.i < verb.i and c.i not in skip and (c.dep_ in ("prep", "npadvmod",
+               "advmod") or c.dep_ == "advcl" and c.pos_ in ("ADJ", "ADV"))  # "High in the Andes, a llama…"
+               and render(c.subtree).lower() not in EN.openers]
     skip |= {t.i for c in verb.children if c.i < verb.i and render(c.subtree).lower() in EN.openers for t in c.subtree}
     names = _names(clause, verb, skip, agent, reading)
     moved = {t.i for c in leading for t in c.subtree}

@@ -12,12 +12,12 @@ import functools
 import re
 
 from core import edits
-from language.lexicon import EN, TABLE, ZH
-from language.refs import Frames
+from language.frames import Frames
+from language.lexicon import EN, TABLE, ZH, ordinals
 from language.requests import Parsed, ask
 
 _NOUN = r"(?:frame|picture|pic|panel|image|scene|shot|page|slide)s?"
-_WORD = "|".join(sorted([*EN.numbers, *EN.ordinals, "last", "final"], key=len, reverse=True))
+_WORD = "|".join(sorted([*EN.numbers, *ordinals(), "last", "final"], key=len, reverse=True))
 _ZH = "|".join(sorted(ZH.numbers, key=len, reverse=True))
 NUMBER = (rf"(?:(?:{_NOUN})\s*#?\s*[-+−]?[\w.,]+|#\s*\d+|[-+]?\d+(?:[.,]\d+)?(?:e\d+)?|(?:the\s+)?(?:{_WORD})"
           rf"(?:\s+(?:{_NOUN}|one))?|第\s*(?:\d+|{_ZH})\s*(?:帧|张|幅|格|个画面|个|页|图)?|最后一(?:帧|张|幅|格|个画面|个))")
@@ -41,7 +41,7 @@ def frame_number(said: str, total: int) -> int | None:
         return int(text)
     if text in ("last", "final", "最后一"):
         return total
-    return EN.numbers.get(text) or EN.ordinals.get(text) or ZH.numbers.get(text)
+    return EN.numbers.get(text) or ordinals().get(text) or ZH.numbers.get(text)
 
 
 def read_command(message: str, story, english_text) -> Parsed | None:

@@ -42,7 +42,8 @@ def content(doc, parts: Parts, taken: set[int], character) -> str:
         return f"a {scene}" if len(scene.split()) == 1 and parse(scene)[0].pos_ == "NOUN" else scene
     head = content_head(doc, parts, taken)
     items = set(EN.clothing) | set(EN.carried) | set(EN.features) | nouns
-    if head is None and parts.frames.place is not None and parts.frames.spans and (
+    framing = head is not None and getattr(head, "lower_", "") in nouns and "insert" in parts.actions  # "a new
+    if (head is None or framing) and parts.frames.place is not None and parts.frames.spans and (  # frame before…"
             not parts.frames.named or "insert" in parts.actions and not parts.frames.said):
         return _after_position(doc, parts, skip | framed, character)
     if head is None or getattr(head, "lemma_", "").lower() in items and not parts.frames.said:
@@ -98,7 +99,7 @@ def content_head(doc, parts: Parts, taken: set[int]):
 def _after_position(doc, parts: Parts, skip: set[int], character) -> str:
     """The scene said after where a new frame goes ("start the story with Hana waking up", "add one at the start
     of her eating breakfast"): the words after the position, without the little words that join them."""
-    end = parts.frames.place_end or max(end for _, end in parts.frames.spans)
+    end = max([parts.frames.place_end or 0, *(end for _, end in parts.frames.spans)])  # "before the pond scene"
     rest = [t for t in doc[end:] if t.i not in skip]
     while rest and (rest[0].lower_ in EN.scene_joins or rest[0].pos_ in ("DET", "ADP", "PUNCT")):
         rest = rest[1:]
@@ -138,7 +139,8 @@ def _scene(tokens, skip: set[int], character) -> str:
         tokens = tokens[1:]  # "her waving goodbye", "the girl packing her rod": the character is the picture's own
     if tokens[0].tag_ == "VBG":
         return render(tokens, {t.i for t in doc if t not in tokens})
-    if len(tokens) > 1 and tokens[0].pos_ in ("PROPN", "NOUN") and tokens[1].tag_ == "VBG":
+    lead = next((i for i, t in enumerate(tokens) if t.pos_ not in ("DET", "ADJ")), 0)  # "a gardener lending…"
+    if len(tokens) > lead + 1 and tokens[lead].pos_ in ("PROPN", "NOUN") and tokens[lead + 1].tag_ == "VBG":
         return render(tokens, set())  # "add Marisol apologising to Idris": someone else's moment, as said
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and (t.head == t or t.head not in tokens)]
     if verbs:
@@ -170,8 +172,9 @@ def after(doc, parts: Parts, verbs: tuple[str, ...], caption: bool = False) -> s
             words = [t for t in rest if not (t.i == rest.start and t.lower_ in ("it", "the", "this", "to"))]
             if words and not caption and words[0].lower_ in ("story", "book", "comic", "thing"):
                 words = words[1:]
-            text = re.sub(r"^(?:to be|to|as|be|become)\s+", "", "".join(t.text_with_ws for t in words)).strip(
-                " ?!.:：\"“”'")  # "could the title be …", "change the title to …"
+            text = re.sub(r"^(?:(?:should|could|would|must|will|can|might|ought)\s+)?(?:to be|to|as|be|become)\s+", "",
+                          "".join(t.text_with_ws for t in words)).strip(" ?!.:：\"“”'")  # "could the title be …",
+            # "change the title to …", "the title should be …"
             text = re.sub(r"[\s,]+(?:please|pls|thanks|thank you|instead)$", "", text, flags=re.IGNORECASE)
             text = text.strip(" ,?!.")
             if text and (caption or text[:1].isupper() or len(text.split()) <= 6):

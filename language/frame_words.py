@@ -66,7 +66,7 @@ def where(frame: str, destination: bool = True, around: bool = False) -> str:
     """A place a frame names: "in a junkyard", "at the gate" (not a time: "at night"); with `destination`, also
     where it goes ("delivering letters to the wrong houses": arriving there comes first); `around`, also what it is
     under or behind ("under the floorboards of a busy theatre")."""
-    word = r"(?!(?:of|and|with|for|to|from|by|behind|near|under|over|in|on|at|beside)\b)\w+"
+    word = rf"(?!(?:{'|'.join(['of', 'beside', *EN.place_ends])})\b)\w+"  # not "to his father high"
     noun = rf"(?:the|a|an|her|his|their)\s+(?:{word}\s+){{0,3}}{word}"  # "the dusty attic", "a stolen ice cream van"
     prepositions = "in|at|on|inside|into|to" if destination else "in|at|on|inside|under|beneath|behind" if around \
         else "in|at|on|inside"

@@ -321,6 +321,15 @@ def _new_entity(token, reading: Idea) -> Entity:
     return entity
 
 
+def _plural_referent(token, before: list[Entity], worn: set[str]) -> Entity | None:
+    """Whom "they" means: none when the main character and someone else ("they become friends"); else plural
+    beings, or things, never what they wear ("beside them": not her pigtails; "they hunt for crabs… they ride":
+    not the crabs)."""
+    before = [e for e in before if e.plural and not {e.head, *e.phrase.split()} & worn]
+    return next((e for e in before if e.animate and (e.acted or token.dep_ not in ("nsubj", "nsubjpass"))),
+                None) or (before[0] if before and token.dep_ in ("dobj", "pobj") else None)
+
+
 def _resolve(token, reading: Idea) -> Entity | None:
     """The entity a pronoun means: for he/she the latest that agrees (a name or a person before an animal when
     the gender is not known yet, which then keeps it); for "it" the one called "it" before, else the latest thing
@@ -346,10 +355,9 @@ def _resolve(token, reading: Idea) -> Entity | None:
             e.animate and e.plural == said[-1].plural for e in before[:before.index(said[-1])]):  # "water them…
         # care for them": the same things
         return said[-1]
-    if want == "plural":  # none: the main character and someone else ("they become friends"); else things
-        subject = token.dep_ in ("nsubj", "nsubjpass")  # "they hunt for crabs… they ride": not the crabs
-        return next((e for e in before if e.plural and e.animate and (e.acted or not subject)), None) or (
-            next((e for e in before if e.plural), None) if token.dep_ in ("dobj", "pobj") else None)
+    worn = set(EN.clothing) | set(EN.carried) | set(EN.features) | set(EN.hair_words)
+    if want == "plural":
+        return _plural_referent(token, before, worn)
     if want == "thing":  # the latest that was a subject or an object ("finds a box inside it… carries it": the box;
         # "dries it with a towel and lets it sleep": not the towel)
         things = [e for e in before if not e.plural and e.gender in ("", "thing") and not e.name]
@@ -358,7 +366,6 @@ def _resolve(token, reading: Idea) -> Entity | None:
         if same is not None:
             return same
         return max(things, key=lambda e: (e.core, e.last), default=None)
-    worn = set(EN.clothing) | set(EN.carried) | set(EN.features) | set(EN.hair_words)
     before = [e for e in before if e.head not in worn]  # "his" is never "the navy peacoat's"
     owned = entity_of(token.head, reading) if token.dep_ == "poss" else None  # "his grandfather" is not his own
     if owned is not None and owned.owner is not None and owned.owner.gender in ("", want) and owned.owner in before:
@@ -394,12 +401,14 @@ def _setting(doc) -> str:
     lamppost on a foggy street wishes…")."""
     for sent in doc.sents:
         for token in sent:
+            lead = token.head.dep_ == "advcl" and token.head.pos_ in ("ADJ", "ADV") and token.head.i < token.i
             if token.dep_ == "prep" and token.i < sent.root.i and token.lower_ in ("in", "on", "at", "inside") \
-                    and (token.head == sent.root or token.head.dep_ == "nsubj" and token.head.head == sent.root):
+                    and (token.head == sent.root or token.head.dep_ == "nsubj" and token.head.head == sent.root
+                         or lead and token.head.head == sent.root):  # "High in the Andes, a llama…"
                 objects = [c for c in token.children if c.dep_ == "pobj"]
                 if objects and objects[0].lemma_.lower() not in set(EN.times) | {"day", "time", "morning"}:
-                    place = render(token.subtree)
-                    return token.lower_ + place[len(token.text):]  # "in a noisy market", inside a frame
+                    place = render(token.head.subtree if lead else token.subtree)
+                    return place[:1].lower() + place[1:]  # "in a noisy market", inside a frame
         break
     return ""
 

@@ -76,6 +76,14 @@ def weather_word(word: str) -> bool:
 
 
 @functools.cache
+def ordinals() -> dict[str, int]:
+    """Ordinals in words (`en.yaml`) and in digits ("1st", "12th", "22nd")."""
+    digits = {f"{n}{'th' if 10 <= n % 100 < 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}": n
+              for n in range(1, 100)}
+    return {**EN.ordinals, **digits}
+
+
+@functools.cache
 def word_set(category: str) -> frozenset[str]:
     """The words of an English category as a set, for membership tests."""
     return frozenset(entries(category))

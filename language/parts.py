@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from language.refs import Frames
+from language.frames import Frames
 
 
 @dataclass
@@ -46,3 +46,18 @@ class Parts:
 
     def first(self, kind: str) -> Value | None:
         return (self.values.get(kind) or [None])[0]
+
+
+def answered(readings: list[Parts]) -> list[Parts]:
+    """A complaint about a frame and then what it should be instead ("the balcony ending is a bit sad; cosier
+    please"): one change, of the frame the complaint names."""
+    kept = []
+    for reading in readings:
+        before = kept[-1] if kept else None
+        if before is not None and before.too and before.has("moods") and before.frames.named and reading.has(
+                "moods") and not reading.frames.any and not reading.too:
+            reading.frames = before.frames
+            kept[-1] = reading
+            continue
+        kept.append(reading)
+    return kept

@@ -199,8 +199,8 @@ def _with_setting(frame: str, setting: str, index: int) -> str:
     if not setting:
         return frame
     head = re.split(r"\s+(?:in|on|at|of|by|near)\s+|,", setting)[0].split()[-1]  # "a crowded night market in …"
-    if {setting.split()[-1], head} & set(frame.split()) or index > 0 and re.search(r"\b(?:in|on|at|inside|into|through|"
-                                                                            r"across|to|under|by)\b", frame):
+    if {setting.split()[-1], head} & set(re.findall(r"[\w'-]+", frame)) or index > 0 and re.search(
+            r"\b(?:in|on|at|inside|into|through|across|to|under|by)\b", frame):
         return frame
     return f"{frame} {setting}"
 

@@ -15,62 +15,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 
 from language.describe import clause_anchors, frame_descriptions, loose_descriptions, of_things
-from language.lexicon import EN, entries
-
-
-@dataclass
-class Frames:
-    """What a request says about frames: the frames it names, where a frame goes, the story's new length."""
-
-    named: list[int] = field(default_factory=list)  # 0-based, in the order said
-    said: list[int] = field(default_factory=list)  # 1-based numbers as said (also out of range ones)
-    excluded: set[int] = field(default_factory=set)  # "all except the second"
-    everything: bool = False  # "all the pictures", "throughout"
-    rest: bool = False  # "the others", "the rest": every frame not otherwise named
-    place: int | None = None  # a new or moved frame goes before this index (len = at the end)
-    count: int | None = None  # the story's new length ("make it 6 frames")
-    more: int = 0  # "two more pictures" (+2), "one fewer" (-1)
-    unreadable: str = ""  # "frame -1", "frame NaN": a number that names no frame
-    unclear: list[int] = field(default_factory=list)  # a description that fits several frames equally
-    unmatched: str = ""  # a description that fits no frame
-    anchorless: bool = False  # "before …", "between …" whose reference was not found
-    spans: list[tuple[int, int]] = field(default_factory=list)  # what was read (token or character spans)
-    place_end: int | None = None  # where the words that set `place` end (what a new frame shows follows them)
-    wrong: str = ""  # the words of a reference to a frame the story does not have ("the ninth frame")
-
-    def place_as_frame(self, total: int) -> None:
-        """A start or end said for a change rather than a new frame ("in the opening picture") names that frame."""
-        if self.place in (0, total) and not self.named:
-            self.named, self.place = [min(self.place, total - 1)], None
-
-    def indices(self, total: int) -> list[int]:
-        """The frames named, every frame for "all", the others for "the rest", minus exclusions."""
-        if self.everything or (self.rest and not self.named):
-            chosen = list(range(total))
-        elif self.rest:
-            chosen = [i for i in range(total) if i not in self.named]
-        else:
-            chosen = list(dict.fromkeys(self.named))
-        return [i for i in chosen if i not in self.excluded]
-
-    def problem(self, total: int) -> str | None:
-        """Why the request cannot be done with this story's frames, in words; None when it can."""
-        if self.unreadable:
-            return (f"“{self.unreadable}” is not a frame number. There are only {total} frames, numbered 1 to "
-                    f"{total}. Nothing was changed.")
-        wrong = [n for n in self.said if not 1 <= n <= total]
-        if wrong:
-            return (f"There is no frame {wrong[0]}. There are only {total} frames, numbered 1 to {total}. "
-                    "Nothing was changed.")
-        return None
-
-    @property
-    def any(self) -> bool:
-        return bool(self.named or self.everything or self.rest or self.said)
-
+from language.frames import Frames
+from language.lexicon import EN, entries, ordinals
 
 # --- English ----------------------------------------------------------------------------------------------
 
@@ -82,7 +30,7 @@ def _vocabulary() -> dict[str, list[str]]:
     nouns, _plural = entries("frame_nouns"), lambda noun: noun + ("es" if noun.endswith(("sh", "ch", "s")) else "s")
     return {"cardinals": numbers, "frame_nouns": nouns + [_plural(n) for n in nouns],
             "frame_plurals": [_plural(n) for n in nouns if n != "one"] + ["ones"],
-            "ordinals": list(EN.ordinals), "from_end": [w for w in EN.from_end if " " not in w],
+            "ordinals": list(ordinals()), "from_end": [w for w in EN.from_end if " " not in w],
             "start_words": EN.start_words, "end_words": EN.end_words}
 
 
@@ -120,9 +68,7 @@ def _matches(doc, section: str) -> list[tuple[str, object]]:
 
 def _number(word: str) -> int | None:
     word = word.lower().strip("#")
-    if word.isdigit():
-        return int(word)
-    return EN.numbers.get(word) or EN.ordinals.get(word)
+    return int(word) if word.isdigit() else EN.numbers.get(word) or ordinals().get(word)
 
 
 def _value(span, total: int) -> list[int]:
@@ -130,12 +76,9 @@ def _value(span, total: int) -> list[int]:
     if re.search(r"(?:second|next) ?-? ?to ?-? ?(?:last|final)|before (?:the )?(?:last|final)|last but one",
                  span.text.lower()):
         return [total - 1]  # "the one before last"
-    for token in span:
-        word = token.lower_
-        if word in EN.ordinals:
-            return [EN.ordinals[word]]
-        if word in EN.from_end:
-            return [total - EN.from_end[word]]
+    for word in (token.lower_ for token in span):
+        if word in ordinals() or word in EN.from_end:
+            return [ordinals()[word]] if word in ordinals() else [total - EN.from_end[word]]
     return []
 
 
@@ -163,10 +106,10 @@ def read_english(doc, story, loose: bool = False, things: frozenset = frozenset(
             continue
         indices = [n - 1 for n in said]
         if pending in ("before", "after", "between"):
-            frames.place = indices[0] + (0 if pending == "before" else 1)
+            frames.place, frames.anchors = indices[0] + (0 if pending == "before" else 1), indices[:1]
             pending = "second anchor" if pending == "between" else None
         elif pending == "second anchor":
-            pending = None
+            pending, frames.anchors = None, frames.anchors + indices[:1]
         elif kind == "ref" and _adverb_ordinal(label, payload, frames):  # "put frame 1 third": the slot after the
             frames.place = total if payload[0].lower_ in EN.from_end else indices[0] + (indices[0] > frames.named[0])
             # third frame when it moves down, before it when it moves up
@@ -221,8 +164,13 @@ def _stream(doc, story, frames: Frames, loose: bool, things: frozenset) -> list[
 def _before_new(item: tuple, doc) -> tuple:
     """A description ends where a new picture begins ("the cocoa picture | with a picture of Ezra reading")."""
     start, end, *rest = item
-    new = next((t.i for t in doc[start + 1:end] if t.lower_ in ("a", "an") and t.head.lower_ in _vocabulary()[
-        "frame_nouns"] and t.head.i > t.i), None) if rest[0] == "description" else None
+    nouns, described = _vocabulary()["frame_nouns"], rest[0] == "description"
+    noun = next((t.i for t in doc[start + 1:end - 1] if t.lower_ in nouns and doc[t.i - 1].dep_ in ("compound",
+                 "amod")), None) if described else None  # "a new frame before the pond scene | showing a rake"
+    if noun is not None and any(t.lower_ in ("a", "an") and t.head.lower_ in nouns for t in doc[:start]):
+        return (start, noun + 1, *rest)
+    new = next((t.i for t in doc[start + 1:end] if t.lower_ in ("a", "an") and t.head.lower_ in nouns
+                and t.head.i > t.i), None) if described else None
     if new is None:
         return item
     return (start, new - (doc[new - 1].pos_ == "ADP"), *rest)
@@ -246,7 +194,7 @@ def _read_count(doc, frames: Frames) -> set[int]:
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
         if before in ("the", "last", "first", "final", "frame", "picture", "middle", "centre", "center"):
             continue  # "the last two pictures" is a reference, not a length
-        numbers = [n for n in (_number(t.text) for t in span if t.lower_ not in EN.ordinals) if n]
+        numbers = [n for n in (_number(t.text) for t in span if t.lower_ not in ordinals()) if n]
         number = numbers[0] if numbers else 1
         if label in ("total", "to"):
             frames.count = number
@@ -278,7 +226,7 @@ def _place(label: str, span, total: int, frames: Frames) -> str | None:
 def _adverb_ordinal(label: str, span, frames: Frames) -> bool:
     """"put frame 4 first / second / last": a bare ordinal after a reference says where it goes."""
     return (label in ("ordinal", "last") and bool(frames.named) and len(span) == 1
-            and (span[0].lower_ in EN.ordinals or span[0].lower_ in EN.from_end))
+            and (span[0].lower_ in ordinals() or span[0].lower_ in EN.from_end))
 
 
 def _resolve(label: str, span, total: int, frames: Frames, previous: str | None) -> list[int] | None:

@@ -13,7 +13,7 @@ from language.cast_requests import addressed, member_name, newcomer
 from language.content import after, content, free_style, stated_mood, whole_frame, worn_items, written_on
 from language.describe import nearest_shown, shown_as
 from language.lexicon import EN, TABLE, action_matcher, entries, find, weather_word
-from language.parts import Parts, Value
+from language.parts import Parts, Value, answered
 from language.phrases import render
 from language.refs import read_english
 from language.replacement import replacement
@@ -48,6 +48,8 @@ def read_parts(message: str, story, characters) -> Parts:
                    if _described(span)} if not structural - {"insert", "caption"} else set()  # "swap the flowers…"
         things = frozenset(changed | {n for c in characters for n in c.names} | _described_subjects(doc))
         parts.frames = read_english(doc, story, loose=True, things=things)
+    if "swap" in parts.actions:  # "trade places between the oven scene and the market picture"
+        parts.frames.anchors_as_frames()
     quoted = re.search(r"(?:^|(?<=[\s:：]))[\"“'‘«《「](.+?)[\"”'’»》」](?=[\s.,!?。！？]|$)", text)
     parts.quoted = quoted.group(1).strip() if quoted and len(quoted.group(1)) > 1 else ""
     surface = written_on(doc, found) if parts.quoted else None
@@ -111,7 +113,8 @@ def _described_subjects(doc) -> set[str]:
 
 
 def _spelled(text: str, known: set[str] = frozenset(), frames=()) -> str:
-    """Typos put right outside quotes ("swith", "the bot": the boat); `known` words stay; " - " is a pause."""
+    """Typos put right outside quotes ("swith", "the bot": the boat, "sceen": scene); `known` words stay; " - " is
+    a pause."""
     from language.tools import fix_spelling
 
     keep = set(entries("frame_nouns")) | set(EN.ordinals) | set(EN.styles) | {
@@ -119,7 +122,7 @@ def _spelled(text: str, known: set[str] = frozenset(), frames=()) -> str:
         for w in p.split()} | set(known) | worn_nouns() | set(EN.kinds) | set(EN.colours) | set(EN.moods)  # "hoodie"
     pieces = re.split(r"((?:^|(?<=[\s:：]))[\"“'‘«《「].+?[\"”'’»》」](?=[\s.,!?。！？]|$))",
                       re.sub(r"(?<=[A-Za-z])\s+[-–—]+\s+(?=[A-Za-z])", ", ", text))
-    shown = {w.lower() for f in frames for w in re.findall(r"[A-Za-z]+", f.prompt)}  # a typo's likely word
+    shown = {w.lower() for f in frames for w in re.findall(r"[A-Za-z]+", f.prompt)} | set(entries("frame_nouns"))
     return "".join(p if i % 2 else fix_spelling(p, keep, near=shown) for i, p in enumerate(pieces))
 
 
@@ -324,4 +327,4 @@ def read_clauses(message: str, story) -> list[Parts]:
         if reading.frames.rest and not reading.frames.named:
             reading.frames.excluded |= named
         named |= set(reading.frames.named)
-    return readings
+    return answered(readings)

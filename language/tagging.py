@@ -50,6 +50,50 @@ def _mend_object(token) -> None:
         token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", lemmas["NOUN"][0]
 
 
+def _mend_owned(token) -> None:
+    """A noun read as a verb right after a possessive ("and her grey kitten/VBD Mochi chase/xcomp her umbrella"):
+    no finite verb follows "her" and its adjectives, so it is a noun, joined to the subject before it, and the verb
+    it seemed to govern is the clause's verb."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(token.lower_)
+    left = [c for c in token.children if c.i < token.i and c.dep_ in ("nsubj", "amod", "poss", "det")]
+    verb = next((c for c in token.children if c.i > token.i and c.dep_ in ("xcomp", "ccomp") and c.tag_ == "VB"),
+                None)
+    owned = [t for child in left for t in child.subtree if t.tag_ == "PRP$"]
+    if token.tag_ not in ("VBD", "VBZ", "VBP") or "NOUN" not in lemmas or verb is None or not owned or any(
+            t.pos_ in ("VERB", "AUX") for t in token.doc[owned[0].i + 1:token.i]):
+        return
+    first = next((c for c in token.children if c.dep_ == "nsubj" and c.i < owned[0].i), None) or next(
+        (t for t in token.doc[:owned[0].i] if t.dep_ == "nsubj" and t.head == token), None)
+    for child in [c for c in token.children if c.i < owned[0].i and c != first and first is not None]:
+        child.head = first  # "A girl named Ines, with two pigtails, and…": the first subject's own words
+    for child in (c for c in left if c.i >= owned[0].i):
+        for t in child.subtree:
+            if t.head == child or t == child:
+                t.head, t.dep_ = token, "poss" if t.tag_ == "PRP$" else "amod" if "ADJ" in getAllLemmas(t.lower_) \
+                    else t.dep_
+    for name in (c for c in token.children if c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i < verb.i):
+        name.dep_ = "appos"
+    verb.head, verb.dep_ = (token.head, token.dep_) if token.head != token else (verb, "ROOT")
+    token.pos_, token.tag_, token.lemma_ = "NOUN", "NN", lemmas["NOUN"][0]
+    if first is not None:
+        first.head, first.dep_ = verb, "nsubj"
+        token.head, token.dep_ = first, "conj"
+    else:
+        token.head, token.dep_ = verb, "nsubj"
+
+
+def _mend_purpose(token) -> None:
+    """A "to …" clause hung on a verb further back than the nearest one ("they find it tangled in a tree and
+    Mochi climbs up to free/advcl<-tangled it"): it says what the nearest verb before it is for."""
+    if token.dep_ not in ("advcl", "xcomp") or not any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children):
+        return
+    nearer = [c for c in token.head.children if c.dep_ == "conj" and c.pos_ == "VERB" and token.head.i < c.i < token.i]
+    if nearer:
+        token.head = nearer[-1]
+
+
 def _mend_copula(sentence) -> None:
     """"the scene where he drops it/nsubj is/ccomp too sad": the scene is what is too sad, and "it" what he drops."""
     noun = sentence.root
@@ -89,7 +133,8 @@ def mended(doc):
     from lemminflect import getAllLemmas
 
     for token in doc[1:]:
-        _mend_object(token)
+        for mend in (_mend_object, _mend_owned, _mend_purpose):
+            mend(token)
         if token.tag_ == "VBZ" and token.nbor(-1).tag_ == "CD" and token.nbor(-1).lower_ not in ("one", "1"):
             token.pos_, token.tag_, token.lemma_ = "NOUN", "NNS", token.lower_.removesuffix("s")
         last = token.i == len(doc) - 1 or token.nbor(1).pos_ in ("PUNCT", "CCONJ", "ADP")

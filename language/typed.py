@@ -17,7 +17,8 @@ def retyped(text: str) -> str:
     text = _opening_clauses(_lone_prepositions(_last_picture(text)))
     for phrase, word in EN.lead_phrases.items():  # "…, and at last swim up": one word the parser knows as a lead
         text = re.sub(rf"(,|\band)\s+{phrase}\b", rf"\1 {word}", text, flags=re.I)
-    return re.sub(rf"\s*:\s+({'|'.join(EN.run_on_markers['subjects'])})\s", lambda m: f". First {m.group(1)} ", text)
+    subjects = "|".join([*EN.run_on_markers["subjects"], "an?", "the"])  # "…across town: a gust snatches…"
+    return re.sub(rf"\s*:\s+({subjects})\s", lambda m: f". First {m.group(1)} ", text)
 
 
 def _cut_run_ons(text: str) -> str:
