@@ -25,11 +25,13 @@ def read_chinese_idea(text: str):
         number = meta.group(1)
         count, story = int(number) if number.isdigit() else ZH.numbers.get(number), story[meta.end():]
     said, colon, rest = (re.split(r"([：:])", story, maxsplit=1) + ["", ""])[:3]
+    told, said = re.match(r"^(.*[。！？!?]\s*)?(.*)$", said, re.S).groups()  # "…放一碗牛奶。最后一幅画揭晓：…": the
+    ending = "最后，" if told and any(m in said for m in ZH.ending_markers) else ""  # story before it stays
     if colon and rest.strip() and re.search(rf"故事|(?:{nouns})|{'|'.join(ZH.requesters)}", said):  # "给我侄女画个
         found = re.search(rf"([{digits}\d]+)(?:{nouns})", said)  # 故事吧，五张图，不要吓人的：…": said to the app
         count = count or (found and (int(found.group(1)) if found.group(1).isdigit() else ZH.numbers.get(
             found.group(1))))
-        story = rest.strip()
+        story = (told or "") + ending + rest.strip()
     story = re.sub(rf"^(?:我们?的?)?(?:{'|'.join(ZH.requesters)})(?:很|最)?(?:想要|想|要|喜欢)(?:听|看)?", "", story)
     story = re.sub(rf"^给(?:我们?的?)?(?:{'|'.join(ZH.requesters)})", "", story)  # "给我女儿讲个故事：…"
     for _ in range(3):  # "我女儿想听一个故事：", "给我讲一个关于…": framing words one after another

@@ -14,6 +14,7 @@ Longer than 330 lines: one transducer, whose kinds of word share the state of th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from language.chinese_words import complement, english_word, words
@@ -310,6 +311,8 @@ def _clause(verbs: list[dict], pending: dict, times: list[str]) -> str:
             form = form.removesuffix(f" {tail}") + " " + " ".join(filter(None, [_phrase(thing), way, tail]))
             rest = verb["objects"][1:] if not verb.get("object") else verb["objects"]
             verb = dict(verb, object=None, objects=rest, direction="" if not rest else verb["direction"])
+        if not verb.get("object") and not verb["objects"]:  # "看了很久": looking, not "looking at"
+            form = re.sub(r" (?:at|to|for|with|into|about)$", "", form)
         out.append(" ".join(p for p in [form, *_said(verb)] if p))
     return " ".join(filter(None, out + [pending.get("place", "")] + times))
 
@@ -351,7 +354,8 @@ def _gerund(verb: str) -> str:
 def _phrase(noun: str) -> str:
     """A noun with its article: "the park", but "a coin", "three ducklings", "every day" as they are."""
     first = noun.split()[0] if noun.split() else ""
-    return noun if first in ("a", "an", "the", "every", "all", "its", "them", "it") or like_num(first) \
+    return noun if first in ("a", "an", "the", "every", "all", "its", "them", "it", *EN.indefinite_pronouns) or \
+        like_num(first) \
         else f"the {noun}"
 
 

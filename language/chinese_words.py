@@ -33,7 +33,18 @@ def words(text: str) -> list[tuple[str, str]]:
                 word, verb=True):  # "睡午觉/n": CC-CEDICT knows it only as "to have a nap"
             flag = "v"
         found += _cut(word, flag) if word.strip() else []
-    return _joined(found)
+    return _measured(_joined(found))
+
+
+def _measured(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A measure word after a number is no object mark, and what it counts is a noun ("一/m 把/p 米/q": a
+    handful of rice, not "put … 把 the metre")."""
+    for i, (word, flag) in enumerate(found):
+        if i and found[i - 1][1] == "m" and word in ZH.measure_words and flag != "q":
+            found[i] = (word, "q")
+        elif i > 1 and found[i - 1][1] == "q" and found[i - 2][1] == "m" and flag == "q":
+            found[i] = (word, "n")
+    return found
 
 
 def _joined(found: list[tuple[str, str]]) -> list[tuple[str, str]]:

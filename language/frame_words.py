@@ -74,7 +74,7 @@ def where(frame: str, destination: bool = True, around: bool = False) -> str:
     if not match or match.group(2).split()[-1] in {*EN.times, "morning", "day", "night", "evening", "every", "end"} \
             or set(match.group(2).split()) & set(EN.weather):  # "in the middle of a thunderstorm": no place
         return ""
-    if destination and match.group(1) == "to" and animate(match.group(2).split()[-1]):
-        return ""  # "leaving a sweet potato to the stray cat": a someone, not a place
+    if animate(match.group(2).split()[-1]):
+        return ""  # "leaving a sweet potato to the stray cat", "laughing at the little cat": a someone, no place
     preposition = {"into": "in", "to": "at", "on": "on"}.get(match.group(1), match.group(1))
     return f"{preposition} {match.group(2)}"

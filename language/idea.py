@@ -108,9 +108,12 @@ def _unstick(text: str) -> str:
         elif token.tag_ == "NNS" and verb and token.dep_ == "conj" and before.lower_ == "and" and after.pos_ in (
                 "ADP", "DET", "PRON") and token.head.head.tag_ == "VBZ":  # "enters the race and wins/NNS by…":
             cuts.append((token.idx, "then"))  # a verb like the one before it
-        elif token.tag_ == "NNS" and verb and before.pos_ == "NOUN" and before.dep_ == "compound" and any(
-                c.lower_ in ("a", "an") for c in token.children if c.dep_ == "det"):  # "an old walrus guides/NNS
-            cuts.append((token.idx, "then"))  # lost pups home": "an" says one walrus, and "guides" is its verb
+        elif token.tag_ in ("NNS", "NN") and verb and token.lower_.endswith("s") and \
+                getAllLemmas(token.lower_)["VERB"][0] != token.lower_ and \
+                before.pos_ == "NOUN" and before.dep_ == "compound" and any(c.lower_ in ("a", "an") for c in
+                                                                            token.children if c.dep_ == "det"):
+            cuts.append((token.idx, "then"))  # "an old walrus guides/NNS lost pups home", "an explorer hacks/NN
+            # through the jungle": "an" says one walrus, and "guides" is its verb
         elif token.pos_ == "ADJ" and token.dep_ == "amod" and token.head.i == token.i - 1 and animate(
                 token.head.lemma_.lower()) and any(c.dep_ in ("prep", "xcomp") for c in token.children):  # "a
             # knight afraid of horses": who is (but "a field full of sunflowers" is a place)
@@ -234,7 +237,8 @@ def _entities(doc, reading: Idea) -> None:
         acting = [a for a in agents(doc, reading) if a in people]  # who acts first: a being or a kind of character
         first = next((a for a in acting if a.animate or a.head in EN.kinds), acting[0] if acting else None)  # before
         # a thing ("when the whole city is asleep, a street sweeper…": the sweeper; but "a lonely snowman waves")
-        if first is not None and first.owner is not None and first.owner.name and not first.name:
+        if first is not None and first.owner is not None and first.owner.name and not first.name and (
+                first.owner.subjects or first.owner.mentions > 1):  # (but "Dad's old guitar is jealous…": its)
             first = first.owner  # "When Kenji's little sister loses her rabbit, he…": Kenji's story
         reading.hero = max(people, key=lambda e: (2 * e.subjects + e.mentions + 2 * e.anchors * (e.mentions > 1)
                                                   + 3 * (e is first), -e.first))
