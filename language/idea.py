@@ -41,8 +41,9 @@ def _meta_patterns() -> dict[str, re.Pattern]:
         "frame": re.compile(rf"^(?:(?:please|pls|ok|okay|so|hey|hi)\W+)*(?:(?:can|could|would|will) you\s+)?"
                             rf"(?:(?:{verbs})\s+(?:me|us|up)?\s*)?(?:a|an|the|one|my|this)?\s*{adjectives}"
                             rf"(?:(?:{nouns})\s+)+(?:{links})\s+", re.I),
-        "imagine": re.compile(r"^(?:just\s+)?(?:imagine|show|draw|tell me about|picture)\s+(?:me\s+)?(?:(?:a|an)\s+"
-                              r"(?:world|place|land|town|day)\s+)?(?:where|if|that|when|how)?\s*", re.I),
+        "imagine": re.compile(r"^(?:just\s+)?(?:imagine|show|draw|tell me about|picture)\s+(?:me\s+)?"
+                              r"(?:(?:a|an)\s+(?:world|place|land|town|city|village|kingdom|day)\s+)?"
+                              r"(?:where|if|that|when|how)?\s*", re.I),
         "ignore": re.compile(r"^.*?\bignore\b.*?\band\s+", re.I),
         "wants": re.compile(rf"^(?:my|our)\s+(?:\w+[- ]year[- ]old\s+|little\s+)?(?:{'|'.join(EN.requesters)})\s+"
                             rf"(?:{'|'.join(EN.request_verbs)})\s+", re.I),  # "my daughter wants a story about…"
@@ -235,7 +236,10 @@ def _entities(doc, reading: Idea) -> None:
     people = [e for e in reading.entities if (e.animate or e.subjects) and e.head not in EN.clothing]
     if people:
         acting = [a for a in agents(doc, reading) if a in people]  # who acts first: a being or a kind of character
-        first = next((a for a in acting if a.animate or a.head in EN.kinds), acting[0] if acting else None)  # before
+        crowd = {id(a) for a in acting if a.plural and not {*a.phrase.split()} & {*EN.numbers, *"0123456789"}}
+        first = next((a for a in acting if (a.animate or a.head in EN.kinds) and id(a) not in crowd), None) or next(
+            (a for a in acting if a.animate or a.head in EN.kinds), acting[0] if acting else None)  # one before a
+        # crowd ("cats run the post office and one clumsy kitten…": the kitten; but "five mice…"), a being before
         # a thing ("when the whole city is asleep, a street sweeper…": the sweeper; but "a lonely snowman waves")
         if first is not None and first.owner is not None and first.owner.name and not first.name and (
                 first.owner.subjects or first.owner.mentions > 1):  # (but "Dad's old guitar is jealous…": its)
