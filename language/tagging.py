@@ -58,12 +58,12 @@ def _mend_owned(token) -> None:
 
     lemmas = getAllLemmas(token.lower_)
     left = [c for c in token.children if c.i < token.i and c.dep_ in ("nsubj", "amod", "poss", "det")]
-    verb = next((c for c in token.children if c.i > token.i and c.dep_ in ("xcomp", "ccomp") and c.tag_ == "VB"),
-                None)
+    verb = next((c for c in token.children if c.i > token.i and c.dep_ in ("xcomp", "ccomp") and c.tag_ == "VB"
+                 and not any(a.tag_ == "TO" for a in c.children)), None)  # (but "his neighbour offers to help")
     owned = [t for child in left for t in child.subtree if t.tag_ == "PRP$"]
     if token.tag_ not in ("VBD", "VBZ", "VBP") or "NOUN" not in lemmas or verb is None or not owned or any(
-            t.pos_ in ("VERB", "AUX") for t in token.doc[owned[0].i + 1:token.i]):
-        return
+            "ADJ" not in getAllLemmas(t.lower_) for t in token.doc[owned[0].i + 1:token.i]):
+        return  # only adjectives between "her" and it
     first = next((c for c in token.children if c.dep_ == "nsubj" and c.i < owned[0].i), None) or next(
         (t for t in token.doc[:owned[0].i] if t.dep_ == "nsubj" and t.head == token), None)
     for child in [c for c in token.children if c.i < owned[0].i and c != first and first is not None]:
