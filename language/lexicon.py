@@ -67,7 +67,14 @@ def find(doc, *categories: str) -> list[tuple[str, object]]:
     vocab = doc.vocab.strings
     spans = [doc[start:end] for _, start, end in phrases(*categories)(doc)]
     labels = {(doc[start:end].start, doc[start:end].end): vocab[key] for key, start, end in phrases(*categories)(doc)}
-    return [(labels[(span.start, span.end)], span) for span in sorted(filter_spans(spans), key=lambda s: s.start)]
+    found = []
+    for span in sorted(filter_spans(spans), key=lambda s: s.start):
+        label = labels[(span.start, span.end)]
+        if found and label == found[-1][0] == "colours" and found[-1][1].end == span.start:
+            found[-1] = (label, doc[found[-1][1].start:span.end])  # "emerald green": one colour, of two words
+        else:
+            found.append((label, span))
+    return found
 
 
 def weather_word(word: str) -> bool:

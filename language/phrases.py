@@ -7,6 +7,7 @@ to wear. One builder for ideas and requests alike.
 from __future__ import annotations
 
 import itertools
+import re
 
 from language.lexicon import EN, entries
 from language.tools import inflect, lemma_of, parse
@@ -153,7 +154,9 @@ def describe_thing(prompt: str, noun: str, adjective: str, replaces: str) -> str
                 first.i - 1 not in drop:
             first = doc[first.i - 1]
         before[(material or first).i] = adjective
-    return render(doc, drop, before=before)
+    said = render(doc, drop, before=before)  # "a silver rocket" → "an emerald green rocket"
+    return re.sub(rf"\b([Aa])n?\s+(?={re.escape(adjective)}\b)",
+                  lambda m: m.group(1) + ("n " if adjective[:1].lower() in "aeiou" else " "), said)
 
 
 def dress_thing(prompt: str, noun: str, item: str) -> str:

@@ -165,10 +165,12 @@ def _before_new(item: tuple, doc) -> tuple:
     """A description ends where a new picture begins ("the cocoa picture | with a picture of Ezra reading")."""
     start, end, *rest = item
     nouns, described = _vocabulary()["frame_nouns"], rest[0] == "description"
-    noun = next((t.i for t in doc[start + 1:end - 1] if t.lower_ in nouns and doc[t.i - 1].dep_ in ("compound",
-                 "amod")), None) if described else None  # "a new frame before the pond scene | showing a rake"
+    noun = next((t.i + 1 for t in doc[start + 1:end - 1] if t.lower_ in nouns and doc[t.i - 1].dep_ in (
+        "compound", "amod") or t.lower_ in ("where", "showing") and doc[t.i - 1].lower_ not in nouns), None) \
+        if described else None  # "a new frame
     if noun is not None and any(t.lower_ in ("a", "an") and t.head.lower_ in nouns for t in doc[:start]):
-        return (start, noun + 1, *rest)
+        return (start, noun - (doc[noun - 1].lower_ in ("where", "showing")), *rest)  # before the pond scene |
+        # showing a gardener…", "a frame before the monkeys | where Kofi slips"
     new = next((t.i for t in doc[start + 1:end] if t.lower_ in ("a", "an") and t.head.lower_ in nouns
                 and t.head.i > t.i), None) if described else None
     if new is None:
