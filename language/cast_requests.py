@@ -46,8 +46,9 @@ def member_name(doc, parts: Parts, characters) -> str:
 
     called = next((t for t in doc if t.lemma_ in ("call", "name") and t.dep_ == "acl"), None)  # "a woman called Hilda"
     naming = "name" in parts.actions or called is not None
-    if parts.newcomer[0] or not (parts.members or naming and _names_main(doc, characters)):
-        return ""
+    titled = parts.quoted and any(t.lower_ in ("it", "story", "book", "comic", "title") for t in doc)
+    if parts.newcomer[0] or titled or not (parts.members or naming and _names_main(doc, characters)):
+        return ""  # (but 'rename it "Ravi's Early Round"' is a title, not a name for Ravi)
     parts.members = parts.members or [characters[0].id]  # "call him Hilda" in a story of one character
     named = next(c for c in characters if c.id == parts.members[-1])
     if naming:

@@ -101,7 +101,7 @@ def _unstick(text: str) -> str:
         named = token.dep_ == "oprd" and token.head.lemma_ in ("name", "call")  # "a girl named Ploy searches"
         verb = "VERB" in getAllLemmas(token.lower_)
         if token.tag_ in ("NN", "NNS") and (token.dep_ in ("ROOT", "conj", "appos") or named) and verb and \
-                before.pos_ in ("NOUN", "PROPN") and after.pos_ in ("DET", "ADP", "PRON", "NUM") and \
+                before.pos_ in ("NOUN", "PROPN") and after.pos_ in ("DET", "ADP", "PRON", "NUM", "ADJ") and \
                 not (token.dep_ == "conj" and token.head.pos_ == "VERB") and (
                 token.tag_ == "NNS" or _plural_before(token)) or token.tag_ in ("VBZ", "VBD") and token.dep_ in (
                 "compound", "amod") and before.pos_ == "PROPN":  # "Nurse Amara works/compound night shifts"
