@@ -247,10 +247,14 @@ def kind_type(kind: str) -> str:
     return scores[0][1] if scores[0][0] - scores[1][0] >= 0.06 else "thing"
 
 
+def kind_of(noun: str) -> str:
+    """What an English noun is (person, animal, creature, thing…): `en.yaml`'s kinds, else `kind_type`."""
+    return (EN.kinds.get(noun.lower()) or {}).get("type") or kind_type(noun.lower())
+
+
 def animate(noun: str) -> bool:
-    """Whether an English noun is a person or an animal (`en.yaml`'s kinds, else `kind_type`)."""
-    kind = (EN.kinds.get(noun) or {}).get("type") or kind_type(noun)
-    return kind in ("person", "animal", "creature")
+    """Whether an English noun is a person or an animal."""
+    return kind_of(noun) in ("person", "animal", "creature")
 
 
 def _article(noun: str) -> str:

@@ -170,10 +170,11 @@ def _fallback(reading, text: str):
     from lemminflect import getAllLemmas
 
     from language.entities import Entity, Event
+    from language.looks import kind_of
 
     chinese = bool(CJK.search(text))
     words = [w for w in re.findall(r"[A-Za-z'-]+", reading.text or text) if w.lower() not in ("a", "an", "the")]
-    role = len(words) == 2 and _kind_of(words[1]) == "person" and _kind_of(words[0]) not in ("person", "thing")
+    role = len(words) == 2 and kind_of(words[1]) == "person" and kind_of(words[0]) not in ("person", "thing")
     if role:  # "jellyfish ballerina", "penguin plumber": a jellyfish who dances, not a dancer with jellyfish looks
         words = words[::-1]
     if reading.hero is None or len(words) <= 2 and not chinese:  # "pirate parrot": the parrot
@@ -182,7 +183,7 @@ def _fallback(reading, text: str):
     if reading.events and (chinese or len(words) > 2):
         return reading
     world = words[0].lower() if len(words) == 2 and words[1].lower() == reading.hero.head else "big"  # "pirate"
-    job = next((w.lower() for w in words[:2] if _kind_of(w) == "person"), words[-1].lower() if words else "")  # "baker
+    job = next((w.lower() for w in words[:2] if kind_of(w) == "person"), words[-1].lower() if words else "")  # "baker
     work = next((inflect(job[:-n], "VBG") for n in (1, 2) if len(words) == 2 and job.endswith("er")
                  and "VERB" in getAllLemmas(job[:-n])), "")  # bear": baking; "penguin plumber": plumbing
     who = reading.text if chinese else reading.subject
@@ -196,12 +197,6 @@ def _fallback(reading, text: str):
     if not chinese:
         reading.looks = read_looks(f"a {world} {reading.hero.head}" if world != "big" else reading.text)
     return reading
-
-
-def _kind_of(word: str) -> str:
-    from language.looks import kind_type
-
-    return (EN.kinds.get(word.lower()) or {}).get("type") or kind_type(word.lower())
 
 
 def _with_setting(frame: str, setting: str, index: int) -> str:
