@@ -19,7 +19,7 @@ from language.chinese_words import english_word, words
 from language.describe import nearest_shown
 from language.lexicon import EN, TABLE, ZH
 from language.parts import Parts, Value
-from language.tools import english_senses
+from language.tools import english_glosses, english_senses
 
 CATEGORIES = {"colours": "colours", "times": "times", "weather": "weather", "seasons": "seasons", "moods": "moods",
               "styles": "styles", "kinds": "kinds", "clothing": "clothing", "hair_words": "hair_words",
@@ -156,13 +156,33 @@ def _describe(text: str, story, parts: Parts) -> None:
     if parts.frames.named:
         return
     for match in [m for pattern in DESCRIBED for m in pattern.finditer(text)]:
-        said = re.sub(r"^(?:第.+?张|最后|把|将|让|给|能不能把|可不可以把)", "", match.group(1))
+        said = re.sub(r"^(?:第.+?张|最后|把|将|让|给|在|能不能把|可不可以把)", "", match.group(1))
         english = english_scene(said, story) or " ".join(english_word(w, f) for w, f in words(said))
         found = describe(english, story) if english.strip() else []
-        if len(found) == 1:
+        if len(found) != 1:  # "吃面": eating noodles, not "eating the face" (CC-CEDICT's first sense of 面)
+            found = describe(_story_senses(said, story), story) or found
+        side = re.match(rf"的?\s*(?:({'|'.join(ZH.after_words)})|{'|'.join(ZH.before_words)})", text[match.end():])
+        if len(found) == 1 and side:  # "在驯鹿那张后面加一张…": a place next to the frame described
+            parts.frames.place = found[0] + (1 if side.group(1) else 0)
+            parts.frames.said.append(found[0] + 1)
+        elif len(found) == 1:
             parts.frames.named += [i for i in found if i not in parts.frames.named]
         elif found:
             parts.frames.unclear = found
+
+
+def _story_senses(said: str, story) -> str:
+    """`said` in English with, for each word, the CC-CEDICT sense the frames use, where one does."""
+    from language.tools import english_glosses, lemma_of, parse
+
+    shown = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt)}
+    out = []
+    for word, flag in words(said):
+        glosses = [g.removeprefix("to ") for g in english_glosses(word)]
+        used = next((g for g in glosses if g.split() and lemma_of(g.split()[-1], "NOUN") in shown | {
+            lemma_of(w, "VERB") for w in shown}), "")
+        out.append(used or english_word(word, flag))
+    return " ".join(filter(None, out))
 
 
 def _values(text: str, parts: Parts, story=None) -> None:
@@ -175,6 +195,11 @@ def _values(text: str, parts: Parts, story=None) -> None:
             if word in table and not (kind == "kinds" and table[word] == current):  # 少女 for a girl: her age
                 value = table[word]
                 parts.values.setdefault(english, []).append(Value(english, value, "", index))
+        if len(word) > 1 and not any(word in getattr(ZH, kind) for kind in CATEGORIES):  # "暴风雪/nr": CC-CEDICT's
+            scene = next(((kind, g) for g in english_glosses(word) for kind in ("weather", "times", "seasons")  # a
+                          if g in getattr(EN, kind)), None)  # blizzard, a word of the English scene tables
+            if scene:
+                parts.values.setdefault(scene[0], []).append(Value(scene[0], scene[1], "", index))
         sense = english_word(word, _flag) if _flag.startswith("n") and word not in ZH.kinds else ""
         if sense and (EN.kinds.get(sense.split()[-1]) or {}).get("type") in ("animal", "creature") and \
                 sense.split()[-1] != current:  # "小熊猫": a lesser panda, a kind the lexicon does not list

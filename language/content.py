@@ -65,7 +65,8 @@ def content_head(doc, parts: Parts, taken: set[int]):
             continue
         if token.dep_ in ("dobj", "ccomp", "xcomp", "attr") and token.head.lemma_ in (
                 "add", "insert", "include", "show", "have", "squeeze", "slip", "put", "be", "depict", "need", "get",
-                "see", "watch"):  # an item for a frame named is what it shows ("add a kite to frame 3")
+                "see", "watch") or _particle_object(token, parts):  # an item for a frame named is what it shows
+            # ("add a kite to frame 3")
             item = parts.frames.said and token.lemma_.lower() in set(EN.carried) | set(EN.clothing)
             if token.pos_ in ("NOUN", "PROPN", "VERB", "PRON") and (item or not _is_value_only(token, parts)):
                 follow = [c for c in token.head.children if c.i > token.i and c.i not in taken and (
@@ -94,6 +95,13 @@ def content_head(doc, parts: Parts, taken: set[int]):
                 and not _action_verb(token):
             return token
     return None
+
+
+def _particle_object(token, parts: Parts) -> bool:
+    """The object of an adding phrasal verb, parsed as its particle's ("slot in/prep a ticket inspector/pobj")."""
+    said = parts.actions.get("insert", "").lower().split()
+    return len(said) == 2 and token.dep_ == "pobj" and token.head.lower_ == said[1] and token.head.head.lower_ == \
+        said[0] and token.head.i == token.head.head.i + 1
 
 
 def _after_position(doc, parts: Parts, skip: set[int], character) -> str:

@@ -21,7 +21,7 @@ import re
 from language.described import read_looks
 from language.entities import Entity, Idea, entity_of, group_member
 from language.lexicon import EN, entries, word_set
-from language.looks import Looks, animate
+from language.looks import Looks, animate, know_kinds
 from language.phrases import is_name, render
 from language.segments import misread_verb, opening_verb
 from language.tools import parse
@@ -183,6 +183,7 @@ def read_idea(idea: str) -> Idea:
     reading = Idea(text=text, count=count, style=style)
     doc = parse(text)
     doc.user_data["refers"] = reading.refers  # the parse is cached: each reading keeps its own pronoun map
+    know_kinds([w for t in doc if t.pos_ in ("NOUN", "PROPN") for w in (t.lemma_, _whole(t))])
     _entities(doc, reading)
     if reading.hero is None:
         return reading
@@ -321,9 +322,7 @@ def _new_entity(token, reading: Idea) -> Entity:
     # how a later frame names it: its compound nouns and a "whole" ("the whole pond")
     entity.short = "the " + render([t for t in noun.children if t.dep_ == "compound" and t.pos_ == "NOUN" or
                                     t.dep_ == "amod" and t.lower_ in word_set("all_words")] + [noun])
-    whole = " ".join([t.lower_ for t in noun.children if t.dep_ == "compound" and t.i < noun.i] + [noun.lemma_.lower()])
-    kind = info.get("type") or ("person" if name else "thing" if worn else _kind_type(whole))  # "ice cream", not
-    # "cream"
+    kind = info.get("type") or ("person" if name else "thing" if worn else _kind_type(_whole(noun)))
     entity.animate, entity.person = kind in ("person", "animal", "creature", "toy", "machine"), kind == "person"
     reading.entities.append(entity)
     return entity
@@ -396,6 +395,11 @@ def _resolve(token, reading: Idea) -> Entity | None:
         if unknown is not None:
             unknown.gender, unknown.animate = want, True
     return agreeing or unknown
+
+
+def _whole(noun) -> str:
+    """A noun with its compounds before it, as its kind is looked up ("ice cream", not "cream")."""
+    return " ".join([t.lower_ for t in noun.children if t.dep_ == "compound" and t.i < noun.i] + [noun.lemma_.lower()])
 
 
 def _kind_type(noun: str) -> str:

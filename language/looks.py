@@ -247,6 +247,13 @@ def kind_type(kind: str) -> str:
     return scores[0][1] if scores[0][0] - scores[1][0] >= 0.06 else "thing"
 
 
+def know_kinds(nouns) -> None:
+    """Ready `kind_type` for these nouns at once: the ones the lexicon does not list are embedded in one batch."""
+    from language.tools import embed
+
+    embed([n for n in {n.lower() for n in nouns} if n not in EN.kinds and not re.search(r"(man|woman|person)$", n)])
+
+
 def kind_of(noun: str) -> str:
     """What an English noun is (person, animal, creature, thing…): `en.yaml`'s kinds, else `kind_type`."""
     return (EN.kinds.get(noun.lower()) or {}).get("type") or kind_type(noun.lower())

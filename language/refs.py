@@ -143,7 +143,8 @@ def _stream(doc, story, frames: Frames, loose: bool, things: frozenset) -> list[
     ordinal = {i for label, span in _matches(doc, "ref_patterns") if label == "last"
                for i in range(span.start, span.end)}  # "the one before last" is a frame, not a place
     for label, span in _matches(doc, "position_patterns"):
-        blocked = taken | (ordinal if label not in ("new_end", "new_start") else set())  # but "a final picture"
+        blocked = taken | (ordinal if label not in ("new_end", "new_start", "as_before_last") else set())  # but "a
+        # final picture", "as the new second to last"
         if not blocked.intersection(range(span.start, span.end)) and not _of_a_place(span):  # is a new one
             stream.append((span.start, span.end, "position", label, span))
     covered = {i for item in stream for i in range(item[0], item[1])} | taken
@@ -183,8 +184,8 @@ def _of_a_place(span) -> bool:
     the end of the story")."""
     doc = span.doc
     story = set(EN.whole_story_words) | set(EN.framing_nouns) | set(_vocabulary()["frame_nouns"])
-    if span[-1].lower_ in _vocabulary()["frame_nouns"]:
-        return False  # "a final picture of the two asleep": what it shows
+    if any(t.lower_ in _vocabulary()["frame_nouns"] for t in span):
+        return False  # "a final picture of the two asleep", "a picture second to last of an owl": what it shows
     return span.end + 1 < len(doc) and doc[span.end].lower_ == "of" and not any(
         t.lower_ in story or t.lower_.rstrip("s") in story for t in doc[span.end + 1:span.end + 4])
 
@@ -215,6 +216,8 @@ def _place(label: str, span, total: int, frames: Frames) -> str | None:
         frames.place = 0
     elif label in ("end", "close_with", "new_end", "as_end"):
         frames.place = total
+    elif label == "as_before_last":
+        frames.place = max(total - 1, 0)
     elif label == "as_ordinal":
         frames.place = _value(span, total)[0] - 1
     elif label == "place":

@@ -254,6 +254,16 @@ def _embed(texts: list[str]) -> None:
     _EMBEDDINGS.update(zip(new, torch.nn.functional.normalize(mean, dim=-1), strict=True))
 
 
+def embed(texts: list[str]) -> None:
+    """Embed the texts with the sentence encoder now, in one batch, so that later `similarity` calls on them are
+    lookups (an idea's nouns at once: one forward pass instead of one per noun)."""
+    try:
+        with _LOADING:
+            _embed(texts)
+    except (ImportError, OSError) as error:
+        raise _missing(f"The sentence encoder ({ENCODER_PACKAGE})", error) from error
+
+
 def similarity(query: str, texts: list[str]) -> list[float]:
     """Cosine similarity of `query` to each text with the sentence encoder (the texts not seen before embedded
     together in one batch, then cached)."""
