@@ -21,7 +21,7 @@ import re
 from language.described import read_looks
 from language.entities import Entity, Idea, entity_of, group_member
 from language.lexicon import EN, entries, word_set
-from language.looks import Looks, animate, know_kinds
+from language.looks import Looks, animate, kind_of, know_kinds
 from language.phrases import is_name, render
 from language.segments import misread_verb, opening_verb
 from language.tools import parse
@@ -185,9 +185,9 @@ def read_idea(idea: str) -> Idea:
     doc.user_data["refers"] = reading.refers  # the parse is cached: each reading keeps its own pronoun map
     know_kinds([w for t in doc if t.pos_ in ("NOUN", "PROPN") for w in (t.lemma_, _whole(t))])
     _entities(doc, reading)
+    reading.setting = _setting(doc)
     if reading.hero is None:
         return reading
-    reading.setting = _setting(doc)
     from language.clauses import events
 
     reading.events = events(doc, reading)
@@ -238,7 +238,10 @@ def _entities(doc, reading: Idea) -> None:
     if people:
         acting = [a for a in agents(doc, reading) if a in people]  # who acts first: a being or a kind of character
         crowd = {id(a) for a in acting if a.plural and not {*a.phrase.split()} & {*EN.numbers, *"0123456789"}}
-        first = next((a for a in acting if (a.animate or a.head in EN.kinds) and id(a) not in crowd), None) or next(
+        kinds = {kind_of(a.head) for a in acting if id(a) in crowd}  # one singled out is of the crowd's kind
+        lead = next((i for i, a in enumerate(acting) if id(a) in crowd), len(acting))
+        first = next((a for i, a in enumerate(acting) if (a.animate or a.head in EN.kinds) and id(a) not in crowd
+                      and (i < lead or kind_of(a.head) in kinds)), None) or next(
             (a for a in acting if a.animate or a.head in EN.kinds), acting[0] if acting else None)  # one before a
         # crowd ("cats run the post office and one clumsy kitten…": the kitten; but "five mice…"), a being before
         # a thing ("when the whole city is asleep, a street sweeper…": the sweeper; but "a lonely snowman waves")
@@ -414,7 +417,8 @@ def _setting(doc) -> str:
     for sent in doc.sents:
         for token in sent:
             lead = token.head.dep_ == "advcl" and token.head.pos_ in ("ADJ", "ADV") and token.head.i < token.i
-            if token.dep_ == "prep" and token.i < sent.root.i and token.lower_ in ("in", "on", "at", "inside") \
+            bare = sent.root.pos_ in ("NOUN", "PROPN") and token.head == sent.root  # "grumpy troll under a bridge"
+            if token.dep_ == "prep" and (token.i < sent.root.i or bare) and token.lower_ in word_set("setting_preps") \
                     and (token.head == sent.root or token.head.dep_ == "nsubj" and token.head.head == sent.root
                          or lead and token.head.head == sent.root):  # "High in the Andes, a llama…"
                 objects = [c for c in token.children if c.dep_ == "pobj"]
