@@ -113,8 +113,8 @@ def _after_position(doc, parts: Parts, skip: set[int], character) -> str:
         rest = rest[1:]
     if len(rest) < 2 or not any(t.pos_ in ("VERB", "NOUN", "PROPN") for t in rest):
         return ""
-    start = rest[0].i - 1 if rest[0].i and doc[rest[0].i - 1].dep_ == "det" and doc[rest[0].i - 1].head == rest[0] \
-        else rest[0].i  # "with the dog asleep": the dog
+    det = doc[rest[0].i - 1] if rest[0].i else None  # "with the dog asleep": the dog; "of a sleepy owl": a sleepy
+    start = det.i if det is not None and det.dep_ == "det" and rest[0].i <= det.head.i <= rest[-1].i else rest[0].i  # owl
     return _scene(list(doc[start:rest[-1].i + 1]), skip - {start}, character)
 
 
