@@ -173,14 +173,14 @@ def _describe(text: str, story, parts: Parts) -> None:
 
 def _story_senses(said: str, story) -> str:
     """`said` in English with, for each word, the CC-CEDICT sense the frames use, where one does."""
-    from language.tools import english_glosses, lemma_of, parse
+    from language.tools import lemma_of, parse
 
     shown = {t.lemma_.lower() for f in story.frames for t in parse(f.prompt)}
+    shown |= {lemma_of(w, "VERB") for w in shown}
     out = []
     for word, flag in words(said):
         glosses = [g.removeprefix("to ") for g in english_glosses(word)]
-        used = next((g for g in glosses if g.split() and lemma_of(g.split()[-1], "NOUN") in shown | {
-            lemma_of(w, "VERB") for w in shown}), "")
+        used = next((g for g in glosses if g.split() and lemma_of(g.split()[-1], "NOUN") in shown), "")
         out.append(used or english_word(word, flag))
     return " ".join(filter(None, out))
 

@@ -113,8 +113,8 @@ def _after_position(doc, parts: Parts, skip: set[int], character) -> str:
         rest = rest[1:]
     if len(rest) < 2 or not any(t.pos_ in ("VERB", "NOUN", "PROPN") for t in rest):
         return ""
-    det = doc[rest[0].i - 1] if rest[0].i else None  # "with the dog asleep": the dog; "of a sleepy owl": a sleepy
-    start = det.i if det is not None and det.dep_ == "det" and rest[0].i <= det.head.i <= rest[-1].i else rest[0].i  # owl
+    det = doc[rest[0].i - 1] if rest[0].i else None  # its article: "with the dog asleep", "of a sleepy owl"
+    start = det.i if det is not None and det.dep_ == "det" and rest[0].i <= det.head.i <= rest[-1].i else rest[0].i
     return _scene(list(doc[start:rest[-1].i + 1]), skip - {start}, character)
 
 

@@ -267,14 +267,11 @@ def embed(texts: list[str]) -> None:
 def similarity(query: str, texts: list[str]) -> list[float]:
     """Cosine similarity of `query` to each text with the sentence encoder (the texts not seen before embedded
     together in one batch, then cached)."""
-    try:
-        with _LOADING:
-            import torch
+    with _LOADING:  # (reentrant: the cache is not cleared between embedding and reading it)
+        embed([query, *texts])
+        import torch
 
-            _embed([query, *texts])
-            return [float(torch.dot(_EMBEDDINGS[query], _EMBEDDINGS[text])) for text in texts]
-    except (ImportError, OSError) as error:
-        raise _missing(f"The sentence encoder ({ENCODER_PACKAGE})", error) from error
+        return [float(torch.dot(_EMBEDDINGS[query], _EMBEDDINGS[text])) for text in texts]
 
 
 def warm_up(chinese: bool = True, encoder: bool = True) -> None:
